@@ -1,0 +1,127 @@
+"""Closed vocabularies shared by every layer. Values are stable strings (they are persisted)."""
+
+from enum import StrEnum
+
+
+class Side(StrEnum):
+    BUY = "buy"
+    SELL = "sell"
+
+
+class OrderType(StrEnum):
+    MARKET = "market"
+    LIMIT = "limit"
+    STOP = "stop"
+    STOP_LIMIT = "stop_limit"
+
+
+class TimeInForce(StrEnum):
+    GTC = "gtc"
+    IOC = "ioc"
+    FOK = "fok"
+    POST_ONLY = "post_only"
+
+
+class DirectiveScope(StrEnum):
+    NEW_TRADE = "new_trade"
+    MODIFY_EXISTING = "modify_existing"
+    CLOSE_EXISTING = "close_existing"
+
+
+class TimingPreference(StrEnum):
+    IMMEDIATE = "immediate"
+    PATIENT = "patient"
+    ANY = "any"
+
+
+class SizingPolicy(StrEnum):
+    """Who decides the quantity: the directive itself, or a configured size planner."""
+
+    EXPLICIT = "explicit"
+    DELEGATED = "delegated"
+
+
+class CloseSemantics(StrEnum):
+    """What an intent does to an existing position."""
+
+    OPEN = "open"
+    REDUCE_ONLY = "reduce_only"
+    CLOSE_ALL = "close_all"
+
+
+class RoutingStyle(StrEnum):
+    IMMEDIATE = "immediate"
+    TWAP = "twap"
+    ICEBERG = "iceberg"
+
+
+class Regime(StrEnum):
+    TRENDING = "trending"
+    RANGING = "ranging"
+    UNKNOWN = "unknown"
+
+
+class TradingState(StrEnum):
+    """ACTIVE trades; REDUCING allows only reduce-only orders and cancels; HALTED allows none."""
+
+    ACTIVE = "active"
+    REDUCING = "reducing"
+    HALTED = "halted"
+
+
+class OrderStatus(StrEnum):
+    CREATED = "created"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    PARTIALLY_FILLED = "partially_filled"
+    FILLED = "filled"
+    CANCEL_REQUESTED = "cancel_requested"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    SUBMIT_AMBIGUOUS = "submit_ambiguous"
+    LOST = "lost"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in _TERMINAL
+
+
+_TERMINAL = frozenset(
+    {
+        OrderStatus.FILLED,
+        OrderStatus.CANCELLED,
+        OrderStatus.REJECTED,
+        OrderStatus.EXPIRED,
+        OrderStatus.LOST,
+    }
+)
+
+
+class Liquidity(StrEnum):
+    MAKER = "maker"
+    TAKER = "taker"
+
+
+class SkipReason(StrEnum):
+    """Why an intent stays in the plan without trading. Every gate uses one of these."""
+
+    MISSING_MARK_PRICE = "missing_mark_price"
+    RULES_UNAVAILABLE = "rules_unavailable"
+    QTY_ROUNDS_TO_ZERO = "qty_rounds_to_zero"
+    MIN_QTY = "min_qty"
+    MIN_NOTIONAL = "min_notional"
+    INSUFFICIENT_BALANCE = "insufficient_balance"
+    MAX_OPEN_ORDERS = "max_open_orders"
+    MAX_OPEN_POSITIONS = "max_open_positions"
+    SYMBOL_EXPOSURE_CAP = "symbol_exposure_cap"
+    TOTAL_EXPOSURE_CAP = "total_exposure_cap"
+    CASH_BUDGET = "cash_budget"
+    NOT_IN_UNIVERSE = "not_in_universe"
+    INVALID_NORMALIZED_FIELDS = "invalid_normalized_fields"
+    STOP_NEW_ORDERS = "stop_new_orders"
+    TRADING_HALTED = "trading_halted"
+    REDUCE_ONLY_STATE = "reduce_only_state"
+    DUPLICATE_OPEN_ORDER = "duplicate_open_order"
+    NOTHING_TO_CLOSE = "nothing_to_close"
+    REJECTION_BACKOFF = "rejection_backoff"

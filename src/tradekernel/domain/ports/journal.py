@@ -1,0 +1,66 @@
+"""The run journal: manifests, plans and outcomes, so every order can be explained."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Protocol
+
+import attrs
+
+from tradekernel.domain.orders import Fill, Order
+
+
+@attrs.frozen(kw_only=True)
+class RunManifest:
+    run_id: str
+    mode: str
+    config_hash: str
+    code_version: str
+    data_fingerprint: str
+    started_ms: int
+    config_text: str = ""
+    exchange: str = ""
+    market_type: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class EquityPoint:
+    ts_ms: int
+    equity: Decimal
+    cash: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class JournalEntry:
+    """A recorded plan: canonical JSON, its hash, and (optionally) the context it came from."""
+
+    run_id: str
+    cycle_ts_ms: int
+    plan_hash: str
+    plan_json: str
+    context_json: str = ""
+
+
+class Journal(Protocol):
+    def start_run(self, manifest: RunManifest) -> None:
+        """Record a new run."""
+        ...
+
+    def record_plan(self, entry: JournalEntry) -> None:
+        """Record one cycle's plan."""
+        ...
+
+    def record_order(self, run_id: str, order: Order) -> None:
+        """Record an order's latest state."""
+        ...
+
+    def record_fill(self, run_id: str, fill: Fill) -> None:
+        """Record a fill (idempotent by trade id)."""
+        ...
+
+    def record_equity(self, run_id: str, points: Sequence[EquityPoint]) -> None:
+        """Record equity snapshots."""
+        ...
+
+    def finish_run(self, run_id: str, summary_json: str) -> None:
+        """Record the end of a run with its summary."""
+        ...

@@ -1,0 +1,69 @@
+"""What the analysis stages say about a symbol: context assessment, opportunities, threats.
+
+Scores (strength, weakness, confidence, severity) are `Decimal` in 0..1 quantised to 6
+places, so they serialise canonically and compare exactly across processes.
+"""
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from tradekernel.domain.enums import Regime, Side
+
+
+@attrs.frozen(kw_only=True)
+class FeatureSnapshot:
+    """Context-worker outputs for one symbol at one bar (and the bar before it).
+
+    Floats: these are indicator values, the one place floats are allowed. A value that is
+    not defined yet (warm-up) is absent from the mapping, never NaN.
+    """
+
+    symbol: str
+    ts_ms: int
+    close: float
+    current: Mapping[str, float]
+    previous: Mapping[str, float]
+
+    def get(self, name: str) -> float | None:
+        return self.current.get(name)
+
+    def get_previous(self, name: str) -> float | None:
+        return self.previous.get(name)
+
+
+@attrs.frozen(kw_only=True)
+class ContextAssessment:
+    """How favourable the context is: `strength` (for trading) and `weakness` (against)."""
+
+    assessment_id: str
+    symbol: str
+    ts_ms: int
+    strength: Decimal
+    weakness: Decimal
+    regime: Regime = Regime.UNKNOWN
+    summary: tuple[tuple[str, Decimal], ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class OpportunitySignal:
+    signal_id: str
+    source: str
+    symbol: str
+    ts_ms: int
+    side: Side
+    confidence: Decimal
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class ThreatSignal:
+    """A reason not to trade, or to reduce; `symbol` None means portfolio-wide."""
+
+    signal_id: str
+    source: str
+    symbol: str | None
+    ts_ms: int
+    severity: Decimal
+    reason: str

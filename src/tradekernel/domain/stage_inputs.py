@@ -1,0 +1,61 @@
+"""DTOs handed to the planning stages: account summary, universe candidates, strategy inputs."""
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from tradekernel.domain.account import Position
+from tradekernel.domain.orders import OpenOrderView
+from tradekernel.domain.signals import (
+    ContextAssessment,
+    FeatureSnapshot,
+    OpportunitySignal,
+    ThreatSignal,
+)
+
+
+@attrs.frozen(kw_only=True)
+class AccountView:
+    """The account in the quote currency, as planning sees it at the cycle's marks."""
+
+    quote_asset: str
+    cash: Decimal
+    equity: Decimal
+    peak_equity: Decimal
+    exposure: Mapping[str, Decimal] = attrs.Factory(dict)
+    open_positions: int = 0
+    open_orders: int = 0
+
+    @property
+    def total_exposure(self) -> Decimal:
+        return sum(self.exposure.values(), Decimal(0))
+
+    @property
+    def drawdown(self) -> Decimal:
+        if self.peak_equity <= 0:
+            return Decimal(0)
+        return max(Decimal(0), (self.peak_equity - self.equity) / self.peak_equity)
+
+
+@attrs.frozen(kw_only=True)
+class UniverseCandidate:
+    symbol: str
+    quote_volume: Decimal = Decimal(0)
+    liquidity: Decimal = Decimal(0)
+
+
+@attrs.frozen(kw_only=True)
+class StrategyInputs:
+    """The four quadrants for one symbol, plus what the account holds there."""
+
+    symbol: str
+    ts_ms: int
+    run_id: str
+    snapshot: FeatureSnapshot
+    assessment: ContextAssessment
+    opportunities: tuple[OpportunitySignal, ...]
+    threats: tuple[ThreatSignal, ...]
+    account: AccountView
+    position: Position | None = None
+    open_orders: tuple[OpenOrderView, ...] = ()

@@ -1,0 +1,88 @@
+"""The four plans made for a directive, the routing request and the execution directive."""
+
+from decimal import Decimal
+
+import attrs
+
+from tradekernel.domain.directives import StrategyDirective
+from tradekernel.domain.enums import OrderType, RoutingStyle, TimeInForce
+
+
+@attrs.frozen(kw_only=True)
+class EntryLayer:
+    """One price level of an entry; fractions of a layered entry add up to 1."""
+
+    fraction: Decimal
+    order_type: OrderType
+    price: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class EntryPlan:
+    directive_id: str
+    planner: str
+    layers: tuple[EntryLayer, ...]
+    time_in_force: TimeInForce = TimeInForce.GTC
+    reference_price: Decimal = Decimal(0)
+
+
+@attrs.frozen(kw_only=True)
+class SizePlan:
+    directive_id: str
+    planner: str
+    quantity: Decimal
+    rationale: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ExitPlan:
+    directive_id: str
+    planner: str
+    stop_price: Decimal | None = None
+    take_profit_price: Decimal | None = None
+    trailing_stop_pct: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RoutingRequest:
+    """Built only when all three plans exist: the routing planner cannot run without them."""
+
+    directive: StrategyDirective
+    entry: EntryPlan
+    size: SizePlan
+    exit: ExitPlan
+
+    def __attrs_post_init__(self) -> None:
+        ids = {self.entry.directive_id, self.size.directive_id, self.exit.directive_id}
+        if ids != {self.directive.directive_id}:
+            raise ValueError("routing request mixes plans of different directives")
+
+
+@attrs.frozen(kw_only=True)
+class RoutingSlice:
+    fraction: Decimal
+    delay_ms: int = 0
+    display_fraction: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RoutingPlan:
+    directive_id: str
+    planner: str
+    style: RoutingStyle
+    slices: tuple[RoutingSlice, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ExecutionDirective:
+    """A directive with its four plans: what allocation and the intent builder work on."""
+
+    directive: StrategyDirective
+    entry: EntryPlan
+    size: SizePlan
+    exit: ExitPlan
+    routing: RoutingPlan
+
+    @property
+    def directive_id(self) -> str:
+        return self.directive.directive_id

@@ -1,0 +1,81 @@
+"""Columnar bar history (numpy), the series type the kernel binds `PlanningContext` to.
+
+A `BarSeries` may carry precomputed feature columns aligned with its bars; slicing keeps
+them aligned. Context workers are causal, so a column computed once over the whole
+history and then sliced equals the column computed on the slice: this is what lets the
+backtest compute indicators once and still call the same kernel as live trading.
+"""
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from tradekernel.domain.market import Bar
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class BarSeries:
+    """OHLCV columns of one symbol, oldest first. Prices and volume are float64."""
+
+    symbol: str
+    ts_ms: IntArray
+    open: FloatArray
+    high: FloatArray
+    low: FloatArray
+    close: FloatArray
+    volume: FloatArray
+    features: Mapping[str, FloatArray] = attrs.field(factory=dict)
+
+    def __len__(self) -> int:
+        return int(self.ts_ms.shape[0])
+
+    @classmethod
+    def from_bars(cls, symbol: str, bars: Sequence[Bar]) -> "BarSeries":
+        """Build a series from domain bars (live and paper feeds)."""
+        return cls(
+            symbol=symbol,
+            ts_ms=np.array([bar.ts_ms for bar in bars], dtype=np.int64),
+            open=np.array([float(bar.open) for bar in bars], dtype=np.float64),
+            high=np.array([float(bar.high) for bar in bars], dtype=np.float64),
+            low=np.array([float(bar.low) for bar in bars], dtype=np.float64),
+            close=np.array([float(bar.close) for bar in bars], dtype=np.float64),
+            volume=np.array([float(bar.volume) for bar in bars], dtype=np.float64),
+        )
+
+    def head(self, stop: int) -> "BarSeries":
+        """Return the first `stop` bars (a view, no copy), features included."""
+        return BarSeries(
+            symbol=self.symbol,
+            ts_ms=self.ts_ms[:stop],
+            open=self.open[:stop],
+            high=self.high[:stop],
+            low=self.low[:stop],
+            close=self.close[:stop],
+            volume=self.volume[:stop],
+            features={name: column[:stop] for name, column in self.features.items()},
+        )
+
+    def with_features(self, features: Mapping[str, FloatArray]) -> "BarSeries":
+        """Return the same bars carrying `features` (each as long as the series)."""
+        for name, column in features.items():
+            if column.shape[0] != len(self):
+                raise ValueError(f"feature {name!r} has {column.shape[0]} rows, want {len(self)}")
+        return attrs.evolve(self, features={**self.features, **features})
+
+    def bar_at(self, index: int) -> Bar:
+        """Return one bar as a domain object (prices as exact decimal strings of the floats)."""
+        return Bar(
+            symbol=self.symbol,
+            ts_ms=int(self.ts_ms[index]),
+            open=Decimal(repr(float(self.open[index]))),
+            high=Decimal(repr(float(self.high[index]))),
+            low=Decimal(repr(float(self.low[index]))),
+            close=Decimal(repr(float(self.close[index]))),
+            volume=Decimal(repr(float(self.volume[index]))),
+        )

@@ -1,0 +1,47 @@
+"""Decimal quantisation to a symbol's increments, always in the conservative direction."""
+
+import math
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from tradekernel.domain.enums import Side
+
+SCORE_PLACES = Decimal("0.000001")
+
+
+def floor_to_step(quantity: Decimal, step: Decimal) -> Decimal:
+    """Return the largest multiple of `step` not above `quantity` (for quantity >= 0)."""
+    if step <= 0:
+        raise ValueError(f"step must be positive, got {step}")
+    units = (quantity / step).to_integral_value(rounding=ROUND_FLOOR)
+    return (units * step).quantize(step)
+
+
+def ceil_to_step(quantity: Decimal, step: Decimal) -> Decimal:
+    """Return the smallest multiple of `step` not below `quantity`."""
+    if step <= 0:
+        raise ValueError(f"step must be positive, got {step}")
+    units = (quantity / step).to_integral_value(rounding=ROUND_CEILING)
+    return (units * step).quantize(step)
+
+
+def round_price(price: Decimal, tick: Decimal, side: Side) -> Decimal:
+    """Round a limit price to the tick, never to a worse price for us.
+
+    A buy rounds down (never pay more than planned); a sell rounds up (never sell for less).
+    """
+    if side is Side.BUY:
+        return floor_to_step(price, tick)
+    return ceil_to_step(price, tick)
+
+
+def to_score(value: float) -> Decimal:
+    """Clamp a float score to 0..1 and return it as a Decimal with 6 places."""
+    if math.isnan(value):
+        return Decimal(0)
+    clamped = min(1.0, max(0.0, value))
+    return Decimal(repr(round(clamped, 6))).quantize(SCORE_PLACES)
+
+
+def to_decimal(value: float, places: int = 8) -> Decimal:
+    """Return a float indicator value as a Decimal rounded to `places` decimal places."""
+    return Decimal(repr(round(value, places)))
