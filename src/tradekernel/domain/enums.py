@@ -125,3 +125,20 @@ class SkipReason(StrEnum):
     DUPLICATE_OPEN_ORDER = "duplicate_open_order"
     NOTHING_TO_CLOSE = "nothing_to_close"
     REJECTION_BACKOFF = "rejection_backoff"
+
+
+class PluginKind(StrEnum):
+    """The stage a plugin serves; the registry key is (kind, name)."""
+
+    UNIVERSE = "universe"
+    CONTEXT_WORKER = "context_worker"
+    CONTEXT_AGGREGATOR = "context_aggregator"
+    OPPORTUNITY = "opportunity"
+    THREAT = "threat"
+    STRATEGY = "strategy"
+    ENTRY = "entry"
+    SIZE = "size"
+    EXIT = "exit"
+    ROUTING = "routing"
+    ALLOCATOR = "allocator"
+    PORTFOLIO = "portfolio"

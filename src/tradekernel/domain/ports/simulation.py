@@ -1,0 +1,40 @@
+"""The simulated venue port: an ExecutionPort that a bar-driven loop advances."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Protocol
+
+from tradekernel.domain.account import Balance, Position
+from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.market import Bar
+from tradekernel.domain.orders import Fill, Order
+
+
+class SimulatedVenue(Protocol):
+    """Backtest and paper venues: orders match against bars fed by the loop."""
+
+    def submit(self, intent: ExecutionIntent) -> Order: ...
+
+    def cancel(self, symbol: str, client_order_id: str) -> Order: ...
+
+    def fetch_order(self, symbol: str, client_order_id: str) -> Order: ...
+
+    def open_orders(self, symbol: str | None = None) -> Sequence[Order]: ...
+
+    def balances(self) -> Sequence[Balance]: ...
+
+    def positions(self) -> Sequence[Position]: ...
+
+    def own_trades(self, symbol: str | None = None, since_ms: int = 0) -> Sequence[Fill]: ...
+
+    def on_bar(self, bar: Bar) -> Sequence[Fill]:
+        """Match the symbol's working orders against a new bar; return the fills."""
+        ...
+
+    def has_open_orders(self, symbol: str | None = None) -> bool:
+        """Return True if any order of the symbol (or of any symbol) is working."""
+        ...
+
+    def cash(self) -> Decimal:
+        """Return the free quote balance."""
+        ...
