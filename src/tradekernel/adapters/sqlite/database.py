@@ -5,7 +5,7 @@ from pathlib import Path
 
 from tradekernel.domain.errors import ConfigError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL);
@@ -84,25 +84,93 @@ CREATE UNIQUE INDEX IF NOT EXISTS order_events_fill_once
     ON order_events (client_order_id, trade_id) WHERE trade_id IS NOT NULL;
 """
 
+# Each step takes a database at version N to N + 1 (the index is N - 1). The base schema
+# above is the version-1 shape; a fresh database runs every step too, so there is one path.
+_MIGRATIONS: tuple[str, ...] = (
+    # 1 -> 2: the explain index (which plan named a client order id) and the order fields
+    # the version-1 table dropped, so a recorded Order reads back equal to what was written.
+    """
+    CREATE TABLE IF NOT EXISTS plan_orders (
+        client_order_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        cycle_ts_ms INTEGER NOT NULL,
+        PRIMARY KEY (client_order_id, run_id)
+    );
+    ALTER TABLE orders ADD COLUMN venue_order_id TEXT;
+    ALTER TABLE orders ADD COLUMN reduce_only INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX IF NOT EXISTS orders_by_client_id ON orders (client_order_id);
+    CREATE INDEX IF NOT EXISTS runs_by_seq ON runs (seq);
+    """,
+)
+
+
+def _stored_version(connection: sqlite3.Connection) -> int | None:
+    exists = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_info'"
+    ).fetchone()
+    if exists is None:
+        return None
+    row = connection.execute("SELECT MAX(version) FROM schema_info").fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def _migrate(connection: sqlite3.Connection, version: int | None) -> None:
+    current = 1 if version is None else version
+    # One transaction: a crash mid-migration leaves the previous version intact.
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        # Idempotent (IF NOT EXISTS): completes a version-1 database missing a table too.
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+        for step in _MIGRATIONS[current - 1 :]:
+            for statement in step.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+        connection.execute("DELETE FROM schema_info")
+        connection.execute("INSERT INTO schema_info (version) VALUES (?)", (SCHEMA_VERSION,))
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
 
 def connect(path: str | Path) -> sqlite3.Connection:
-    """Open (creating if needed) a tradekernel database. Raises ConfigError on a bad path."""
+    """Open (creating if needed) a tradekernel database and bring its schema up to date.
+
+    The connection is in autocommit mode (`isolation_level=None`): writers group their
+    statements in explicit `BEGIN ... COMMIT` transactions.
+
+    Raises:
+        ConfigError: if the directory does not exist, the file is not a SQLite database, or
+            the database was written by a newer tradekernel (a newer schema version).
+    """
     target = Path(path)
     if str(path) != ":memory:" and not target.parent.exists():
         raise ConfigError(f"directory {target.parent} does not exist", path="--db")
+    connection: sqlite3.Connection | None = None
     try:
         connection = sqlite3.connect(str(path), isolation_level=None)
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA foreign_keys=ON")
-        connection.executescript(_SCHEMA)
-        row = connection.execute("SELECT version FROM schema_info").fetchone()
-        if row is None:
-            connection.execute("INSERT INTO schema_info (version) VALUES (?)", (SCHEMA_VERSION,))
-        elif int(row[0]) != SCHEMA_VERSION:
+        version = _stored_version(connection)
+        if version is not None and version > SCHEMA_VERSION:
             raise ConfigError(
-                f"database schema version {row[0]} is not {SCHEMA_VERSION}", path=str(path)
+                f"database schema version {version} is newer than this tradekernel supports "
+                f"({SCHEMA_VERSION}); upgrade tradekernel or use another --db",
+                path=str(path),
             )
+        if version is not None and version < 1:
+            raise ConfigError(f"database schema version {version} is not valid", path=str(path))
+        if version != SCHEMA_VERSION:
+            _migrate(connection, version)
     except sqlite3.DatabaseError as error:
+        if connection is not None:
+            connection.close()
         raise ConfigError(f"cannot open database: {error}", path=str(path)) from error
+    except ConfigError:
+        if connection is not None:
+            connection.close()
+        raise
     return connection

@@ -1,0 +1,250 @@
+"""The run journal on SQLite: buffered, batched writes so a backtest is not slowed by I/O.
+
+Rows are buffered in memory and written with `executemany` inside one transaction when
+`batch_size` rows are pending, on `flush()`, and on `finish_run()`. A reader on another
+connection sees a run's rows once they are flushed.
+"""
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from types import TracebackType
+
+from tradekernel.adapters.sqlite.rows import (
+    FILL_COLUMNS,
+    MANIFEST_COLUMNS,
+    ORDER_COLUMNS,
+    EquityRow,
+    FillRow,
+    OrderRow,
+    equity_row,
+    fill_row,
+    order_row,
+)
+from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.orders import Fill, Order
+from tradekernel.domain.ports.journal import EquityPoint, JournalEntry, RunManifest
+
+DEFAULT_BATCH_SIZE = 5_000
+
+_UPSERT_ORDER = (
+    f"INSERT INTO orders ({ORDER_COLUMNS}) VALUES ({', '.join('?' * 15)}) "
+    "ON CONFLICT (run_id, client_order_id) DO UPDATE SET "
+    "symbol = excluded.symbol, side = excluded.side, order_type = excluded.order_type, "
+    "quantity = excluded.quantity, price = excluded.price, stop_price = excluded.stop_price, "
+    "status = excluded.status, filled_quantity = excluded.filled_quantity, "
+    "average_fill_price = excluded.average_fill_price, updated_ms = excluded.updated_ms, "
+    "venue_order_id = excluded.venue_order_id, reduce_only = excluded.reduce_only"
+)
+# A fill is a fact: the first record of a trade id wins, repeats are no-ops.
+_INSERT_FILL = f"INSERT OR IGNORE INTO fills ({FILL_COLUMNS}) VALUES ({', '.join('?' * 11)})"
+_UPSERT_EQUITY = "INSERT OR REPLACE INTO equity (run_id, ts_ms, equity, cash) VALUES (?, ?, ?, ?)"
+_UPSERT_PLAN = (
+    "INSERT OR REPLACE INTO plans (run_id, cycle_ts_ms, plan_hash, plan_json, context_json) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+_UPSERT_PLAN_ORDER = (
+    "INSERT OR REPLACE INTO plan_orders (client_order_id, run_id, cycle_ts_ms) VALUES (?, ?, ?)"
+)
+
+
+def plan_client_order_ids(entry: JournalEntry) -> tuple[str, ...]:
+    """Return the client order ids of a recorded plan's intents, in plan order.
+
+    Raises:
+        ValueError: if the plan JSON is not an object with an `intents` list whose items
+            carry a string `client_order_id`; the message names the run, cycle and key.
+    """
+    where = f"plan of run {entry.run_id!r} at cycle {entry.cycle_ts_ms}"
+    try:
+        plan = json.loads(entry.plan_json)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{where}: plan_json is not JSON: {error}") from error
+    if not isinstance(plan, dict):
+        raise ValueError(f"{where}: plan_json is not a JSON object")
+    intents = plan.get("intents", [])
+    if not isinstance(intents, list):
+        raise ValueError(f"{where}: plan_json.intents is not a list")
+    ids: list[str] = []
+    for index, intent in enumerate(intents):
+        client_id = intent.get("client_order_id") if isinstance(intent, dict) else None
+        if not isinstance(client_id, str):
+            raise ValueError(f"{where}: plan_json.intents[{index}].client_order_id is missing")
+        ids.append(client_id)
+    return tuple(ids)
+
+
+class SqliteJournal:
+    """Record runs, plans, orders, fills and equity in a tradekernel database.
+
+    Satisfies `tradekernel.domain.ports.journal.Journal`. The connection comes from
+    `tradekernel.adapters.sqlite.database.connect` and stays owned by the caller; use the
+    journal as a context manager (or call `flush()`) so the last partial batch is written.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, *, batch_size: int = DEFAULT_BATCH_SIZE):
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self._connection = connection
+        self._batch_size = batch_size
+        self._plans: list[tuple[str, int, str, str, str]] = []
+        self._plan_orders: list[tuple[str, str, int]] = []
+        self._orders: list[OrderRow] = []
+        self._fills: list[FillRow] = []
+        self._equity: list[EquityRow] = []
+
+    def __enter__(self) -> "SqliteJournal":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.flush()
+
+    @property
+    def pending_rows(self) -> int:
+        """Return how many rows wait in the buffer."""
+        return (
+            len(self._plans)
+            + len(self._plan_orders)
+            + len(self._orders)
+            + len(self._fills)
+            + len(self._equity)
+        )
+
+    def start_run(self, manifest: RunManifest) -> None:
+        """Record a new run; it becomes the latest run of the database.
+
+        Raises:
+            ConfigError: if the database already holds a run with this id.
+        """
+        self.flush()
+        values = (
+            manifest.run_id,
+            manifest.mode,
+            manifest.config_hash,
+            manifest.code_version,
+            manifest.data_fingerprint,
+            manifest.started_ms,
+            manifest.config_text,
+            manifest.exchange,
+            manifest.market_type,
+        )
+        try:
+            with self._transaction():
+                self._connection.execute(
+                    f"INSERT INTO runs ({MANIFEST_COLUMNS}, seq) VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM runs))",
+                    values,
+                )
+        except sqlite3.IntegrityError as error:
+            raise ConfigError(
+                f"run {manifest.run_id!r} is already recorded in this database", path="run_id"
+            ) from error
+
+    def record_plan(self, entry: JournalEntry) -> None:
+        """Buffer one cycle's plan and index the client order ids of its intents.
+
+        Re-recording a cycle of a run replaces it.
+
+        Raises:
+            ValueError: if the plan JSON does not have the documented shape.
+        """
+        client_ids = plan_client_order_ids(entry)
+        self._plans.append(
+            (entry.run_id, entry.cycle_ts_ms, entry.plan_hash, entry.plan_json, entry.context_json)
+        )
+        self._plan_orders.extend(
+            (client_id, entry.run_id, entry.cycle_ts_ms) for client_id in client_ids
+        )
+        self._maybe_flush()
+
+    def record_order(self, run_id: str, order: Order) -> None:
+        """Buffer an order's latest state (the last record of a client id wins)."""
+        self._orders.append(order_row(run_id, order))
+        self._maybe_flush()
+
+    def record_fill(self, run_id: str, fill: Fill) -> None:
+        """Buffer a fill; a trade id already recorded for the run is ignored."""
+        self._fills.append(fill_row(run_id, fill))
+        self._maybe_flush()
+
+    def record_equity(self, run_id: str, points: Sequence[EquityPoint]) -> None:
+        """Buffer equity snapshots (a repeated timestamp replaces the earlier one)."""
+        self._equity.extend(equity_row(run_id, point) for point in points)
+        self._maybe_flush()
+
+    def finish_run(self, run_id: str, summary_json: str) -> None:
+        """Write every buffered row and mark the run finished with its summary.
+
+        Raises:
+            ConfigError: if the run was never started in this database.
+        """
+        self.flush()
+        with self._transaction():
+            cursor = self._connection.execute(
+                "UPDATE runs SET finished = 1, summary_json = ? WHERE run_id = ?",
+                (summary_json, run_id),
+            )
+            if cursor.rowcount == 0:
+                raise ConfigError(f"unknown run id {run_id!r}: start_run first", path="run_id")
+
+    def flush(self) -> None:
+        """Write every buffered row in one transaction.
+
+        Raises:
+            ConfigError: if a plan names a run that was never started (nothing is written
+                and the rows stay buffered).
+        """
+        if self.pending_rows == 0:
+            return
+        try:
+            with self._transaction():
+                # Plans first: the index rows follow their plans.
+                self._connection.executemany(_UPSERT_PLAN, self._plans)
+                self._connection.executemany(_UPSERT_PLAN_ORDER, self._plan_orders)
+                self._connection.executemany(_UPSERT_ORDER, self._orders)
+                self._connection.executemany(_INSERT_FILL, self._fills)
+                self._connection.executemany(_UPSERT_EQUITY, self._equity)
+        except sqlite3.IntegrityError as error:
+            runs = sorted({row[0] for row in self._plans})
+            raise ConfigError(
+                f"cannot write journal rows ({error}); was start_run called for {runs}?",
+                path="run_id",
+            ) from error
+        self._plans.clear()
+        self._plan_orders.clear()
+        self._orders.clear()
+        self._fills.clear()
+        self._equity.clear()
+
+    def _maybe_flush(self) -> None:
+        if self.pending_rows >= self._batch_size:
+            self.flush()
+
+    def _transaction(self) -> "_Transaction":
+        return _Transaction(self._connection)
+
+
+class _Transaction:
+    """`BEGIN ... COMMIT`, or `ROLLBACK` on error, on an autocommit connection."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def __enter__(self) -> None:
+        self._connection.execute("BEGIN")
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self._connection.execute("COMMIT")
+        else:
+            self._connection.execute("ROLLBACK")
