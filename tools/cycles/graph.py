@@ -1,0 +1,103 @@
+"""The module import graph of a package: its modules and every resolved import site."""
+
+import ast
+import tokenize
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from tools.cycles.discovery import PackageTree, SourceFile, discover
+from tools.cycles.imports import collect_imports, resolve
+from tools.cycles.model import KIND_ORDER, EdgeKind, ImportSite, InputError, Module, OrphanDir
+
+Adjacency = dict[str, set[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportGraph:
+    """Modules of one package and the import sites between them."""
+
+    root_name: str
+    modules: dict[str, Module]
+    sites: tuple[ImportSite, ...]
+    orphan_dirs: tuple[OrphanDir, ...]
+
+    def edge_kinds(self) -> dict[tuple[str, str], EdgeKind]:
+        """Map each (importer, imported) pair to its strongest kind (module beats the others)."""
+        kinds: dict[tuple[str, str], EdgeKind] = {}
+        for site in self.sites:
+            key = (site.importer, site.imported)
+            old = kinds.get(key)
+            if old is None or KIND_ORDER[site.kind] < KIND_ORDER[old]:
+                kinds[key] = site.kind
+        return kinds
+
+    def adjacency(self, kinds: Collection[EdgeKind]) -> Adjacency:
+        """Return importer -> imported modules over the sites of the given kinds."""
+        adjacency: Adjacency = {name: set() for name in self.modules}
+        for site in self.sites:
+            if site.kind in kinds:
+                adjacency[site.importer].add(site.imported)
+        return adjacency
+
+    def sites_by_edge(self, kinds: Collection[EdgeKind]) -> dict[tuple[str, str], list[ImportSite]]:
+        """Group the sites of the given kinds by edge, strongest kind and earliest line first."""
+        grouped: dict[tuple[str, str], list[ImportSite]] = defaultdict(list)
+        for site in self.sites:
+            if site.kind in kinds:
+                grouped[(site.importer, site.imported)].append(site)
+        for sites in grouped.values():
+            sites.sort(key=lambda s: (KIND_ORDER[s.kind], s.line))
+        return dict(grouped)
+
+
+def _read(source: SourceFile) -> tuple[ast.Module, int]:
+    try:
+        with tokenize.open(source.path) as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError, SyntaxError) as error:
+        raise InputError(f"cannot read {source.display}: {error}") from None
+    try:
+        tree = ast.parse(text, filename=source.display)
+    except SyntaxError as error:
+        raise InputError(f"cannot parse {source.display}:{error.lineno}: {error.msg}") from None
+    return tree, len(text.splitlines())
+
+
+def build_from_tree(tree: PackageTree) -> ImportGraph:
+    """Parse every file of a discovered package and resolve its imports.
+
+    Raises:
+        InputError: If a file cannot be read or parsed.
+    """
+    known = {source.name for source in tree.files}
+    modules: dict[str, Module] = {}
+    sites: list[ImportSite] = []
+    for source in tree.files:
+        parsed, lines = _read(source)
+        modules[source.name] = Module(
+            name=source.name, file=source.display, is_package=source.is_package, lines=lines
+        )
+        for raw in collect_imports(parsed):
+            sites.extend(resolve(raw, source.name, source.is_package, source.display, known))
+    return ImportGraph(
+        root_name=tree.root_name,
+        modules=modules,
+        sites=tuple(sorted(set(sites))),
+        orphan_dirs=tree.orphan_dirs,
+    )
+
+
+def build_graph(package_dir: str, exclude: Sequence[str] = ()) -> ImportGraph:
+    """Build the import graph of the package in `package_dir`.
+
+    Raises:
+        InputError: If the directory is not a package or a file cannot be parsed.
+    """
+    return build_from_tree(discover(package_dir, exclude))
+
+
+def restrict(adjacency: Adjacency, nodes: Iterable[str]) -> Adjacency:
+    """Return the subgraph induced by `nodes`."""
+    keep = set(nodes)
+    return {node: adjacency[node] & keep for node in sorted(keep)}

@@ -1,0 +1,168 @@
+"""Read the import statements of one module with `ast` and resolve them to internal modules."""
+
+import ast
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from typing_extensions import override
+
+from tools.cycles.model import EdgeKind, ImportSite
+
+
+@dataclass(frozen=True, slots=True)
+class RawImport:
+    """An import statement before resolution: `import a.b` or `from ..a import b, c`."""
+
+    module: str | None
+    names: tuple[str, ...]
+    level: int
+    is_from: bool
+    line: int
+    kind: EdgeKind
+
+
+def _type_checking_branch(test: ast.expr) -> bool | None:
+    """Tell which branch of an `if` is type-checking only: True body, False orelse, None neither."""
+    negated = False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        negated, test = True, test.operand
+    is_flag = (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+    if not is_flag:
+        return None
+    return not negated
+
+
+class _Collector(ast.NodeVisitor):
+    def __init__(self) -> None:
+        self.found: list[RawImport] = []
+        self._functions = 0
+        self._type_checking = 0
+
+    def _kind(self) -> EdgeKind:
+        if self._functions:
+            return EdgeKind.FUNCTION
+        if self._type_checking:
+            return EdgeKind.TYPE_CHECKING
+        return EdgeKind.MODULE
+
+    @override
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self.found.append(
+                RawImport(alias.name, (), 0, is_from=False, line=node.lineno, kind=self._kind())
+            )
+
+    @override
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        names = tuple(alias.name for alias in node.names)
+        self.found.append(
+            RawImport(node.module, names, node.level, True, line=node.lineno, kind=self._kind())
+        )
+
+    def _visit_function(self, node: ast.AST) -> None:
+        self._functions += 1
+        self.generic_visit(node)
+        self._functions -= 1
+
+    @override
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        # Decorators and defaults run at import time, but imports cannot sit in them.
+        self._visit_function(node)
+
+    @override
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        self._visit_function(node)
+
+    @override
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self._visit_function(node)
+
+    def _visit_block(self, body: list[ast.stmt], type_checking: bool) -> None:
+        self._type_checking += type_checking
+        for statement in body:
+            self.visit(statement)
+        self._type_checking -= type_checking
+
+    @override
+    def visit_If(self, node: ast.If) -> None:
+        branch = _type_checking_branch(node.test)
+        self._visit_block(node.body, branch is True)
+        self._visit_block(node.orelse, branch is False)
+
+
+def collect_imports(tree: ast.Module) -> list[RawImport]:
+    """Return every import statement of a parsed module, in source order."""
+    collector = _Collector()
+    collector.visit(tree)
+    return collector.found
+
+
+def _longest_known_prefix(dotted: str, known: Collection[str]) -> str | None:
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:end])
+        if candidate in known:
+            return candidate
+    return None
+
+
+def _absolute_base(raw: RawImport, importer: str, importer_is_package: bool) -> str | None:
+    """Turn `from ..x import y` into the absolute `pkg.x`; None if it climbs above the top."""
+    if raw.level == 0:
+        return raw.module
+    package = importer.split(".") if importer_is_package else importer.split(".")[:-1]
+    up = raw.level - 1
+    if up >= len(package):
+        return None
+    base = package[: len(package) - up]
+    if raw.module:
+        base = [*base, *raw.module.split(".")]
+    return ".".join(base)
+
+
+def resolve(
+    raw: RawImport,
+    importer: str,
+    importer_is_package: bool,
+    file: str,
+    known: Collection[str],
+) -> list[ImportSite]:
+    """Resolve one import statement to the internal modules it imports.
+
+    `from pkg import sub` is an edge to `pkg.sub` when that module exists, else to `pkg`;
+    `import a.b.c` is an edge to the deepest existing module of `a.b.c`. External imports
+    resolve to nothing.
+
+    Args:
+        raw: The statement.
+        importer: Dotted name of the module holding it.
+        importer_is_package: Whether the importer is a package `__init__`.
+        file: Path of the importer, as shown in reports.
+        known: Dotted names of every module of the analyzed package.
+
+    Returns:
+        One site per distinct imported module, sorted.
+    """
+    targets: set[str] = set()
+    if not raw.is_from:
+        assert raw.module is not None
+        target = _longest_known_prefix(raw.module, known)
+        if target is not None:
+            targets.add(target)
+    else:
+        base = _absolute_base(raw, importer, importer_is_package)
+        if base is not None:
+            for name in raw.names:
+                submodule = f"{base}.{name}"
+                if name != "*" and submodule in known:
+                    targets.add(submodule)
+                else:
+                    target = _longest_known_prefix(base, known)
+                    if target is not None:
+                        targets.add(target)
+    return [
+        ImportSite(importer=importer, imported=t, file=file, line=raw.line, kind=raw.kind)
+        for t in sorted(targets)
+    ]
