@@ -15,11 +15,11 @@ from tradekernel.domain.enums import TradingState
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import OpenOrderView
 
-H = TypeVar("H")
+H_co = TypeVar("H_co", covariant=True)
 
 
 @attrs.frozen(kw_only=True)
-class PlanningContext(Generic[H]):
+class PlanningContext(Generic[H_co]):
     """Market and account state at `now_ms` (the open time of the bar that just closed).
 
     Mappings are keyed by symbol (balances by asset); the kernel never depends on their
@@ -29,7 +29,7 @@ class PlanningContext(Generic[H]):
     run_id: str
     now_ms: int
     symbols: tuple[str, ...]
-    history: Mapping[str, H]
+    history: Mapping[str, H_co]
     rules: Mapping[str, SymbolRules] = attrs.Factory(dict)
     marks: Mapping[str, MarkPrice] = attrs.Factory(dict)
     balances: Mapping[str, Balance] = attrs.Factory(dict)

@@ -35,6 +35,8 @@ class ExecutionIntent:
     sizing_policy: SizingPolicy = SizingPolicy.DELEGATED
     allow_market_fallback: bool = False
     reference_price: Decimal | None = None
+    stop_loss_price: Decimal | None = None
+    take_profit_price: Decimal | None = None
     slice_index: int = 0
     delay_ms: int = 0
     skipped: bool = False

@@ -1,0 +1,321 @@
+"""Load a strategy blueprint: TOML -> strict cattrs -> frozen settings, errors with key paths."""
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from tradekernel.adapters.config.converter import strict_converter, structure
+from tradekernel.domain.blueprint import (
+    DEFAULT_STEP_SIZE,
+    DEFAULT_TICK_SIZE,
+    AccountSettings,
+    BlueprintSettings,
+    ExecutionPolicy,
+    FeeSettings,
+    PluginConfig,
+    UniverseSettings,
+)
+from tradekernel.domain.enums import DirectiveScope, PluginKind, TimingPreference
+from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.market import SymbolRules
+from tradekernel.domain.plugin_spec import PluginSpec
+
+Catalog = Mapping[tuple[PluginKind, str], PluginSpec]
+
+# Plugins used when a blueprint leaves a stage out: each must accept empty params.
+DEFAULT_PLUGINS: Mapping[PluginKind, str] = {
+    PluginKind.CONTEXT_AGGREGATOR: "weighted",
+    PluginKind.ENTRY: "market",
+    PluginKind.SIZE: "fixed_quantity",
+    PluginKind.EXIT: "none",
+    PluginKind.ROUTING: "immediate",
+    PluginKind.ALLOCATOR: "default",
+}
+
+_TOP_LEVEL = {
+    "blueprint",
+    "universe",
+    "account",
+    "fees",
+    "symbols",
+    "context",
+    "signals",
+    "strategy",
+    "planners",
+    "allocation",
+    "execution",
+}
+_SELECTION_KEYS = {"min_confidence", "max_confidence", "timing", "scopes"}
+
+
+@attrs.frozen(kw_only=True)
+class _Header:
+    name: str
+    description: str = ""
+    timeframe: str = "1h"
+
+
+@attrs.frozen(kw_only=True)
+class _RulesInput:
+    symbol: str
+    tick_size: Decimal = DEFAULT_TICK_SIZE
+    step_size: Decimal = DEFAULT_STEP_SIZE
+    min_qty: Decimal = Decimal(0)
+    min_notional: Decimal = Decimal(0)
+    base: str | None = None
+    quote: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _Selection:
+    min_confidence: Decimal = Decimal(0)
+    max_confidence: Decimal = Decimal(1)
+    timing: TimingPreference | None = None
+    scopes: tuple[DirectiveScope, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class LoadedBlueprint:
+    settings: BlueprintSettings
+    config_hash: str
+    text: str
+    file: str
+
+
+def config_hash_of(data: Mapping[str, Any]) -> str:
+    """Return the sha256 of the parsed TOML (comments and layout do not change it)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """Return the text and parsed table of a TOML file. Raises ConfigError with the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot read config file: {error.strerror}", file=str(path)) from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"invalid TOML: {error}", file=str(path)) from None
+
+
+def load_blueprint(path: str | Path, catalog: Catalog) -> LoadedBlueprint:
+    """Load and validate a blueprint file.
+
+    Raises:
+        ConfigError: naming the file and the key path of every problem found.
+    """
+    file = str(path)
+    text, data = read_toml(Path(path))
+    settings = parse_blueprint(data, catalog, file=file)
+    return LoadedBlueprint(
+        settings=settings, config_hash=config_hash_of(data), text=text, file=file
+    )
+
+
+def parse_blueprint(data: Mapping[str, Any], catalog: Catalog, *, file: str) -> BlueprintSettings:
+    """Validate a parsed blueprint table (see `load_blueprint`)."""
+    unknown = sorted(set(data) - _TOP_LEVEL)
+    if unknown:
+        raise ConfigError(
+            f"unknown top-level sections: {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(_TOP_LEVEL))})",
+            path="(top level)",
+            file=file,
+        )
+    converter = strict_converter()
+    header = structure(converter, data.get("blueprint", {}), _Header, path="blueprint", file=file)
+    account = structure(
+        converter, data.get("account", {}), AccountSettings, path="account", file=file
+    )
+    rules = tuple(
+        _rules(
+            structure(converter, item, _RulesInput, path=f"symbols[{index}]", file=file), account
+        )
+        for index, item in enumerate(_table_list(data, "symbols", file))
+    )
+    context = _section(data, "context", {"workers", "aggregator"}, file)
+    signals = _section(data, "signals", {"opportunities", "threats"}, file)
+    strategy = _section(data, "strategy", {"planners"}, file)
+    planners = _section(data, "planners", {"entry", "size", "exit", "routing"}, file)
+    plugins = _PluginReader(catalog, converter, file)
+    settings = BlueprintSettings(
+        name=header.name,
+        description=header.description,
+        timeframe=header.timeframe,
+        universe=structure(
+            converter, data.get("universe", {}), UniverseSettings, path="universe", file=file
+        ),
+        account=account,
+        fees=structure(converter, data.get("fees", {}), FeeSettings, path="fees", file=file),
+        symbols=rules,
+        workers=plugins.many(context, "workers", "context.workers", PluginKind.CONTEXT_WORKER),
+        aggregator=plugins.one(
+            context.get("aggregator"), "context.aggregator", PluginKind.CONTEXT_AGGREGATOR
+        ),
+        opportunities=plugins.many(
+            signals, "opportunities", "signals.opportunities", PluginKind.OPPORTUNITY
+        ),
+        threats=plugins.many(signals, "threats", "signals.threats", PluginKind.THREAT),
+        strategies=plugins.many(strategy, "planners", "strategy.planners", PluginKind.STRATEGY),
+        entry=plugins.many(planners, "entry", "planners.entry", PluginKind.ENTRY, default=True),
+        size=plugins.many(planners, "size", "planners.size", PluginKind.SIZE, default=True),
+        exit=plugins.many(planners, "exit", "planners.exit", PluginKind.EXIT, default=True),
+        routing=plugins.many(
+            planners, "routing", "planners.routing", PluginKind.ROUTING, default=True
+        ),
+        allocator=plugins.one(data.get("allocation"), "allocation", PluginKind.ALLOCATOR),
+        execution=structure(
+            converter, data.get("execution", {}), ExecutionPolicy, path="execution", file=file
+        ),
+    )
+    if not settings.strategies:
+        raise ConfigError(
+            "a blueprint needs at least one strategy planner", path="strategy.planners", file=file
+        )
+    check_columns(settings, catalog, file)
+    return settings
+
+
+def _rules(raw: _RulesInput, account: AccountSettings) -> SymbolRules:
+    base, _, quote = raw.symbol.partition("/")
+    return SymbolRules(
+        symbol=raw.symbol,
+        base=raw.base or base,
+        quote=raw.quote or quote or account.quote_asset,
+        tick_size=raw.tick_size,
+        step_size=raw.step_size,
+        min_qty=raw.min_qty,
+        min_notional=raw.min_notional,
+    )
+
+
+def _section(data: Mapping[str, Any], name: str, keys: set[str], file: str) -> Mapping[str, Any]:
+    section = data.get(name, {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"expected a table, got {type(section).__name__}", path=name, file=file)
+    unknown = sorted(set(section) - keys)
+    if unknown:
+        raise ConfigError(
+            f"unknown keys: {', '.join(unknown)} (known: {', '.join(sorted(keys))})",
+            path=name,
+            file=file,
+        )
+    return section
+
+
+def _table_list(data: Mapping[str, Any], key: str, file: str, path: str | None = None) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise ConfigError(
+            f"expected an array of tables ([[{path or key}]]), got {type(value).__name__}",
+            path=path or key,
+            file=file,
+        )
+    return value
+
+
+class _PluginReader:
+    def __init__(self, catalog: Catalog, converter: Any, file: str) -> None:
+        self._catalog = catalog
+        self._converter = converter
+        self._file = file
+
+    def many(
+        self,
+        section: Mapping[str, Any],
+        key: str,
+        path: str,
+        kind: PluginKind,
+        *,
+        default: bool = False,
+    ) -> tuple[PluginConfig, ...]:
+        tables = _table_list(section, key, self._file, path)
+        if not tables and default:
+            return (self.one(None, f"{path}[default]", kind),)
+        return tuple(
+            self.one(table, f"{path}[{index}]", kind) for index, table in enumerate(tables)
+        )
+
+    def one(self, table: Any, path: str, kind: PluginKind) -> PluginConfig:
+        if table is None:
+            table = {"type": DEFAULT_PLUGINS[kind]}
+        if not isinstance(table, dict):
+            raise ConfigError(
+                f"expected a table, got {type(table).__name__}", path=path, file=self._file
+            )
+        raw = dict(table)
+        type_name = raw.pop("type", None)
+        if not isinstance(type_name, str):
+            raise ConfigError(
+                "required key 'type' is missing or not a string",
+                path=f"{path}.type",
+                file=self._file,
+            )
+        spec = self._catalog.get((kind, type_name))
+        if spec is None:
+            known = sorted(name for k, name in self._catalog if k is kind)
+            raise ConfigError(
+                f"unknown {kind.value} type {type_name!r} (known: {', '.join(known)})",
+                path=f"{path}.type",
+                file=self._file,
+            )
+        selection_raw = {k: raw.pop(k) for k in list(raw) if k in _SELECTION_KEYS}
+        if selection_raw and kind not in {
+            PluginKind.ENTRY,
+            PluginKind.SIZE,
+            PluginKind.EXIT,
+            PluginKind.ROUTING,
+        }:
+            raise ConfigError(
+                f"{', '.join(sorted(selection_raw))} apply only to trade planners",
+                path=path,
+                file=self._file,
+            )
+        selection = structure(
+            self._converter, selection_raw, _Selection, path=path, file=self._file
+        )
+        params = structure(self._converter, raw, spec.params, path=path, file=self._file)
+        return PluginConfig(
+            kind=kind,
+            type=type_name,
+            params=params,
+            path=path,
+            min_confidence=selection.min_confidence,
+            max_confidence=selection.max_confidence,
+            timing=selection.timing,
+            scopes=selection.scopes,
+        )
+
+
+def check_columns(settings: BlueprintSettings, catalog: Catalog, file: str) -> None:
+    """Check that every feature column a plugin reads is produced by some context worker."""
+    provided: set[str] = set()
+    for worker in settings.workers:
+        provided.update(catalog[(worker.kind, worker.type)].provides(worker.params))
+    readers = (
+        settings.aggregator,
+        *settings.opportunities,
+        *settings.threats,
+        *settings.strategies,
+        *settings.entry,
+        *settings.size,
+        *settings.exit,
+        *settings.routing,
+    )
+    for plugin in readers:
+        for column in catalog[(plugin.kind, plugin.type)].requires(plugin.params):
+            if column not in provided:
+                raise ConfigError(
+                    f"reads feature column {column!r} that no context worker provides "
+                    f"(provided: {', '.join(sorted(provided)) or 'none'})",
+                    path=plugin.path,
+                    file=file,
+                )

@@ -1,0 +1,107 @@
+"""A strategy blueprint: validated settings of one bot, loaded from TOML by the config adapter.
+
+Plugin parameters are already structured into each plugin's own params class; the kernel
+factory only calls the plugins' factories.
+"""
+
+from decimal import Decimal
+
+import attrs
+
+from tradekernel.domain.enums import DirectiveScope, PluginKind, TimingPreference
+from tradekernel.domain.market import SymbolRules
+
+DEFAULT_TICK_SIZE = Decimal("0.00000001")
+DEFAULT_STEP_SIZE = Decimal("0.00000001")
+
+
+@attrs.frozen(kw_only=True)
+class PluginConfig:
+    """One configured plugin. `path` is its key path in the file, for error messages.
+
+    The selection fields matter only for trade planners (entry, size, exit, routing): the
+    kernel picks the first planner whose confidence range (inclusive) and hints match.
+    """
+
+    kind: PluginKind
+    type: str
+    params: object
+    path: str
+    min_confidence: Decimal = Decimal(0)
+    max_confidence: Decimal = Decimal(1)
+    timing: TimingPreference | None = None
+    scopes: tuple[DirectiveScope, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class UniverseSettings:
+    symbols: tuple[str, ...]
+    method: str = "static"
+    top_n: int | None = None
+    rank_by: str = "quote_volume"
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    list_file: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class AccountSettings:
+    quote_asset: str = "USDT"
+    starting_cash: Decimal = Decimal("100000")
+
+
+@attrs.frozen(kw_only=True)
+class FeeSettings:
+    """Fees are fractions of notional (0.001 = 0.1%); slippage is in basis points."""
+
+    maker: Decimal = Decimal("0.001")
+    taker: Decimal = Decimal("0.001")
+    slippage_bps: Decimal = Decimal(0)
+    participation: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ExecutionPolicy:
+    """Strategy-owned execution policy, declared in the blueprint (the runner obeys it)."""
+
+    allow_market_fallback: bool = False
+    fallback_on: tuple[str, ...] = ()
+    sizing: str = "explicit_or_delegated"
+    backoff_base_ms: int = 60_000
+    backoff_max_ms: int = 3_600_000
+
+
+@attrs.frozen(kw_only=True)
+class BlueprintSettings:
+    name: str
+    description: str
+    timeframe: str
+    universe: UniverseSettings
+    account: AccountSettings
+    fees: FeeSettings
+    symbols: tuple[SymbolRules, ...]
+    workers: tuple[PluginConfig, ...]
+    aggregator: PluginConfig
+    opportunities: tuple[PluginConfig, ...]
+    threats: tuple[PluginConfig, ...]
+    strategies: tuple[PluginConfig, ...]
+    entry: tuple[PluginConfig, ...]
+    size: tuple[PluginConfig, ...]
+    exit: tuple[PluginConfig, ...]
+    routing: tuple[PluginConfig, ...]
+    allocator: PluginConfig
+    execution: ExecutionPolicy = attrs.Factory(ExecutionPolicy)
+
+    def rules_for(self, symbol: str) -> SymbolRules:
+        """Return the configured rules of a symbol, or the documented permissive defaults."""
+        for rules in self.symbols:
+            if rules.symbol == symbol:
+                return rules
+        base, _, quote = symbol.partition("/")
+        return SymbolRules(
+            symbol=symbol,
+            base=base,
+            quote=quote or self.account.quote_asset,
+            tick_size=DEFAULT_TICK_SIZE,
+            step_size=DEFAULT_STEP_SIZE,
+        )

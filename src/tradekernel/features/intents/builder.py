@@ -1,0 +1,49 @@
+"""Build a plan's execution intents: expand, gate, and order them by the documented key."""
+
+from collections.abc import Sequence
+
+from tradekernel.domain.enums import SkipReason
+from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.ports.plugins import AllocationRejection
+from tradekernel.domain.trade_plans import ExecutionDirective
+from tradekernel.features.intents.expansion import expand
+from tradekernel.features.intents.gates import Gatekeeper
+from tradekernel.features.intents.inputs import IntentInputs
+from tradekernel.features.intents.settings import IntentSettings
+
+
+def intent_order_key(intent: ExecutionIntent) -> tuple[int, str, int, str]:
+    """Return the plan order of an intent: reductions first (they free cash), then symbol,
+    slice index and client order id. Consumers submit in this order and never re-sort."""
+    return (
+        0 if intent.reduce_only else 1,
+        intent.symbol,
+        intent.slice_index,
+        intent.client_order_id,
+    )
+
+
+class IntentBuilder:
+    """Turn allocated execution directives into quantised, gated intents."""
+
+    def __init__(self, settings: IntentSettings) -> None:
+        self._settings = settings
+
+    def build(
+        self,
+        accepted: Sequence[ExecutionDirective],
+        rejected: Sequence[tuple[ExecutionDirective, AllocationRejection]],
+        inputs: IntentInputs,
+    ) -> tuple[ExecutionIntent, ...]:
+        """Return every intent of the cycle, tradable or skipped, in plan order."""
+        raw: list[ExecutionIntent] = []
+        for execution in accepted:
+            raw.extend(expand(execution, inputs.run_id, inputs.cycle_ts_ms))
+        refused: list[ExecutionIntent] = []
+        for execution, rejection in rejected:
+            for intent in expand(execution, inputs.run_id, inputs.cycle_ts_ms):
+                refused.append(intent.skip(SkipReason(rejection.reason), rejection.detail))
+        raw.sort(key=intent_order_key)
+        gatekeeper = Gatekeeper(self._settings, inputs)
+        admitted = [gatekeeper.admit(intent) for intent in raw]
+        return tuple(sorted([*admitted, *refused], key=intent_order_key))

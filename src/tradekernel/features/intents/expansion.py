@@ -1,0 +1,96 @@
+"""From one execution directive to raw (not yet quantised) intents: layers x slices."""
+
+
+from tradekernel.domain.enums import (
+    CloseSemantics,
+    DirectiveScope,
+    OrderType,
+)
+from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.trade_plans import ExecutionDirective
+from tradekernel.shared.ids import client_order_id
+
+
+def close_semantics(execution: ExecutionDirective) -> CloseSemantics:
+    """Return what the directive does to the position: open, reduce, or close it all."""
+    directive = execution.directive
+    if directive.scope is DirectiveScope.NEW_TRADE:
+        return CloseSemantics.OPEN
+    fraction = directive.size.close_fraction
+    if directive.scope is DirectiveScope.CLOSE_EXISTING and (fraction is None or fraction >= 1):
+        return CloseSemantics.CLOSE_ALL
+    return CloseSemantics.REDUCE_ONLY
+
+
+def expand(execution: ExecutionDirective, run_id: str, cycle_ts_ms: int) -> list[ExecutionIntent]:
+    """Return one intent per (entry layer, routing slice), quantities as planned.
+
+    A MODIFY_EXISTING directive with an exit stop becomes one protective stop order.
+    """
+    directive = execution.directive
+    semantics = close_semantics(execution)
+    causes = tuple(sorted({*directive.causes, directive.directive_id}))
+    if directive.scope is DirectiveScope.MODIFY_EXISTING:
+        stop = execution.exit.stop_price
+        return [
+            ExecutionIntent(
+                client_order_id=client_order_id(
+                    run_id,
+                    cycle_ts_ms,
+                    directive.symbol,
+                    directive.side.value,
+                    directive.directive_id,
+                ),
+                directive_id=directive.directive_id,
+                symbol=directive.symbol,
+                side=directive.side,
+                order_type=OrderType.STOP,
+                quantity=execution.size.quantity,
+                stop_price=stop,
+                close_semantics=CloseSemantics.REDUCE_ONLY,
+                sizing_policy=directive.size.policy,
+                reference_price=execution.entry.reference_price,
+                causes=causes,
+            )
+        ]
+    intents: list[ExecutionIntent] = []
+    slices = execution.routing.slices
+    for layer_index, layer in enumerate(execution.entry.layers):
+        for slice_index, routing_slice in enumerate(slices):
+            index = layer_index * len(slices) + slice_index
+            quantity = execution.size.quantity * layer.fraction * routing_slice.fraction
+            intents.append(
+                ExecutionIntent(
+                    client_order_id=client_order_id(
+                        run_id,
+                        cycle_ts_ms,
+                        directive.symbol,
+                        directive.side.value,
+                        directive.directive_id,
+                        index,
+                    ),
+                    directive_id=directive.directive_id,
+                    symbol=directive.symbol,
+                    side=directive.side,
+                    order_type=layer.order_type,
+                    quantity=quantity,
+                    price=layer.price,
+                    time_in_force=execution.entry.time_in_force,
+                    close_semantics=semantics,
+                    sizing_policy=directive.size.policy,
+                    allow_market_fallback=directive.routing.allow_market_fallback,
+                    reference_price=execution.entry.reference_price,
+                    stop_loss_price=execution.exit.stop_price
+                    if semantics is CloseSemantics.OPEN
+                    else None,
+                    take_profit_price=(
+                        execution.exit.take_profit_price
+                        if semantics is CloseSemantics.OPEN
+                        else None
+                    ),
+                    slice_index=index,
+                    delay_ms=routing_slice.delay_ms,
+                    causes=causes,
+                )
+            )
+    return intents

@@ -1,0 +1,178 @@
+"""Planning gates: quantise each intent to the symbol's rules, or keep it skipped with a reason.
+
+Gates run in a fixed order and the first failing gate names the reason. An intent never
+becomes tradable by defaulting a field it did not have: a limit without a price, a
+non-positive quantity or an unknown side stays skipped as `invalid_normalized_fields`.
+"""
+
+from decimal import Decimal
+
+import attrs
+
+from tradekernel.domain.enums import (
+    CloseSemantics,
+    OrderType,
+    Side,
+    SkipReason,
+    TradingState,
+)
+from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.market import SymbolRules
+from tradekernel.features.intents.inputs import IntentInputs
+from tradekernel.features.intents.settings import IntentSettings
+from tradekernel.shared.quantize import floor_to_step, round_price
+
+_PRICED = frozenset({OrderType.LIMIT, OrderType.STOP_LIMIT})
+_STOPPED = frozenset({OrderType.STOP, OrderType.STOP_LIMIT})
+
+
+def _invalid_fields(intent: ExecutionIntent) -> str | None:
+    # Plugins are user code: their enums may arrive as plain strings at run time.
+    side: object = intent.side
+    order_type: object = intent.order_type
+    if not isinstance(side, Side):
+        return f"side {side!r} is not buy or sell"
+    if not isinstance(order_type, OrderType):
+        return f"order type {order_type!r} is not known"
+    if not intent.quantity.is_finite() or intent.quantity < 0:
+        return f"quantity {intent.quantity} is not a finite non-negative number"
+    if intent.order_type in _PRICED and (intent.price is None or intent.price <= 0):
+        return f"{intent.order_type.value} order without a positive price"
+    if intent.order_type in _STOPPED and (intent.stop_price is None or intent.stop_price <= 0):
+        return f"{intent.order_type.value} order without a positive stop price"
+    return None
+
+
+def _state_gate(intent: ExecutionIntent, inputs: IntentInputs) -> ExecutionIntent:
+    if inputs.trading_state is TradingState.HALTED:
+        return intent.skip(SkipReason.TRADING_HALTED, "trading is halted")
+    if intent.reduce_only:
+        return intent
+    if inputs.trading_state is TradingState.REDUCING:
+        return intent.skip(SkipReason.REDUCE_ONLY_STATE, "trading state is reducing")
+    if inputs.stop_new_orders:
+        return intent.skip(SkipReason.STOP_NEW_ORDERS, "the stop-new-orders switch is on")
+    if intent.symbol not in inputs.universe:
+        return intent.skip(SkipReason.NOT_IN_UNIVERSE, f"{intent.symbol} is not in the universe")
+    until = inputs.backoff_until_ms.get(intent.symbol)
+    if until is not None and inputs.cycle_ts_ms < until:
+        return intent.skip(
+            SkipReason.REJECTION_BACKOFF, f"{intent.symbol} is in rejection backoff until {until}"
+        )
+    return intent
+
+
+def _quantise(intent: ExecutionIntent, rules: SymbolRules, mark: Decimal) -> ExecutionIntent:
+    quantity = floor_to_step(intent.quantity, rules.step_size)
+    if quantity <= 0:
+        return intent.skip(
+            SkipReason.QTY_ROUNDS_TO_ZERO,
+            f"quantity {intent.quantity} floors to 0 at step {rules.step_size}",
+        )
+    price = round_price(intent.price, rules.tick_size, intent.side) if intent.price else None
+    # A protective stop sells: round it up is worse (triggers later), so round toward the
+    # side that triggers earlier for a sell stop (up) and for a buy stop (down).
+    stop = intent.stop_price
+    if stop is not None:
+        stop = round_price(
+            stop, rules.tick_size, Side.SELL if intent.side is Side.SELL else Side.BUY
+        )
+    quantised = attrs.evolve(intent, quantity=quantity, price=price, stop_price=stop)
+    if quantity < rules.min_qty:
+        return quantised.skip(
+            SkipReason.MIN_QTY, f"quantity {quantity} is below the minimum {rules.min_qty}"
+        )
+    notional = quantity * (price or stop or mark)
+    if notional < rules.min_notional:
+        return quantised.skip(
+            SkipReason.MIN_NOTIONAL,
+            f"notional {notional} is below the minimum {rules.min_notional}",
+        )
+    return quantised
+
+
+def _duplicate(intent: ExecutionIntent, inputs: IntentInputs) -> str | None:
+    for order in inputs.open_orders:
+        if order.client_order_id == intent.client_order_id:
+            return f"order {order.client_order_id} is already working"
+        same_shape = (
+            order.symbol == intent.symbol
+            and order.side is intent.side
+            and order.order_type is intent.order_type
+            and order.price == (intent.price or intent.stop_price)
+            and order.reduce_only == intent.reduce_only
+        )
+        if same_shape:
+            return f"an equal order {order.client_order_id} is already working"
+    return None
+
+
+class Gatekeeper:
+    """Apply the gates to a plan's intents in plan order, tracking cash and holdings used."""
+
+    def __init__(self, settings: IntentSettings, inputs: IntentInputs) -> None:
+        self._settings = settings
+        self._inputs = inputs
+        self._free = dict(inputs.free_balances)
+
+    def admit(self, intent: ExecutionIntent) -> ExecutionIntent:
+        """Return the intent quantised and admitted, or skipped with its reason."""
+        inputs = self._inputs
+        problem = _invalid_fields(intent)
+        if problem is not None:
+            return intent.skip(SkipReason.INVALID_NORMALIZED_FIELDS, problem)
+        intent = _state_gate(intent, inputs)
+        if intent.skipped:
+            return intent
+        rules = inputs.rules.get(intent.symbol)
+        if rules is None:
+            return intent.skip(
+                SkipReason.RULES_UNAVAILABLE, f"no trading rules for {intent.symbol}"
+            )
+        mark = inputs.marks.get(intent.symbol)
+        if mark is None or mark <= 0:
+            return intent.skip(SkipReason.MISSING_MARK_PRICE, f"no mark price for {intent.symbol}")
+        intent = self._cap_to_position(intent, rules)
+        if intent.skipped:
+            return intent
+        intent = _quantise(intent, rules, mark)
+        if intent.skipped:
+            return intent
+        duplicate = _duplicate(intent, inputs)
+        if duplicate is not None:
+            return intent.skip(SkipReason.DUPLICATE_OPEN_ORDER, duplicate)
+        return self._reserve(intent, rules, mark)
+
+    def _cap_to_position(self, intent: ExecutionIntent, rules: SymbolRules) -> ExecutionIntent:
+        if intent.close_semantics is CloseSemantics.OPEN:
+            return intent
+        position = self._inputs.positions.get(intent.symbol)
+        held = position.quantity if position is not None else Decimal(0)
+        if held <= 0 and intent.side is Side.SELL:
+            return intent.skip(SkipReason.NOTHING_TO_CLOSE, f"no {rules.base} position to close")
+        if intent.side is Side.SELL and intent.quantity > held:
+            return attrs.evolve(intent, quantity=held)
+        return intent
+
+    def _reserve(
+        self, intent: ExecutionIntent, rules: SymbolRules, mark: Decimal
+    ) -> ExecutionIntent:
+        if intent.side is Side.BUY:
+            price = intent.price or intent.stop_price or mark
+            cost = intent.quantity * price * (1 + self._settings.fee_rate)
+            free = self._free.get(rules.quote, Decimal(0))
+            if cost > free:
+                return intent.skip(
+                    SkipReason.INSUFFICIENT_BALANCE,
+                    f"needs {cost} {rules.quote} with fees, {free} free",
+                )
+            self._free[rules.quote] = free - cost
+            return intent
+        free_base = self._free.get(rules.base, Decimal(0))
+        if intent.quantity > free_base:
+            return intent.skip(
+                SkipReason.INSUFFICIENT_BALANCE,
+                f"sells {intent.quantity} {rules.base}, {free_base} free",
+            )
+        self._free[rules.base] = free_base - intent.quantity
+        return intent

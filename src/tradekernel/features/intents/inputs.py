@@ -1,0 +1,26 @@
+"""What the intent builder needs to know about the account and the market at this cycle."""
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from tradekernel.domain.account import Position
+from tradekernel.domain.enums import TradingState
+from tradekernel.domain.market import SymbolRules
+from tradekernel.domain.orders import OpenOrderView
+
+
+@attrs.frozen(kw_only=True)
+class IntentInputs:
+    run_id: str
+    cycle_ts_ms: int
+    universe: frozenset[str]
+    rules: Mapping[str, SymbolRules]
+    marks: Mapping[str, Decimal]
+    positions: Mapping[str, Position]
+    open_orders: tuple[OpenOrderView, ...]
+    free_balances: Mapping[str, Decimal]
+    trading_state: TradingState = TradingState.ACTIVE
+    stop_new_orders: bool = False
+    backoff_until_ms: Mapping[str, int] = attrs.Factory(dict)

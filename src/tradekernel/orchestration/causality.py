@@ -1,0 +1,126 @@
+"""The causality chain of a plan: every DTO as a node with the ids of what caused it.
+
+Walking parents from an intent reaches the directive, its four plans, the signals and the
+assessment, and the bar: this is what `tradekernel explain` prints.
+"""
+
+from collections.abc import Sequence
+
+from tradekernel.domain.directives import StrategyDirective
+from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.plan import CausalityLink
+from tradekernel.domain.signals import ContextAssessment, OpportunitySignal, ThreatSignal
+from tradekernel.domain.trade_plans import ExecutionDirective
+
+
+def bar_node_id(symbol: str, ts_ms: int) -> str:
+    return f"bar:{symbol}:{ts_ms}"
+
+
+def causality_chain(
+    cycle_ts_ms: int,
+    assessments: Sequence[ContextAssessment],
+    opportunities: Sequence[OpportunitySignal],
+    threats: Sequence[ThreatSignal],
+    directives: Sequence[StrategyDirective],
+    executions: Sequence[ExecutionDirective],
+    intents: Sequence[ExecutionIntent],
+) -> tuple[CausalityLink, ...]:
+    """Return the chain's nodes sorted by node id."""
+    links: list[CausalityLink] = []
+    assessment_of: dict[str, str] = {}
+    for assessment in assessments:
+        bar = bar_node_id(assessment.symbol, cycle_ts_ms)
+        links.append(CausalityLink(node_id=bar, kind="bar", summary=f"{assessment.symbol} bar"))
+        links.append(
+            CausalityLink(
+                node_id=assessment.assessment_id,
+                kind="assessment",
+                parents=(bar,),
+                summary=f"strength {assessment.strength} weakness {assessment.weakness} "
+                f"regime {assessment.regime.value}",
+            )
+        )
+        assessment_of[assessment.symbol] = assessment.assessment_id
+    for signal in opportunities:
+        links.append(
+            CausalityLink(
+                node_id=signal.signal_id,
+                kind="opportunity",
+                parents=(assessment_of[signal.symbol],),
+                summary=f"{signal.source} {signal.side.value} confidence {signal.confidence}: "
+                f"{signal.reason}",
+            )
+        )
+    for threat in threats:
+        parent = assessment_of.get(threat.symbol or "")
+        links.append(
+            CausalityLink(
+                node_id=threat.signal_id,
+                kind="threat",
+                parents=(parent,) if parent else (),
+                summary=f"{threat.source} severity {threat.severity}: {threat.reason}",
+            )
+        )
+    for directive in directives:
+        parents = directive.causes or (assessment_of.get(directive.symbol, ""),)
+        links.append(
+            CausalityLink(
+                node_id=directive.directive_id,
+                kind="directive",
+                parents=tuple(sorted(p for p in parents if p)),
+                summary=f"{directive.source}: {directive.scope.value} {directive.side.value} "
+                f"{directive.symbol} confidence {directive.confidence} {directive.reason}".strip(),
+            )
+        )
+    for execution in executions:
+        did = execution.directive_id
+        for kind, planner, text in (
+            ("entry_plan", execution.entry.planner, _entry_text(execution)),
+            ("size_plan", execution.size.planner, f"quantity {execution.size.quantity}"),
+            (
+                "exit_plan",
+                execution.exit.planner,
+                f"stop {execution.exit.stop_price} take-profit {execution.exit.take_profit_price}",
+            ),
+            (
+                "routing_plan",
+                execution.routing.planner,
+                f"{execution.routing.style.value}, {len(execution.routing.slices)} slice(s)",
+            ),
+        ):
+            links.append(
+                CausalityLink(
+                    node_id=f"{kind}:{did}", kind=kind, parents=(did,), summary=f"{planner}: {text}"
+                )
+            )
+    for intent in intents:
+        did = intent.directive_id
+        plans = tuple(
+            f"{kind}:{did}" for kind in ("entry_plan", "exit_plan", "routing_plan", "size_plan")
+        )
+        status = (
+            f"skipped ({intent.skip_reason}: {intent.skip_detail})"
+            if intent.skipped
+            else "tradable"
+        )
+        links.append(
+            CausalityLink(
+                node_id=intent.client_order_id,
+                kind="intent",
+                parents=(did, *plans),
+                summary=f"{intent.side.value} {intent.quantity} {intent.symbol} "
+                f"{intent.order_type.value} @ {intent.price or intent.stop_price or 'market'}, "
+                f"{status}",
+            )
+        )
+    return tuple(sorted(links, key=lambda link: link.node_id))
+
+
+def _entry_text(execution: ExecutionDirective) -> str:
+    layers = ", ".join(
+        f"{layer.fraction} {layer.order_type.value}"
+        + (f" @ {layer.price}" if layer.price is not None else "")
+        for layer in execution.entry.layers
+    )
+    return f"{layers} (reference {execution.entry.reference_price})"

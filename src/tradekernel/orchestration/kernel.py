@@ -1,0 +1,292 @@
+"""The planning kernel: one pure, deterministic function from a context to a plan.
+
+Backtest, paper and live trading all call `PlanningKernel.plan`. It reads no clock, does
+no I/O and never depends on the iteration order of its inputs: symbols, signals,
+directives and intents are processed and emitted in documented sorted orders.
+"""
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from tradekernel.domain.context import PlanningContext
+from tradekernel.domain.directives import StrategyDirective
+from tradekernel.domain.enums import DirectiveScope
+from tradekernel.domain.plan import Diagnostic, Plan, UniverseRecord
+from tradekernel.domain.ports.plugins import AllocationRejection
+from tradekernel.domain.signals import (
+    ContextAssessment,
+    FeatureSnapshot,
+    OpportunitySignal,
+    ThreatSignal,
+)
+from tradekernel.domain.stage_inputs import AccountView, StrategyInputs, UniverseCandidate
+from tradekernel.domain.trade_plans import ExecutionDirective, RoutingRequest
+from tradekernel.features.intents.builder import IntentBuilder
+from tradekernel.features.intents.inputs import IntentInputs
+from tradekernel.orchestration.accounting import account_view
+from tradekernel.orchestration.causality import causality_chain
+from tradekernel.orchestration.kernel_spec import KernelSpec
+from tradekernel.orchestration.selection import choose
+from tradekernel.orchestration.snapshots import feature_columns, snapshot_at
+from tradekernel.shared.bars import BarSeries
+from tradekernel.shared.ids import derive_id
+
+_SCOPE_ORDER = {
+    DirectiveScope.CLOSE_EXISTING: 0,
+    DirectiveScope.MODIFY_EXISTING: 1,
+    DirectiveScope.NEW_TRADE: 2,
+}
+
+
+def directive_order_key(directive: StrategyDirective) -> tuple[str, int, str]:
+    """Return the plan order of directives: symbol, closes before new trades, id."""
+    return (directive.symbol, _SCOPE_ORDER[directive.scope], directive.directive_id)
+
+
+class PlanningKernel:
+    """Compose the planning stages of a `KernelSpec` into `plan(context) -> Plan`."""
+
+    def __init__(self, spec: KernelSpec) -> None:
+        self._spec = spec
+        self._intents = IntentBuilder(spec.intents)
+
+    @property
+    def spec(self) -> KernelSpec:
+        return self._spec
+
+    def precompute(self, series: BarSeries) -> BarSeries:
+        """Return the series carrying every context-worker column over its whole history.
+
+        Workers are causal, so later windows (`series.head(k)`) reuse these columns and the
+        kernel gives the plan it would give on the window alone.
+        """
+        return series.with_features(feature_columns(series, self._spec.workers))
+
+    def plan(self, context: PlanningContext[BarSeries]) -> Plan:
+        """Return the plan for one cycle. Pure: equal contexts give equal plans."""
+        spec = self._spec
+        diagnostics: list[Diagnostic] = []
+        universe = self._universe(context)
+        account = account_view(context, spec.intents.quote_asset)
+        assessments: list[ContextAssessment] = []
+        opportunities: list[OpportunitySignal] = []
+        threats: list[ThreatSignal] = []
+        directives: list[StrategyDirective] = []
+        snapshots: dict[str, FeatureSnapshot] = {}
+        for symbol in universe.selected:
+            series = context.history.get(symbol)
+            if series is None or len(series) == 0:
+                diagnostics.append(
+                    Diagnostic(
+                        stage="context",
+                        code="no_history",
+                        symbol=symbol,
+                        message=f"no bars for {symbol} at this cycle",
+                    )
+                )
+                continue
+            snapshot = snapshot_at(series, feature_columns(series, spec.workers), len(series) - 1)
+            snapshots[symbol] = snapshot
+            assessment = spec.aggregator.assess(
+                snapshot, derive_id("ctx", context.run_id, context.now_ms, symbol)
+            )
+            found_opportunities = _sorted_signals(
+                [s for w in spec.opportunities if (s := w.evaluate(snapshot, assessment))]
+            )
+            found_threats = _sorted_threats(
+                [t for w in spec.threats if (t := w.evaluate(snapshot, assessment, account))]
+            )
+            assessments.append(assessment)
+            opportunities.extend(found_opportunities)
+            threats.extend(found_threats)
+            inputs = StrategyInputs(
+                symbol=symbol,
+                ts_ms=context.now_ms,
+                run_id=context.run_id,
+                snapshot=snapshot,
+                assessment=assessment,
+                opportunities=found_opportunities,
+                threats=found_threats,
+                account=account,
+                position=context.positions.get(symbol),
+                open_orders=tuple(
+                    sorted(
+                        (o for o in context.open_orders if o.symbol == symbol),
+                        key=lambda order: order.client_order_id,
+                    )
+                ),
+            )
+            for planner in spec.strategies:
+                directives.extend(planner.plan(inputs))
+        directives = _unique(sorted(directives, key=directive_order_key), diagnostics)
+        executions = self._trade_plans(directives, snapshots, account, diagnostics)
+        allocation = spec.allocator.allocate(
+            executions,
+            account,
+            tuple(sorted(context.open_orders, key=lambda order: order.client_order_id)),
+        )
+        intents = self._intents.build(
+            allocation.accepted,
+            _rejections(executions, allocation.rejected),
+            _intent_inputs(context, universe),
+        )
+        return Plan(
+            run_id=context.run_id,
+            cycle_ts_ms=context.now_ms,
+            universe=universe,
+            assessments=tuple(assessments),
+            opportunities=tuple(opportunities),
+            threats=tuple(threats),
+            directives=tuple(directives),
+            execution_directives=tuple(executions),
+            intents=intents,
+            diagnostics=tuple(
+                sorted(diagnostics, key=lambda d: (d.stage, d.symbol or "", d.code, d.message))
+            ),
+            causality=causality_chain(
+                context.now_ms,
+                assessments,
+                opportunities,
+                threats,
+                directives,
+                executions,
+                intents,
+            ),
+        )
+
+    def _universe(self, context: PlanningContext[BarSeries]) -> UniverseRecord:
+        policy = self._spec.universe
+        candidates = tuple(sorted(set(context.symbols)))
+        if policy.selector is not None:
+            chosen = policy.selector.select(
+                [
+                    UniverseCandidate(symbol=symbol, quote_volume=_quote_volume(context, symbol))
+                    for symbol in candidates
+                ]
+            )
+        else:
+            chosen = candidates
+        allow, deny = set(policy.allow), set(policy.deny)
+        selected = tuple(sorted(s for s in chosen if s not in deny and (not allow or s in allow)))
+        return UniverseRecord(
+            candidates=candidates,
+            allow=tuple(sorted(allow)),
+            deny=tuple(sorted(deny)),
+            selected=selected,
+            method=policy.method,
+        )
+
+    def _trade_plans(
+        self,
+        directives: Sequence[StrategyDirective],
+        snapshots: dict[str, FeatureSnapshot],
+        account: AccountView,
+        diagnostics: list[Diagnostic],
+    ) -> list[ExecutionDirective]:
+        spec = self._spec
+        executions: list[ExecutionDirective] = []
+        for directive in directives:
+            snapshot = snapshots[directive.symbol]
+            entry = choose(spec.entry, directive)
+            size = choose(spec.size, directive)
+            exit_ = choose(spec.exit, directive)
+            missing = [
+                name
+                for name, choice in (("entry", entry), ("size", size), ("exit", exit_))
+                if choice is None
+            ]
+            if entry is None or size is None or exit_ is None:
+                diagnostics.append(_no_planner(directive, ", ".join(missing)))
+                continue
+            request = RoutingRequest(
+                directive=directive,
+                entry=entry.planner.plan(directive, snapshot),
+                size=size.planner.plan(directive, snapshot, account),
+                exit=exit_.planner.plan(directive, snapshot),
+            )
+            routing = choose(spec.routing, directive)
+            if routing is None:
+                diagnostics.append(_no_planner(directive, "routing"))
+                continue
+            executions.append(
+                ExecutionDirective(
+                    directive=directive,
+                    entry=request.entry,
+                    size=request.size,
+                    exit=request.exit,
+                    routing=routing.planner.plan(request),
+                )
+            )
+        return executions
+
+
+def _no_planner(directive: StrategyDirective, stages: str) -> Diagnostic:
+    return Diagnostic(
+        stage="trade_planning",
+        code="no_planner_matches",
+        symbol=directive.symbol,
+        message=(
+            f"no {stages} planner matches directive {directive.directive_id} "
+            f"(confidence {directive.confidence}, timing {directive.entry.timing.value})"
+        ),
+    )
+
+
+def _quote_volume(context: PlanningContext[BarSeries], symbol: str) -> Decimal:
+    series = context.history.get(symbol)
+    if series is None or len(series) == 0:
+        return Decimal(0)
+    return Decimal(repr(round(float(series.close[-1] * series.volume[-1]), 8)))
+
+
+def _sorted_signals(signals: list[OpportunitySignal]) -> tuple[OpportunitySignal, ...]:
+    return tuple(sorted(signals, key=lambda s: (s.symbol, s.source, s.signal_id)))
+
+
+def _sorted_threats(threats: list[ThreatSignal]) -> tuple[ThreatSignal, ...]:
+    return tuple(sorted(threats, key=lambda t: (t.symbol or "", t.source, t.signal_id)))
+
+
+def _unique(
+    directives: list[StrategyDirective], diagnostics: list[Diagnostic]
+) -> list[StrategyDirective]:
+    seen: set[str] = set()
+    kept: list[StrategyDirective] = []
+    for directive in directives:
+        if directive.directive_id in seen:
+            diagnostics.append(
+                Diagnostic(
+                    stage="strategy",
+                    code="duplicate_directive_id",
+                    symbol=directive.symbol,
+                    message=f"directive id {directive.directive_id} emitted twice; "
+                    "the later one is dropped",
+                )
+            )
+            continue
+        seen.add(directive.directive_id)
+        kept.append(directive)
+    return kept
+
+
+def _rejections(
+    executions: Sequence[ExecutionDirective], rejected: Sequence[AllocationRejection]
+) -> list[tuple[ExecutionDirective, AllocationRejection]]:
+    by_id = {execution.directive_id: execution for execution in executions}
+    return [(by_id[r.directive_id], r) for r in rejected if r.directive_id in by_id]
+
+
+def _intent_inputs(context: PlanningContext[BarSeries], universe: UniverseRecord) -> IntentInputs:
+    return IntentInputs(
+        run_id=context.run_id,
+        cycle_ts_ms=context.now_ms,
+        universe=frozenset(universe.selected),
+        rules=context.rules,
+        marks={symbol: mark.price for symbol, mark in context.marks.items()},
+        positions=context.positions,
+        open_orders=tuple(sorted(context.open_orders, key=lambda o: o.client_order_id)),
+        free_balances={asset: balance.free for asset, balance in context.balances.items()},
+        trading_state=context.trading_state,
+        stop_new_orders=context.stop_new_orders,
+        backoff_until_ms=context.backoff_until_ms,
+    )

@@ -1,0 +1,52 @@
+"""Feature columns for a symbol's history, and the snapshot of its last two bars."""
+
+import math
+from collections.abc import Mapping, Sequence
+
+from tradekernel.domain.errors import DataError
+from tradekernel.domain.ports.plugins import ContextWorker
+from tradekernel.domain.signals import FeatureSnapshot
+from tradekernel.shared.bars import BarSeries, FloatArray
+
+
+def feature_columns(
+    series: BarSeries, workers: Sequence[ContextWorker[BarSeries, FloatArray]]
+) -> Mapping[str, FloatArray]:
+    """Return every worker output for the series, reusing columns it already carries.
+
+    Raises:
+        DataError: when two workers produce a column of the same name.
+    """
+    columns: dict[str, FloatArray] = {}
+    for worker in workers:
+        if all(name in series.features for name in worker.outputs):
+            computed: Mapping[str, FloatArray] = {n: series.features[n] for n in worker.outputs}
+        else:
+            computed = worker.compute(series)
+        for name, column in computed.items():
+            if name in columns:
+                raise DataError(f"two context workers produce the column {name!r}")
+            columns[name] = column
+    return columns
+
+
+def _row(columns: Mapping[str, FloatArray], index: int) -> dict[str, float]:
+    row: dict[str, float] = {}
+    for name in sorted(columns):
+        value = float(columns[name][index])
+        if not math.isnan(value):
+            row[name] = value
+    return row
+
+
+def snapshot_at(
+    series: BarSeries, columns: Mapping[str, FloatArray], index: int
+) -> FeatureSnapshot:
+    """Return the snapshot of bar `index` (and the bar before it) of the series."""
+    return FeatureSnapshot(
+        symbol=series.symbol,
+        ts_ms=int(series.ts_ms[index]),
+        close=float(series.close[index]),
+        current=_row(columns, index),
+        previous=_row(columns, index - 1) if index >= 1 else {},
+    )
