@@ -249,6 +249,6 @@ def test_directive_ids_are_deterministic_and_depend_on_run_and_time(run_id: str,
     ],
 )
 def test_bad_params_name_the_field(field: str, value: object, message: str) -> None:
-    with pytest.raises(ValueError, match=None) as info:
+    with pytest.raises(ValueError) as info:
         WeightedParams(**{field: value})  # type: ignore[arg-type]
     assert message in str(info.value)
