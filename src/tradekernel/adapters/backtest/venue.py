@@ -1,0 +1,342 @@
+"""The backtest venue: an ExecutionPort whose orders match against bars fed by the loop.
+
+The loop decides on bar i's close, submits, then feeds bars i+1, i+2, ... with `on_bar`
+while `has_open_orders(symbol)` is True. Fill prices follow `matching`; accounting follows
+`ledger` (spot, one quote asset, several symbols on one timeline).
+"""
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from tradekernel.adapters.backtest.exact import add, mul
+from tradekernel.adapters.backtest.ledger import Ledger
+from tradekernel.adapters.backtest.matching import match
+from tradekernel.adapters.backtest.round_trips import RoundTripBook
+from tradekernel.adapters.backtest.settings import VenueSettings
+from tradekernel.adapters.backtest.working_order import WorkingOrder
+from tradekernel.domain.account import Balance, Position
+from tradekernel.domain.enums import Liquidity, OrderStatus, OrderType, Side, TimeInForce
+from tradekernel.domain.errors import InsufficientFunds, OrderNotFound, Rejected
+from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.market import Bar
+from tradekernel.domain.orders import Fill, Order
+from tradekernel.domain.trades import ClosedTrade, OpenTrade
+
+ZERO = Decimal(0)
+_BPS = Decimal(10_000)
+
+
+class BacktestVenue:
+    """Bar-driven matching with fees, slippage, a volume cap and spot accounting.
+
+    A buy the cash cannot pay at fill time (notional + fee) ends REJECTED with no fill for
+    that bar (fills already made stay booked); `rejection_reason` says why. A sell above
+    the free holding (held minus what working sells already reserve) raises at submit.
+    Orders in a bar are matched in submission order and share the bar's volume cap.
+    IOC and FOK orders live for the first bar they see; FOK fills all or nothing.
+    """
+
+    def __init__(self, settings: VenueSettings | None = None) -> None:
+        self.settings = settings or VenueSettings()
+        self._slippage = self.settings.slippage_bps / _BPS
+        self._ledger = Ledger(self.settings.starting_cash)
+        self._trips = RoundTripBook()
+        self._orders: dict[str, WorkingOrder] = {}
+        self._working: dict[str, list[WorkingOrder]] = {}
+        self._reserved: dict[str, Decimal] = {}
+        self._fills: list[Fill] = []
+        self._last_ts: dict[str, int] = {}
+        self._reasons: dict[str, str] = {}
+
+    # -- orders ---------------------------------------------------------------------------
+
+    def submit(self, intent: ExecutionIntent) -> Order:
+        """Accept an order built from a non-skipped intent; it matches from the next bar.
+
+        Raises:
+            Rejected: For a skipped intent, a duplicate client order id, a non-positive
+                quantity, a missing limit or stop price, a quote asset other than the
+                venue's, or a reduce-only buy (spot: nothing to reduce).
+            InsufficientFunds: For a sell above the free holding (a `Rejected`).
+        """
+        cid = intent.client_order_id
+        self._check_intent(intent)
+        if intent.side is Side.SELL:
+            free = self._ledger.held(intent.symbol) - self._reserved.get(intent.symbol, ZERO)
+            if intent.quantity > free:
+                raise InsufficientFunds(
+                    f"sell {intent.quantity} {intent.symbol} exceeds the free holding {free}",
+                    client_order_id=cid,
+                )
+            self._reserved[intent.symbol] = self._reserved.get(intent.symbol, ZERO) + (
+                intent.quantity
+            )
+        created = self._last_ts.get(intent.symbol, 0)
+        order = WorkingOrder(
+            client_order_id=cid,
+            symbol=intent.symbol,
+            side=intent.side,
+            order_type=intent.order_type,
+            quantity=intent.quantity,
+            price=intent.price,
+            stop_price=intent.stop_price,
+            time_in_force=intent.time_in_force,
+            reduce_only=intent.reduce_only,
+            created_ms=created,
+            updated_ms=created,
+        )
+        self._orders[cid] = order
+        self._working.setdefault(intent.symbol, []).append(order)
+        return order.snapshot()
+
+    def _check_intent(self, intent: ExecutionIntent) -> None:
+        cid = intent.client_order_id
+        problem = ""
+        if intent.skipped:
+            problem = f"intent is skipped ({intent.skip_reason})"
+        elif cid in self._orders:
+            problem = "duplicate client order id"
+        elif not intent.quantity.is_finite() or intent.quantity <= 0:
+            problem = f"quantity must be positive, got {intent.quantity}"
+        elif intent.order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT) and not _positive(
+            intent.price
+        ):
+            problem = f"{intent.order_type} order needs a positive price"
+        elif intent.order_type in (OrderType.STOP, OrderType.STOP_LIMIT) and not _positive(
+            intent.stop_price
+        ):
+            problem = f"{intent.order_type} order needs a positive stop_price"
+        elif _quote_of(intent.symbol) not in (None, self.settings.quote_asset):
+            problem = f"symbol {intent.symbol} is not quoted in {self.settings.quote_asset}"
+        elif intent.side is Side.BUY and intent.reduce_only:
+            problem = "reduce-only buy on a spot account (nothing to reduce)"
+        if problem:
+            raise Rejected(f"order {cid} rejected: {problem}", client_order_id=cid)
+
+    def cancel(self, symbol: str, client_order_id: str) -> Order:
+        """Cancel a working order; a finished order is returned unchanged.
+
+        Raises:
+            OrderNotFound: If the venue has no such order for `symbol`.
+        """
+        order = self._find(symbol, client_order_id)
+        if not order.status.is_terminal:
+            self._finish(order, OrderStatus.CANCELLED)
+            self._working[symbol] = [o for o in self._working[symbol] if o is not order]
+            if not self._working[symbol]:
+                del self._working[symbol]
+        return order.snapshot()
+
+    def fetch_order(self, symbol: str, client_order_id: str) -> Order:
+        """Return an order by client order id.
+
+        Raises:
+            OrderNotFound: If the venue has no such order for `symbol`.
+        """
+        return self._find(symbol, client_order_id).snapshot()
+
+    def _find(self, symbol: str, client_order_id: str) -> WorkingOrder:
+        order = self._orders.get(client_order_id)
+        if order is None or order.symbol != symbol:
+            raise OrderNotFound(
+                f"no order {client_order_id} for {symbol}", client_order_id=client_order_id
+            )
+        return order
+
+    def open_orders(self, symbol: str | None = None) -> Sequence[Order]:
+        """Return the working orders (of one symbol or all), by symbol then submission."""
+        if symbol is not None:
+            return [order.snapshot() for order in self._working.get(symbol, ())]
+        return [order.snapshot() for _, orders in sorted(self._working.items()) for order in orders]
+
+    def has_open_orders(self, symbol: str | None = None) -> bool:
+        """Return True if any order of the symbol (or of any symbol) is working."""
+        if symbol is None:
+            return bool(self._working)
+        return symbol in self._working
+
+    def rejection_reason(self, client_order_id: str) -> str | None:
+        """Return why the venue rejected an order at fill time, if it did."""
+        return self._reasons.get(client_order_id)
+
+    # -- matching -------------------------------------------------------------------------
+
+    def on_bar(self, bar: Bar) -> Sequence[Fill]:
+        """Match the symbol's working orders against a new bar; return the fills.
+
+        O(1) when the symbol has no working orders.
+
+        Raises:
+            ValueError: If the bar is not after the previous bar fed for its symbol.
+        """
+        symbol = bar.symbol
+        last = self._last_ts.get(symbol)
+        if last is not None and bar.ts_ms <= last:
+            raise ValueError(f"bar {symbol}@{bar.ts_ms} is not after the last bar fed, {last}")
+        self._last_ts[symbol] = bar.ts_ms
+        working = self._working.get(symbol)
+        if not working:
+            return ()
+        cap = (
+            None
+            if self.settings.participation is None
+            else mul(self.settings.participation, bar.volume)
+        )
+        fills: list[Fill] = []
+        for order in working:
+            fill = self._match_one(order, bar, cap)
+            if fill is not None:
+                fills.append(fill)
+                if cap is not None:
+                    cap -= fill.quantity
+        still = [order for order in working if not order.status.is_terminal]
+        if still:
+            self._working[symbol] = still
+        else:
+            del self._working[symbol]
+        return fills
+
+    def _match_one(self, order: WorkingOrder, bar: Bar, cap: Decimal | None) -> Fill | None:
+        order.bars_seen += 1
+        one_bar = order.time_in_force in (TimeInForce.IOC, TimeInForce.FOK)
+        priced = match(order, bar, self._slippage)
+        qty = order.remaining if cap is None else min(order.remaining, max(cap, ZERO))
+        if (
+            priced is None
+            or qty <= 0
+            or (order.time_in_force is TimeInForce.FOK and qty < order.remaining)
+        ):
+            if one_bar:
+                self._finish(order, OrderStatus.EXPIRED, bar.ts_ms)
+            return None
+        price, liquidity = priced
+        rate = self.settings.maker_fee if liquidity is Liquidity.MAKER else self.settings.taker_fee
+        notional = mul(qty, price)
+        fee = mul(notional, rate)
+        if order.side is Side.BUY and add(notional, fee) > self._ledger.cash:
+            self._reasons[order.client_order_id] = (
+                f"cash {self._ledger.cash} cannot pay {notional} + fee {fee} at {bar.ts_ms}"
+            )
+            self._finish(order, OrderStatus.REJECTED, bar.ts_ms)
+            return None
+        order.fill_count += 1
+        fill = Fill(
+            trade_id=f"{order.client_order_id}-{order.fill_count}",
+            client_order_id=order.client_order_id,
+            symbol=order.symbol,
+            side=order.side,
+            quantity=qty,
+            price=price,
+            fee=fee,
+            fee_asset=self.settings.quote_asset,
+            ts_ms=bar.ts_ms,
+            liquidity=liquidity,
+        )
+        self._ledger.apply(fill)
+        self._trips.record(fill)
+        self._fills.append(fill)
+        if order.side is Side.SELL:
+            self._reserved[order.symbol] -= qty
+        order.filled = add(order.filled, qty)
+        order.filled_notional = add(order.filled_notional, notional)
+        order.updated_ms = bar.ts_ms
+        if order.remaining == 0:
+            self._finish(order, OrderStatus.FILLED, bar.ts_ms)
+        elif one_bar:
+            self._finish(order, OrderStatus.EXPIRED, bar.ts_ms)
+        else:
+            order.status = OrderStatus.PARTIALLY_FILLED
+        return fill
+
+    def _finish(self, order: WorkingOrder, status: OrderStatus, ts_ms: int | None = None) -> None:
+        order.status = status
+        if ts_ms is not None:
+            order.updated_ms = ts_ms
+        if order.side is Side.SELL:
+            # Release what the unfilled rest of a sell reserved.
+            self._reserved[order.symbol] -= order.remaining
+
+    # -- account --------------------------------------------------------------------------
+
+    def cash(self) -> Decimal:
+        """Return the free quote balance."""
+        return self._ledger.cash
+
+    def balances(self) -> Sequence[Balance]:
+        """Return the quote balance, then every held base asset (locked = working sells)."""
+        result = [Balance(asset=self.settings.quote_asset, free=self._ledger.cash)]
+        for holding in self._ledger.holdings():
+            locked = self._reserved.get(holding.symbol, ZERO)
+            result.append(
+                Balance(
+                    asset=_base_of(holding.symbol), free=holding.quantity - locked, locked=locked
+                )
+            )
+        return result
+
+    def positions(self) -> Sequence[Position]:
+        """Return the open positions, sorted by symbol."""
+        return [holding.as_position() for holding in self._ledger.holdings()]
+
+    def cost_basis(self, symbol: str) -> Decimal:
+        """Return what the current holding of `symbol` cost, fees excluded."""
+        holding = self._ledger.holding(symbol)
+        return holding.cost_basis if holding is not None else ZERO
+
+    def own_trades(self, symbol: str | None = None, since_ms: int = 0) -> Sequence[Fill]:
+        """Return the fills at or after `since_ms` (of one symbol or all), in fill order."""
+        return [
+            fill
+            for fill in self._fills
+            if fill.ts_ms >= since_ms and (symbol is None or fill.symbol == symbol)
+        ]
+
+    @property
+    def fees_paid(self) -> Decimal:
+        return self._ledger.fees_paid
+
+    @property
+    def realized_pnl(self) -> Decimal:
+        """Return the realised PnL over all symbols, gross of fees."""
+        return self._ledger.realized_pnl
+
+    def equity(self, marks: Mapping[str, Decimal]) -> Decimal:
+        """Return cash plus every holding at its mark.
+
+        Raises:
+            KeyError: If a held symbol has no mark.
+        """
+        return self._ledger.equity(marks)
+
+    def closed_trades(self) -> tuple[ClosedTrade, ...]:
+        """Return the finished round trips in closing order."""
+        return self._trips.closed()
+
+    def open_trades(self) -> tuple[OpenTrade, ...]:
+        """Return the round trips still open, sorted by symbol (for final marking)."""
+        return self._trips.open_trades()
+
+    def open_trade(self, symbol: str) -> OpenTrade | None:
+        """Return the round trip of `symbol` still open, if any."""
+        return self._trips.open_trade(symbol)
+
+
+def _positive(value: Decimal | None) -> bool:
+    return value is not None and value.is_finite() and value > 0
+
+
+def _split(symbol: str) -> tuple[str, str | None]:
+    # "BTC/USDT" (ccxt) or "BTC-USD" (file names); a bare name has no known quote.
+    for separator in ("/", "-"):
+        if separator in symbol:
+            base, _, quote = symbol.partition(separator)
+            return base, quote.split(":")[0]
+    return symbol, None
+
+
+def _base_of(symbol: str) -> str:
+    return _split(symbol)[0]
+
+
+def _quote_of(symbol: str) -> str | None:
+    return _split(symbol)[1]
