@@ -1,0 +1,50 @@
+"""The metrics as labelled, formatted rows: one wording for the terminal and the HTML."""
+
+from decimal import Decimal
+
+from tradekernel.adapters.reports.metrics import Metrics
+
+NOT_AVAILABLE = "n/a"
+_MS_PER_DAY = 24 * 60 * 60 * 1000
+
+
+def percent(value: float | None) -> str:
+    """Format a fraction as a percentage with two decimals (0.1234 -> `12.34%`)."""
+    return NOT_AVAILABLE if value is None else f"{value * 100:.2f}%"
+
+
+def ratio(value: float | None) -> str:
+    """Format a ratio with two decimals."""
+    return NOT_AVAILABLE if value is None else f"{value:.2f}"
+
+
+def money(value: Decimal | None) -> str:
+    """Format an amount of the quote asset with two decimals."""
+    return NOT_AVAILABLE if value is None else f"{value:.2f}"
+
+
+def duration(ms: int) -> str:
+    """Format a duration in days and hours (`3d 4h`)."""
+    hours = ms // (60 * 60 * 1000)
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h" if days else f"{hours}h"
+
+
+def metric_rows(metrics: Metrics) -> list[tuple[str, str]]:
+    """Return (label, formatted value) rows in display order."""
+    return [
+        ("Total return", percent(metrics.total_return)),
+        ("CAGR", percent(metrics.cagr)),
+        ("Sharpe", ratio(metrics.sharpe)),
+        ("Sortino", ratio(metrics.sortino)),
+        ("Max drawdown", percent(-metrics.max_drawdown if metrics.max_drawdown else 0.0)),
+        ("Max drawdown duration", duration(metrics.max_drawdown_duration_ms)),
+        ("Calmar", ratio(metrics.calmar)),
+        ("Win rate", percent(metrics.win_rate)),
+        ("Profit factor", ratio(metrics.profit_factor)),
+        ("Average trade", money(metrics.average_trade)),
+        ("Exposure", percent(metrics.exposure)),
+        ("Fees", money(metrics.fees)),
+        ("Trades", str(metrics.trade_count)),
+        ("Final equity", money(metrics.final_equity)),
+    ]
