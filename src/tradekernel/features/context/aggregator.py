@@ -1,0 +1,124 @@
+"""The context aggregator: combines component scores into one ContextAssessment."""
+
+from decimal import Decimal
+
+import attrs
+
+from tradekernel.domain.enums import PluginKind, Regime
+from tradekernel.domain.plugin_spec import PluginSpec
+from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot
+from tradekernel.features.context.components import ComponentParams, Score, score
+from tradekernel.features.context.param_checks import at_least, at_most, one_of
+from tradekernel.shared.quantize import to_score
+
+METHODS = ("weighted", "max", "consensus")
+
+
+def _unique_names(
+    _instance: object,
+    _attribute: "attrs.Attribute[tuple[ComponentParams, ...]]",
+    value: tuple[ComponentParams, ...],
+) -> None:
+    names = [component.name for component in value]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"components must have unique names, repeated: {', '.join(duplicates)}")
+
+
+@attrs.frozen(kw_only=True)
+class AggregatorParams:
+    """How to combine the components.
+
+    `method`:
+    - `weighted`: strength and weakness are the weight-averaged component scores (a
+      component of weight 0 abstains).
+    - `max`: the largest component strength and the largest weakness (weights ignored
+      except that weight 0 abstains).
+    - `consensus`: the fraction of voting components whose strength is >= `threshold`,
+      and likewise for weakness (each voting component counts once).
+    """
+
+    components: tuple[ComponentParams, ...] = attrs.field(default=(), validator=_unique_names)
+    method: str = attrs.field(default="weighted", validator=one_of(METHODS))
+    threshold: Decimal = attrs.field(
+        default=Decimal("0.5"), validator=[at_least(Decimal(0)), at_most(Decimal(1))]
+    )
+
+
+class ContextScoreAggregator:
+    """Turn a feature snapshot into strength, weakness and regime (see `AggregatorParams`).
+
+    Components whose columns are absent abstain. With no voting component the result is
+    strength 0, weakness 0 and regime unknown. The regime comes from the first `regime`
+    component (by name) that votes: trending at 1.0, ranging below. `summary` lists
+    `<component>.strength` and `<component>.weakness` of each voting component, sorted.
+    """
+
+    def __init__(self, params: AggregatorParams) -> None:
+        self._params = params
+        self._components = tuple(sorted(params.components, key=lambda c: c.name))
+
+    @property
+    def name(self) -> str:
+        return f"context_{self._params.method}"
+
+    def assess(self, snapshot: FeatureSnapshot, assessment_id: str) -> ContextAssessment:
+        """Return the assessment of `snapshot`, identified by `assessment_id`."""
+        votes: list[tuple[ComponentParams, Score]] = []
+        for component in self._components:
+            if component.weight == 0:
+                continue
+            result = score(component, snapshot)
+            if result is not None:
+                votes.append((component, result))
+        strength, weakness = self._combine(votes)
+        summary: list[tuple[str, Decimal]] = []
+        for component, (comp_strength, comp_weakness) in votes:
+            summary.append((f"{component.name}.strength", to_score(comp_strength)))
+            summary.append((f"{component.name}.weakness", to_score(comp_weakness)))
+        return ContextAssessment(
+            assessment_id=assessment_id,
+            symbol=snapshot.symbol,
+            ts_ms=snapshot.ts_ms,
+            strength=to_score(strength),
+            weakness=to_score(weakness),
+            regime=self._regime(votes),
+            summary=tuple(sorted(summary)),
+        )
+
+    def _combine(self, votes: list[tuple[ComponentParams, Score]]) -> Score:
+        if not votes:
+            return 0.0, 0.0
+        method = self._params.method
+        if method == "max":
+            return max(s for _, (s, _w) in votes), max(w for _, (_s, w) in votes)
+        if method == "consensus":
+            threshold = float(self._params.threshold)
+            agree_strong = sum(1 for _, (s, _w) in votes if s >= threshold)
+            agree_weak = sum(1 for _, (_s, w) in votes if w >= threshold)
+            return agree_strong / len(votes), agree_weak / len(votes)
+        total = sum(float(component.weight) for component, _ in votes)
+        strength = sum(float(c.weight) * s for c, (s, _w) in votes) / total
+        weakness = sum(float(c.weight) * w for c, (_s, w) in votes) / total
+        return strength, weakness
+
+    @staticmethod
+    def _regime(votes: list[tuple[ComponentParams, Score]]) -> Regime:
+        for component, (strength, _weakness) in votes:
+            if component.kind == "regime":
+                return Regime.TRENDING if strength >= 1.0 else Regime.RANGING
+        return Regime.UNKNOWN
+
+
+def _requires(params: AggregatorParams) -> tuple[str, ...]:
+    return tuple(sorted({component.column for component in params.components}))
+
+
+AGGREGATOR_SPEC = PluginSpec(
+    kind=PluginKind.CONTEXT_AGGREGATOR,
+    name="score",
+    params=AggregatorParams,
+    factory=ContextScoreAggregator,
+    summary="Weighted, max or consensus combination of trend/momentum/regime/volume scores.",
+    requires=_requires,
+)

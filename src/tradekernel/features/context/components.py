@@ -1,0 +1,58 @@
+"""Aggregator components: each reads named feature columns and scores strength and weakness.
+
+A component returns `(strength, weakness)` as floats in 0..1, or None when a column it
+reads is absent from the snapshot (warm-up): it then abstains.
+"""
+
+from decimal import Decimal
+
+import attrs
+
+from tradekernel.domain.signals import FeatureSnapshot
+from tradekernel.features.context.param_checks import above, at_least, non_empty, one_of
+
+KINDS = ("trend", "momentum", "regime", "volume")
+
+Score = tuple[float, float]
+
+
+@attrs.frozen(kw_only=True)
+class ComponentParams:
+    """One component of the context aggregator.
+
+    `kind` picks the scoring rule for `column`:
+    - `trend`: close against a moving-average column; the relative gap
+      (close - ma) / ma, divided by `scale`, is the strength when positive and the
+      weakness when negative (full score at a gap of `scale`).
+    - `momentum`: an RSI column (0..100); strength (rsi - 50) / 50, weakness (50 - rsi) / 50.
+    - `regime`: a trending flag column (1.0/0.0); strength is the flag, weakness its
+      complement. It also sets the assessment's regime.
+    - `volume`: a percentile column (0..1); strength is the percentile, weakness its
+      complement.
+    """
+
+    name: str = attrs.field(validator=non_empty)
+    kind: str = attrs.field(validator=one_of(KINDS))
+    column: str = attrs.field(validator=non_empty)
+    weight: Decimal = attrs.field(default=Decimal(1), validator=at_least(Decimal(0)))
+    scale: Decimal = attrs.field(default=Decimal("0.02"), validator=above(Decimal(0)))
+
+
+def _clamp(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def score(component: ComponentParams, snapshot: FeatureSnapshot) -> Score | None:
+    """Return the component's (strength, weakness), or None if its column is absent."""
+    value = snapshot.get(component.column)
+    if value is None:
+        return None
+    if component.kind == "trend":
+        if value == 0.0:
+            return None
+        gap = (snapshot.close - value) / abs(value) / float(component.scale)
+        return _clamp(gap), _clamp(-gap)
+    if component.kind == "momentum":
+        return _clamp((value - 50.0) / 50.0), _clamp((50.0 - value) / 50.0)
+    # regime and volume: a value already in 0..1 where high favours trading
+    return _clamp(value), _clamp(1.0 - value)
