@@ -54,6 +54,7 @@ class Report:
     package_depth: int
     max_module_lines: int
     layers_source: str | None
+    layers_note: str | None
     modules: int
     packages: int
     lines: int
@@ -103,6 +104,10 @@ def analyze(
         The report.
     """
     kinds = sorted(set(cycle_kinds), key=list(EdgeKind).index)
+    layers_note = None
+    if layers is not None and all(layers.rank(name) is None for name in graph.modules):
+        layers_note = f"{layers.source} has no layer for {graph.root_name}"
+        layers = None
     adjacency = graph.adjacency(kinds)
     by_edge = graph.sites_by_edge(kinds)
     rank = layers.rank if layers is not None else None
@@ -173,6 +178,7 @@ def analyze(
         package_depth=package_depth,
         max_module_lines=max_module_lines,
         layers_source=layers.source if layers else None,
+        layers_note=layers_note,
         modules=len(graph.modules),
         packages=sum(m.is_package for m in graph.modules.values()),
         lines=sum(m.lines for m in graph.modules.values()),

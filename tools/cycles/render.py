@@ -48,6 +48,7 @@ def to_json(report: Report) -> str:
         "package_depth": report.package_depth,
         "max_module_lines": report.max_module_lines,
         "layers_source": report.layers_source,
+        "layers_note": report.layers_note,
         "summary": summary,
         "sccs": [
             {
@@ -126,8 +127,11 @@ def to_text(report: Report, strict_size: bool) -> str:
     for number, cycle in enumerate(report.package_cycles, start=1):
         out.append(f"  [{number}] {', '.join(cycle.packages)}")
         out += [f"      {_where(site)}" for site in cycle.sites]
-    source = report.layers_source or "none: cutting where the most cycles break"
-    out += ["", f"Breakers: {len(report.breakers)} (layer order from {source})"]
+    if report.layers_source:
+        source = f"layer order from {report.layers_source}; upward imports first"
+    else:
+        source = f"{report.layers_note or 'no layer order'}: cutting where the most cycles break"
+    out += ["", f"Breakers: {len(report.breakers)} ({source})"]
     for b in report.breakers:
         scope = "cycle" if b.scope == "module" else "package cycle"
         tail = "" if b.complete else " (more cuts needed than shown)"
