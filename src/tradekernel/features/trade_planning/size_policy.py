@@ -81,7 +81,10 @@ def _capped(
     quantity: Decimal,
     why: str,
 ) -> SizePlan:
-    if not quantity.is_finite() or quantity <= 0:
+    if quantity.is_zero():
+        # The planner already said why (no edge, no stop information, ...).
+        return zero_size(planner, directive, why)
+    if not quantity.is_finite() or quantity < 0:
         return zero_size(planner, directive, f"{why}: quantity {quantity} is not positive")
     cap = directive.size.max_notional
     if cap is not None:
