@@ -24,6 +24,7 @@ from tradekernel.domain.trade_plans import ExecutionDirective, RoutingRequest
 from tradekernel.features.intents.builder import IntentBuilder
 from tradekernel.features.intents.inputs import IntentInputs
 from tradekernel.orchestration.accounting import account_view
+from tradekernel.orchestration.activity import Activity, activity
 from tradekernel.orchestration.causality import causality_chain
 from tradekernel.orchestration.kernel_spec import KernelSpec
 from tradekernel.orchestration.selection import choose
@@ -61,6 +62,10 @@ class PlanningKernel:
         kernel gives the plan it would give on the window alone.
         """
         return series.with_features(feature_columns(series, self._spec.workers))
+
+    def activity(self, series: BarSeries) -> Activity:
+        """Return the bars of a precomputed series where this kernel can emit a directive."""
+        return activity(self._spec, series)
 
     def plan(self, context: PlanningContext[BarSeries]) -> Plan:
         """Return the plan for one cycle. Pure: equal contexts give equal plans."""

@@ -1,6 +1,6 @@
 """The simulated venue port: an ExecutionPort that a bar-driven loop advances."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Protocol
 
@@ -8,6 +8,7 @@ from tradekernel.domain.account import Balance, Position
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill, Order
+from tradekernel.domain.trades import ClosedTrade, OpenTrade
 
 
 class SimulatedVenue(Protocol):
@@ -37,4 +38,21 @@ class SimulatedVenue(Protocol):
 
     def cash(self) -> Decimal:
         """Return the free quote balance."""
+        ...
+
+    def equity(self, marks: Mapping[str, Decimal]) -> Decimal:
+        """Return cash plus every holding at its mark."""
+        ...
+
+    @property
+    def fees_paid(self) -> Decimal:
+        """Return the fees paid so far, in the quote asset."""
+        ...
+
+    def closed_trades(self) -> tuple[ClosedTrade, ...]:
+        """Return the finished round trips in closing order."""
+        ...
+
+    def open_trades(self) -> tuple[OpenTrade, ...]:
+        """Return the round trips still open, sorted by symbol."""
         ...
