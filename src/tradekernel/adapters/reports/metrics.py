@@ -25,9 +25,10 @@ MS_PER_YEAR = 365 * 24 * 60 * 60 * 1000
 class Metrics:
     """The headline numbers of a run. Fractions are floats (0.05 is 5%); money is Decimal.
 
-    `cagr` is None when the curve spans no time; `calmar` when there is no drawdown (or no
-    CAGR); `win_rate` and `average_trade` when there is no trade; `profit_factor` when no
-    trade lost. `sharpe` and `sortino` are 0 when their denominator is 0.
+    `cagr` is None when the curve spans no time (or annualises beyond a float); `calmar`
+    when there is no drawdown (or no CAGR); `win_rate` and `average_trade` when there is
+    no trade; `profit_factor` when no trade lost. `sharpe` and `sortino` are 0 when their
+    denominator is 0.
     """
 
     starting_cash: Decimal
@@ -150,7 +151,12 @@ def compute_metrics(
     elif growth <= 0:
         cagr = -1.0
     else:
-        cagr = float(growth) ** (MS_PER_YEAR / elapsed_ms) - 1.0
+        try:
+            cagr = float(growth) ** (MS_PER_YEAR / elapsed_ms) - 1.0
+        except OverflowError:
+            # A large gain over a short span annualises beyond any float.
+            cagr = None
+            notes.append("cagr: too large to represent for so short a span; undefined")
     previous = curve.equity[:-1]
     # A wiped-out account has no defined return afterwards; count those bars as flat.
     with np.errstate(divide="ignore", invalid="ignore"):

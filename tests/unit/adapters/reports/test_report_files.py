@@ -1,0 +1,104 @@
+"""trades.csv and summary.json content, and write_outputs creating the three files."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from report_fixtures import curve, identity, trade, two_year_metrics
+
+from tradekernel.adapters.reports.summary_json import summary_json_text
+from tradekernel.adapters.reports.trades_csv import trades_csv_text
+from tradekernel.adapters.reports.writer import write_outputs
+from tradekernel.domain.enums import Side
+from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.trades import ClosedTrade
+
+
+def test_trades_csv_has_the_header_and_plain_decimal_strings() -> None:
+    tiny = ClosedTrade(
+        symbol="ETH/BTC",
+        side=Side.SELL,
+        entry_time_ms=1_600_000_000_000,
+        entry_price=Decimal("0.0345"),
+        exit_time_ms=1_600_000_360_000,
+        exit_price=Decimal("0.0340"),
+        qty=Decimal("1E+1"),
+        fees=Decimal("1E-8"),
+        pnl=Decimal("0.00499999"),
+    )
+    text = trades_csv_text([trade("-2.50"), tiny])
+    lines = text.splitlines()
+    assert lines[0] == (
+        "symbol,side,entry_time_ms,entry_price,exit_time_ms,exit_price,qty,fees,pnl"
+    )
+    assert lines[1] == "BTC/USDT,buy,0,100.50,3600000,101.25,0.5,0.1,-2.50"
+    assert lines[2] == (
+        "ETH/BTC,sell,1600000000000,0.0345,1600000360000,0.0340,10,0.00000001,0.00499999"
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert Decimal(rows[1]["fees"]) == tiny.fees
+    assert len(rows) == 2
+
+
+def test_trades_csv_without_trades_is_the_header_only() -> None:
+    assert trades_csv_text([]) == (
+        "symbol,side,entry_time_ms,entry_price,exit_time_ms,exit_price,qty,fees,pnl\n"
+    )
+
+
+def test_summary_json_has_sorted_keys_identity_and_decimal_strings() -> None:
+    _, metrics = two_year_metrics()
+    text = summary_json_text(identity("run-7"), metrics)
+    document = json.loads(text)
+    assert text == json.dumps(document, sort_keys=True, indent=2) + "\n"
+    assert document["run_id"] == "run-7"
+    assert document["config_hash"] == "cfg-abc"
+    assert document["data_fingerprint"] == "data-123"
+    assert document["plan_hash"] == "plan-xyz"
+    assert document["trade_count"] == 4
+    assert document["final_equity"] == "121.0"
+    assert document["metrics"]["fees"] == "1.25"
+    assert document["metrics"]["average_trade"] == "1.5"
+    assert document["metrics"]["max_drawdown"] == pytest.approx(0.2)
+    assert document["metrics"]["cagr"] == pytest.approx(0.1)
+    assert document["metrics"]["notes"] == []
+
+
+def test_summary_json_writes_undefined_ratios_as_null() -> None:
+    from tradekernel.adapters.reports.metrics import compute_metrics
+
+    flat = compute_metrics(
+        curve([100.0], 1_000),
+        [],
+        starting_cash=Decimal(100),
+        total_fees=Decimal(0),
+        bar_interval_ms=1_000,
+        exposure=0.0,
+    )
+    document = json.loads(summary_json_text(identity(), flat))
+    assert document["metrics"]["cagr"] is None
+    assert document["metrics"]["profit_factor"] is None
+    assert document["metrics"]["notes"]
+
+
+def test_write_outputs_creates_the_directory_and_the_three_files(tmp_path: Path) -> None:
+    equity, metrics = two_year_metrics()
+    trades = [trade("10"), trade("-5")]
+    out = tmp_path / "out" / "nested"
+    paths = write_outputs(out, identity=identity(), metrics=metrics, curve=equity, trades=trades)
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "summary.json", "trades.csv"]
+    assert paths.trades_csv.read_text(encoding="utf-8") == trades_csv_text(trades)
+    assert json.loads(paths.summary_json.read_text(encoding="utf-8"))["run_id"] == "run-1"
+    assert paths.report_html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_write_outputs_into_a_file_path_is_a_config_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a directory")
+    equity, metrics = two_year_metrics()
+    with pytest.raises(ConfigError, match=r"cannot create output directory .*taken") as caught:
+        write_outputs(blocker, identity=identity(), metrics=metrics, curve=equity, trades=[])
+    assert caught.value.path == "--out"
