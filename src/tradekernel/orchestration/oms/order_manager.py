@@ -30,10 +30,12 @@ _CLOSED_BY_VENUE = frozenset({OrderStatus.CANCELLED, OrderStatus.EXPIRED})
 @attrs.frozen(kw_only=True)
 class OmsSettings:
     """`submit_attempts` bounds retries of a Transient submit (not placed) within a call;
-    `ambiguous_grace_ms` is how long an ambiguous order may stay unseen before it is LOST."""
+    `ambiguous_grace_ms` is how long an ambiguous order may stay unseen before it is LOST;
+    `clock_skew_ms` widens the own-trades window, since venue and local clocks differ."""
 
     submit_attempts: int = 3
     ambiguous_grace_ms: int = 60_000
+    clock_skew_ms: int = 60_000
 
 
 class OrderManager:
@@ -165,7 +167,15 @@ class OrderManager:
         touched: dict[str, OrderState] = {}
         for fill in fills:
             state = self._orders.get(fill.client_order_id)
-            if state is None or fill.trade_id in state.trade_ids:
+            if state is not None and state.status is OrderStatus.CREATED:
+                # A crash between CREATED and SUBMITTED: learn the venue's view first, so
+                # the fill is not stored while the order cannot yet take it (and lost).
+                state = self._resolve(fill.client_order_id)
+            if (
+                state is None
+                or state.status is OrderStatus.CREATED
+                or fill.trade_id in state.trade_ids
+            ):
                 continue
             filled = state.filled_quantity + fill.quantity
             kind = (
@@ -218,7 +228,8 @@ class OrderManager:
         ):
             state = self._record(coid, OrderStatus.ACCEPTED, venue_order_id=venue_id)
         if answer.filled_quantity > state.filled_quantity:
-            self.sync_fills(state.spec.symbol, state.created_ms)
+            since_ms = max(0, state.created_ms - self._settings.clock_skew_ms)
+            self.sync_fills(state.spec.symbol, since_ms)
             state = self._orders[coid]
         if answer.status in _CLOSED_BY_VENUE and not state.is_terminal:
             state = self._record(coid, answer.status)
@@ -249,6 +260,10 @@ class OrderManager:
             price=price,
         )
         stored = self._store.append(event)
+        current = self._orders.get(coid)
+        if current is not None and stored.sequence <= current.last_sequence:
+            # The store already held this trade and returned it: it was folded then.
+            return current
         self._fold_in(stored)
         return self._orders[coid]
 
