@@ -70,8 +70,9 @@ class LayeredEntryParams:
         deepest = deepest_offset(self.first_offset_bps, self.spacing_bps, self.layers)
         if deepest >= BPS_PER_UNIT:
             raise ValueError(
-                f"LayeredEntryParams.spacing_bps: the deepest layer would rest {deepest} bps "
-                f"away (first_offset_bps + (layers - 1) * spacing_bps), must be < 10000"
+                f"LayeredEntryParams.spacing_bps must keep the deepest layer "
+                f"(first_offset_bps + (layers - 1) * spacing_bps) below 10000 bps, "
+                f"got {deepest} bps"
             )
 
 
