@@ -25,6 +25,9 @@ from tradekernel.orchestration.oms.order_state import Anomaly, OrderState
 # Venue statuses that mean "the venue has the order" (it may already be filling).
 _ON_VENUE = frozenset({OrderStatus.ACCEPTED, OrderStatus.PARTIALLY_FILLED, OrderStatus.FILLED})
 _CLOSED_BY_VENUE = frozenset({OrderStatus.CANCELLED, OrderStatus.EXPIRED})
+_NOT_YET_CONFIRMED = frozenset(
+    {OrderStatus.CREATED, OrderStatus.SUBMITTED, OrderStatus.SUBMIT_AMBIGUOUS}
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -223,7 +226,7 @@ class OrderManager:
         venue_id = answer.venue_order_id
         if first_answer:
             state = self._record(coid, OrderStatus.SUBMITTED, venue_order_id=venue_id)
-        if state.status in {OrderStatus.SUBMITTED, OrderStatus.SUBMIT_AMBIGUOUS} and (
+        if state.status in _NOT_YET_CONFIRMED and (
             answer.status in _ON_VENUE or answer.status in _CLOSED_BY_VENUE
         ):
             state = self._record(coid, OrderStatus.ACCEPTED, venue_order_id=venue_id)
