@@ -225,3 +225,19 @@ def test_hundred_thousand_equity_points_are_written_in_batched_transactions(
     assert len(points) == 100_000
     assert points[-1].equity == Decimal("10999.99")
     assert points[12_345].ts_ms == start_ms + 12_345 * 60_000
+
+
+def test_rows_recorded_before_a_crash_are_kept_and_the_crash_propagates(db_path: Path) -> None:
+    connection = connect(db_path)
+    point = EquityPoint(ts_ms=7, equity=Decimal("99.5"), cash=Decimal("12"))
+    with pytest.raises(RuntimeError, match="boom"), SqliteJournal(connection) as journal:
+        journal.start_run(manifest("run-1"))
+        journal.record_equity("run-1", [point])
+        raise RuntimeError("boom")
+    assert SqliteRunReader(connection).equity("run-1") == [point]
+
+
+def test_a_failing_flush_does_not_mask_the_error_that_ended_the_run(db_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="first"), SqliteJournal(connect(db_path)) as journal:
+        journal.record_plan(plan_entry("ghost", 1, []))  # its flush will fail
+        raise RuntimeError("first")

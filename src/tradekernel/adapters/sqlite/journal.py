@@ -5,6 +5,7 @@ Rows are buffered in memory and written with `executemany` inside one transactio
 connection sees a run's rows once they are flushed.
 """
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -102,7 +103,12 @@ class SqliteJournal:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.flush()
+        # Keep what was recorded before a crash, but never mask the error that ended it.
+        if exc is None:
+            self.flush()
+            return
+        with contextlib.suppress(ConfigError, sqlite3.Error):
+            self.flush()
 
     @property
     def pending_rows(self) -> int:
