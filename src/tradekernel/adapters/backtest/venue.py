@@ -8,6 +8,7 @@ while `has_open_orders(symbol)` is True. Fill prices follow `matching`; accounti
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from tradekernel.adapters.backtest.admission import admission_problem, base_of
 from tradekernel.adapters.backtest.exact import add, mul
 from tradekernel.adapters.backtest.ledger import Ledger
 from tradekernel.adapters.backtest.matching import match
@@ -15,7 +16,7 @@ from tradekernel.adapters.backtest.round_trips import RoundTripBook
 from tradekernel.adapters.backtest.settings import VenueSettings
 from tradekernel.adapters.backtest.working_order import WorkingOrder
 from tradekernel.domain.account import Balance, Position
-from tradekernel.domain.enums import Liquidity, OrderStatus, OrderType, Side, TimeInForce
+from tradekernel.domain.enums import Liquidity, OrderStatus, Side, TimeInForce
 from tradekernel.domain.errors import InsufficientFunds, OrderNotFound, Rejected
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
@@ -90,27 +91,11 @@ class BacktestVenue:
         return order.snapshot()
 
     def _check_intent(self, intent: ExecutionIntent) -> None:
-        cid = intent.client_order_id
-        problem = ""
-        if intent.skipped:
-            problem = f"intent is skipped ({intent.skip_reason})"
-        elif cid in self._orders:
-            problem = "duplicate client order id"
-        elif not intent.quantity.is_finite() or intent.quantity <= 0:
-            problem = f"quantity must be positive, got {intent.quantity}"
-        elif intent.order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT) and not _positive(
-            intent.price
-        ):
-            problem = f"{intent.order_type} order needs a positive price"
-        elif intent.order_type in (OrderType.STOP, OrderType.STOP_LIMIT) and not _positive(
-            intent.stop_price
-        ):
-            problem = f"{intent.order_type} order needs a positive stop_price"
-        elif _quote_of(intent.symbol) not in (None, self.settings.quote_asset):
-            problem = f"symbol {intent.symbol} is not quoted in {self.settings.quote_asset}"
-        elif intent.side is Side.BUY and intent.reduce_only:
-            problem = "reduce-only buy on a spot account (nothing to reduce)"
+        problem = admission_problem(
+            intent, known=self._orders.keys(), quote_asset=self.settings.quote_asset
+        )
         if problem:
+            cid = intent.client_order_id
             raise Rejected(f"order {cid} rejected: {problem}", client_order_id=cid)
 
     def cancel(self, symbol: str, client_order_id: str) -> Order:
@@ -269,7 +254,7 @@ class BacktestVenue:
             locked = self._reserved.get(holding.symbol, ZERO)
             result.append(
                 Balance(
-                    asset=_base_of(holding.symbol), free=holding.quantity - locked, locked=locked
+                    asset=base_of(holding.symbol), free=holding.quantity - locked, locked=locked
                 )
             )
         return result
@@ -319,24 +304,3 @@ class BacktestVenue:
     def open_trade(self, symbol: str) -> OpenTrade | None:
         """Return the round trip of `symbol` still open, if any."""
         return self._trips.open_trade(symbol)
-
-
-def _positive(value: Decimal | None) -> bool:
-    return value is not None and value.is_finite() and value > 0
-
-
-def _split(symbol: str) -> tuple[str, str | None]:
-    # "BTC/USDT" (ccxt) or "BTC-USD" (file names); a bare name has no known quote.
-    for separator in ("/", "-"):
-        if separator in symbol:
-            base, _, quote = symbol.partition(separator)
-            return base, quote.split(":")[0]
-    return symbol, None
-
-
-def _base_of(symbol: str) -> str:
-    return _split(symbol)[0]
-
-
-def _quote_of(symbol: str) -> str | None:
-    return _split(symbol)[1]

@@ -1,0 +1,50 @@
+"""What the backtest venue refuses at submit, before an order ever works."""
+
+from collections.abc import Collection
+from decimal import Decimal
+
+from tradekernel.domain.enums import OrderType, Side
+from tradekernel.domain.intents import ExecutionIntent
+
+
+def admission_problem(intent: ExecutionIntent, *, known: Collection[str], quote_asset: str) -> str:
+    """Return why `intent` cannot become an order ("" if it can); holdings are checked apart."""
+    if intent.skipped:
+        return f"intent is skipped ({intent.skip_reason})"
+    if intent.client_order_id in known:
+        return "duplicate client order id"
+    if not intent.quantity.is_finite() or intent.quantity <= 0:
+        return f"quantity must be positive, got {intent.quantity}"
+    kind = intent.order_type
+    if kind in (OrderType.LIMIT, OrderType.STOP_LIMIT) and not _positive(intent.price):
+        return f"{kind} order needs a positive price"
+    if kind in (OrderType.STOP, OrderType.STOP_LIMIT) and not _positive(intent.stop_price):
+        return f"{kind} order needs a positive stop_price"
+    if quote_of(intent.symbol) not in (None, quote_asset):
+        return f"symbol {intent.symbol} is not quoted in {quote_asset}"
+    if intent.side is Side.BUY and intent.reduce_only:
+        return "reduce-only buy on a spot account (nothing to reduce)"
+    return ""
+
+
+def _positive(value: Decimal | None) -> bool:
+    return value is not None and value.is_finite() and value > 0
+
+
+def _split(symbol: str) -> tuple[str, str | None]:
+    # "BTC/USDT" (ccxt) or "BTC-USD" (file names); a bare name has no known quote.
+    for separator in ("/", "-"):
+        if separator in symbol:
+            base, _, quote = symbol.partition(separator)
+            return base, quote.split(":")[0]
+    return symbol, None
+
+
+def base_of(symbol: str) -> str:
+    """Return the base asset of a `BASE/QUOTE` or `BASE-QUOTE` symbol (else the symbol)."""
+    return _split(symbol)[0]
+
+
+def quote_of(symbol: str) -> str | None:
+    """Return the quote asset of a symbol, or None for a bare name."""
+    return _split(symbol)[1]
