@@ -49,8 +49,6 @@ class BacktestVenue:
         self._last_ts: dict[str, int] = {}
         self._reasons: dict[str, str] = {}
 
-    # -- orders ---------------------------------------------------------------------------
-
     def submit(self, intent: ExecutionIntent) -> Order:
         """Accept an order built from a non-skipped intent; it matches from the next bar.
 
@@ -143,8 +141,6 @@ class BacktestVenue:
     def rejection_reason(self, client_order_id: str) -> str | None:
         """Return why the venue rejected an order at fill time, if it did."""
         return self._reasons.get(client_order_id)
-
-    # -- matching -------------------------------------------------------------------------
 
     def on_bar(self, bar: Bar) -> Sequence[Fill]:
         """Match the symbol's working orders against a new bar; return the fills.
@@ -240,8 +236,6 @@ class BacktestVenue:
         if order.side is Side.SELL:
             # Release what the unfilled rest of a sell reserved.
             self._reserved[order.symbol] -= order.remaining
-
-    # -- account --------------------------------------------------------------------------
 
     def cash(self) -> Decimal:
         """Return the free quote balance."""
