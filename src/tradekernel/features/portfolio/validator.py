@@ -71,9 +71,9 @@ def _check_modules(settings: PlannerSettings, prefix: str) -> None:
                 raise ConfigError(f"{module.name!r} is configured twice", path=path)
             seen.add(module.name)
             if not isinstance(module.params, spec.params):
+                got = type(module.params).__name__
                 raise ConfigError(
-                    f"parameters must be {spec.params.__name__}, got {type(module.params).__name__}",
-                    path=path,
+                    f"parameters must be {spec.params.__name__}, got {got}", path=path
                 )
             _check_params(module, path)
             for need in spec.requires:
