@@ -241,3 +241,41 @@ def test_a_failing_flush_does_not_mask_the_error_that_ended_the_run(db_path: Pat
     with pytest.raises(RuntimeError, match="first"), SqliteJournal(connect(db_path)) as journal:
         journal.record_plan(plan_entry("ghost", 1, []))  # its flush will fail
         raise RuntimeError("first")
+
+
+def test_re_recording_a_cycle_replaces_its_plan_and_its_index(db_path: Path) -> None:
+    connection = connect(db_path)
+    with SqliteJournal(connection) as journal:
+        journal.start_run(manifest("run-1"))
+        journal.record_plan(plan_entry("run-1", 60_000, ["tkOLD"]))
+    with SqliteJournal(connection) as journal:
+        journal.record_plan(plan_entry("run-1", 60_000, ["tkNEW"]))
+    reader = SqliteRunReader(connection)
+    assert reader.plans("run-1") == [plan_entry("run-1", 60_000, ["tkNEW"])]
+    assert reader.plan_containing_order("run-1", "tkNEW").cycle_ts_ms == 60_000
+    with pytest.raises(OrderNotFound):
+        reader.plan_containing_order("run-1", "tkOLD")
+
+
+def test_a_cycle_recorded_twice_in_one_batch_keeps_only_its_last_plan(db_path: Path) -> None:
+    connection = connect(db_path)
+    with SqliteJournal(connection) as journal:
+        journal.start_run(manifest("run-1"))
+        journal.record_plan(plan_entry("run-1", 5, ["tkOLD"]))
+        journal.record_plan(plan_entry("run-1", 5, ["tkNEW"]))
+        assert journal.pending_rows == 2  # one plan and its one index row
+    reader = SqliteRunReader(connection)
+    assert reader.plans("run-1") == [plan_entry("run-1", 5, ["tkNEW"])]
+    with pytest.raises(OrderNotFound):
+        reader.plan_containing_order("run-1", "tkOLD")
+
+
+def test_plans_flush_when_the_batch_fills(db_path: Path) -> None:
+    connection = connect(db_path)
+    journal = SqliteJournal(connection, batch_size=4)
+    journal.start_run(manifest("run-1"))
+    journal.record_plan(plan_entry("run-1", 1, ["tk1"]))  # 2 rows pending
+    assert journal.pending_rows == 2
+    journal.record_plan(plan_entry("run-1", 2, ["tk2"]))  # 4 rows: flushed
+    assert journal.pending_rows == 0
+    assert len(SqliteRunReader(connection).plans("run-1")) == 2

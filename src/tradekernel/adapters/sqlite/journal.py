@@ -44,6 +44,7 @@ _UPSERT_PLAN = (
     "INSERT OR REPLACE INTO plans (run_id, cycle_ts_ms, plan_hash, plan_json, context_json) "
     "VALUES (?, ?, ?, ?, ?)"
 )
+_DELETE_PLAN_ORDERS = "DELETE FROM plan_orders WHERE run_id = ? AND cycle_ts_ms = ?"
 _UPSERT_PLAN_ORDER = (
     "INSERT OR REPLACE INTO plan_orders (client_order_id, run_id, cycle_ts_ms) VALUES (?, ?, ?)"
 )
@@ -88,8 +89,10 @@ class SqliteJournal:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self._connection = connection
         self._batch_size = batch_size
-        self._plans: list[tuple[str, int, str, str, str]] = []
-        self._plan_orders: list[tuple[str, str, int]] = []
+        # Keyed by (run id, cycle): a cycle recorded twice in one batch keeps its last plan.
+        self._plans: dict[tuple[str, int], tuple[tuple[str, int, str, str, str], tuple[str, ...]]]
+        self._plans = {}
+        self._plan_rows = 0  # plans plus their index rows, kept so counting stays O(1)
         self._orders: list[OrderRow] = []
         self._fills: list[FillRow] = []
         self._equity: list[EquityRow] = []
@@ -113,13 +116,7 @@ class SqliteJournal:
     @property
     def pending_rows(self) -> int:
         """Return how many rows wait in the buffer."""
-        return (
-            len(self._plans)
-            + len(self._plan_orders)
-            + len(self._orders)
-            + len(self._fills)
-            + len(self._equity)
-        )
+        return self._plan_rows + len(self._orders) + len(self._fills) + len(self._equity)
 
     def start_run(self, manifest: RunManifest) -> None:
         """Record a new run; it becomes the latest run of the database.
@@ -160,12 +157,18 @@ class SqliteJournal:
             ValueError: if the plan JSON does not have the documented shape.
         """
         client_ids = plan_client_order_ids(entry)
-        self._plans.append(
-            (entry.run_id, entry.cycle_ts_ms, entry.plan_hash, entry.plan_json, entry.context_json)
+        row = (
+            entry.run_id,
+            entry.cycle_ts_ms,
+            entry.plan_hash,
+            entry.plan_json,
+            entry.context_json,
         )
-        self._plan_orders.extend(
-            (client_id, entry.run_id, entry.cycle_ts_ms) for client_id in client_ids
-        )
+        replaced = self._plans.pop((entry.run_id, entry.cycle_ts_ms), None)
+        if replaced is not None:
+            self._plan_rows -= 1 + len(replaced[1])
+        self._plans[entry.run_id, entry.cycle_ts_ms] = (row, client_ids)
+        self._plan_rows += 1 + len(client_ids)
         self._maybe_flush()
 
     def record_order(self, run_id: str, order: Order) -> None:
@@ -210,19 +213,28 @@ class SqliteJournal:
         try:
             with self._transaction():
                 # Plans first: the index rows follow their plans.
-                self._connection.executemany(_UPSERT_PLAN, self._plans)
-                self._connection.executemany(_UPSERT_PLAN_ORDER, self._plan_orders)
+                self._connection.executemany(_UPSERT_PLAN, [row for row, _ in self._plans.values()])
+                # A re-recorded cycle must not keep the client ids of the plan it replaced.
+                self._connection.executemany(_DELETE_PLAN_ORDERS, list(self._plans))
+                self._connection.executemany(
+                    _UPSERT_PLAN_ORDER,
+                    [
+                        (client_id, run_id, cycle_ts_ms)
+                        for (run_id, cycle_ts_ms), (_, ids) in self._plans.items()
+                        for client_id in ids
+                    ],
+                )
                 self._connection.executemany(_UPSERT_ORDER, self._orders)
                 self._connection.executemany(_INSERT_FILL, self._fills)
                 self._connection.executemany(_UPSERT_EQUITY, self._equity)
         except sqlite3.IntegrityError as error:
-            runs = sorted({row[0] for row in self._plans})
+            runs = sorted({run_id for run_id, _ in self._plans})
             raise ConfigError(
                 f"cannot write journal rows ({error}); was start_run called for {runs}?",
                 path="run_id",
             ) from error
         self._plans.clear()
-        self._plan_orders.clear()
+        self._plan_rows = 0
         self._orders.clear()
         self._fills.clear()
         self._equity.clear()
