@@ -30,12 +30,12 @@ Catalog = Mapping[tuple[PluginKind, str], PluginSpec]
 
 # Plugins used when a blueprint leaves a stage out: each must accept empty params.
 DEFAULT_PLUGINS: Mapping[PluginKind, str] = {
-    PluginKind.CONTEXT_AGGREGATOR: "weighted",
+    PluginKind.CONTEXT_AGGREGATOR: "score",
     PluginKind.ENTRY: "market",
     PluginKind.SIZE: "fixed_quantity",
     PluginKind.EXIT: "none",
     PluginKind.ROUTING: "immediate",
-    PluginKind.ALLOCATOR: "default",
+    PluginKind.ALLOCATOR: "budget",
 }
 
 _TOP_LEVEL = {

@@ -7,6 +7,7 @@ is registered before anything else, and every error is reported with its key pat
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 from typing import Any, TypeVar
 
 import attrs
@@ -60,14 +61,29 @@ def _structure_str(value: object, _: type) -> str:
     return value
 
 
+def _structure_enum(value: object, cls: type[Enum]) -> Enum:
+    members = ", ".join(repr(member.value) for member in cls)
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise TypeError(f"expected one of {members}, got {_describe(value)}")
+    try:
+        return cls(value)
+    except ValueError:
+        raise ValueError(f"expected one of {members}, got {value!r}") from None
+
+
 def strict_converter() -> cattrs.Converter:
     """Return a converter with strict scalars, Decimal support and forbidden extra keys."""
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    converter.register_structure_hook(Decimal, _structure_decimal)
-    converter.register_structure_hook(int, _structure_int)
-    converter.register_structure_hook(float, _structure_float)
-    converter.register_structure_hook(bool, _structure_bool)
-    converter.register_structure_hook(str, _structure_str)
+    # Predicates, not classes: a class hook would also catch its subclasses (a StrEnum is
+    # a str), and an enum must be built from its value, not passed through as a string.
+    converter.register_structure_hook_func(lambda t: t is Decimal, _structure_decimal)
+    converter.register_structure_hook_func(lambda t: t is int, _structure_int)
+    converter.register_structure_hook_func(lambda t: t is float, _structure_float)
+    converter.register_structure_hook_func(lambda t: t is bool, _structure_bool)
+    converter.register_structure_hook_func(lambda t: t is str, _structure_str)
+    converter.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, Enum), _structure_enum
+    )
     converter.register_unstructure_hook(Decimal, str)
 
     def attrs_hook(cls: type[Any]) -> Callable[[Any, type[Any]], Any]:

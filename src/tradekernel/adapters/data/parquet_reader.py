@@ -25,7 +25,7 @@ def read_parquet_bars(path: Path | str, symbol: str) -> LoadedBars:
     """
     file = str(path)
     try:
-        import pyarrow.parquet as pq  # type: ignore[import-untyped]
+        import pyarrow.parquet as pq
     except ImportError as error:  # pragma: no cover - pyarrow ships with the dev extra
         raise DataError("reading Parquet needs pyarrow (extra 'parquet')", file=file) from error
     try:

@@ -99,6 +99,11 @@ class PositionManagementPlanner:
         return self._name
 
     @property
+    def activity(self) -> str:
+        """Declare where this planner can act, for the sparse backtest (also acts on every bar while a position is open)."""
+        return "position"
+
+    @property
     def params(self) -> PositionManagementParams:
         return self._params
 

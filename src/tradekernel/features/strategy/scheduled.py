@@ -90,6 +90,11 @@ class ScheduledPlanner:
         return self._name
 
     @property
+    def activity(self) -> str:
+        """Declare where this planner can act, for the sparse backtest (directives only at bars with a signal (or a schedule): see orchestration.activity)."""
+        return "signals"
+
+    @property
     def params(self) -> ScheduledParams:
         return self._params
 

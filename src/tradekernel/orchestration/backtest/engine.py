@@ -55,6 +55,7 @@ class BacktestResult:
     open_trades: tuple[OpenTrade, ...]
     equity_ts: IntArray
     equity: FloatArray
+    cash: FloatArray
     final_equity: Decimal
     final_marks: Mapping[str, Decimal]
     fees: Decimal
@@ -237,6 +238,7 @@ class BacktestEngine:
             open_trades=venue.open_trades(),
             equity_ts=timeline.ts_ms,
             equity=tracker.curve(),
+            cash=tracker.cash_curve(),
             final_equity=venue.equity(marks),
             final_marks=marks,
             fees=venue.fees_paid,

@@ -22,6 +22,7 @@ class EquityTracker:
         self._quantity: dict[str, float] = {}
         self._done = -1
         self._segments: list[FloatArray] = []
+        self._cash_segments: list[FloatArray] = []
         self._exposed_bars = 0
         self.peak = cash
 
@@ -43,6 +44,7 @@ class EquityTracker:
         if self._quantity:
             self._exposed_bars += segment.shape[0]
         self._segments.append(segment)
+        self._cash_segments.append(np.full(segment.shape[0], self._cash, dtype=np.float64))
         self.peak = max(self.peak, float(segment.max()))
         self._done = to_index
 
@@ -50,6 +52,11 @@ class EquityTracker:
         if not self._segments:
             return np.zeros(0, dtype=np.float64)
         return np.concatenate(self._segments)
+
+    def cash_curve(self) -> FloatArray:
+        if not self._cash_segments:
+            return np.zeros(0, dtype=np.float64)
+        return np.concatenate(self._cash_segments)
 
     @property
     def exposed_bars(self) -> int:

@@ -58,4 +58,3 @@ def on_timeline(timeline: Timeline, symbol: str, bar_mask: BoolArray) -> BoolArr
         return bar_mask
     position = np.clip(timeline.index[symbol], 0, None)
     return timeline.has_bar[symbol] & bar_mask[position]
-

@@ -1,0 +1,230 @@
+"""The backtest job: load a blueprint and data, run the kernel, record and report.
+
+This is composition, not logic: every piece it wires is tested on its own; the job's
+own test runs it end to end on the bundled data.
+"""
+
+import hashlib
+import sys
+import time
+from collections.abc import Sequence
+from decimal import Decimal
+from importlib import metadata
+from pathlib import Path
+from typing import TextIO
+
+import attrs
+
+from tradekernel.adapters.backtest.settings import VenueSettings
+from tradekernel.adapters.backtest.venue import BacktestVenue
+from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
+from tradekernel.adapters.data.loader import load_bars
+from tradekernel.adapters.data.report import LoadedBars
+from tradekernel.adapters.reports.equity_curve import EquityCurve
+from tradekernel.adapters.reports.metrics import Metrics, compute_metrics
+from tradekernel.adapters.reports.run_identity import RunIdentity
+from tradekernel.adapters.reports.summary_json import summary_json_text
+from tradekernel.adapters.reports.terminal import ProgressBar
+from tradekernel.adapters.reports.writer import ReportPaths, write_outputs
+from tradekernel.adapters.sqlite.database import connect
+from tradekernel.adapters.sqlite.journal import SqliteJournal
+from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
+from tradekernel.domain.blueprint import BlueprintSettings
+from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.plan import Plan
+from tradekernel.domain.ports.journal import EquityPoint, JournalEntry, RunManifest
+from tradekernel.orchestration.backtest.engine import (
+    BacktestEngine,
+    BacktestRequest,
+    BacktestResult,
+)
+from tradekernel.orchestration.kernel import PlanningKernel
+
+
+@attrs.frozen(kw_only=True)
+class DataInput:
+    symbol: str
+    path: Path
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class BacktestOutcome:
+    run_id: str
+    result: BacktestResult
+    metrics: Metrics
+    data: tuple[LoadedBars, ...]
+    db_path: Path
+    outputs: ReportPaths | None
+    seconds: float
+
+
+def code_version() -> str:
+    try:
+        return metadata.version("tradekernel")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def venue_settings(settings: BlueprintSettings) -> VenueSettings:
+    fees = settings.fees
+    return VenueSettings(
+        maker_fee=fees.maker,
+        taker_fee=fees.taker,
+        slippage_bps=fees.slippage_bps,
+        participation=fees.participation,
+        starting_cash=settings.account.starting_cash,
+        quote_asset=settings.account.quote_asset,
+    )
+
+
+def load_data(inputs: Sequence[DataInput]) -> tuple[LoadedBars, ...]:
+    return tuple(load_bars(item.path, item.symbol) for item in inputs)
+
+
+def data_fingerprint(data: Sequence[LoadedBars]) -> str:
+    digest = hashlib.sha256()
+    for loaded in sorted(data, key=lambda item: item.series.symbol):
+        digest.update(f"{loaded.series.symbol}={loaded.fingerprint}\n".encode())
+    return digest.hexdigest()
+
+
+def unique_run_id(reader: SqliteRunReader, base: str) -> str:
+    """Return `base`, or `base-N` for the first N not yet recorded in the database."""
+    existing = set(reader.run_ids())
+    if base not in existing:
+        return base
+    number = 2
+    while f"{base}-{number}" in existing:
+        number += 1
+    return f"{base}-{number}"
+
+
+def bar_interval_ms(data: Sequence[LoadedBars]) -> int:
+    intervals = [item.report.interval_ms for item in data if item.report.interval_ms > 0]
+    return min(intervals) if intervals else 60_000
+
+
+def run_backtest(
+    blueprint: LoadedBlueprint,
+    kernel: PlanningKernel,
+    data: Sequence[LoadedBars],
+    *,
+    db_path: Path,
+    out_dir: Path | None,
+    dense: bool = False,
+    run_id: str | None = None,
+    progress_stream: TextIO | None = sys.stderr,
+) -> BacktestOutcome:
+    """Run one backtest, record it in the database, and write the `--out` files."""
+    settings = blueprint.settings
+    symbols = {item.series.symbol for item in data}
+    for symbol in settings.universe.symbols:
+        if symbol not in symbols:
+            raise ConfigError(
+                f"universe symbol {symbol} has no data (given: {', '.join(sorted(symbols))})",
+                path="universe.symbols",
+                file=blueprint.file,
+            )
+    started = time.monotonic()
+    fingerprint = data_fingerprint(data)
+    connection = connect(db_path)
+    try:
+        reader = SqliteRunReader(connection)
+        base = run_id or f"bt-{blueprint.config_hash[:8]}-{fingerprint[:8]}"
+        chosen = unique_run_id(reader, base)
+        journal = SqliteJournal(connection)
+        with journal:
+            journal.start_run(
+                RunManifest(
+                    run_id=chosen,
+                    mode="backtest-dense" if dense else "backtest",
+                    config_hash=blueprint.config_hash,
+                    code_version=code_version(),
+                    data_fingerprint=fingerprint,
+                    started_ms=time.time_ns() // 1_000_000,
+                    config_text=blueprint.text,
+                )
+            )
+            total = max(len(item.series) for item in data) if data else 0
+            bar = (
+                ProgressBar(total, stream=progress_stream, now=time.monotonic)
+                if progress_stream is not None
+                else None
+            )
+
+            def record(plan: Plan, digest: str, plan_json: str) -> None:
+                journal.record_plan(
+                    JournalEntry(
+                        run_id=chosen,
+                        cycle_ts_ms=plan.cycle_ts_ms,
+                        plan_hash=digest,
+                        plan_json=plan_json,
+                    )
+                )
+
+            engine = BacktestEngine(
+                kernel,
+                BacktestVenue(venue_settings(settings)),
+                on_plan=record,
+                progress=(lambda done, _total: bar.update(done)) if bar is not None else None,
+            )
+            result = engine.run(
+                BacktestRequest(
+                    run_id=chosen,
+                    series={item.series.symbol: item.series for item in data},
+                    rules={s: settings.rules_for(s) for s in sorted(symbols)},
+                    dense=dense,
+                )
+            )
+            if bar is not None:
+                bar.close()
+            for order in result.orders:
+                journal.record_order(chosen, order)
+            for fill in result.fills:
+                journal.record_fill(chosen, fill)
+            journal.record_equity(chosen, _equity_points(result))
+            metrics = compute_metrics(
+                EquityCurve.from_arrays(result.equity_ts, result.equity),
+                result.closed_trades,
+                starting_cash=settings.account.starting_cash,
+                total_fees=result.fees,
+                bar_interval_ms=bar_interval_ms(data),
+                exposure=result.exposed_bars / result.bars if result.bars else 0.0,
+            )
+            identity = RunIdentity(
+                run_id=chosen,
+                config_hash=blueprint.config_hash,
+                data_fingerprint=fingerprint,
+                plan_hash=result.run_plan_hash,
+            )
+            journal.finish_run(chosen, summary_json_text(identity, metrics))
+    finally:
+        connection.close()
+    outputs = None
+    if out_dir is not None:
+        outputs = write_outputs(
+            out_dir,
+            identity=identity,
+            metrics=metrics,
+            curve=EquityCurve.from_arrays(result.equity_ts, result.equity),
+            trades=result.closed_trades,
+        )
+    return BacktestOutcome(
+        run_id=chosen,
+        result=result,
+        metrics=metrics,
+        data=tuple(data),
+        db_path=db_path,
+        outputs=outputs,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _equity_points(result: BacktestResult) -> list[EquityPoint]:
+    # One point per bar; the float values are rendered exactly (repr round-trips).
+    return [
+        EquityPoint(
+            ts_ms=int(ts), equity=Decimal(repr(float(value))), cash=Decimal(repr(float(cash)))
+        )
+        for ts, value, cash in zip(result.equity_ts, result.equity, result.cash, strict=True)
+    ]

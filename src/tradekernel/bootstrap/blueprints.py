@@ -1,0 +1,46 @@
+"""Loading a blueprint with the plugins it names, and the bundled example."""
+
+from importlib import resources
+from pathlib import Path
+
+from tradekernel.adapters.config.blueprint_loader import (
+    LoadedBlueprint,
+    config_hash_of,
+    parse_blueprint,
+    read_toml,
+)
+from tradekernel.bootstrap.plugins import full_catalog
+from tradekernel.domain.enums import PluginKind
+from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.plugin_spec import PluginSpec
+
+DEFAULT_BLUEPRINT = "sma_cross.toml"
+
+
+def bundled_blueprint(name: str = DEFAULT_BLUEPRINT) -> Path:
+    """Return the path of a blueprint shipped in `tradekernel/examples/`."""
+    resource = resources.files("tradekernel").joinpath("examples", name)
+    if not resource.is_file() or not isinstance(resource, Path):
+        raise ConfigError(f"no bundled example blueprint {name!r}", path="--config")
+    return resource
+
+
+def load(path: Path) -> tuple[LoadedBlueprint, dict[tuple[PluginKind, str], PluginSpec]]:
+    """Load a blueprint file and the catalog it was validated against.
+
+    Raises:
+        ConfigError: naming the file and key path of the first problem found.
+    """
+    text, data = read_toml(path)
+    modules = data.pop("plugins", [])
+    if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
+        raise ConfigError("expected a list of module names", path="plugins", file=str(path))
+    catalog = full_catalog(modules)
+    settings = parse_blueprint(data, catalog, file=str(path))
+    loaded = LoadedBlueprint(
+        settings=settings,
+        config_hash=config_hash_of({**data, "plugins": modules}),
+        text=text,
+        file=str(path),
+    )
+    return loaded, catalog
