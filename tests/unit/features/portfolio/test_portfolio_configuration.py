@@ -71,7 +71,7 @@ def test_min_loss_above_max_loss_is_refused() -> None:
     settings = attrs.evolve(
         base, calculators=(*[m for m in base.calculators if m.name != "averaging_down"], bad)
     )
-    with pytest.raises(ConfigError, match="min_loss 0.4 exceeds max_loss 0.2"):
+    with pytest.raises(ConfigError, match=r"min_loss 0\.4 exceeds max_loss 0\.2"):
         validate(settings, PREFIX)
 
 
