@@ -4,7 +4,7 @@ Walking parents from an intent reaches the directive, its four plans, the signal
 assessment, and the bar: this is what `tradekernel explain` prints.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tradekernel.domain.directives import StrategyDirective
 from tradekernel.domain.intents import ExecutionIntent
@@ -19,6 +19,7 @@ def bar_node_id(symbol: str, ts_ms: int) -> str:
 
 def causality_chain(
     cycle_ts_ms: int,
+    closes: Mapping[str, float],
     assessments: Sequence[ContextAssessment],
     opportunities: Sequence[OpportunitySignal],
     threats: Sequence[ThreatSignal],
@@ -31,7 +32,14 @@ def causality_chain(
     assessment_of: dict[str, str] = {}
     for assessment in assessments:
         bar = bar_node_id(assessment.symbol, cycle_ts_ms)
-        links.append(CausalityLink(node_id=bar, kind="bar", summary=f"{assessment.symbol} bar"))
+        close = closes.get(assessment.symbol)
+        links.append(
+            CausalityLink(
+                node_id=bar,
+                kind="bar",
+                summary=f"{assessment.symbol} bar at {cycle_ts_ms}, close {close!r}",
+            )
+        )
         links.append(
             CausalityLink(
                 node_id=assessment.assessment_id,

@@ -23,6 +23,8 @@ from tradekernel.domain.stage_inputs import AccountView, StrategyInputs, Univers
 from tradekernel.domain.trade_plans import ExecutionDirective, RoutingRequest
 from tradekernel.features.intents.builder import IntentBuilder
 from tradekernel.features.intents.inputs import IntentInputs
+from tradekernel.features.universe.list_file import SymbolLists
+from tradekernel.features.universe.merge import merge_universe
 from tradekernel.orchestration.accounting import account_view
 from tradekernel.orchestration.activity import Activity, activity
 from tradekernel.orchestration.causality import causality_chain
@@ -150,6 +152,7 @@ class PlanningKernel:
             ),
             causality=causality_chain(
                 context.now_ms,
+                {symbol: snapshot.close for symbol, snapshot in snapshots.items()},
                 assessments,
                 opportunities,
                 threats,
@@ -171,13 +174,10 @@ class PlanningKernel:
             )
         else:
             chosen = candidates
-        allow, deny = set(policy.allow), set(policy.deny)
-        selected = tuple(sorted(s for s in chosen if s not in deny and (not allow or s in allow)))
-        return UniverseRecord(
-            candidates=candidates,
-            allow=tuple(sorted(allow)),
-            deny=tuple(sorted(deny)),
-            selected=selected,
+        # Deny wins; a non-empty allow restricts (one implementation: features.universe).
+        return merge_universe(
+            chosen,
+            config=SymbolLists(allow=policy.allow, deny=policy.deny),
             method=policy.method,
         )
 

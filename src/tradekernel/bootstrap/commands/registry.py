@@ -3,6 +3,20 @@
 import argparse
 from collections.abc import Callable
 
+from tradekernel.bootstrap.commands import (
+    backtest,
+    config_validate,
+    explain,
+    lookahead,
+    plan,
+)
+
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-REGISTRARS: list[Registrar] = []
+REGISTRARS: list[Registrar] = [
+    backtest.register,
+    plan.register,
+    explain.register,
+    lookahead.register,
+    config_validate.register,
+]

@@ -1,0 +1,108 @@
+"""`tradekernel backtest`: the main job."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from tradekernel.adapters.reports.terminal import summary_table
+from tradekernel.bootstrap.backtest_job import load_data, run_backtest
+from tradekernel.bootstrap.commands.common import (
+    DEFAULT_DB,
+    add_config_argument,
+    add_data_argument,
+    add_universe_arguments,
+    data_inputs,
+    load_blueprint_arg,
+    with_universe_lists,
+)
+from tradekernel.orchestration.kernel_factory import build_kernel
+
+EXAMPLES = """examples:
+  tradekernel backtest                       # the bundled SMA-cross example on bundled BTC data
+  tradekernel backtest --config examples/sma_cross.toml --data BTC/USD=bars.csv --out out/
+  tradekernel backtest --dense --db runs.db  # call the kernel on every bar (same trades)
+"""
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser(
+        "backtest",
+        help="run a backtest (no arguments: the bundled example on bundled real data)",
+        description="Backtest a blueprint on recorded bars with the same kernel live trading uses.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_config_argument(parser, required=False)
+    add_data_argument(parser, required=False)
+    add_universe_arguments(parser)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="also write trades.csv, summary.json and report.html there",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=DEFAULT_DB,
+        metavar="FILE",
+        help=f"SQLite records (default: ./{DEFAULT_DB})",
+    )
+    parser.add_argument(
+        "--dense",
+        action="store_true",
+        help="call the kernel on every bar instead of only where plugins can act",
+    )
+    parser.add_argument(
+        "--run-id",
+        metavar="ID",
+        help="name the run (default: derived from the config and data hashes)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    blueprint, catalog = load_blueprint_arg(args.config)
+    blueprint = with_universe_lists(blueprint, args.allow, args.deny)
+    data = load_data(data_inputs(args.data, blueprint))
+    kernel = build_kernel(blueprint.settings, catalog)
+    outcome = run_backtest(
+        blueprint,
+        kernel,
+        data,
+        db_path=args.db,
+        out_dir=args.out,
+        dense=args.dense,
+        run_id=args.run_id,
+        progress_stream=None if args.quiet else sys.stderr,
+    )
+    result = outcome.result
+    for loaded in outcome.data:
+        report = loaded.report
+        gaps = (
+            "no gaps"
+            if report.is_contiguous
+            else (f"{report.missing_bars} missing bars in {report.gap_runs} gaps (not filled)")
+        )
+        print(f"data     {loaded.series.symbol}: {report.rows} bars from {report.file}, {gaps}")
+    print(
+        f"run      {outcome.run_id} ({'dense' if args.dense else 'sparse'}), "
+        f"kernel called on {result.kernel_calls} of {result.bars} bars, "
+        f"{outcome.seconds:.2f} s ({result.bars / max(outcome.seconds, 1e-9):,.0f} bars/s)"
+    )
+    print(f"plans    {len(result.plan_hashes)} recorded, run plan hash {result.run_plan_hash}")
+    if result.rejections:
+        print(f"rejected {len(result.rejections)} orders, first: {result.rejections[0][2]}")
+    for trade in result.open_trades:
+        print(f"open     {trade.symbol}: {trade.open_qty} still held (marked at the last close)")
+    print()
+    print(summary_table(outcome.metrics))
+    print()
+    print(f"records  {outcome.db_path} (explain an order: tradekernel explain CLIENT_ORDER_ID)")
+    if outcome.outputs is not None:
+        print(
+            f"outputs  {outcome.outputs.trades_csv}, {outcome.outputs.summary_json}, "
+            f"{outcome.outputs.report_html}"
+        )
+    return 0

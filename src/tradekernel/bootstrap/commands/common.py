@@ -1,0 +1,120 @@
+"""Arguments and loading steps shared by the commands."""
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+
+from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
+from tradekernel.adapters.data.bundled import DEFAULT_SYMBOL, bundled_path
+from tradekernel.bootstrap.backtest_job import DataInput
+from tradekernel.bootstrap.blueprints import bundled_blueprint, load
+from tradekernel.domain.enums import PluginKind
+from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.plugin_spec import PluginSpec
+from tradekernel.features.universe.list_file import SymbolLists, parse_symbol_list
+from tradekernel.features.universe.merge import merge_universe
+
+DEFAULT_DB = Path("tradekernel.db")
+
+Catalog = dict[tuple[PluginKind, str], PluginSpec]
+
+
+def add_config_argument(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        required=required,
+        metavar="FILE",
+        help="strategy blueprint (TOML)" + ("" if required else "; default: the bundled example"),
+    )
+
+
+def add_data_argument(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        metavar="[SYMBOL=]PATH",
+        required=required,
+        help="bars as CSV or Parquet; PATH binds to the blueprint's only symbol, "
+        "SYMBOL=PATH names it (repeatable)",
+    )
+
+
+def add_universe_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        metavar="SYMBOL",
+        help="restrict the universe to these symbols (repeatable)",
+    )
+    parser.add_argument(
+        "--deny",
+        action="append",
+        default=[],
+        metavar="SYMBOL",
+        help="remove symbols from the universe; deny wins (repeatable)",
+    )
+
+
+def load_blueprint_arg(path: Path | None) -> tuple[LoadedBlueprint, Catalog]:
+    return load(path if path is not None else bundled_blueprint())
+
+
+def data_inputs(values: Sequence[str], blueprint: LoadedBlueprint) -> list[DataInput]:
+    """Bind `--data` values to symbols. Raises ConfigError naming the bad argument."""
+    symbols = blueprint.settings.universe.symbols
+    if not values:
+        if blueprint.file == str(bundled_blueprint()):
+            return [DataInput(symbol=DEFAULT_SYMBOL, path=bundled_path())]
+        raise ConfigError("no --data given", path="--data")
+    inputs: list[DataInput] = []
+    for value in values:
+        symbol, separator, path = value.partition("=")
+        if not separator:
+            if len(symbols) != 1:
+                raise ConfigError(
+                    f"--data {value}: the blueprint trades {len(symbols)} symbols "
+                    f"({', '.join(symbols)}); write SYMBOL=PATH",
+                    path="--data",
+                )
+            symbol, path = symbols[0], value
+        if not Path(path).is_file():
+            raise ConfigError(f"--data {value}: no such file {path}", path="--data")
+        inputs.append(DataInput(symbol=symbol, path=Path(path)))
+    seen = [item.symbol for item in inputs]
+    duplicates = sorted({s for s in seen if seen.count(s) > 1})
+    if duplicates:
+        raise ConfigError(f"--data gives {', '.join(duplicates)} twice", path="--data")
+    return inputs
+
+
+def with_universe_lists(
+    blueprint: LoadedBlueprint, allow: Sequence[str], deny: Sequence[str]
+) -> LoadedBlueprint:
+    """Merge the config, list-file and CLI allow/deny lists into the blueprint's universe."""
+    universe = blueprint.settings.universe
+    try:
+        config = SymbolLists.from_strings(allow=universe.allow, deny=universe.deny, source="config")
+        cli = SymbolLists.from_strings(allow=tuple(allow), deny=tuple(deny), source="cli")
+    except ValueError as error:
+        raise ConfigError(str(error), path="universe", file=blueprint.file) from None
+    file_lists = None
+    if universe.list_file is not None:
+        list_path = Path(blueprint.file).parent / universe.list_file
+        try:
+            file_lists = parse_symbol_list(list_path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise ConfigError(
+                f"cannot read symbol list: {error.strerror}",
+                path="universe.list_file",
+                file=str(list_path),
+            ) from None
+        except ValueError as error:
+            raise ConfigError(str(error), path="universe.list_file", file=str(list_path)) from None
+    record = merge_universe(universe.symbols, config=config, file=file_lists, cli=cli)
+    merged = attrs.evolve(universe, allow=record.allow, deny=record.deny)
+    return attrs.evolve(blueprint, settings=attrs.evolve(blueprint.settings, universe=merged))

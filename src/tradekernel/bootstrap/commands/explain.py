@@ -1,0 +1,85 @@
+"""`tradekernel explain`: an order's causality chain, from the fills back to the bar."""
+
+import argparse
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from tradekernel.adapters.sqlite.database import connect
+from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
+from tradekernel.bootstrap.commands.common import DEFAULT_DB
+from tradekernel.domain.errors import ConfigError
+
+_PLAN_KINDS = ("entry_plan", "size_plan", "exit_plan", "routing_plan")
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser(
+        "explain",
+        help="print why an order exists: bar, context, signals, directive, plans, intent, fills",
+        description="Explain an order from the SQLite records back to the bar that caused it.",
+        epilog="example:\n  tradekernel explain tk3fA9... --db tradekernel.db",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("client_order_id", metavar="CLIENT_ORDER_ID")
+    parser.add_argument("--run", metavar="RUN_ID", help="the run (default: the latest holding it)")
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB, metavar="FILE")
+    parser.set_defaults(handler=run)
+
+
+def _tree(nodes: Mapping[str, Any], node_id: str, depth: int, seen: set[str]) -> list[str]:
+    node = nodes.get(node_id)
+    if node is None or node_id in seen:
+        return []
+    seen.add(node_id)
+    lines = [f"{'  ' * depth}{node['kind']:<12} {node_id}: {node['summary']}"]
+    for parent in node["parents"]:
+        if not any(parent.startswith(kind) for kind in _PLAN_KINDS):
+            lines.extend(_tree(nodes, parent, depth + 1, seen))
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.db.is_file():
+        raise ConfigError(f"no database at {args.db}", path="--db")
+    connection = connect(args.db)
+    try:
+        reader = SqliteRunReader(connection)
+        run_id, order = reader.find_order(args.client_order_id, args.run)
+        entry = reader.plan_containing_order(run_id, args.client_order_id)
+        fills = reader.fills_for_order(args.client_order_id, run_id)
+    finally:
+        connection.close()
+    plan = json.loads(entry.plan_json)
+    nodes = {node["node_id"]: node for node in plan["causality"]}
+    print(f"order {order.client_order_id} in run {run_id}, planned at cycle {entry.cycle_ts_ms}")
+    print(
+        f"  {order.side.value} {order.quantity} {order.symbol} {order.order_type.value}, "
+        f"status {order.status.value}, filled {order.filled_quantity}"
+        + (f" @ {order.average_fill_price}" if order.average_fill_price is not None else "")
+    )
+    print("causality (each line caused by the lines indented below it):")
+    for line in _tree(nodes, args.client_order_id, 1, set()):
+        print(line)
+    directive = next(
+        (
+            i["directive_id"]
+            for i in plan["intents"]
+            if i["client_order_id"] == args.client_order_id
+        ),
+        None,
+    )
+    print("plans:")
+    for kind in _PLAN_KINDS:
+        node = nodes.get(f"{kind}:{directive}")
+        if node is not None:
+            print(f"  {kind:<12} {node['summary']}")
+    print(f"fills ({len(fills)}):")
+    for fill in fills:
+        print(
+            f"  {fill.trade_id}: {fill.quantity} @ {fill.price}, fee {fill.fee} "
+            f"{fill.fee_asset}, {fill.liquidity.value}, at {fill.ts_ms}"
+        )
+    print(f"plan hash {entry.plan_hash}")
+    return 0
