@@ -6,8 +6,8 @@ from tradekernel.domain.blueprint import BlueprintSettings, PluginConfig
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.ports.plugins import UniverseSelector
-from tradekernel.features.universe.ranked import RankBy, RankedParams
 from tradekernel.features.intents.settings import IntentSettings
+from tradekernel.features.universe.ranked import RankBy, RankedParams
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.kernel_spec import KernelSpec, UniversePolicy
 from tradekernel.orchestration.plugin_catalog import PluginCatalog
