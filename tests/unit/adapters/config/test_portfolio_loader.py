@@ -25,6 +25,9 @@ bucket = "core"
 """
 
 
+CORE = '[portfolio.buckets.core]\ncapital_share = "1"\n'
+
+
 def _write(tmp_path: Path, body: str, state: str = STATE) -> Path:
     path = tmp_path / "portfolio.toml"
     path.write_text(body + state)
@@ -91,11 +94,11 @@ config = "sat.toml"
     ("body", "path"),
     [
         (
-            '[portfolio.buckets.core]\ncapital_share = "1"\n[portfolio.buckets.core.modules.calculators.nope]\n',
+            CORE + "[portfolio.buckets.core.modules.calculators.nope]\n",
             "portfolio.buckets.core.modules.calculators.nope",
         ),
         (
-            '[portfolio.buckets.core]\ncapital_share = "1"\n[portfolio.buckets.core.modules.gadgets.x]\n',
+            CORE + "[portfolio.buckets.core.modules.gadgets.x]\n",
             "portfolio.buckets.core.modules.gadgets",
         ),
         (
@@ -103,7 +106,7 @@ config = "sat.toml"
             "portfolio.buckets.core.modules.calculators.rebalance_sells",
         ),
         (
-            '[portfolio.buckets.core]\ncapital_share = "0.7"\n[portfolio.buckets.sat]\ncapital_share = "0.7"\n',
+            CORE.replace('"1"', '"0.7"') + '[portfolio.buckets.sat]\ncapital_share = "0.7"\n',
             "portfolio.buckets",
         ),
     ],
@@ -122,7 +125,8 @@ def test_bad_override_value_is_reported_with_its_full_path(tmp_path: Path) -> No
     )
     with pytest.raises(
         ConfigError,
-        match=r"got float 0\.4 @ portfolio\.buckets\.core\.modules\.calculators\.profit_taking\.gain_threshold",
+        match=r"got float 0\.4 @ portfolio\.buckets\.core\.modules\.calculators\."
+        r"profit_taking\.gain_threshold",
     ):
         load_portfolio(_write(tmp_path, body))
 
