@@ -14,17 +14,19 @@ from tradekernel.domain.errors import (
     Transient,
 )
 from tradekernel.domain.intents import ExecutionIntent
-from tradekernel.domain.orders import Fill, Order
+from tradekernel.domain.orders import Fill, OpenOrderView, Order
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.order_store import OrderEvent, OrderEventStore
-from tradekernel.orchestration.oms import order_state
+from tradekernel.orchestration.oms.order_book import OrderBook
 from tradekernel.orchestration.oms.order_payload import OrderSpec, detail_payload
 from tradekernel.orchestration.oms.order_state import Anomaly, OrderState
 
 # Venue statuses that mean "the venue has the order" (it may already be filling).
 _ON_VENUE = frozenset({OrderStatus.ACCEPTED, OrderStatus.PARTIALLY_FILLED, OrderStatus.FILLED})
-_CLOSED_BY_VENUE = frozenset({OrderStatus.CANCELLED, OrderStatus.EXPIRED})
+# Fills come first: a venue may end an order it has partly filled.
+_CLOSED_BY_VENUE = frozenset({OrderStatus.CANCELLED, OrderStatus.EXPIRED, OrderStatus.REJECTED})
+_ENDED_AFTER_WORKING = frozenset({OrderStatus.CANCELLED, OrderStatus.EXPIRED})
 _NOT_YET_CONFIRMED = frozenset(
     {OrderStatus.CREATED, OrderStatus.SUBMITTED, OrderStatus.SUBMIT_AMBIGUOUS}
 )
@@ -34,7 +36,7 @@ _NOT_YET_CONFIRMED = frozenset(
 class OmsSettings:
     """`submit_attempts` bounds retries of a Transient submit (not placed) within a call;
     `ambiguous_grace_ms` is how long an ambiguous order may stay unseen before it is LOST;
-    `clock_skew_ms` widens the own-trades window, since venue and local clocks differ."""
+    `clock_skew_ms` widens the own-trades window opened at the venue's order time."""
 
     submit_attempts: int = 3
     ambiguous_grace_ms: int = 60_000
@@ -60,33 +62,35 @@ class OrderManager:
         self._venue = venue
         self._clock = clock
         self._settings = settings or OmsSettings()
-        self._orders: dict[str, OrderState] = {}
-        self._orphans: list[Anomaly] = []
+        self._book = OrderBook()
 
     # -- reading ------------------------------------------------------------------------
 
     def rebuild(self) -> None:
         """Replace the in-memory orders by the fold of every stored event."""
-        self._orders = {}
-        self._orphans = []
+        self._book = OrderBook()
         for event in self._store.all_events():
-            self._fold_in(event)
+            self._book.fold_in(event)
 
     def order(self, client_order_id: str) -> OrderState | None:
-        return self._orders.get(client_order_id)
+        return self._book.get(client_order_id)
 
     def orders(self) -> tuple[OrderState, ...]:
         """Return every known order, oldest CREATED event first."""
-        return tuple(self._orders.values())
+        return self._book.states()
 
     def open_orders(self) -> tuple[OrderState, ...]:
-        return tuple(state for state in self._orders.values() if not state.is_terminal)
+        return tuple(state for state in self._book.states() if not state.is_terminal)
+
+    def open_order_views(self) -> tuple[OpenOrderView, ...]:
+        """Return the working orders as planning input, sorted by client order id."""
+        views = (state.as_open_order_view() for state in self.open_orders())
+        return tuple(sorted(views, key=lambda view: view.client_order_id))
 
     @property
     def anomalies(self) -> tuple[Anomaly, ...]:
         """Return every refused event: orphans, then each order's, in order of arrival."""
-        per_order = (anomaly for state in self._orders.values() for anomaly in state.anomalies)
-        return (*self._orphans, *per_order)
+        return self._book.anomalies
 
     # -- commands -----------------------------------------------------------------------
 
@@ -101,7 +105,7 @@ class OrderManager:
         """
         if intent.skipped:
             raise ValueError(f"intent {intent.client_order_id} is skipped: {intent.skip_reason}")
-        known = self._orders.get(intent.client_order_id)
+        known = self._book.get(intent.client_order_id)
         if known is not None:
             return known
         spec = OrderSpec.from_intent(intent)
@@ -136,7 +140,7 @@ class OrderManager:
             OrderNotFound, Transient, Fatal: from the venue; CANCEL_REQUESTED is already
                 stored, so a retry (or reconciliation) picks it up.
         """
-        state = self._orders[client_order_id]
+        state = self._require(client_order_id)
         if state.is_terminal:
             return state
         if state.status is not OrderStatus.CANCEL_REQUESTED:
@@ -150,7 +154,7 @@ class OrderManager:
         Raises:
             KeyError: the order is unknown.
         """
-        state = self._orders[client_order_id]
+        state = self._require(client_order_id)
         if state.is_terminal:
             return state
         if state.status in {OrderStatus.CREATED, OrderStatus.SUBMIT_AMBIGUOUS}:
@@ -169,7 +173,7 @@ class OrderManager:
         """Record venue fills of known orders (unknown ones are reconciliation's job)."""
         touched: dict[str, OrderState] = {}
         for fill in fills:
-            state = self._orders.get(fill.client_order_id)
+            state = self._book.get(fill.client_order_id)
             if state is not None and state.status is OrderStatus.CREATED:
                 # A crash between CREATED and SUBMITTED: learn the venue's view first, so
                 # the fill is not stored while the order cannot yet take it (and lost).
@@ -206,7 +210,7 @@ class OrderManager:
     # -- internals ----------------------------------------------------------------------
 
     def _resolve(self, coid: str) -> OrderState:
-        state = self._orders[coid]
+        state = self._require(coid)
         try:
             answer = self._venue.fetch_order(state.spec.symbol, coid)
         except Transient:
@@ -216,26 +220,29 @@ class OrderManager:
             last_seen = state.updated_ms
             if self._clock.now_ms() - last_seen >= self._settings.ambiguous_grace_ms:
                 return self._record(coid, OrderStatus.LOST, reason="not on the venue")
-            return self._orders[coid]
+            return self._require(coid)
         return self._apply_venue_order(coid, answer, first_answer=False)
 
     def _apply_venue_order(self, coid: str, answer: Order, *, first_answer: bool) -> OrderState:
-        state = self._orders[coid]
-        if answer.status is OrderStatus.REJECTED:
+        state = self._require(coid)
+        if answer.status is OrderStatus.REJECTED and state.status is OrderStatus.CREATED:
             return self._record(coid, OrderStatus.REJECTED, reason="rejected by the venue")
         venue_id = answer.venue_order_id
         if first_answer:
             state = self._record(coid, OrderStatus.SUBMITTED, venue_order_id=venue_id)
         if state.status in _NOT_YET_CONFIRMED and (
-            answer.status in _ON_VENUE or answer.status in _CLOSED_BY_VENUE
+            answer.status in _ON_VENUE or answer.status in _ENDED_AFTER_WORKING
         ):
             state = self._record(coid, OrderStatus.ACCEPTED, venue_order_id=venue_id)
         if answer.filled_quantity > state.filled_quantity:
-            since_ms = max(0, state.created_ms - self._settings.clock_skew_ms)
+            # The venue's own creation time: fills carry venue time, which in a replay
+            # (or with a skewed clock) is not ours.
+            since_ms = max(0, answer.created_ms - self._settings.clock_skew_ms)
             self.sync_fills(state.spec.symbol, since_ms)
-            state = self._orders[coid]
+            state = self._require(coid)
         if answer.status in _CLOSED_BY_VENUE and not state.is_terminal:
-            state = self._record(coid, answer.status)
+            reason = "rejected by the venue" if answer.status is OrderStatus.REJECTED else None
+            state = self._record(coid, answer.status, reason=reason)
         return state
 
     def _record(
@@ -262,29 +269,13 @@ class OrderManager:
             quantity=quantity,
             price=price,
         )
-        stored = self._store.append(event)
-        current = self._orders.get(coid)
-        if current is not None and stored.sequence <= current.last_sequence:
-            # The store already held this trade and returned it: it was folded then.
-            return current
-        self._fold_in(stored)
-        return self._orders[coid]
+        state = self._book.fold_in(self._store.append(event))
+        if state is None:
+            raise AssertionError(f"order {coid} has no CREATED event")
+        return state
 
-    def _fold_in(self, event: OrderEvent) -> None:
-        state = self._orders.get(event.client_order_id)
-        if state is not None:
-            self._orders[event.client_order_id] = order_state.apply(state, event)
-            return
-        try:
-            self._orders[event.client_order_id] = order_state.start(event)
-        except ValueError as error:
-            self._orphans.append(
-                Anomaly(
-                    client_order_id=event.client_order_id,
-                    sequence=event.sequence,
-                    kind=event.kind,
-                    status=None,
-                    code="orphan_event",
-                    detail=str(error),
-                )
-            )
+    def _require(self, coid: str) -> OrderState:
+        state = self._book.get(coid)
+        if state is None:
+            raise KeyError(f"unknown order {coid}")
+        return state

@@ -260,3 +260,59 @@ def test_crash_after_send_before_submitted_is_resolved_before_fills_are_stored()
     assert state.filled_quantity == Decimal("0.5")
     assert restarted.anomalies == ()
     assert setup.venue.submit_ids == ["tkA"]  # only the pre-crash send
+
+
+def test_venue_rejecting_a_working_order_keeps_its_earlier_fills() -> None:
+    setup = _Setup()
+    setup.oms.submit(_intent())
+    setup.venue.fill("tkA", Decimal("0.4"), Decimal(100))
+    setup.venue.set_status("tkA", OrderStatus.REJECTED)  # e.g. cash ran out at match time
+    state = setup.oms.refresh("tkA")
+    assert setup.kinds()[-2:] == [OrderStatus.PARTIALLY_FILLED, OrderStatus.REJECTED]
+    assert state.status is OrderStatus.REJECTED
+    assert state.filled_quantity == Decimal("0.4")
+    assert setup.oms.anomalies == ()
+
+
+def test_with_the_real_backtest_venue_a_filled_order_folds_to_its_fills() -> None:
+    from tradekernel.adapters.backtest.settings import VenueSettings
+    from tradekernel.adapters.backtest.venue import BacktestVenue
+    from tradekernel.domain.market import Bar
+
+    clock = FakeClock()
+    store = FakeOrderStore()
+    venue = BacktestVenue(VenueSettings(quote_asset="USDT"))
+    oms = OrderManager(store=store, venue=venue, clock=clock)
+    intent = _intent(quantity="0.01")
+    assert oms.submit(intent).status is OrderStatus.ACCEPTED
+    price = Decimal(90)
+    fills = venue.on_bar(
+        Bar(
+            symbol="BTC/USDT",
+            ts_ms=60_000,
+            open=price,
+            high=price,
+            low=price,
+            close=price,
+            volume=Decimal(1000),
+        )
+    )
+    state = oms.refresh("tkA")
+    assert sum((fill.quantity for fill in fills), Decimal(0)) == state.filled_quantity
+    assert state.status is venue.fetch_order("BTC/USDT", "tkA").status
+    assert oms.anomalies == ()
+
+
+def test_open_order_views_list_working_orders_sorted_for_planning() -> None:
+    setup = _Setup()
+    setup.oms.submit(_intent("tkZ"))
+    setup.venue.script(Outcome.REJECT)
+    setup.oms.submit(_intent("tkM"))
+    setup.oms.submit(_intent("tkB"))
+    setup.venue.fill("tkB", Decimal("0.5"), Decimal(100))
+    setup.oms.sync_fills()
+    views = setup.oms.open_order_views()
+    assert [(v.client_order_id, v.status, v.filled_quantity) for v in views] == [
+        ("tkB", OrderStatus.PARTIALLY_FILLED, Decimal("0.5")),
+        ("tkZ", OrderStatus.ACCEPTED, Decimal(0)),
+    ]
