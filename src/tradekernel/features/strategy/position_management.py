@@ -100,7 +100,7 @@ class PositionManagementPlanner:
 
     @property
     def activity(self) -> str:
-        """Declare where this planner can act, for the sparse backtest (also acts on every bar while a position is open)."""
+        """Declare where this planner can act (see orchestration.activity)."""
         return "position"
 
     @property

@@ -80,7 +80,7 @@ class WeightedPlanner:
 
     @property
     def activity(self) -> str:
-        """Declare where this planner can act, for the sparse backtest (directives only at bars with a signal (or a schedule): see orchestration.activity)."""
+        """Declare where this planner can act (see orchestration.activity)."""
         return "signals"
 
     @property
