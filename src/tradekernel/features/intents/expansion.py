@@ -1,6 +1,5 @@
 """From one execution directive to raw (not yet quantised) intents: layers x slices."""
 
-
 from tradekernel.domain.enums import (
     CloseSemantics,
     DirectiveScope,
