@@ -1,6 +1,6 @@
 """attrs validators for plugin parameters: each error names the field and the bad value."""
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -47,21 +47,6 @@ def at_most(maximum: int | float | Decimal) -> Validator:
     def check(_instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
         if value > maximum:
             raise ValueError(f"{attribute.name} must be <= {maximum}, got {value}")
-
-    return check
-
-
-def one_of(choices: Collection[str]) -> Validator:
-    """Return a validator refusing strings outside `choices`.
-
-    Raises:
-        ValueError: from the validator, e.g. `source must be one of close, hl2, got 'mid'`.
-    """
-    listed = ", ".join(sorted(choices))
-
-    def check(_instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
-        if value not in choices:
-            raise ValueError(f"{attribute.name} must be one of {listed}, got {value!r}")
 
     return check
 

@@ -76,7 +76,8 @@ class VolatilitySpike:
         """Return True wherever the measure reaches the threshold (same float operations)."""
         p = self._params
         value = column(bars, features, p.column)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # a tiny baseline may overflow to inf, as Python's float division does in evaluate
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if p.baseline is not None:
                 base = column(bars, features, p.baseline)
                 measure = np.where(base > 0.0, value / base, np.nan)
