@@ -33,10 +33,15 @@ class SequenceGenerator(Protocol):
 
 
 def ordered(actions: ActionSet) -> ActionSet:
-    """Return the execution order: sells before buys, each side in its given order."""
-    return tuple(a for a in actions if a.side is Side.SELL) + tuple(
-        a for a in actions if a.side is Side.BUY
-    )
+    """Return the execution order: sells before buys, each side by content key.
+
+    Within one side the order changes neither the end state nor validity (cash only falls
+    during buys, so the last buy sees the least cash whatever the order); a canonical order
+    lets the planner deduplicate the same trades proposed by different patterns.
+    """
+    sells = sorted((a for a in actions if a.side is Side.SELL), key=lambda a: a.key)
+    buys = sorted((a for a in actions if a.side is Side.BUY), key=lambda a: a.key)
+    return (*sells, *buys)
 
 
 def make_sequence(

@@ -75,10 +75,11 @@ def test_partial_execution_scales_and_floors_each_quantity_to_the_step() -> None
     generated = seq.PartialExecution(params=seq.PartialParams()).generate(
         (("p", (BUY_SOL, odd)),), (), view(HELD), 4
     )
-    # 50 %: 2.5 SOL and 0.0025 -> 0.002; 75 %: 3.75 and 0.00375 -> 0.003 (step 0.001)
+    # 50 %: 2.5 SOL and 0.0025 -> 0.002; 75 %: 3.75 and 0.00375 -> 0.003 (step 0.001),
+    # listed in canonical (content-key) order
     assert [[a.quantity for a in s.actions] for s in generated] == [
-        [D("2.5"), D("0.002")],
-        [D("3.75"), D("0.003")],
+        [D("0.002"), D("2.5")],
+        [D("0.003"), D("3.75")],
     ]
     assert [s.pattern for s in generated] == ["p@0.5", "p@0.75"]
 
