@@ -1,0 +1,131 @@
+"""Settings of the ccxt adapter, and API credentials read only from the environment."""
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+import attrs
+from typing_extensions import override
+
+from tradekernel.domain.errors import ConfigError
+
+DEFAULT_KEY_ENV = "TRADEKERNEL_API_KEY"
+DEFAULT_SECRET_ENV = "TRADEKERNEL_API_SECRET"
+
+
+class MarketType(StrEnum):
+    SPOT = "spot"
+    SWAP = "swap"
+
+
+def _positive(instance: object, attribute: "attrs.Attribute[float]", value: float) -> None:
+    if value <= 0:
+        raise ConfigError(f"must be positive, got {value}", path=f"ccxt.{attribute.name}")
+
+
+def _at_least_one(instance: object, attribute: "attrs.Attribute[int]", value: int) -> None:
+    if value < 1:
+        raise ConfigError(f"must be at least 1, got {value}", path=f"ccxt.{attribute.name}")
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """Numbers of the retry policy for reads and cancels (submits are never retried blindly).
+
+    Attributes:
+        attempts: total tries of one read or cancel, the first included.
+        base_delay_s: first backoff; each further attempt doubles it, up to `max_delay_s`.
+        jitter: the backoff is stretched by a random factor in [1, 1 + jitter).
+        rate_limit_min_s: the least wait after a 429, whatever the venue's hint says.
+        lookup_window_s: how long an unconfirmed submit is looked up by client id.
+        lookup_interval_s: the pause between two such lookups.
+        nonce_resyncs: clock resyncs allowed per call on `InvalidNonce`.
+    """
+
+    attempts: int = attrs.field(default=4, validator=_at_least_one)
+    base_delay_s: float = attrs.field(default=0.5, validator=_positive)
+    max_delay_s: float = attrs.field(default=30.0, validator=_positive)
+    jitter: float = 0.25
+    rate_limit_min_s: float = attrs.field(default=2.0, validator=_positive)
+    lookup_window_s: float = attrs.field(default=10.0, validator=_positive)
+    lookup_interval_s: float = attrs.field(default=1.0, validator=_positive)
+    nonce_resyncs: int = attrs.field(default=1, validator=_at_least_one)
+
+
+@attrs.frozen(kw_only=True)
+class CcxtSettings:
+    """How to reach one exchange through ccxt. Holds no secret: only the NAMES of the
+    environment variables that hold the API key and secret.
+
+    Attributes:
+        exchange_id: the ccxt exchange id, e.g. `binance`.
+        market_type: spot (default) or swap; markets of other types are never loaded.
+        api_base_url: replaces scheme and host of every URL in ccxt's `urls['api']`
+            (a testnet, a proxy, the tests' loopback venue), e.g. `http://127.0.0.1:8080`.
+        sandbox: switch ccxt to the exchange's testnet (`set_sandbox_mode(True)`).
+        timeout_ms: ccxt's per-request timeout.
+        recv_window_ms: Binance's `recvWindow` for signed requests.
+        symbols: the symbols traded; `own_trades()` without a symbol asks for each of them
+            (Binance has no account-wide trades endpoint).
+        enable_rate_limit: ccxt's built-in request throttle.
+    """
+
+    exchange_id: str = "binance"
+    market_type: MarketType = MarketType.SPOT
+    api_base_url: str | None = None
+    sandbox: bool = False
+    timeout_ms: int = 10_000
+    recv_window_ms: int = 5_000
+    symbols: tuple[str, ...] = ()
+    enable_rate_limit: bool = True
+    api_key_env: str = DEFAULT_KEY_ENV
+    api_secret_env: str = DEFAULT_SECRET_ENV
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+
+    def __attrs_post_init__(self) -> None:
+        if self.timeout_ms <= 0:
+            raise ConfigError(f"must be positive, got {self.timeout_ms}", path="ccxt.timeout_ms")
+        url = self.api_base_url
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise ConfigError(f"expected an http(s) URL, got {url!r}", path="ccxt.api_base_url")
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Credentials:
+    """An API key and secret; `repr` and `str` never show them."""
+
+    api_key: str
+    secret: str
+
+    @override
+    def __repr__(self) -> str:
+        return "Credentials(api_key=***, secret=***)"
+
+    __str__ = __repr__
+
+    def redact(self, text: str) -> str:
+        """Return `text` with the key and the secret replaced by `***`."""
+        for value in (self.secret, self.api_key):
+            if value:
+                text = text.replace(value, "***")
+        return text
+
+
+def credentials_from_env(settings: CcxtSettings, environ: Mapping[str, str]) -> Credentials:
+    """Read the API key and secret from the environment variables the settings name.
+
+    Raises:
+        ConfigError: a variable is unset or empty (the message names the variable, never
+            a value).
+    """
+    missing = [
+        name for name in (settings.api_key_env, settings.api_secret_env) if not environ.get(name)
+    ]
+    if missing:
+        raise ConfigError(
+            f"environment variable(s) {', '.join(missing)} not set: live trading needs the "
+            "exchange API key and secret there",
+            path="ccxt.api_key_env",
+        )
+    return Credentials(
+        api_key=environ[settings.api_key_env], secret=environ[settings.api_secret_env]
+    )

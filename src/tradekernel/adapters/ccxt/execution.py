@@ -1,0 +1,343 @@
+"""`CcxtExecution`: the `ExecutionPort` on a real exchange through `ccxt.async_support`."""
+
+import asyncio
+import functools
+import os
+from collections.abc import Coroutine, Mapping, Sequence
+from types import TracebackType
+from typing import Any, TypeVar
+
+import attrs
+import numpy as np
+
+from tradekernel.adapters.ccxt.client import build_exchange
+from tradekernel.adapters.ccxt.config import CcxtSettings, MarketType, credentials_from_env
+from tradekernel.adapters.ccxt.mapping import (
+    balances_from_ccxt,
+    fill_from_ccxt,
+    order_from_ccxt,
+    venue_order_ids,
+)
+from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
+from tradekernel.adapters.ccxt.retry import RetryRunner, Sleep, UnconfirmedRequest
+from tradekernel.domain.account import Balance, Position
+from tradekernel.domain.enums import OrderType, TimeInForce
+from tradekernel.domain.errors import AmbiguousSubmit, OrderNotFound, Rejected, Transient
+from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.market import SymbolRules
+from tradekernel.domain.orders import Fill, Order
+from tradekernel.domain.ports.clock import Clock
+
+T = TypeVar("T")
+_TRADES_PAGE = 1000
+_MAX_TRADE_PAGES = 100
+_CCXT_TYPE = {
+    OrderType.MARKET: "market",
+    OrderType.LIMIT: "limit",
+    OrderType.STOP: "market",
+    OrderType.STOP_LIMIT: "limit",
+}
+
+
+class CcxtExecution:
+    """Submit, cancel and read orders on an exchange, with the typed error taxonomy.
+
+    ccxt's async client runs on a PRIVATE event loop owned by this object: the sync
+    `ExecutionPort` methods run their `*_async` twin to completion on it, so call them from
+    one thread, never from inside another running loop (use the `*_async` methods there,
+    on the loop `run` uses). Close with `close()` or a `with` block.
+
+    Submits are never retried blindly: a timeout, a 5xx or a dropped connection starts a
+    lookup by client order id for `retry.lookup_window_s` (by the injected clock); the
+    order found is returned, else `AmbiguousSubmit` is raised.
+    """
+
+    def __init__(
+        self,
+        settings: CcxtSettings,
+        *,
+        clock: Clock,
+        rng: np.random.Generator,
+        environ: Mapping[str, str] | None = None,
+        sleep: Sleep | None = None,
+    ) -> None:
+        """Read the credentials and build the ccxt client (no network traffic yet).
+
+        Raises:
+            ConfigError: the credential variables are unset or the exchange is unknown.
+        """
+        self._settings = settings
+        self._clock = clock
+        credentials = credentials_from_env(settings, os.environ if environ is None else environ)
+        self._redact = credentials.redact
+        self._sleep = sleep if sleep is not None else asyncio.sleep
+        self._loop = asyncio.new_event_loop()
+        self._exchange: Any = self._loop.run_until_complete(_build(settings, credentials))
+        self._retry = RetryRunner(
+            policy=settings.retry,
+            rng=rng,
+            sleep=self._sleep,
+            resync_clock=self._exchange.load_time_difference,
+            last_headers=lambda: self._exchange.last_response_headers,
+            redact=self._redact,
+        )
+        self._markets_loaded = False
+        self._client_ids: dict[str, str] = {}
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run one of the `*_async` methods to completion on the private loop."""
+        return self._loop.run_until_complete(coroutine)
+
+    def close(self) -> None:
+        """Close the HTTP session and the private event loop (idempotent)."""
+        if self._loop.is_closed():
+            return
+        self._loop.run_until_complete(self._exchange.close())
+        self._loop.close()
+
+    def __enter__(self) -> "CcxtExecution":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def halted_reason(self) -> str | None:
+        """Why the adapter stopped all traffic (a ban, refused keys), or None."""
+        return self._retry.halted_reason
+
+    # -- ExecutionPort (sync) -------------------------------------------------------------
+
+    def submit(self, intent: ExecutionIntent) -> Order:
+        return self.run(self.submit_async(intent))
+
+    def cancel(self, symbol: str, client_order_id: str) -> Order:
+        return self.run(self.cancel_async(symbol, client_order_id))
+
+    def fetch_order(self, symbol: str, client_order_id: str) -> Order:
+        return self.run(self.fetch_order_async(symbol, client_order_id))
+
+    def open_orders(self, symbol: str | None = None) -> Sequence[Order]:
+        return self.run(self.open_orders_async(symbol))
+
+    def balances(self) -> Sequence[Balance]:
+        return self.run(self.balances_async())
+
+    def positions(self) -> Sequence[Position]:
+        """Return no positions: a spot account holds balances, and ccxt reports no cost
+        basis for them, so the ledger owns spot positions (swap positions: not yet)."""
+        return ()
+
+    def own_trades(self, symbol: str | None = None, since_ms: int = 0) -> Sequence[Fill]:
+        return self.run(self.own_trades_async(symbol, since_ms))
+
+    def symbol_rules(self) -> dict[str, SymbolRules]:
+        return self.run(self.symbol_rules_async())
+
+    # -- async variants -------------------------------------------------------------------
+
+    async def symbol_rules_async(self) -> dict[str, SymbolRules]:
+        """Return the rules of every loaded market of the configured type, by symbol.
+
+        Raises:
+            Transient, Fatal: the markets could not be loaded.
+        """
+        await self._ensure_markets()
+        mode = self._exchange.precisionMode
+        wanted = self._settings.market_type.value
+        return {
+            symbol: symbol_rules_from_market(market, mode)
+            for symbol, market in sorted(self._exchange.markets.items())
+            if market.get("type") == wanted
+        }
+
+    async def submit_async(self, intent: ExecutionIntent) -> Order:
+        """Send the order with our client order id; see the class docstring for faults.
+
+        Raises:
+            ValueError: the intent is skipped.
+            Rejected, InsufficientFunds: the venue refused the order.
+            AmbiguousSubmit: the venue may hold the order but did not show it in time.
+            Transient: rate limited past the attempts (the order was not placed).
+            Fatal: banned or keys refused; all traffic is halted.
+        """
+        if intent.skipped:
+            raise ValueError(f"intent {intent.client_order_id} is skipped: {intent.skip_reason}")
+        coid = intent.client_order_id
+        self._retry.ensure_not_halted("submit", coid)
+        await self._ensure_markets()
+        params = self._order_params(intent)
+        price = None if intent.price is None else str(intent.price)
+
+        async def create() -> Any:
+            return await self._exchange.create_order(
+                intent.symbol,
+                _CCXT_TYPE[intent.order_type],
+                intent.side.value,
+                str(intent.quantity),
+                price,
+                dict(params),
+            )
+
+        try:
+            raw = await self._retry.run(
+                "submit", create, client_order_id=coid, retry_unreachable=False
+            )
+        except UnconfirmedRequest as unconfirmed:
+            return await self._look_up_unconfirmed(intent.symbol, coid, str(unconfirmed))
+        return self._remember(order_from_ccxt(raw, client_order_id=coid))
+
+    async def cancel_async(self, symbol: str, client_order_id: str) -> Order:
+        """Cancel by client order id and return the order's final state.
+
+        An order the venue will not cancel because it already ended (filled meanwhile,
+        cancelled by an earlier try) is fetched and returned in that state.
+
+        Raises:
+            OrderNotFound: the venue does not know the order.
+            Rejected: the venue refused to cancel a still-working order.
+            Transient, Fatal: as for reads.
+        """
+        await self._ensure_markets()
+
+        async def cancel() -> Any:
+            return await self._exchange.cancel_order("", symbol, {"clientOrderId": client_order_id})
+
+        try:
+            raw = await self._retry.run("cancel", cancel, client_order_id=client_order_id)
+        except (OrderNotFound, Rejected) as refused:
+            order = await self.fetch_order_async(symbol, client_order_id)
+            if not order.status.is_terminal:
+                raise refused from None
+            return order
+        order = order_from_ccxt(raw, client_order_id=client_order_id)
+        # Binance names the cancel request itself in `clientOrderId`: keep ours.
+        return self._remember(attrs.evolve(order, client_order_id=client_order_id))
+
+    async def fetch_order_async(self, symbol: str, client_order_id: str) -> Order:
+        """Return the order by client order id.
+
+        Raises:
+            OrderNotFound: the venue does not know it. Transient, Fatal: as for reads.
+        """
+        await self._ensure_markets()
+
+        async def fetch() -> Any:
+            return await self._exchange.fetch_order("", symbol, {"clientOrderId": client_order_id})
+
+        raw = await self._retry.run("fetch order", fetch, client_order_id=client_order_id)
+        return self._remember(order_from_ccxt(raw, client_order_id=client_order_id))
+
+    async def open_orders_async(self, symbol: str | None = None) -> tuple[Order, ...]:
+        """Return the working orders, sorted by client order id."""
+        await self._ensure_markets()
+        raw = await self._retry.run("open orders", lambda: self._exchange.fetch_open_orders(symbol))
+        orders = (self._remember(order_from_ccxt(item)) for item in raw)
+        return tuple(sorted(orders, key=lambda order: order.client_order_id))
+
+    async def balances_async(self) -> tuple[Balance, ...]:
+        """Return the non-zero balances, sorted by asset."""
+        raw = await self._retry.run("balances", self._exchange.fetch_balance)
+        return tuple(balance for balance in balances_from_ccxt(raw) if balance.total != 0)
+
+    async def own_trades_async(self, symbol: str | None = None, since_ms: int = 0) -> list[Fill]:
+        """Return the account's fills since `since_ms`, by time then trade id.
+
+        Without a symbol, asks for each of `settings.symbols` (Binance has no
+        account-wide trades endpoint).
+
+        Raises:
+            ValueError: no symbol given and none configured.
+        """
+        symbols = (symbol,) if symbol is not None else self._settings.symbols
+        if not symbols:
+            raise ValueError("own_trades() needs a symbol, or symbols in the ccxt settings")
+        await self._ensure_markets()
+        fills: list[Fill] = []
+        for name in symbols:
+            fills.extend(await self._trades_of(name, since_ms))
+        return sorted(fills, key=lambda fill: (fill.ts_ms, fill.trade_id))
+
+    # -- internals ------------------------------------------------------------------------
+
+    async def _ensure_markets(self) -> None:
+        if not self._markets_loaded:
+            await self._retry.run("load markets", self._exchange.load_markets)
+            self._markets_loaded = True
+
+    def _order_params(self, intent: ExecutionIntent) -> dict[str, Any]:
+        params: dict[str, Any] = {"clientOrderId": intent.client_order_id}
+        if intent.order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT):
+            if intent.time_in_force is TimeInForce.POST_ONLY:
+                params["postOnly"] = True
+            else:
+                params["timeInForce"] = intent.time_in_force.value.upper()
+        if intent.stop_price is not None:
+            params["triggerPrice"] = str(intent.stop_price)
+        if intent.reduce_only and self._settings.market_type is MarketType.SWAP:
+            params["reduceOnly"] = True
+        return params
+
+    def _remember(self, order: Order) -> Order:
+        if order.venue_order_id is not None:
+            self._client_ids[order.venue_order_id] = order.client_order_id
+        return order
+
+    async def _look_up_unconfirmed(self, symbol: str, coid: str, cause: str) -> Order:
+        policy = self._settings.retry
+        deadline_ms = self._clock.now_ms() + int(policy.lookup_window_s * 1000)
+        while True:
+            try:
+                return await self.fetch_order_async(symbol, coid)
+            except (OrderNotFound, Transient):
+                pass
+            if self._clock.now_ms() >= deadline_ms:
+                raise AmbiguousSubmit(
+                    f"submit outcome unknown: order not found by client id within "
+                    f"{policy.lookup_window_s} s after: {cause}",
+                    client_order_id=coid,
+                )
+            await self._sleep(policy.lookup_interval_s)
+
+    async def _trades_of(self, symbol: str, since_ms: int) -> list[Fill]:
+        raw: list[Any] = []
+        since: int | None = since_ms or None
+        for _ in range(_MAX_TRADE_PAGES):
+            page = await self._retry.run(
+                "own trades",
+                functools.partial(self._exchange.fetch_my_trades, symbol, since, _TRADES_PAGE),
+            )
+            raw.extend(page)
+            if len(page) < _TRADES_PAGE:
+                break
+            since = int(page[-1]["timestamp"])
+        unique = {str(trade["id"]): trade for trade in raw}
+        for venue_id in venue_order_ids(list(unique.values())):
+            if venue_id not in self._client_ids:
+                await self._learn_client_id(symbol, venue_id)
+        return [
+            fill_from_ccxt(trade, client_order_id=self._client_ids.get(str(trade["order"]), ""))
+            for trade in unique.values()
+        ]
+
+    async def _learn_client_id(self, symbol: str, venue_id: str) -> None:
+        # A trade names the venue's order id only; the order itself carries our id.
+        try:
+            raw = await self._retry.run(
+                "fetch order", lambda: self._exchange.fetch_order(venue_id, symbol)
+            )
+        except OrderNotFound:
+            return  # not an order we can name: its fills keep an empty client id
+        self._remember(order_from_ccxt(raw))
+
+
+async def _build(settings: CcxtSettings, credentials: Any) -> Any:
+    # aiohttp binds its session to the running loop: build inside the private loop.
+    return build_exchange(settings, credentials)

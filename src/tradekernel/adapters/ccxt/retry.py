@@ -1,0 +1,138 @@
+"""The retry policy: bounded exponential backoff with seeded jitter, and the halt switch.
+
+Reads and cancels retry transient faults; a rate limit waits at least the venue's hint
+(and never under `rate_limit_min_s`); `InvalidNonce` resyncs the clock and retries; a ban
+or refused credentials halt the adapter, after which every call raises `Fatal` without
+touching the network. Submits use `retry_unreachable=False`: a timeout or dropped
+connection is raised as `UnconfirmedRequest`, for the caller to look the order up.
+"""
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TypeVar
+
+import ccxt
+import numpy as np
+
+from tradekernel.adapters.ccxt.config import RetryPolicy
+from tradekernel.adapters.ccxt.errors import FaultKind, classify, translate
+from tradekernel.domain.errors import Fatal, Transient
+
+T = TypeVar("T")
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class UnconfirmedRequest(Transient):
+    """The request may have reached the venue (timeout, dropped connection, 5xx)."""
+
+
+class RetryRunner:
+    """Run venue calls under the retry policy; remember a halt for the adapter's lifetime."""
+
+    def __init__(
+        self,
+        *,
+        policy: RetryPolicy,
+        rng: np.random.Generator,
+        sleep: Sleep,
+        resync_clock: Callable[[], Awaitable[object]],
+        last_headers: Callable[[], Mapping[str, str] | None],
+        redact: Callable[[str], str],
+    ) -> None:
+        self._policy = policy
+        self._rng = rng
+        self._sleep = sleep
+        self._resync_clock = resync_clock
+        self._last_headers = last_headers
+        self._redact = redact
+        self._halted: str | None = None
+
+    @property
+    def halted_reason(self) -> str | None:
+        """Why all traffic stopped, or None while the adapter may talk to the venue."""
+        return self._halted
+
+    def ensure_not_halted(self, operation: str, client_order_id: str | None = None) -> None:
+        """Raise Fatal if a ban or refused credentials halted the adapter.
+
+        Raises:
+            Fatal: the adapter is halted.
+        """
+        if self._halted is not None:
+            raise Fatal(
+                f"{operation} refused: traffic halted since {self._halted}",
+                client_order_id=client_order_id,
+            )
+
+    def backoff_s(self, failures: int) -> float:
+        """Return the pause after the `failures`-th consecutive failure (1-based)."""
+        policy = self._policy
+        base = min(policy.max_delay_s, policy.base_delay_s * 2 ** (failures - 1))
+        jitter = float(self._rng.random())
+        return float(base * (1.0 + policy.jitter * jitter))
+
+    async def run(
+        self,
+        operation: str,
+        call: Callable[[], Awaitable[T]],
+        *,
+        client_order_id: str | None = None,
+        retry_unreachable: bool = True,
+    ) -> T:
+        """Return `call()`'s result, retrying what the policy allows.
+
+        Raises:
+            Fatal: banned or credentials refused (the adapter halts), or already halted.
+            UnconfirmedRequest: unreachable venue with `retry_unreachable=False`.
+            Transient: still failing after `policy.attempts` tries.
+            Rejected, InsufficientFunds, OrderNotFound: the venue's answer; never retried.
+        """
+        resyncs = 0
+        failures = 0
+        while True:
+            self.ensure_not_halted(operation, client_order_id)
+            try:
+                return await call()
+            except ccxt.BaseError as error:
+                kind = classify(error)
+                domain = translate(
+                    error,
+                    operation=operation,
+                    client_order_id=client_order_id,
+                    headers=self._last_headers(),
+                    rate_limit_min_s=self._policy.rate_limit_min_s,
+                    redact=self._redact,
+                )
+                if isinstance(domain, Fatal):
+                    self._halted = f"{operation}: {domain}"
+                    raise domain from None
+                if kind is FaultKind.NONCE and resyncs < self._policy.nonce_resyncs:
+                    # The request was refused for its timestamp, so it never took effect.
+                    resyncs += 1
+                    await self._resync(operation, client_order_id)
+                    continue
+                if not isinstance(domain, Transient):
+                    raise domain from None
+                if kind is FaultKind.UNREACHABLE and not retry_unreachable:
+                    raise UnconfirmedRequest(str(domain), client_order_id=client_order_id) from None
+                failures += 1
+                if failures >= self._policy.attempts:
+                    raise Transient(
+                        f"{domain} (gave up after {failures} attempts)",
+                        client_order_id=client_order_id,
+                        retry_after_s=domain.retry_after_s,
+                    ) from None
+                delay = self.backoff_s(failures)
+                if domain.retry_after_s is not None:
+                    delay = max(delay, domain.retry_after_s)
+                await self._sleep(delay)
+
+    async def _resync(self, operation: str, client_order_id: str | None) -> None:
+        try:
+            await self._resync_clock()
+        except ccxt.BaseError as error:
+            raise translate(
+                error,
+                operation=f"{operation} (clock resync)",
+                client_order_id=client_order_id,
+                redact=self._redact,
+            ) from None
