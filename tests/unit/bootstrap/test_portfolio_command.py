@@ -98,3 +98,10 @@ def test_cli_main_turns_a_bad_config_into_exit_2(
     err = capsys.readouterr().err
     assert err.startswith("error: unknown preset 'yolo'")
     assert "portfolio.buckets.core.preset" in err
+
+
+def test_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        _run(["portfolio", "plan", "--help"])
+    assert stop.value.code == 0
+    assert "example: tradekernel portfolio plan --config" in capsys.readouterr().out
