@@ -1,0 +1,92 @@
+"""`run_backtest` end to end on the bundled data: the SQLite records and the --out files."""
+
+import csv
+import json
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+from backtest_blueprints import SMA_CROSS, coinbase_bars
+
+from tradekernel.bootstrap.backtest_job import run_backtest
+from tradekernel.bootstrap.blueprints import load
+from tradekernel.orchestration.kernel_factory import build_kernel
+
+
+def test_outputs_and_records_equal_the_engine_result(tmp_path: Path) -> None:
+    blueprint, catalog = load(SMA_CROSS)
+    outcome = run_backtest(
+        blueprint,
+        build_kernel(blueprint.settings, catalog),
+        [coinbase_bars()],
+        db_path=tmp_path / "runs.db",
+        out_dir=tmp_path / "out",
+        progress_stream=None,
+    )
+    result = outcome.result
+    assert outcome.outputs is not None
+
+    with outcome.outputs.trades_csv.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(result.closed_trades) == 387
+    for row, trade in zip(rows, result.closed_trades, strict=True):
+        assert row["symbol"] == trade.symbol
+        assert row["side"] == trade.side.value
+        assert int(row["entry_time_ms"]) == trade.entry_time_ms
+        assert int(row["exit_time_ms"]) == trade.exit_time_ms
+        for field in ("entry_price", "exit_price", "qty", "fees", "pnl"):
+            assert Decimal(row[field]) == getattr(trade, field), field
+
+    summary = json.loads(outcome.outputs.summary_json.read_text(encoding="utf-8"))
+    assert summary["plan_hash"] == result.run_plan_hash
+    assert summary["run_id"] == outcome.run_id
+    assert summary["trade_count"] == 387
+    assert Decimal(summary["final_equity"]) == result.final_equity
+    assert Decimal(summary["metrics"]["fees"]) == result.fees
+    html = outcome.outputs.report_html.read_text(encoding="utf-8")
+    assert result.run_plan_hash in html
+
+    connection = sqlite3.connect(tmp_path / "runs.db")
+    try:
+        plans = connection.execute(
+            "SELECT cycle_ts_ms, plan_hash FROM plans WHERE run_id = ? ORDER BY cycle_ts_ms",
+            (outcome.run_id,),
+        ).fetchall()
+        fills = connection.execute(
+            "SELECT COUNT(*) FROM fills WHERE run_id = ?", (outcome.run_id,)
+        ).fetchone()[0]
+        orders = connection.execute(
+            "SELECT COUNT(*) FROM orders WHERE run_id = ?", (outcome.run_id,)
+        ).fetchone()[0]
+        equity = connection.execute(
+            "SELECT COUNT(*) FROM equity WHERE run_id = ?", (outcome.run_id,)
+        ).fetchone()[0]
+    finally:
+        connection.close()
+    assert [tuple(row) for row in plans] == list(result.plan_hashes)
+    assert fills == len(result.fills) == 2 * 387 + (1 if result.open_trades else 0)
+    assert orders == len(result.orders)
+    assert equity == result.bars == 20111
+
+
+def test_a_second_run_in_the_same_database_gets_a_new_run_id_and_the_same_plan_hash(
+    tmp_path: Path,
+) -> None:
+    blueprint, catalog = load(SMA_CROSS)
+    outcomes = [
+        run_backtest(
+            blueprint,
+            build_kernel(blueprint.settings, catalog),
+            [coinbase_bars()],
+            db_path=tmp_path / "runs.db",
+            out_dir=None,
+            dense=dense,
+            progress_stream=None,
+        )
+        for dense in (False, True)
+    ]
+    assert outcomes[1].run_id == outcomes[0].run_id + "-2"
+    # Client order ids derive from the run id, so plan hashes differ across run ids...
+    assert outcomes[0].result.run_plan_hash != outcomes[1].result.run_plan_hash
+    # ...but the trades do not.
+    assert outcomes[0].result.closed_trades == outcomes[1].result.closed_trades
