@@ -133,7 +133,9 @@ class Diversity:
         counts: dict[tuple[str, ...], int] = {}
         kept = []
         for sequence in sequences:
-            signature = tuple(sorted(f"{a.side.value}:{a.symbol}" for a in sequence.actions))
+            trades = sorted(f"{a.side.value}:{a.symbol}" for a in sequence.actions)
+            # A what-if never crowds out (or is crowded out by) executable sequences.
+            signature = (str(sequence.hypothetical), *trades)
             counts[signature] = counts.get(signature, 0) + 1
             if counts[signature] <= self.params.max_per_signature:
                 kept.append(sequence)

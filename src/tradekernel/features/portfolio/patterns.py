@@ -139,7 +139,7 @@ def deep_rebalance(
     c: tuple[TradeAction, ...], _v: PlanningView, limit: int
 ) -> tuple[ActionSet, ...]:
     moves = [a for a in c if a.source == "target_weight"]
-    return _sets(_side(moves, Side.SELL) + _side(moves, Side.BUY), limit=max(limit, len(moves)))
+    return _sets(_side(moves, Side.SELL) + _side(moves, Side.BUY), limit=limit)
 
 
 def cash_generation(

@@ -126,13 +126,24 @@ class HolisticPlanner:
         )
 
     def rank(self, scored: Iterable[ScoredSequence], filtered: int) -> PortfolioPlan:
-        """Return the plan: best valid real sequence, runners-up and better what-ifs."""
+        """Return the plan: best valid sequence, runners-up and the what-ifs that beat it.
+
+        A what-if competes for best only with `search.allow_what_if`.
+        """
         items = list(scored)
-        valid = sorted((s for s in items if s.valid and not s.sequence.hypothetical), key=rank_key)
+        permitted = self.settings.search.allow_what_if
+        valid = sorted(
+            (s for s in items if s.valid and (permitted or not s.sequence.hypothetical)),
+            key=rank_key,
+        )
         best = valid[0] if valid else None
         floor = best.score.total if best is not None else Decimal(-1)
         what_ifs = sorted(
-            (s for s in items if s.valid and s.sequence.hypothetical and s.score.total > floor),
+            (
+                s
+                for s in items
+                if s.valid and s.sequence.hypothetical and s.score.total > floor and not permitted
+            ),
             key=rank_key,
         )
         count = self.settings.search.runners_up

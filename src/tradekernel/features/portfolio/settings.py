@@ -48,11 +48,16 @@ class EvaluationSettings:
 
 @attrs.frozen(kw_only=True)
 class SearchSettings:
-    """Bounds of the search: actions per sequence, sequences kept, runners-up reported."""
+    """Bounds of the search: actions per sequence, sequences kept, runners-up reported.
+
+    `allow_what_if` is the user's permission to execute a constraint-relaxation sequence;
+    without it (the default) a "what if" is only reported.
+    """
 
     max_actions: int = 4
     max_sequences: int = 2000
     runners_up: int = 3
+    allow_what_if: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -81,3 +81,18 @@ def test_planning_is_deterministic_and_independent_of_mapping_order(
     first = planner.plan(base)
     assert first == planner.plan(base)
     assert first == create_planner("core", PRESETS[preset]()).plan(shuffled)
+
+
+def test_a_better_what_if_is_reported_and_executed_only_with_permission() -> None:
+    # All cash, four targets but max_actions 2: the 3-buy what-if aligns better.
+    targets = {"BTC/USDT": D("0.3"), "ETH/USDT": D("0.3"), "SOL/USDT": D("0.3")}
+    st_ = state("10000", (), MARKS, target_weights=targets)
+    base = PRESETS["default"]()
+    narrow = attrs.evolve(base, search=attrs.evolve(base.search, max_actions=2))
+    plan = create_planner("core", narrow).plan(st_)
+    assert plan.best is not None and not plan.best.sequence.hypothetical
+    assert plan.hypotheticals and plan.hypotheticals[0].score.total > plan.best.score.total
+    assert len(plan.hypotheticals[0].executed) == 3
+    permitted = attrs.evolve(narrow, search=attrs.evolve(narrow.search, allow_what_if=True))
+    allowed = create_planner("core", permitted).plan(st_)
+    assert allowed.best == plan.hypotheticals[0] and allowed.hypotheticals == ()
