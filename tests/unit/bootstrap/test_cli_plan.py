@@ -1,0 +1,136 @@
+"""`tradekernel plan`: text and JSON output, hashes, `--at`, and determinism across processes."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tradekernel.adapters.data.bundled import bundled_path
+from tradekernel.bootstrap.blueprints import bundled_blueprint
+from tradekernel.bootstrap.cli import main
+from tradekernel.orchestration.canonical import canonical_json, plan_hash, structure_plan
+
+# The first cycle of the bundled example's backtest that buys (an SMA(10)/SMA(30) cross-up).
+BUY_BAR = 1499281200000
+FIRST_BAR = 1498906800000
+
+
+def _plan(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
+    code = main(
+        ["plan", "--config", str(bundled_blueprint()), "--data", str(bundled_path()), *extra]
+    )
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_plan_text_at_a_cross_up_shows_signal_directive_and_intent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _plan(capsys, "--at", str(BUY_BAR))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == f"cycle {BUY_BAR}  universe BTC/USD"
+    assert any(
+        line.startswith("  signal    BTC/USD ma_crossover buy confidence ")
+        and line.endswith("sma_fast crossed above sma_slow")
+        for line in lines
+    )
+    assert any(" new_trade buy BTC/USD confidence " in line for line in lines)
+    intents = [line for line in lines if line.startswith("  intent ")]
+    assert len(intents) == 1
+    assert " buy 0.01000000 BTC/USD market @ market" in intents[0]
+    assert lines[-1].startswith("plan hash ") and len(lines[-1].split()[-1]) == 64
+
+
+def test_plan_json_hash_equals_the_recomputed_hash_of_its_plan_and_the_text_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _plan(capsys, "--at", str(BUY_BAR), "--format", "json")
+    assert code == 0
+    payload = json.loads(out)
+    plan = structure_plan(payload["plan"])
+    assert plan_hash(plan) == payload["plan_hash"]
+    assert json.loads(canonical_json(plan)) == payload["plan"]
+    assert plan.cycle_ts_ms == BUY_BAR
+    assert [(i.side.value, str(i.quantity)) for i in plan.intents] == [("buy", "0.01000000")]
+    _, text, _ = _plan(capsys, "--at", str(BUY_BAR))
+    assert text.splitlines()[-1] == f"plan hash {payload['plan_hash']}"
+
+
+def test_the_same_plan_command_twice_gives_the_same_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    first = json.loads(_plan(capsys, "--format", "json")[1])
+    second = json.loads(_plan(capsys, "--format", "json")[1])
+    assert first == second
+    # without --at the plan is for the last bar
+    assert first["plan"]["cycle_ts_ms"] == 1571302800000
+
+
+def test_plan_at_a_different_bar_gives_a_different_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    at_buy = json.loads(_plan(capsys, "--at", str(BUY_BAR), "--format", "json")[1])
+    at_last = json.loads(_plan(capsys, "--format", "json")[1])
+    assert at_buy["plan_hash"] != at_last["plan_hash"]
+
+
+def test_plan_at_before_the_first_bar_exits_2_naming_the_first_bar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _plan(capsys, "--at", str(FIRST_BAR - 1))
+    assert code == 2
+    assert out == ""
+    assert "Traceback" not in err
+    assert err.splitlines()[0] == (
+        f"error: --at {FIRST_BAR - 1} is before the first bar of BTC/USD ({FIRST_BAR}) @ --at"
+    )
+    assert err.splitlines()[1].startswith("hint: ")
+
+
+def _plan_in_subprocess(directory: Path, seed: str) -> dict[str, object]:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tradekernel.bootstrap.cli",
+            "plan",
+            "--config",
+            str(bundled_blueprint()),
+            "--data",
+            str(bundled_path()),
+            "--at",
+            str(BUY_BAR),
+            "--format",
+            "json",
+        ],
+        cwd=directory,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    payload: dict[str, object] = json.loads(result.stdout)
+    return payload
+
+
+def test_plan_hashes_are_equal_across_processes_with_different_hash_seeds(
+    tmp_path: Path,
+) -> None:
+    first = _plan_in_subprocess(tmp_path, "0")
+    second = _plan_in_subprocess(tmp_path, "4242")
+    assert first["plan_hash"] == second["plan_hash"]
+    assert first["plan"] == second["plan"]
+    # the plan is not trivially empty: it carries the buy intent
+    plan = first["plan"]
+    assert isinstance(plan, dict) and len(plan["intents"]) == 1
