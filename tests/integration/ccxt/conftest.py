@@ -5,9 +5,9 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
-
 from tests.fakes.clock import FakeClock
 from tests.integration.ccxt.fake_binance import FakeBinance
+
 from tradekernel.adapters.ccxt.config import CcxtSettings, RetryPolicy
 from tradekernel.adapters.ccxt.execution import CcxtExecution
 

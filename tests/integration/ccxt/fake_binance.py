@@ -31,7 +31,8 @@ class Fault:
 
     kinds: `status` (answer `status` with `body`/`headers`, do nothing else),
     `drop_after_accept` (process the request, then close the connection unanswered),
-    `delay_after_accept` (process it, then answer after `delay_s`), `fill_on_cancel`
+    `delay_after_accept` (process it, then answer after `delay_s`), `status_after_accept`
+    (process it, then answer `status` as a failing gateway would), `fill_on_cancel`
     (fill the order's remainder just before the cancel is processed).
     """
 
@@ -214,7 +215,9 @@ class FakeBinance:
         qty = Decimal(params["quantity"])
         price = Decimal(params.get("price", "0")) if kind == "LIMIT" else self.prices[symbol]
         base, quote = self._asset_pair(symbol)
-        need, pool = (qty * price, self._balance(quote)) if side == "BUY" else (qty, self._balance(base))
+        need, pool = (
+            (qty * price, self._balance(quote)) if side == "BUY" else (qty, self._balance(base))
+        )
         if pool[0] < need:
             raise VenueError(400, -2010, "Account has insufficient balance for requested action.")
         self._next_id += 1
@@ -238,8 +241,13 @@ class FakeBinance:
         else:
             self._execute(order, qty, price, maker=False)
         fills = [
-            {"price": t["price"], "qty": t["qty"], "commission": t["commission"],
-             "commissionAsset": t["commissionAsset"], "tradeId": t["id"]}
+            {
+                "price": t["price"],
+                "qty": t["qty"],
+                "commission": t["commission"],
+                "commissionAsset": t["commissionAsset"],
+                "tradeId": t["id"],
+            }
             for t in self.trades[first_trade:]
         ]
         return {**order.as_json(), "transactTime": now, "fills": fills}
@@ -269,8 +277,12 @@ class FakeBinance:
         order.status = "CANCELED"
         order.update_ms = self.now_ms()
         body = order.as_json()
-        return {**body, "origClientOrderId": order.client_order_id,
-                "clientOrderId": f"cancel{order.order_id}", "transactTime": order.update_ms}
+        return {
+            **body,
+            "origClientOrderId": order.client_order_id,
+            "clientOrderId": f"cancel{order.order_id}",
+            "transactTime": order.update_ms,
+        }
 
     def route(self, method: str, path: str, params: dict[str, str], fault: Fault | None) -> Any:
         """Answer one verified request (called under the lock)."""
@@ -292,16 +304,27 @@ class FakeBinance:
             return self._cancel(params, fault)
         if path == "/api/v3/openOrders":
             symbol = params.get("symbol")
-            return [o.as_json() for o in self.orders.values()
-                    if o.status in {"NEW", "PARTIALLY_FILLED"} and symbol in (None, o.symbol)]
+            return [
+                o.as_json()
+                for o in self.orders.values()
+                if o.status in {"NEW", "PARTIALLY_FILLED"} and symbol in (None, o.symbol)
+            ]
         if path == "/api/v3/account":
-            return {"accountType": "SPOT", "canTrade": True, "updateTime": self.now_ms(),
-                    "balances": [{"asset": a, "free": f"{v[0]:f}", "locked": f"{v[1]:f}"}
-                                 for a, v in sorted(self.balances.items())],
-                    "permissions": ["SPOT"]}
+            return {
+                "accountType": "SPOT",
+                "canTrade": True,
+                "updateTime": self.now_ms(),
+                "balances": [
+                    {"asset": a, "free": f"{v[0]:f}", "locked": f"{v[1]:f}"}
+                    for a, v in sorted(self.balances.items())
+                ],
+                "permissions": ["SPOT"],
+            }
         if path == "/api/v3/myTrades":
             start = int(params.get("startTime", 0))
-            rows = [t for t in self.trades if t["symbol"] == params["symbol"] and t["time"] >= start]
+            rows = [
+                t for t in self.trades if t["symbol"] == params["symbol"] and t["time"] >= start
+            ]
             return rows[: int(params.get("limit", 500))]
         raise VenueError(404, -1000, f"no such endpoint {method} {path}")
 
@@ -332,7 +355,7 @@ def _handler_for(venue: FakeBinance) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        def log_message(self, format: str, *args: Any) -> None:
             return  # the venue keeps its own request log
 
         def do_GET(self) -> None:
@@ -368,6 +391,9 @@ def _handler_for(venue: FakeBinance) -> type[BaseHTTPRequestHandler]:
             if fault is not None and fault.kind == "drop_after_accept":
                 self.close_connection = True
                 self.connection.close()
+                return
+            if fault is not None and fault.kind == "status_after_accept":
+                self._answer(fault.status, dict(fault.body), fault.headers)
                 return
             if fault is not None and fault.kind == "delay_after_accept":
                 time.sleep(fault.delay_s)
