@@ -131,3 +131,38 @@ def test_control_store_rejects_an_unknown_stored_state(tmp_path: Path) -> None:
     connection.execute("INSERT INTO trading_control VALUES ('default', 'panicking', '', 1, 'cli')")
     with pytest.raises(DataError, match="panicking"):
         store.read("default")
+
+
+# -- one conformance suite for every OrderEventStore ------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "fake"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> object:
+    from tests.fakes.order_store import FakeOrderStore
+
+    if request.param == "sqlite":
+        return SqliteOrderEventStore(connect(tmp_path / "tk.db"))
+    return FakeOrderStore()
+
+
+def test_conformance_sequences_increase_in_append_order(any_store: SqliteOrderEventStore) -> None:
+    sequences = [any_store.append(_event(c, OrderStatus.CREATED)).sequence for c in "abc"]
+    assert sequences == sorted(sequences)
+    assert len(set(sequences)) == 3
+    assert [e.client_order_id for e in any_store.all_events()] == ["a", "b", "c"]
+
+
+def test_conformance_fill_once_per_order_and_trade_id(any_store: SqliteOrderEventStore) -> None:
+    fill = _event("a", OrderStatus.FILLED, trade_id="t", quantity=Decimal(1), price=Decimal(2))
+    first = any_store.append(fill)
+    assert any_store.append(fill) == first
+    assert list(any_store.events_for("a")) == [first]
+
+
+def test_conformance_since_sequence_excludes_that_sequence(
+    any_store: SqliteOrderEventStore,
+) -> None:
+    first = any_store.append(_event("a", OrderStatus.CREATED))
+    second = any_store.append(_event("a", OrderStatus.SUBMITTED))
+    assert list(any_store.all_events(since_sequence=first.sequence)) == [second]
+    assert list(any_store.all_events(since_sequence=second.sequence)) == []
