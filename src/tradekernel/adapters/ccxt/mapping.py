@@ -59,9 +59,17 @@ def _side(value: Any, where: str) -> Side:
         raise DataError(f"unknown side {value!r} @ {where}.side", file="ccxt payload") from None
 
 
+def _trigger(order: Mapping[str, Any]) -> Any:
+    # Kraken's take-profit and stop-loss orders carry their trigger in these two keys only.
+    for key in ("triggerPrice", "stopPrice", "stopLossPrice", "takeProfitPrice"):
+        if order.get(key) is not None:
+            return order[key]
+    return None
+
+
 def _order_type(order: Mapping[str, Any], where: str) -> OrderType:
     raw = str(_required(order, "type", where)).lower()
-    has_trigger = order.get("triggerPrice") is not None or order.get("stopPrice") is not None
+    has_trigger = _trigger(order) is not None
     if raw == "market":
         return OrderType.STOP if has_trigger else OrderType.MARKET
     if raw in {"limit", "limit_maker"}:
@@ -86,23 +94,20 @@ def _status(order: Mapping[str, Any], filled: Decimal, where: str) -> OrderStatu
 def order_from_ccxt(order: Mapping[str, Any], *, client_order_id: str | None = None) -> Order:
     """Map a ccxt order structure to an `Order`.
 
-    `client_order_id` is the id we sent, used when the venue's answer omits it.
+    `client_order_id` is the id we sent, used when the venue's answer omits it; an order
+    placed by someone else and naming no client id gets `""` (never one of ours).
 
     Raises:
         DataError: a field the domain needs is missing or unreadable.
     """
     venue_id = order.get("id")
     where = f"order {venue_id}"
-    coid = order.get("clientOrderId") or client_order_id
-    if not coid:
-        raise DataError(f"missing 'clientOrderId' @ {where}", file="ccxt payload")
+    coid = order.get("clientOrderId") or client_order_id or ""
     order_type = _order_type(order, where)
     quantity = decimal_of(_required(order, "amount", where), where=f"{where}.amount")
     filled = decimal_of(order.get("filled"), where=f"{where}.filled") or Decimal(0)
     price = decimal_of(order.get("price"), where=f"{where}.price")
-    trigger = order.get("triggerPrice")
-    if trigger is None:
-        trigger = order.get("stopPrice")
+    trigger = _trigger(order)
     created = order.get("timestamp")
     updated = order.get("lastUpdateTimestamp") or order.get("lastTradeTimestamp") or created
     return Order(
