@@ -141,6 +141,11 @@ class OrderManager:
                 stored, so a retry (or reconciliation) picks it up.
         """
         state = self._require(client_order_id)
+        if state.status is OrderStatus.CREATED:
+            # Stored but maybe never sent: learn whether the venue has it at all.
+            state = self._resolve(client_order_id)
+            if state.status is OrderStatus.CREATED:
+                return state
         if state.is_terminal:
             return state
         if state.status is not OrderStatus.CANCEL_REQUESTED:

@@ -316,3 +316,24 @@ def test_open_order_views_list_working_orders_sorted_for_planning() -> None:
         ("tkB", OrderStatus.PARTIALLY_FILLED, Decimal("0.5")),
         ("tkZ", OrderStatus.ACCEPTED, Decimal(0)),
     ]
+
+
+def test_cancel_of_an_order_stored_but_never_sent_sends_no_cancel() -> None:
+    from tradekernel.domain.ports.order_store import OrderEvent
+    from tradekernel.orchestration.oms.order_payload import OrderSpec
+
+    setup = _Setup()
+    spec = OrderSpec.from_intent(_intent())
+    setup.store.append(
+        OrderEvent(
+            client_order_id="tkA",
+            kind=OrderStatus.CREATED,
+            ts_ms=setup.clock.now_ms(),
+            payload=spec.to_json(),
+        )
+    )
+    setup.oms.rebuild()
+    state = setup.oms.cancel("tkA")
+    assert state.status is OrderStatus.CREATED
+    assert [call.method for call in setup.venue.calls] == ["fetch_order"]
+    assert setup.oms.anomalies == ()
