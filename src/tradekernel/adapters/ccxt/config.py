@@ -19,12 +19,12 @@ class MarketType(StrEnum):
 
 def _positive(instance: object, attribute: "attrs.Attribute[float]", value: float) -> None:
     if value <= 0:
-        raise ConfigError(f"must be positive, got {value}", path=f"ccxt.{attribute.name}")
+        raise ConfigError(f"must be positive, got {value}", path=f"ccxt.retry.{attribute.name}")
 
 
 def _at_least_one(instance: object, attribute: "attrs.Attribute[int]", value: int) -> None:
     if value < 1:
-        raise ConfigError(f"must be at least 1, got {value}", path=f"ccxt.{attribute.name}")
+        raise ConfigError(f"must be at least 1, got {value}", path=f"ccxt.retry.{attribute.name}")
 
 
 @attrs.frozen(kw_only=True)
