@@ -196,6 +196,37 @@ class OrderManagerMachine(RuleBasedStateMachine):
         else:
             self.oms.refresh(state.client_order_id)
 
+    @rule(sent=st.booleans(), units=st.integers(1, 5))
+    def crash_after_storing_created(self, sent: bool, units: int) -> None:
+        """The process stored CREATED, maybe sent the order, and died; then restarts."""
+        self.count += 1
+        intent = ExecutionIntent(
+            client_order_id=f"tk{self.count}",
+            directive_id="d",
+            symbol="ETH/USDT",
+            side=Side.BUY,
+            order_type=OrderType.LIMIT,
+            quantity=Decimal(units),
+            price=Decimal(10),
+        )
+        spec = OrderSpec.from_intent(intent)
+        SqliteOrderEventStore(self.connection).append(
+            OrderEvent(
+                client_order_id=intent.client_order_id,
+                kind=OrderStatus.CREATED,
+                ts_ms=self.clock.now_ms(),
+                payload=spec.to_json(),
+            )
+        )
+        if sent:
+            self.venue.submit(intent)
+        self.oms = self._manager()
+        self.oms.rebuild()
+
+    @rule(delta=st.sampled_from([1_000, 60_000]))
+    def time_passes(self, delta: int) -> None:
+        self.clock.advance(delta)
+
     @rule()
     def restart(self) -> None:
         before = self.oms.orders()
