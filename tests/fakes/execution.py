@@ -60,6 +60,10 @@ class FakeExecution:
         """Queue outcomes for the next submits, in order."""
         self._outcomes.extend(outcomes)
 
+    def clear_script(self) -> None:
+        """Drop the outcomes not consumed yet (later submits are accepted)."""
+        self._outcomes.clear()
+
     def fill(
         self, client_order_id: str, quantity: Decimal, price: Decimal, trade_id: str | None = None
     ) -> Fill:

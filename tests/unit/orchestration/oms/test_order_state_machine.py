@@ -163,7 +163,7 @@ class OrderManagerMachine(RuleBasedStateMachine):
             price=Decimal(10),
         )
         self.oms.submit(intent)
-        self.venue._outcomes.clear()
+        self.venue.clear_script()
 
     @rule(data=st.data(), units=st.integers(1, 3))
     def venue_fills(self, data: st.DataObject, units: int) -> None:
