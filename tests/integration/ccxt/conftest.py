@@ -1,6 +1,7 @@
 """Fixtures: a started loopback venue and a `CcxtExecution` pointed at it."""
 
 import asyncio
+import faulthandler
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -29,12 +30,18 @@ class RecordingSleep:
         await asyncio.sleep(0)
 
 
+# No test here may hang: past this, the process dumps every stack and exits.
+TEST_TIME_LIMIT_S = 60
+
+
 @pytest.fixture
 def venue() -> Iterator[FakeBinance]:
     server = FakeBinance(api_key=API_KEY, secret=API_SECRET).start()
+    faulthandler.dump_traceback_later(TEST_TIME_LIMIT_S, exit=True)
     try:
         yield server
     finally:
+        faulthandler.cancel_dump_traceback_later()
         server.stop()
 
 

@@ -1,7 +1,6 @@
 """`CcxtExecution`: the `ExecutionPort` on a real exchange through `ccxt.async_support`."""
 
 import asyncio
-import functools
 import os
 from collections.abc import Coroutine, Mapping, Sequence
 from types import TracebackType
@@ -12,13 +11,9 @@ import numpy as np
 
 from tradekernel.adapters.ccxt.client import build_exchange
 from tradekernel.adapters.ccxt.config import CcxtSettings, MarketType, credentials_from_env
-from tradekernel.adapters.ccxt.mapping import (
-    balances_from_ccxt,
-    fill_from_ccxt,
-    order_from_ccxt,
-    venue_order_ids,
-)
+from tradekernel.adapters.ccxt.mapping import balances_from_ccxt, order_from_ccxt
 from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
+from tradekernel.adapters.ccxt.own_trades import ClientIds, fetch_own_trades
 from tradekernel.adapters.ccxt.retry import RetryRunner, Sleep, UnconfirmedRequest
 from tradekernel.domain.account import Balance, Position
 from tradekernel.domain.enums import OrderType, TimeInForce
@@ -27,10 +22,9 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.clock import Clock
+from tradekernel.domain.ports.execution import ExecutionPort
 
 T = TypeVar("T")
-_TRADES_PAGE = 1000
-_MAX_TRADE_PAGES = 100
 _CCXT_TYPE = {
     OrderType.MARKET: "market",
     OrderType.LIMIT: "limit",
@@ -82,7 +76,7 @@ class CcxtExecution:
             redact=self._redact,
         )
         self._markets_loaded = False
-        self._client_ids: dict[str, str] = {}
+        self._client_ids = ClientIds()
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -192,7 +186,7 @@ class CcxtExecution:
             )
         except UnconfirmedRequest as unconfirmed:
             return await self._look_up_unconfirmed(intent.symbol, coid, str(unconfirmed))
-        return self._remember(order_from_ccxt(raw, client_order_id=coid))
+        return self._client_ids.remember(order_from_ccxt(raw, client_order_id=coid))
 
     async def cancel_async(self, symbol: str, client_order_id: str) -> Order:
         """Cancel by client order id and return the order's final state.
@@ -219,7 +213,7 @@ class CcxtExecution:
             return order
         order = order_from_ccxt(raw, client_order_id=client_order_id)
         # Binance names the cancel request itself in `clientOrderId`: keep ours.
-        return self._remember(attrs.evolve(order, client_order_id=client_order_id))
+        return self._client_ids.remember(attrs.evolve(order, client_order_id=client_order_id))
 
     async def fetch_order_async(self, symbol: str, client_order_id: str) -> Order:
         """Return the order by client order id.
@@ -233,13 +227,13 @@ class CcxtExecution:
             return await self._exchange.fetch_order("", symbol, {"clientOrderId": client_order_id})
 
         raw = await self._retry.run("fetch order", fetch, client_order_id=client_order_id)
-        return self._remember(order_from_ccxt(raw, client_order_id=client_order_id))
+        return self._client_ids.remember(order_from_ccxt(raw, client_order_id=client_order_id))
 
     async def open_orders_async(self, symbol: str | None = None) -> tuple[Order, ...]:
         """Return the working orders, sorted by client order id."""
         await self._ensure_markets()
         raw = await self._retry.run("open orders", lambda: self._exchange.fetch_open_orders(symbol))
-        orders = (self._remember(order_from_ccxt(item)) for item in raw)
+        orders = (self._client_ids.remember(order_from_ccxt(item)) for item in raw)
         return tuple(sorted(orders, key=lambda order: order.client_order_id))
 
     async def balances_async(self) -> tuple[Balance, ...]:
@@ -262,7 +256,11 @@ class CcxtExecution:
         await self._ensure_markets()
         fills: list[Fill] = []
         for name in symbols:
-            fills.extend(await self._trades_of(name, since_ms))
+            fills.extend(
+                await fetch_own_trades(
+                    self._exchange, self._retry, self._client_ids, name, since_ms
+                )
+            )
         return sorted(fills, key=lambda fill: (fill.ts_ms, fill.trade_id))
 
     # -- internals ------------------------------------------------------------------------
@@ -285,11 +283,6 @@ class CcxtExecution:
             params["reduceOnly"] = True
         return params
 
-    def _remember(self, order: Order) -> Order:
-        if order.venue_order_id is not None:
-            self._client_ids[order.venue_order_id] = order.client_order_id
-        return order
-
     async def _look_up_unconfirmed(self, symbol: str, coid: str, cause: str) -> Order:
         policy = self._settings.retry
         deadline_ms = self._clock.now_ms() + int(policy.lookup_window_s * 1000)
@@ -306,38 +299,12 @@ class CcxtExecution:
                 )
             await self._sleep(policy.lookup_interval_s)
 
-    async def _trades_of(self, symbol: str, since_ms: int) -> list[Fill]:
-        raw: list[Any] = []
-        since: int | None = since_ms or None
-        for _ in range(_MAX_TRADE_PAGES):
-            page = await self._retry.run(
-                "own trades",
-                functools.partial(self._exchange.fetch_my_trades, symbol, since, _TRADES_PAGE),
-            )
-            raw.extend(page)
-            if len(page) < _TRADES_PAGE:
-                break
-            since = int(page[-1]["timestamp"])
-        unique = {str(trade["id"]): trade for trade in raw}
-        for venue_id in venue_order_ids(list(unique.values())):
-            if venue_id not in self._client_ids:
-                await self._learn_client_id(symbol, venue_id)
-        return [
-            fill_from_ccxt(trade, client_order_id=self._client_ids.get(str(trade["order"]), ""))
-            for trade in unique.values()
-        ]
-
-    async def _learn_client_id(self, symbol: str, venue_id: str) -> None:
-        # A trade names the venue's order id only; the order itself carries our id.
-        try:
-            raw = await self._retry.run(
-                "fetch order", lambda: self._exchange.fetch_order(venue_id, symbol)
-            )
-        except OrderNotFound:
-            return  # not an order we can name: its fills keep an empty client id
-        self._remember(order_from_ccxt(raw))
-
 
 async def _build(settings: CcxtSettings, credentials: Any) -> Any:
     # aiohttp binds its session to the running loop: build inside the private loop.
     return build_exchange(settings, credentials)
+
+
+def _satisfies_the_port(execution: CcxtExecution) -> ExecutionPort:
+    # mypy checks here that the adapter still matches the port, structurally.
+    return execution
