@@ -18,85 +18,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import attrs
+from tests.integration.ccxt.fake_binance_records import Fault, Request, VenueError, VenueOrder
+
+__all__ = ["FakeBinance", "Fault", "Request"]
 
 EXCHANGE_INFO = Path(__file__).parent / "data" / "binance_exchange_info.json"
 FEE_RATE = Decimal("0.001")
 SIGNED = {"/api/v3/order", "/api/v3/openOrders", "/api/v3/account", "/api/v3/myTrades"}
-
-
-@attrs.frozen(kw_only=True)
-class Fault:
-    """One scripted fault for the first request matching `method` and `path`.
-
-    kinds: `status` (answer `status` with `body`/`headers`, do nothing else),
-    `drop_after_accept` (process the request, then close the connection unanswered),
-    `delay_after_accept` (process it, then answer after `delay_s`), `status_after_accept`
-    (process it, then answer `status` as a failing gateway would), `fill_on_cancel`
-    (fill the order's remainder just before the cancel is processed).
-    """
-
-    kind: str
-    method: str = "POST"
-    path: str = "/api/v3/order"
-    status: int = 0
-    body: Mapping[str, Any] = attrs.field(factory=dict)
-    headers: Mapping[str, str] = attrs.field(factory=dict)
-    delay_s: float = 0.0
-
-
-@attrs.frozen(kw_only=True)
-class Request:
-    method: str
-    path: str
-    params: Mapping[str, str]
-
-
-@attrs.define
-class VenueOrder:
-    order_id: int
-    client_order_id: str
-    symbol: str
-    side: str
-    type: str
-    quantity: Decimal
-    price: Decimal
-    time_in_force: str
-    time_ms: int
-    status: str = "NEW"
-    executed: Decimal = Decimal(0)
-    quote: Decimal = Decimal(0)
-    update_ms: int = 0
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "symbol": self.symbol,
-            "orderId": self.order_id,
-            "orderListId": -1,
-            "clientOrderId": self.client_order_id,
-            "price": f"{self.price:f}",
-            "origQty": f"{self.quantity:f}",
-            "executedQty": f"{self.executed:f}",
-            "cummulativeQuoteQty": f"{self.quote:f}",
-            "status": self.status,
-            "timeInForce": self.time_in_force,
-            "type": self.type,
-            "side": self.side,
-            "stopPrice": "0.00000000",
-            "icebergQty": "0.00000000",
-            "time": self.time_ms,
-            "updateTime": self.update_ms or self.time_ms,
-            "isWorking": True,
-            "workingTime": self.time_ms,
-            "origQuoteOrderQty": "0.00000000",
-            "selfTradePreventionMode": "EXPIRE_MAKER",
-        }
-
-
-class VenueError(Exception):
-    def __init__(self, status: int, code: int, msg: str) -> None:
-        super().__init__(msg)
-        self.status, self.code, self.msg = status, code, msg
 
 
 class FakeBinance:
