@@ -13,6 +13,7 @@ from tradekernel.bootstrap.plugins import full_catalog
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plugin_spec import PluginSpec
+from tradekernel.orchestration.kernel_factory import build_kernel
 
 DEFAULT_BLUEPRINT = "sma_cross.toml"
 
@@ -35,8 +36,14 @@ def load(path: Path) -> tuple[LoadedBlueprint, dict[tuple[PluginKind, str], Plug
     modules = data.pop("plugins", [])
     if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
         raise ConfigError("expected a list of module names", path="plugins", file=str(path))
-    catalog = full_catalog(modules)
-    settings = parse_blueprint(data, catalog, file=str(path))
+    try:
+        catalog = full_catalog(modules)
+        settings = parse_blueprint(data, catalog, file=str(path))
+        build_kernel(settings, catalog)  # factories may refuse combinations the schema allows
+    except ConfigError as error:
+        if error.file is None:
+            raise ConfigError(error.message, path=error.path, file=str(path)) from None
+        raise
     loaded = LoadedBlueprint(
         settings=settings,
         config_hash=config_hash_of({**data, "plugins": modules}),

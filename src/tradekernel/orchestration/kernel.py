@@ -203,15 +203,28 @@ class PlanningKernel:
             if entry is None or size is None or exit_ is None:
                 diagnostics.append(_no_planner(directive, ", ".join(missing)))
                 continue
-            request = RoutingRequest(
-                directive=directive,
-                entry=entry.planner.plan(directive, snapshot),
-                size=size.planner.plan(directive, snapshot, account),
-                exit=exit_.planner.plan(directive, snapshot),
-            )
             routing = choose(spec.routing, directive)
             if routing is None:
                 diagnostics.append(_no_planner(directive, "routing"))
+                continue
+            try:
+                request = RoutingRequest(
+                    directive=directive,
+                    entry=entry.planner.plan(directive, snapshot),
+                    size=size.planner.plan(directive, snapshot, account),
+                    exit=exit_.planner.plan(directive, snapshot),
+                )
+                routing_plan = routing.planner.plan(request)
+            except ValueError as error:
+                # A planner refusing its inputs drops this directive, not the whole cycle.
+                diagnostics.append(
+                    Diagnostic(
+                        stage="trade_planning",
+                        code="planner_error",
+                        symbol=directive.symbol,
+                        message=f"directive {directive.directive_id}: {error}",
+                    )
+                )
                 continue
             executions.append(
                 ExecutionDirective(
@@ -219,7 +232,7 @@ class PlanningKernel:
                     entry=request.entry,
                     size=request.size,
                     exit=request.exit,
-                    routing=routing.planner.plan(request),
+                    routing=routing_plan,
                 )
             )
         return executions

@@ -49,13 +49,19 @@ def _universe(settings: BlueprintSettings, catalog: PluginCatalog) -> UniversePo
     if universe.method == "ranked":
         if universe.top_n is None:
             raise ConfigError("method 'ranked' needs top_n", path="universe.top_n")
+        known = ", ".join(repr(member.value) for member in RankBy)
+        try:
+            by = RankBy(universe.rank_by)
+        except ValueError:
+            raise ConfigError(
+                f"expected one of {known}, got {universe.rank_by!r}", path="universe.rank_by"
+            ) from None
+        try:
+            params = RankedParams(top_n=universe.top_n, by=by)
+        except ValueError as error:
+            raise ConfigError(str(error), path="universe.top_n") from None
         selector = instantiate(
-            PluginConfig(
-                kind=PluginKind.UNIVERSE,
-                type="ranked",
-                params=RankedParams(top_n=universe.top_n, by=RankBy(universe.rank_by)),
-                path="universe",
-            ),
+            PluginConfig(kind=PluginKind.UNIVERSE, type="ranked", params=params, path="universe"),
             catalog,
         )
     elif universe.method != "static":

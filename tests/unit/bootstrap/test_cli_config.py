@@ -73,11 +73,6 @@ def test_config_validate_of_a_broken_blueprint_exits_2_with_the_key_path(
     assert str(broken) in captured.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kernel_factory.py::_universe calls RankBy(universe.rank_by) outside any "
-    "try, so a bad rank_by escapes as a ValueError traceback",
-)
 def test_config_validate_of_a_bad_rank_by_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -94,11 +89,6 @@ def test_config_validate_of_a_bad_rank_by_exits_2(
     assert "universe.rank_by" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kernel_factory.py raises ConfigError without file= (e.g. universe.method), and "
-    "bootstrap/blueprints.py::load does not add the file to it",
-)
 def test_a_bad_universe_method_names_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -219,11 +209,6 @@ def test_an_unimportable_plugin_module_names_its_key_path(tmp_path: Path) -> Non
     assert "cannot import plugin module 'no_such_plugin_pkg'" in str(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bootstrap/blueprints.py::load calls full_catalog(modules) without adding the "
-    "blueprint file to the ConfigError it raises",
-)
 def test_an_unimportable_plugin_module_error_names_the_file(tmp_path: Path) -> None:
     blueprint = tmp_path / "missing.toml"
     blueprint.write_text('plugins = ["no_such_plugin_pkg"]\n' + bundled_blueprint().read_text())

@@ -6,11 +6,6 @@ import pytest
 
 from tradekernel.bootstrap.cli import main
 
-_UNREGISTERED = (
-    "bootstrap/commands/registry.py does not list portfolio.register, so `tradekernel "
-    "portfolio` is an invalid choice"
-)
-
 COMMANDS = [
     [],
     ["backtest"],
@@ -19,8 +14,8 @@ COMMANDS = [
     ["check-lookahead"],
     ["config"],
     ["config", "validate"],
-    pytest.param(["portfolio"], marks=pytest.mark.xfail(strict=True, reason=_UNREGISTERED)),
-    pytest.param(["portfolio", "plan"], marks=pytest.mark.xfail(strict=True, reason=_UNREGISTERED)),
+    ["portfolio"],
+    ["portfolio", "plan"],
 ]
 
 

@@ -32,7 +32,7 @@ Catalog = Mapping[tuple[PluginKind, str], PluginSpec]
 DEFAULT_PLUGINS: Mapping[PluginKind, str] = {
     PluginKind.CONTEXT_AGGREGATOR: "score",
     PluginKind.ENTRY: "market",
-    PluginKind.SIZE: "fixed_quantity",
+    PluginKind.SIZE: "explicit",
     PluginKind.EXIT: "none",
     PluginKind.ROUTING: "immediate",
     PluginKind.ALLOCATOR: "budget",
@@ -72,12 +72,24 @@ class _RulesInput:
     quote: str | None = None
 
 
+def _confidence(_instance: object, attribute: "attrs.Attribute[Decimal]", value: Decimal) -> None:
+    if not Decimal(0) <= value <= Decimal(1):
+        raise ValueError(f"{attribute.name} must be in 0..1, got {value}")
+
+
 @attrs.frozen(kw_only=True)
 class _Selection:
-    min_confidence: Decimal = Decimal(0)
-    max_confidence: Decimal = Decimal(1)
+    min_confidence: Decimal = attrs.field(default=Decimal(0), validator=_confidence)
+    max_confidence: Decimal = attrs.field(default=Decimal(1), validator=_confidence)
     timing: TimingPreference | None = None
     scopes: tuple[DirectiveScope, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        if self.min_confidence > self.max_confidence:
+            raise ValueError(
+                f"min_confidence {self.min_confidence} is above max_confidence "
+                f"{self.max_confidence}: the planner could never be chosen"
+            )
 
 
 @attrs.frozen(kw_only=True)

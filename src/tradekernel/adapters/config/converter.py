@@ -7,7 +7,7 @@ is registered before anything else, and every error is reported with its key pat
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import Enum, IntEnum, StrEnum
 from typing import Any, TypeVar
 
 import attrs
@@ -74,16 +74,19 @@ def _structure_enum(value: object, cls: type[Enum]) -> Enum:
 def strict_converter() -> cattrs.Converter:
     """Return a converter with strict scalars, Decimal support and forbidden extra keys."""
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    # Predicates, not classes: a class hook would also catch its subclasses (a StrEnum is
-    # a str), and an enum must be built from its value, not passed through as a string.
-    converter.register_structure_hook_func(lambda t: t is Decimal, _structure_decimal)
-    converter.register_structure_hook_func(lambda t: t is int, _structure_int)
-    converter.register_structure_hook_func(lambda t: t is float, _structure_float)
-    converter.register_structure_hook_func(lambda t: t is bool, _structure_bool)
-    converter.register_structure_hook_func(lambda t: t is str, _structure_str)
-    converter.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, Enum), _structure_enum
-    )
+    # Class hooks dispatch on the most specific class in the MRO: registering the enum
+    # bases as well keeps a StrEnum (a str) or an IntEnum (an int) out of the plain hooks.
+    for cls, hook in (
+        (Decimal, _structure_decimal),
+        (int, _structure_int),
+        (float, _structure_float),
+        (bool, _structure_bool),
+        (str, _structure_str),
+        (Enum, _structure_enum),
+        (StrEnum, _structure_enum),
+        (IntEnum, _structure_enum),
+    ):
+        converter.register_structure_hook(cls, hook)
     converter.register_unstructure_hook(Decimal, str)
 
     def attrs_hook(cls: type[Any]) -> Callable[[Any, type[Any]], Any]:

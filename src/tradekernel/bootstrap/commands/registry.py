@@ -9,6 +9,7 @@ from tradekernel.bootstrap.commands import (
     explain,
     lookahead,
     plan,
+    portfolio,
 )
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
@@ -19,4 +20,5 @@ REGISTRARS: list[Registrar] = [
     explain.register,
     lookahead.register,
     config_validate.register,
+    portfolio.register,
 ]

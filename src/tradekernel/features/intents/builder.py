@@ -1,6 +1,9 @@
 """Build a plan's execution intents: expand, gate, and order them by the documented key."""
 
 from collections.abc import Sequence
+from decimal import Decimal
+
+import attrs
 
 from tradekernel.domain.enums import SkipReason
 from tradekernel.domain.intents import ExecutionIntent
@@ -10,6 +13,7 @@ from tradekernel.features.intents.expansion import expand
 from tradekernel.features.intents.gates import Gatekeeper
 from tradekernel.features.intents.inputs import IntentInputs
 from tradekernel.features.intents.settings import IntentSettings
+from tradekernel.shared.quantize import floor_to_step
 
 
 def intent_order_key(intent: ExecutionIntent) -> tuple[int, str, int, str]:
@@ -38,7 +42,8 @@ class IntentBuilder:
         """Return every intent of the cycle, tradable or skipped, in plan order."""
         raw: list[ExecutionIntent] = []
         for execution in accepted:
-            raw.extend(expand(execution, inputs.run_id, inputs.cycle_ts_ms))
+            pieces = expand(execution, inputs.run_id, inputs.cycle_ts_ms)
+            raw.extend(_balanced(pieces, execution.size.quantity, inputs))
         refused: list[ExecutionIntent] = []
         for execution, rejection in rejected:
             for intent in expand(execution, inputs.run_id, inputs.cycle_ts_ms):
@@ -47,3 +52,22 @@ class IntentBuilder:
         gatekeeper = Gatekeeper(self._settings, inputs)
         admitted = [gatekeeper.admit(intent) for intent in raw]
         return tuple(sorted([*admitted, *refused], key=intent_order_key))
+
+
+def _balanced(
+    pieces: list[ExecutionIntent], total: Decimal, inputs: IntentInputs
+) -> list[ExecutionIntent]:
+    """Floor every slice but the last to the step; the last takes the rest of the total.
+
+    Flooring each slice on its own would lose up to one step per slice (3 slices of a
+    3-unit order could buy 2.99999998), and a sliced close would then leave dust held.
+    """
+    if len(pieces) < 2:
+        return pieces
+    rules = inputs.rules.get(pieces[0].symbol)
+    if rules is None:
+        return pieces  # the gates skip them as rules_unavailable
+    floored = [floor_to_step(piece.quantity, rules.step_size) for piece in pieces[:-1]]
+    rest = floor_to_step(total, rules.step_size) - sum(floored, Decimal(0))
+    quantities = [*floored, max(rest, Decimal(0))]
+    return [attrs.evolve(piece, quantity=q) for piece, q in zip(pieces, quantities, strict=True)]

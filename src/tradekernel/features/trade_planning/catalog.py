@@ -4,6 +4,7 @@ from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.features.trade_planning import (
     atr_exit,
     confidence_scaled_size,
+    explicit_size,
     fixed_fraction_size,
     fixed_quantity_size,
     fixed_rr_exit,
@@ -23,6 +24,7 @@ SPECS: tuple[PluginSpec, ...] = (
     market_entry.SPEC,
     patient_limit_entry.SPEC,
     layered_entry.SPEC,
+    explicit_size.SPEC,
     fixed_quantity_size.SPEC,
     fixed_fraction_size.SPEC,
     kelly_size.SPEC,

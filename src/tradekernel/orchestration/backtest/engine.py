@@ -191,12 +191,16 @@ class BacktestEngine:
             position = int(timeline.index[symbol][index])
             if position < 0:
                 continue
-            history[symbol] = series[symbol].head(position + 1)
+            # Its last close still marks the account during a gap, but a symbol is planned
+            # on its own bars only: there is nothing new to decide on in a gap, and the
+            # sparse masks (which live on its bars) agree.
             marks[symbol] = MarkPrice(
                 symbol=symbol,
                 price=_mark(series[symbol].close[position]),
                 ts_ms=int(series[symbol].ts_ms[position]),
             )
+            if timeline.has_bar[symbol][index]:
+                history[symbol] = series[symbol].head(position + 1)
         return PlanningContext(
             run_id=request.run_id,
             now_ms=now_ms,

@@ -91,11 +91,6 @@ def test_an_infinite_decimal_is_refused(tmp_path: Path) -> None:
     assert "expected a finite decimal, got str 'Infinity' @ account.starting_cash" in str(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="converter.py registers the bool hook as a predicate; cattrs' singledispatch entry "
-    "for bool wins, so bool('false') is True",
-)
 def test_the_string_false_is_refused_for_a_bool(tmp_path: Path) -> None:
     error, _ = _error(tmp_path, edited("use_context = false", 'use_context = "false"'))
     assert "expected true or false, got str 'false' @ strategy.planners[0].use_context" in str(
@@ -103,19 +98,11 @@ def test_the_string_false_is_refused_for_a_bool(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="converter.py's int hook is shadowed by cattrs' singledispatch int: 1.9 becomes 1",
-)
 def test_a_float_is_refused_for_an_int(tmp_path: Path) -> None:
     error, _ = _error(tmp_path, edited("period = 10", "period = 1.9"))
     assert "expected an integer, got float 1.9 @ context.workers[0].period" in str(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="converter.py's str hook is shadowed by cattrs' singledispatch str: 3 becomes '3'",
-)
 def test_an_integer_is_refused_for_a_string(tmp_path: Path) -> None:
     error, _ = _error(tmp_path, edited('key = "sma_fast"', "key = 3"))
     assert "expected a string, got int 3 @ context.workers[0].key" in str(error)
@@ -150,11 +137,6 @@ def test_a_bad_enum_value_is_reported_at_its_key_path(tmp_path: Path) -> None:
     assert str(error).endswith("@ strategy.planners[0].order_type")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="converter.py's enum hook is shadowed by cattrs' own Enum hook, whose message "
-    "does not list the allowed values",
-)
 def test_a_bad_enum_value_lists_the_allowed_values(tmp_path: Path) -> None:
     error, _ = _error(tmp_path, edited('order_type = "market"', 'order_type = "markt"'))
     assert "expected one of 'market', 'limit', 'stop', 'stop_limit', got 'markt'" in str(error)
@@ -187,11 +169,6 @@ def test_a_period_below_its_minimum_reports_the_field_at_the_worker_path(tmp_pat
     assert "period must be >= 1, got 0 @ context.workers[0]" in str(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="blueprint_loader.py::_Selection has no validators: min_confidence 1.5 (above 1, "
-    "above max_confidence) is accepted and the planner can never be chosen",
-)
 def test_a_confidence_range_outside_zero_to_one_is_refused(tmp_path: Path) -> None:
     text = edited(
         '[[planners.entry]]\ntype = "market"',
@@ -265,11 +242,6 @@ def test_omitted_stages_get_the_documented_default_plugins(tmp_path: Path) -> No
     assert settings.threats == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="blueprint_loader.py::DEFAULT_PLUGINS uses 'fixed_quantity' for an omitted size "
-    "stage, but its `quantity` is required, so omitting [[planners.size]] always fails",
-)
 def test_a_blueprint_without_a_size_planner_loads_with_the_default(tmp_path: Path) -> None:
     start = EXAMPLE_TEXT.index("[[planners.size]]")
     end = EXAMPLE_TEXT.index("[[planners.exit]]")

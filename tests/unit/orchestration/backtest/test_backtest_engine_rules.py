@@ -5,7 +5,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.bootstrap.backtest_job import venue_settings
@@ -212,11 +211,6 @@ def test_twap_slices_are_submitted_one_bar_apart_and_fill_at_the_following_opens
     assert [f.price for f in buys] == [Decimal("12.5"), Decimal("13.5"), Decimal("14.5")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TWAP slices of an explicit 3-unit entry add up to 2.99999998, and the sliced "
-    "close-all of that holding leaves 0.00000001 held (each slice is floored on its own)",
-)
 def test_twap_slices_add_up_to_the_planned_quantity(tmp_path: Path) -> None:
     result = run(tmp_path, {"X/USD": series("X/USD", CLOSES)}, quantity="3", routing=TWAP)
     buys = sum((f.quantity for f in result.fills if f.side is Side.BUY), Decimal(0))
@@ -292,11 +286,6 @@ def test_two_symbols_with_gaps_fill_only_on_their_own_bars(tmp_path: Path) -> No
     assert sparse.equity.tolist() == naive_equity(bars, sparse, 1000.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dense mode re-plans a symbol on its stale last bar while the symbol has no bar "
-    "(a gap on the shared timeline); sparse mode does not, so the recorded plans differ",
-)
 def test_a_cross_on_the_last_bar_before_a_gap_is_planned_once_in_both_modes(
     tmp_path: Path,
 ) -> None:
