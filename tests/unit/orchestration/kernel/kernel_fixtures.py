@@ -83,6 +83,7 @@ limit = "0.05"
 type = "weighted"
 use_context = false
 w_weak = "0"
+w_threat = "0.1"
 entry_threshold = "0.1"
 exit_confidence = "0.2"
 
