@@ -99,13 +99,17 @@ def collect_imports(tree: ast.Module) -> list[RawImport]:
     return collector.found
 
 
-def _longest_known_prefix(dotted: str, known: Collection[str]) -> str | None:
-    parts = dotted.split(".")
-    for end in range(len(parts), 0, -1):
-        candidate = ".".join(parts[:end])
-        if candidate in known:
-            return candidate
-    return None
+def _internal(dotted: str, known: Collection[str]) -> str | None:
+    """Return the module `dotted` names, or its parent when the last part is an attribute.
+
+    Only one level is dropped, as grimp does: `a.b.C` is an import of `a.b`, while
+    `a.b.c.d` where neither `a.b.c.d` nor `a.b.c` is a module (a namespace directory, a
+    typo) resolves to nothing rather than to some distant ancestor.
+    """
+    if dotted in known:
+        return dotted
+    parent = dotted.rpartition(".")[0]
+    return parent if parent in known else None
 
 
 def _absolute_base(raw: RawImport, importer: str, importer_is_package: bool) -> str | None:
@@ -132,8 +136,8 @@ def resolve(
     """Resolve one import statement to the internal modules it imports.
 
     `from pkg import sub` is an edge to `pkg.sub` when that module exists, else to `pkg`;
-    `import a.b.c` is an edge to the deepest existing module of `a.b.c`. External imports
-    resolve to nothing.
+    `import a.b.c` is an edge to `a.b.c`, or to `a.b` when `c` is not a module. External
+    imports resolve to nothing.
 
     Args:
         raw: The statement.
@@ -145,24 +149,19 @@ def resolve(
     Returns:
         One site per distinct imported module, sorted.
     """
-    targets: set[str] = set()
+    targets: set[str | None] = set()
     if not raw.is_from:
         assert raw.module is not None
-        target = _longest_known_prefix(raw.module, known)
-        if target is not None:
-            targets.add(target)
+        targets.add(_internal(raw.module, known))
     else:
         base = _absolute_base(raw, importer, importer_is_package)
         if base is not None:
             for name in raw.names:
-                submodule = f"{base}.{name}"
-                if name != "*" and submodule in known:
-                    targets.add(submodule)
+                if name == "*":
+                    targets.add(base if base in known else None)
                 else:
-                    target = _longest_known_prefix(base, known)
-                    if target is not None:
-                        targets.add(target)
+                    targets.add(_internal(f"{base}.{name}", known))
     return [
         ImportSite(importer=importer, imported=t, file=file, line=raw.line, kind=raw.kind)
-        for t in sorted(targets)
+        for t in sorted(t for t in targets if t is not None)
     ]

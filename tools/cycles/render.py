@@ -7,6 +7,7 @@ from tools.cycles.analysis import Report
 from tools.cycles.model import EdgeKind, ImportSite
 
 SCHEMA_VERSION = 1
+MAX_SITES_SHOWN = 10
 
 KIND_LABELS = {
     EdgeKind.MODULE: "module-level",
@@ -86,6 +87,14 @@ def to_json(report: Report) -> str:
     return json.dumps(document, indent=2, sort_keys=False)
 
 
+def _sites(sites: list[ImportSite]) -> list[str]:
+    """Show up to MAX_SITES_SHOWN sites, then how many more the JSON output holds."""
+    lines = [f"      {_where(site)}" for site in sites[:MAX_SITES_SHOWN]]
+    if len(sites) > MAX_SITES_SHOWN:
+        lines.append(f"      ... and {len(sites) - MAX_SITES_SHOWN} more (all in --format json)")
+    return lines
+
+
 def _where(site: ImportSite) -> str:
     note = "" if site.kind is EdgeKind.MODULE else f"  [{KIND_LABELS[site.kind]}]"
     return f"{site.file}:{site.line}  {site.importer} -> {site.imported}{note}"
@@ -96,10 +105,15 @@ def _summary(report: Report, strict_size: bool) -> list[str]:
         f"{KIND_LABELS[kind]} {count}" for kind, count in report.edges_by_kind.items()
     )
     counted = ", ".join(KIND_LABELS[kind] for kind in report.cycle_kinds)
+    flags = {
+        EdgeKind.TYPE_CHECKING: "--include-type-checking",
+        EdgeKind.FUNCTION: "--include-function-level",
+    }
+    missing = [flag for kind, flag in flags.items() if kind not in report.cycle_kinds]
+    hint = f" (add the others with {', '.join(missing)})" if missing else ""
     return [
         f"Package {report.package} ({report.path})",
-        f"Cycles are computed on {counted} imports "
-        "(add others with --include-type-checking, --include-function-level).",
+        f"Cycles are computed on {counted} imports{hint}.",
         "",
         "Summary",
         f"  modules            {report.modules}",
@@ -126,7 +140,7 @@ def to_text(report: Report, strict_size: bool) -> str:
     out += ["", f"Package cycles at depth {report.package_depth}: {len(report.package_cycles)}"]
     for number, cycle in enumerate(report.package_cycles, start=1):
         out.append(f"  [{number}] {', '.join(cycle.packages)}")
-        out += [f"      {_where(site)}" for site in cycle.sites]
+        out += _sites(cycle.sites)
     if report.layers_source:
         source = f"layer order from {report.layers_source}; upward imports first"
     else:
@@ -136,7 +150,7 @@ def to_text(report: Report, strict_size: bool) -> str:
         scope = "cycle" if b.scope == "module" else "package cycle"
         tail = "" if b.complete else " (more cuts needed than shown)"
         out.append(f"  {scope} [{b.component}] cut {b.importer} -> {b.imported}: {b.reason}{tail}")
-        out += [f"      {_where(site)}" for site in b.sites]
+        out += _sites(b.sites)
     out += ["", f"Oversized modules (> {report.max_module_lines} lines): {len(report.oversized)}"]
     out += [f"  {m.lines:>6}  {m.name}  ({m.file})" for m in report.oversized]
     out += ["", f"Orphan directories (no __init__.py): {len(report.orphan_dirs)}"]

@@ -56,7 +56,11 @@ def test_ast_edges_equal_grimp_edges_on_tricky_imports(
                 "from trickpkg.sub.deep import leaf as alias\n"
                 "from trickpkg import *\n"
                 "import os.path\n"
+                "import trickpkg.sub.deep.leaf.VALUE\n"
+                "from trickpkg.loose.tool import run\n"
+                "from trickpkg.loose.nested.x import y\n"
             ),
+            "loose/tool.py": "def run():\n    return 1\n",
             "other.py": (
                 "def late():\n"
                 "    from trickpkg.sub import sibling\n"
@@ -68,4 +72,11 @@ def test_ast_edges_equal_grimp_edges_on_tricky_imports(
     )
     monkeypatch.syspath_prepend(str(tmp_path))
 
-    assert _our_edges(package) == _grimp_edges("trickpkg")
+    ours = _our_edges(package)
+
+    assert ours == _grimp_edges("trickpkg")
+    # `import a.b.leaf.VALUE` drops one level to the module; an import through a directory
+    # without __init__.py (trickpkg.loose) resolves to nothing, not to trickpkg.
+    assert ("trickpkg.sub.sibling", "trickpkg.sub.deep.leaf") in ours
+    assert ("trickpkg.other", "trickpkg.sub.sibling") in ours  # function-level counts too
+    assert not any(imported.startswith("trickpkg.loose") for _, imported in ours)
