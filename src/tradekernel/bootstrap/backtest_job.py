@@ -7,7 +7,7 @@ own test runs it end to end on the bundled data.
 import hashlib
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
@@ -182,7 +182,7 @@ def run_backtest(
                 journal.record_order(chosen, order)
             for fill in result.fills:
                 journal.record_fill(chosen, fill)
-            journal.record_equity(chosen, _equity_points(result))
+            journal.record_equity(chosen, list(_equity_points(result)))
             metrics = compute_metrics(
                 EquityCurve.from_arrays(result.equity_ts, result.equity),
                 result.closed_trades,
@@ -220,11 +220,24 @@ def run_backtest(
     )
 
 
-def _equity_points(result: BacktestResult) -> list[EquityPoint]:
-    # One point per bar; the float values are rendered exactly (repr round-trips).
-    return [
-        EquityPoint(
-            ts_ms=int(ts), equity=Decimal(repr(float(value))), cash=Decimal(repr(float(cash)))
+MAX_RECORDED_EQUITY_POINTS = 20_000
+
+
+def _equity_points(result: BacktestResult) -> Iterator[EquityPoint]:
+    """Yield the equity to record: every bar up to 20,000 bars, an even stride beyond.
+
+    The report and metrics use the full in-memory curve; the database keeps a curve fine
+    enough to plot, with the last bar always included, so a million-bar run does not write
+    a million rows.
+    """
+    count = int(result.equity.shape[0])
+    stride = max(1, -(-count // MAX_RECORDED_EQUITY_POINTS))
+    indices = list(range(0, count, stride))
+    if count and indices[-1] != count - 1:
+        indices.append(count - 1)
+    for i in indices:
+        yield EquityPoint(
+            ts_ms=int(result.equity_ts[i]),
+            equity=Decimal(repr(float(result.equity[i]))),
+            cash=Decimal(repr(float(result.cash[i]))),
         )
-        for ts, value, cash in zip(result.equity_ts, result.equity, result.cash, strict=True)
-    ]

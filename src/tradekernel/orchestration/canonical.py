@@ -28,9 +28,14 @@ def canonical_json(value: object) -> str:
     return json.dumps(unstructure(value), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
+def hash_text(canonical: str) -> str:
+    """Return the sha256 hex digest of canonical JSON text."""
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
 def plan_hash(plan: Plan) -> str:
     """Return the sha256 hex digest of the plan's canonical JSON."""
-    return hashlib.sha256(canonical_json(plan).encode("ascii")).hexdigest()
+    return hash_text(canonical_json(plan))
 
 
 def structure_plan(data: Any) -> Plan:

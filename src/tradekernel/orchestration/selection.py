@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Generic, Protocol, TypeVar, runtime_checkable
+from typing import Generic, Protocol, TypeVar, cast, runtime_checkable
 
 import attrs
 
@@ -29,6 +29,11 @@ class PlannerChoice(Generic[P]):
     max_confidence: Decimal = Decimal(1)
     timing: TimingPreference | None = None
     scopes: tuple[DirectiveScope, ...] = ()
+    # Checked once: a runtime protocol check costs more than the rest of `matches`.
+    _supports: bool = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_supports", isinstance(self.planner, SupportsDirective))
 
     def matches(self, directive: StrategyDirective) -> bool:
         if not self.min_confidence <= directive.confidence <= self.max_confidence:
@@ -42,8 +47,8 @@ class PlannerChoice(Generic[P]):
             and self.timing is not timing
         ):
             return False
-        if isinstance(self.planner, SupportsDirective):
-            return self.planner.supports(directive)
+        if self._supports:
+            return cast(SupportsDirective, self.planner).supports(directive)
         return True
 
 

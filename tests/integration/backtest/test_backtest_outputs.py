@@ -66,7 +66,9 @@ def test_outputs_and_records_equal_the_engine_result(tmp_path: Path) -> None:
     assert [tuple(row) for row in plans] == list(result.plan_hashes)
     assert fills == len(result.fills) == 2 * 387 + (1 if result.open_trades else 0)
     assert orders == len(result.orders)
-    assert equity == result.bars == 20111
+    # 20,111 bars: recorded at a stride of 2 (at most 20,000 points), the last bar included.
+    assert result.bars == 20111
+    assert equity == 10056  # bars 0, 2, ..., 20110
 
 
 def test_a_second_run_in_the_same_database_gets_a_new_run_id_and_the_same_plan_hash(

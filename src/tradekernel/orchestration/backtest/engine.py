@@ -23,7 +23,7 @@ from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.domain.trades import ClosedTrade, OpenTrade
 from tradekernel.orchestration.backtest.equity import EquityTracker
 from tradekernel.orchestration.backtest.timeline import Timeline, build_timeline, on_timeline
-from tradekernel.orchestration.canonical import canonical_json, chain_hash, plan_hash
+from tradekernel.orchestration.canonical import canonical_json, chain_hash, hash_text
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.shared.bars import BarSeries, FloatArray, IntArray
 
@@ -157,10 +157,11 @@ class BacktestEngine:
         run.kernel_calls += 1
         if not _is_recorded(plan):
             return
-        digest = plan_hash(plan)
+        text = canonical_json(plan)
+        digest = hash_text(text)
         run.plan_hashes.append((now_ms, digest))
         if self._on_plan is not None:
-            self._on_plan(plan, digest, canonical_json(plan))
+            self._on_plan(plan, digest, text)
         for intent in plan.tradable_intents:
             if intent.delay_ms > 0:
                 run.pending.append((now_ms + intent.delay_ms, intent))
