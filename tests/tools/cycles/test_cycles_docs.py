@@ -11,7 +11,7 @@ def test_documented_example_matches_the_real_output(monkeypatch: pytest.MonkeyPa
     documented = doc.split(COMMAND + "\n", 1)[1].split("```", 1)[0]
     monkeypatch.chdir(REPO)  # relative paths and the default contracts file, as documented
 
-    code, out, _ = run_text(*COMMAND.split()[3:])
+    code, out, _ = run_text(*COMMAND.split()[4:])
 
     assert code == 1
     assert out == documented
