@@ -92,13 +92,14 @@ def _engine_part() -> dict[str, float]:
                 )
             )
 
-            def record(plan: Plan, digest: str, plan_json: str) -> None:
+            def record(plan: Plan, digest: str, plan_json: str, context_json: str) -> None:
                 journal.record_plan(
                     JournalEntry(
                         run_id="bench",
                         cycle_ts_ms=plan.cycle_ts_ms,
                         plan_hash=digest,
                         plan_json=plan_json,
+                        context_json=context_json,
                     )
                 )
 

@@ -5,6 +5,7 @@ own test runs it end to end on the bundled data.
 """
 
 import hashlib
+import json
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -88,6 +89,18 @@ def data_fingerprint(data: Sequence[LoadedBars]) -> str:
     return digest.hexdigest()
 
 
+def data_sources(data: Sequence[LoadedBars]) -> str:
+    """Return the JSON record of where each symbol's bars came from."""
+    sources = {
+        loaded.series.symbol: {
+            "path": str(Path(loaded.report.file).resolve()),
+            "sha256": loaded.fingerprint,
+        }
+        for loaded in data
+    }
+    return json.dumps(sources, sort_keys=True)
+
+
 def unique_run_id(reader: SqliteRunReader, base: str) -> str:
     """Return `base`, or `base-N` for the first N not yet recorded in the database."""
     existing = set(reader.run_ids())
@@ -143,6 +156,7 @@ def run_backtest(
                     data_fingerprint=fingerprint,
                     started_ms=time.time_ns() // 1_000_000,
                     config_text=blueprint.text,
+                    data_sources=data_sources(data),
                 )
             )
             total = max(len(item.series) for item in data) if data else 0
@@ -152,13 +166,14 @@ def run_backtest(
                 else None
             )
 
-            def record(plan: Plan, digest: str, plan_json: str) -> None:
+            def record(plan: Plan, digest: str, plan_json: str, context: str) -> None:
                 journal.record_plan(
                     JournalEntry(
                         run_id=chosen,
                         cycle_ts_ms=plan.cycle_ts_ms,
                         plan_hash=digest,
                         plan_json=plan_json,
+                        context_json=context,
                     )
                 )
 

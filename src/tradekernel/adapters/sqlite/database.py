@@ -5,7 +5,7 @@ from pathlib import Path
 
 from tradekernel.domain.errors import ConfigError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL);
@@ -100,6 +100,11 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE orders ADD COLUMN reduce_only INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX IF NOT EXISTS orders_by_client_id ON orders (client_order_id);
     CREATE INDEX IF NOT EXISTS runs_by_seq ON runs (seq);
+    """,
+    # 2 -> 3: where a run's bars came from (symbol -> path and sha256), so `replay` can
+    # reload exactly the data a run decided on.
+    """
+    ALTER TABLE runs ADD COLUMN data_sources TEXT NOT NULL DEFAULT '{}';
     """,
 )
 

@@ -135,12 +135,13 @@ class SqliteJournal:
             manifest.config_text,
             manifest.exchange,
             manifest.market_type,
+            manifest.data_sources,
         )
         try:
             with self._transaction():
                 self._connection.execute(
                     f"INSERT INTO runs ({MANIFEST_COLUMNS}, seq) VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM runs))",
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM runs))",
                     values,
                 )
         except sqlite3.IntegrityError as error:

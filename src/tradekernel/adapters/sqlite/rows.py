@@ -29,7 +29,7 @@ FILL_COLUMNS = (
 )
 MANIFEST_COLUMNS = (
     "run_id, mode, config_hash, code_version, data_fingerprint, started_ms, config_text, "
-    "exchange, market_type"
+    "exchange, market_type, data_sources"
 )
 
 
@@ -167,4 +167,5 @@ def manifest_from_row(row: sqlite3.Row) -> RunManifest:
         config_text=row["config_text"],
         exchange=row["exchange"],
         market_type=row["market_type"],
+        data_sources=row["data_sources"],
     )

@@ -20,6 +20,7 @@ class RunManifest:
     config_text: str = ""
     exchange: str = ""
     market_type: str = ""
+    data_sources: str = "{}"
 
 
 @attrs.frozen(kw_only=True)

@@ -24,10 +24,12 @@ from tradekernel.domain.trades import ClosedTrade, OpenTrade
 from tradekernel.orchestration.backtest.equity import EquityTracker
 from tradekernel.orchestration.backtest.timeline import Timeline, build_timeline, on_timeline
 from tradekernel.orchestration.canonical import canonical_json, chain_hash, hash_text
+from tradekernel.orchestration.context_record import context_json
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.shared.bars import BarSeries, FloatArray, IntArray
 
-PlanSink = Callable[[Plan, str, str], None]
+# (plan, plan hash, plan JSON, context JSON): what a recorded cycle stores.
+PlanSink = Callable[[Plan, str, str, str], None]
 Progress = Callable[[int, int], None]
 
 
@@ -161,7 +163,7 @@ class BacktestEngine:
         digest = hash_text(text)
         run.plan_hashes.append((now_ms, digest))
         if self._on_plan is not None:
-            self._on_plan(plan, digest, text)
+            self._on_plan(plan, digest, text, context_json(context))
         for intent in plan.tradable_intents:
             if intent.delay_ms > 0:
                 run.pending.append((now_ms + intent.delay_ms, intent))
