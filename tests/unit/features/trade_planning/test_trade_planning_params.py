@@ -114,6 +114,7 @@ def test_catalog_lists_every_planner_once_per_kind() -> None:
         (PluginKind.ENTRY, "market"),
         (PluginKind.ENTRY, "patient_limit"),
         (PluginKind.ENTRY, "layered"),
+        (PluginKind.SIZE, "explicit"),
         (PluginKind.SIZE, "fixed_quantity"),
         (PluginKind.SIZE, "fixed_fraction"),
         (PluginKind.SIZE, "kelly"),

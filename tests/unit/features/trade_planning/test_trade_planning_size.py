@@ -9,6 +9,7 @@ from tradekernel.features.trade_planning.confidence_scaled_size import (
     ConfidenceScaledSize,
     ConfidenceScaledSizeParams,
 )
+from tradekernel.features.trade_planning.explicit_size import ExplicitSize, ExplicitSizeParams
 from tradekernel.features.trade_planning.fixed_fraction_size import (
     FixedFractionSize,
     FixedFractionSizeParams,
@@ -231,3 +232,13 @@ def test_confidence_scaled_with_zero_confidence_and_zero_min_sizes_to_zero() -> 
 
     assert plan.quantity == 0
     assert plan.rationale == "notional 0 = base 1000 x confidence 0 within 0..800"
+
+
+def test_explicit_size_keeps_the_directives_quantity_and_sizes_delegated_to_zero() -> None:
+    planner = ExplicitSize(ExplicitSizeParams())
+    explicit = directive(size=SizeDirective(policy=SizingPolicy.EXPLICIT, quantity=Decimal("0.25")))
+    delegated = directive(size=SizeDirective(policy=SizingPolicy.DELEGATED))
+    assert planner.plan(explicit, snapshot(close=100.0), account()).quantity == Decimal("0.25")
+    zero = planner.plan(delegated, snapshot(close=100.0), account())
+    assert zero.quantity == 0
+    assert "no size planner is configured" in zero.rationale
