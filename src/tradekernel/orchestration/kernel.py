@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.directives import StrategyDirective
-from tradekernel.domain.enums import DirectiveScope
 from tradekernel.domain.plan import Diagnostic, Plan, UniverseRecord
 from tradekernel.domain.ports.plugins import AllocationRejection
 from tradekernel.domain.signals import (
@@ -29,21 +28,16 @@ from tradekernel.orchestration.accounting import account_view
 from tradekernel.orchestration.activity import Activity, activity
 from tradekernel.orchestration.causality import causality_chain
 from tradekernel.orchestration.kernel_spec import KernelSpec
+from tradekernel.orchestration.plan_order import (
+    directive_order_key,
+    sorted_signals,
+    sorted_threats,
+    unique_directives,
+)
 from tradekernel.orchestration.selection import choose
 from tradekernel.orchestration.snapshots import feature_columns, snapshot_at
 from tradekernel.shared.bars import BarSeries
 from tradekernel.shared.ids import derive_id
-
-_SCOPE_ORDER = {
-    DirectiveScope.CLOSE_EXISTING: 0,
-    DirectiveScope.MODIFY_EXISTING: 1,
-    DirectiveScope.NEW_TRADE: 2,
-}
-
-
-def directive_order_key(directive: StrategyDirective) -> tuple[str, int, str]:
-    """Return the plan order of directives: symbol, closes before new trades, id."""
-    return (directive.symbol, _SCOPE_ORDER[directive.scope], directive.directive_id)
 
 
 class PlanningKernel:
@@ -97,10 +91,10 @@ class PlanningKernel:
             assessment = spec.aggregator.assess(
                 snapshot, derive_id("ctx", context.run_id, context.now_ms, symbol)
             )
-            found_opportunities = _sorted_signals(
+            found_opportunities = sorted_signals(
                 [s for w in spec.opportunities if (s := w.evaluate(snapshot, assessment))]
             )
-            found_threats = _sorted_threats(
+            found_threats = sorted_threats(
                 [t for w in spec.threats if (t := w.evaluate(snapshot, assessment, account))]
             )
             assessments.append(assessment)
@@ -125,7 +119,7 @@ class PlanningKernel:
             )
             for planner in spec.strategies:
                 directives.extend(planner.plan(inputs))
-        directives = _unique(sorted(directives, key=directive_order_key), diagnostics)
+        directives = unique_directives(sorted(directives, key=directive_order_key), diagnostics)
         executions = self._trade_plans(directives, snapshots, account, diagnostics)
         allocation = spec.allocator.allocate(
             executions,
@@ -255,36 +249,6 @@ def _quote_volume(context: PlanningContext[BarSeries], symbol: str) -> Decimal:
     if series is None or len(series) == 0:
         return Decimal(0)
     return Decimal(repr(round(float(series.close[-1] * series.volume[-1]), 8)))
-
-
-def _sorted_signals(signals: list[OpportunitySignal]) -> tuple[OpportunitySignal, ...]:
-    return tuple(sorted(signals, key=lambda s: (s.symbol, s.source, s.signal_id)))
-
-
-def _sorted_threats(threats: list[ThreatSignal]) -> tuple[ThreatSignal, ...]:
-    return tuple(sorted(threats, key=lambda t: (t.symbol or "", t.source, t.signal_id)))
-
-
-def _unique(
-    directives: list[StrategyDirective], diagnostics: list[Diagnostic]
-) -> list[StrategyDirective]:
-    seen: set[str] = set()
-    kept: list[StrategyDirective] = []
-    for directive in directives:
-        if directive.directive_id in seen:
-            diagnostics.append(
-                Diagnostic(
-                    stage="strategy",
-                    code="duplicate_directive_id",
-                    symbol=directive.symbol,
-                    message=f"directive id {directive.directive_id} emitted twice; "
-                    "the later one is dropped",
-                )
-            )
-            continue
-        seen.add(directive.directive_id)
-        kept.append(directive)
-    return kept
 
 
 def _rejections(
