@@ -1,6 +1,6 @@
 """The order manager: every order change is an event, stored before it is acted on."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 import attrs
@@ -43,6 +43,14 @@ class OmsSettings:
     clock_skew_ms: int = 60_000
 
 
+# Blocks for the given seconds; injected so that tests (and simulated venues) never wait.
+Pause = Callable[[float], None]
+
+
+def _no_pause(seconds: float) -> None:
+    return None
+
+
 class OrderManager:
     """Submit, cancel and track orders through an event store and a venue.
 
@@ -57,11 +65,15 @@ class OrderManager:
         venue: ExecutionPort,
         clock: Clock,
         settings: OmsSettings | None = None,
+        pause: Pause | None = None,
     ) -> None:
+        """Build a manager; `pause` waits out a Transient's `retry_after_s` between submit
+        attempts (live trading passes a real sleep; the default waits not at all)."""
         self._store = store
         self._venue = venue
         self._clock = clock
         self._settings = settings or OmsSettings()
+        self._pause = pause or _no_pause
         self._book = OrderBook()
 
     # -- reading ------------------------------------------------------------------------
@@ -101,7 +113,9 @@ class OrderManager:
 
         Raises:
             ValueError: the intent is skipped.
-            Fatal: the venue demands that all traffic stop (the order is recorded REJECTED).
+            Fatal: the venue demands that all traffic stop. The order is recorded
+                SUBMIT_AMBIGUOUS, never REJECTED: a Fatal may come from the lookup after a
+                timed-out submit, when the venue may hold the order; reconciliation settles it.
         """
         if intent.skipped:
             raise ValueError(f"intent {intent.client_order_id} is skipped: {intent.skip_reason}")
@@ -116,6 +130,9 @@ class OrderManager:
                 answer = self._venue.submit(intent)
             except Transient as error:
                 if attempt < self._settings.submit_attempts:
+                    # The venue said when to come back (a 429's Retry-After): honour it.
+                    if error.retry_after_s is not None and error.retry_after_s > 0:
+                        self._pause(error.retry_after_s)
                     continue
                 reason = f"transient after {attempt} attempts: {error}"
                 return self._record(coid, OrderStatus.REJECTED, reason=reason)
@@ -127,10 +144,33 @@ class OrderManager:
                 self._record(coid, OrderStatus.SUBMIT_AMBIGUOUS, reason=str(error))
                 return self._resolve(coid)
             except Fatal as error:
-                self._record(coid, OrderStatus.REJECTED, reason=f"fatal: {error}")
+                self._record(coid, OrderStatus.SUBMIT_AMBIGUOUS, reason=f"fatal: {error}")
                 raise
             return self._apply_venue_order(coid, answer, first_answer=True)
         raise AssertionError("unreachable: submit_attempts must be >= 1")
+
+    def adopt(self, order: Order) -> OrderState:
+        """Take a venue order the store does not know (an orphan) under management.
+
+        Its CREATED event is written from the venue's view, then the venue's status and
+        fills are recorded as for a submit's answer.
+
+        Raises:
+            ValueError: the store already knows the client order id.
+        """
+        if self._book.get(order.client_order_id) is not None:
+            raise ValueError(f"order {order.client_order_id} is already known; nothing to adopt")
+        spec = OrderSpec(
+            client_order_id=order.client_order_id,
+            symbol=order.symbol,
+            side=order.side,
+            order_type=order.order_type,
+            quantity=order.quantity,
+            price=order.price,
+            stop_price=order.stop_price,
+        )
+        self._record(spec.client_order_id, OrderStatus.CREATED, payload=spec.to_json())
+        return self._apply_venue_order(spec.client_order_id, order, first_answer=True)
 
     def cancel(self, client_order_id: str) -> OrderState:
         """Request a cancel, then record the venue's answer (fills first, then CANCELLED).
