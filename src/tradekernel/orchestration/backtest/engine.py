@@ -16,7 +16,7 @@ import numpy as np
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.errors import Rejected
 from tradekernel.domain.intents import ExecutionIntent
-from tradekernel.domain.market import MarkPrice, SymbolRules
+from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.simulation import SimulatedVenue
@@ -25,6 +25,12 @@ from tradekernel.orchestration.backtest.equity import EquityTracker
 from tradekernel.orchestration.backtest.timeline import Timeline, build_timeline, on_timeline
 from tradekernel.orchestration.canonical import canonical_json, chain_hash, hash_text
 from tradekernel.orchestration.context_record import context_json
+from tradekernel.orchestration.cycle_context import (
+    AccountState,
+    SymbolCursor,
+    build_cycle_context,
+    float_mark,
+)
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.shared.bars import BarSeries, FloatArray, IntArray
 
@@ -62,10 +68,6 @@ class BacktestResult:
     final_marks: Mapping[str, Decimal]
     fees: Decimal
     exposed_bars: int
-
-
-def _mark(value: float) -> Decimal:
-    return Decimal(repr(float(value)))
 
 
 def _is_recorded(plan: Plan) -> bool:
@@ -188,33 +190,25 @@ class BacktestEngine:
         tracker: EquityTracker,
     ) -> PlanningContext[BarSeries]:
         venue = self._venue
-        history: dict[str, BarSeries] = {}
-        marks: dict[str, MarkPrice] = {}
-        for symbol in timeline.symbols:
-            position = int(timeline.index[symbol][index])
-            if position < 0:
-                continue
-            # Its last close still marks the account during a gap, but a symbol is planned
-            # on its own bars only: there is nothing new to decide on in a gap, and the
-            # sparse masks (which live on its bars) agree.
-            marks[symbol] = MarkPrice(
-                symbol=symbol,
-                price=_mark(series[symbol].close[position]),
-                ts_ms=int(series[symbol].ts_ms[position]),
+        cursors = {
+            symbol: SymbolCursor(
+                series=series[symbol],
+                position=int(timeline.index[symbol][index]),
+                current=bool(timeline.has_bar[symbol][index]),
             )
-            if timeline.has_bar[symbol][index]:
-                history[symbol] = series[symbol].head(position + 1)
-        return PlanningContext(
+            for symbol in timeline.symbols
+        }
+        return build_cycle_context(
             run_id=request.run_id,
             now_ms=now_ms,
-            symbols=tuple(sorted(history)),
-            history=history,
+            cursors=cursors,
             rules=request.rules,
-            marks=marks,
-            balances={balance.asset: balance for balance in venue.balances()},
-            positions={p.symbol: p for p in venue.positions() if p.quantity != 0},
-            open_orders=tuple(order.as_open_order_view() for order in venue.open_orders()),
-            peak_equity=_mark(tracker.peak),
+            account=AccountState(
+                balances=venue.balances(),
+                positions=venue.positions(),
+                open_orders=tuple(order.as_open_order_view() for order in venue.open_orders()),
+            ),
+            peak_equity=float_mark(tracker.peak),
         )
 
     def _result(
@@ -227,7 +221,7 @@ class BacktestEngine:
     ) -> BacktestResult:
         venue = self._venue
         marks = {
-            symbol: _mark(series[symbol].close[-1])
+            symbol: float_mark(series[symbol].close[-1])
             for symbol in timeline.symbols
             if len(series[symbol])
         }

@@ -1,0 +1,94 @@
+"""The planning context of one cycle, built the same way by the backtest loop and paper runner.
+
+Both loops call this one function, so for the same bars and the same account state they
+hand the kernel equal contexts, and the kernel returns equal plans: this is what makes a
+paper replay reproduce a backtest plan for plan.
+"""
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+import attrs
+
+from tradekernel.domain.account import Balance, Position
+from tradekernel.domain.context import PlanningContext
+from tradekernel.domain.enums import TradingState
+from tradekernel.domain.market import MarkPrice, SymbolRules
+from tradekernel.domain.orders import OpenOrderView
+from tradekernel.shared.bars import BarSeries
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class SymbolCursor:
+    """Where one symbol stands at a cycle.
+
+    `series` is the symbol's (precomputed) bar history; `position` the index of its last
+    bar at or before the cycle time (-1 before its first bar); `current` says whether that
+    bar is at the cycle time itself (False during a gap in its data).
+    """
+
+    series: BarSeries
+    position: int
+    current: bool
+
+
+@attrs.frozen(kw_only=True)
+class AccountState:
+    """The account as the venue (or the OMS) reports it at the cycle."""
+
+    balances: Sequence[Balance]
+    positions: Sequence[Position]
+    open_orders: tuple[OpenOrderView, ...]
+
+
+def float_mark(value: float) -> Decimal:
+    """Return a float price as the exact decimal string of its shortest repr."""
+    return Decimal(repr(float(value)))
+
+
+def build_cycle_context(
+    *,
+    run_id: str,
+    now_ms: int,
+    cursors: Mapping[str, SymbolCursor],
+    rules: Mapping[str, SymbolRules],
+    account: AccountState,
+    peak_equity: Decimal | None,
+    trading_state: TradingState = TradingState.ACTIVE,
+    backoff_until_ms: Mapping[str, int] | None = None,
+) -> PlanningContext[BarSeries]:
+    """Return the planning context of the cycle at `now_ms`.
+
+    A symbol with bars so far is marked at its last close; it is planned (its history is
+    in the context) only on a cycle where it has a bar of its own.
+    """
+    history: dict[str, BarSeries] = {}
+    marks: dict[str, MarkPrice] = {}
+    for symbol in sorted(cursors):
+        cursor = cursors[symbol]
+        if cursor.position < 0:
+            continue
+        # Its last close still marks the account during a gap, but a symbol is planned
+        # on its own bars only: there is nothing new to decide on in a gap, and the
+        # sparse masks (which live on its bars) agree.
+        marks[symbol] = MarkPrice(
+            symbol=symbol,
+            price=float_mark(cursor.series.close[cursor.position]),
+            ts_ms=int(cursor.series.ts_ms[cursor.position]),
+        )
+        if cursor.current:
+            history[symbol] = cursor.series.head(cursor.position + 1)
+    return PlanningContext(
+        run_id=run_id,
+        now_ms=now_ms,
+        symbols=tuple(sorted(history)),
+        history=history,
+        rules=rules,
+        marks=marks,
+        balances={balance.asset: balance for balance in account.balances},
+        positions={p.symbol: p for p in account.positions if p.quantity != 0},
+        open_orders=account.open_orders,
+        trading_state=trading_state,
+        backoff_until_ms=dict(backoff_until_ms or {}),
+        peak_equity=peak_equity,
+    )
