@@ -6,10 +6,12 @@ from collections.abc import Callable
 from tradekernel.bootstrap.commands import (
     backtest,
     config_validate,
+    control,
     explain,
     lookahead,
     plan,
     portfolio,
+    replay,
 )
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
@@ -21,4 +23,6 @@ REGISTRARS: list[Registrar] = [
     lookahead.register,
     config_validate.register,
     portfolio.register,
+    replay.register,
+    control.register,
 ]
