@@ -6,9 +6,9 @@ import numpy as np
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.features.context.atr import true_range
-from tradekernel.features.context.param_checks import above, at_least, non_empty
 from tradekernel.features.context.smoothing import seeded_recursion
 from tradekernel.shared.bars import BarSeries, FloatArray
+from tradekernel.shared.param_checks import above, at_least, non_empty
 
 PARTS = ("value", "trending", "plus_di", "minus_di")
 

@@ -8,7 +8,7 @@ from tradekernel.domain.enums import PluginKind, Regime
 from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot
 from tradekernel.features.context.components import ComponentParams, Score, score
-from tradekernel.features.context.param_checks import at_least, at_most, one_of
+from tradekernel.shared.param_checks import at_least, at_most, one_of
 from tradekernel.shared.quantize import to_score
 
 METHODS = ("weighted", "max", "consensus")

@@ -5,9 +5,9 @@ import numpy as np
 
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.plugin_spec import PluginSpec
-from tradekernel.features.context.param_checks import at_least, non_empty
 from tradekernel.features.context.smoothing import seeded_recursion
 from tradekernel.shared.bars import BarSeries, FloatArray
+from tradekernel.shared.param_checks import at_least, non_empty
 
 
 def true_range(bars: BarSeries) -> FloatArray:

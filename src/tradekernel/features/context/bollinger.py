@@ -5,10 +5,10 @@ import numpy as np
 
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.plugin_spec import PluginSpec
-from tradekernel.features.context.param_checks import above, at_least, non_empty, one_of
 from tradekernel.features.context.price_source import SOURCES, select_source
 from tradekernel.features.context.smoothing import rolling_mean, rolling_std
 from tradekernel.shared.bars import BarSeries, FloatArray
+from tradekernel.shared.param_checks import above, at_least, non_empty, one_of
 
 PARTS = ("mid", "upper", "lower", "width")
 

@@ -5,8 +5,8 @@ import numpy as np
 
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.plugin_spec import PluginSpec
-from tradekernel.features.context.param_checks import non_empty
 from tradekernel.shared.bars import BarSeries, FloatArray
+from tradekernel.shared.param_checks import non_empty
 
 
 @attrs.frozen(kw_only=True)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import attrs
 
 from tradekernel.domain.signals import FeatureSnapshot
-from tradekernel.features.context.param_checks import above, at_least, non_empty, one_of
+from tradekernel.shared.param_checks import above, at_least, non_empty, one_of
 
 KINDS = ("trend", "momentum", "regime", "volume")
 

@@ -4,9 +4,9 @@ import attrs
 
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.plugin_spec import PluginSpec
-from tradekernel.features.context.param_checks import at_least, non_empty
 from tradekernel.features.context.smoothing import rolling_max, rolling_min, shift
 from tradekernel.shared.bars import BarSeries, FloatArray
+from tradekernel.shared.param_checks import at_least, non_empty
 
 PARTS = ("high", "low")
 

@@ -4,10 +4,10 @@ import attrs
 
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.plugin_spec import PluginSpec
-from tradekernel.features.context.param_checks import at_least, non_empty, one_of
 from tradekernel.features.context.price_source import SOURCES, select_source
 from tradekernel.features.context.smoothing import rolling_mean, seeded_recursion
 from tradekernel.shared.bars import BarSeries, FloatArray
+from tradekernel.shared.param_checks import at_least, non_empty, one_of
 
 
 @attrs.frozen(kw_only=True)

@@ -5,10 +5,10 @@ import numpy as np
 
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.plugin_spec import PluginSpec
-from tradekernel.features.context.param_checks import at_least, non_empty, one_of
 from tradekernel.features.context.price_source import SOURCES, select_source
 from tradekernel.features.context.smoothing import nan_column, seeded_recursion
 from tradekernel.shared.bars import BarSeries, FloatArray
+from tradekernel.shared.param_checks import at_least, non_empty, one_of
 
 
 @attrs.frozen(kw_only=True)

@@ -6,9 +6,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.plugin_spec import PluginSpec
-from tradekernel.features.context.param_checks import at_least, non_empty
 from tradekernel.features.context.smoothing import nan_column
 from tradekernel.shared.bars import BarSeries, FloatArray, IntArray
+from tradekernel.shared.param_checks import at_least, non_empty
 
 PARTS = ("last_high", "last_low", "higher_high", "higher_low", "bos_up", "bos_down")
 

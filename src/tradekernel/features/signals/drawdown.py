@@ -8,8 +8,8 @@ from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot, ThreatSignal
 from tradekernel.domain.stage_inputs import AccountView
-from tradekernel.features.signals.param_checks import above, at_most, non_empty
 from tradekernel.features.signals.signal_builders import threat
+from tradekernel.shared.param_checks import above, at_most, non_empty
 
 
 @attrs.frozen(kw_only=True)

@@ -9,10 +9,10 @@ from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot, ThreatSignal
 from tradekernel.domain.stage_inputs import AccountView
 from tradekernel.features.signals.feature_columns import column
-from tradekernel.features.signals.param_checks import above, at_most, non_empty
 from tradekernel.features.signals.signal_builders import threat
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.candidates import BoolArray
+from tradekernel.shared.param_checks import above, at_most, non_empty
 
 
 @attrs.frozen(kw_only=True)

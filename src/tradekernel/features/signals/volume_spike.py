@@ -9,10 +9,10 @@ from tradekernel.domain.enums import PluginKind, Side
 from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot, OpportunitySignal
 from tradekernel.features.signals.feature_columns import column
-from tradekernel.features.signals.param_checks import at_least, non_empty
 from tradekernel.features.signals.signal_builders import opportunity
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.candidates import BoolArray
+from tradekernel.shared.param_checks import at_least, non_empty
 
 
 def _below_one(_instance: object, attribute: "attrs.Attribute[float]", value: float) -> None:
