@@ -160,3 +160,32 @@ class Container(containers.DeclarativeContainer):
     )
     live_execution = providers.Singleton(ccxt_execution, live_settings, clock, config.seed)
     execution = providers.Selector(mode, backtest=backtest_execution, live=live_execution)
+
+
+def configured(
+    *,
+    mode: str | None = None,
+    db_path: str | Path | None = None,
+    blueprint_path: str | Path | None = None,
+    refine: Refinement = unchanged,
+    **options: Any,
+) -> Container:
+    """Return a container configured for one run (commands use this, not providers).
+
+    `mode` None suits commands that build no execution adapter (asking for `execution`
+    then fails with a ConfigError). `options` are further keys (`seed`, `ccxt`).
+
+    Raises:
+        ConfigError: a mode is given that no execution adapter serves.
+    """
+    container = Container()
+    container.config.from_dict(
+        {
+            "mode": None if mode is None else checked_mode(mode),
+            "db_path": None if db_path is None else str(db_path),
+            "blueprint_path": None if blueprint_path is None else str(blueprint_path),
+            **options,
+        }
+    )
+    container.refine_blueprint.override(providers.Object(refine))
+    return container

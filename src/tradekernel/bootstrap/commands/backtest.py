@@ -12,10 +12,9 @@ from tradekernel.bootstrap.commands.common import (
     add_data_argument,
     add_universe_arguments,
     data_inputs,
-    load_blueprint_arg,
     with_universe_lists,
 )
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.bootstrap.container import configured
 
 EXAMPLES = """examples:
   tradekernel backtest                       # the bundled SMA-cross example on bundled BTC data
@@ -63,10 +62,15 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
-    blueprint, catalog = load_blueprint_arg(args.config)
-    blueprint = with_universe_lists(blueprint, args.allow, args.deny)
+    container = configured(
+        mode="backtest",
+        db_path=args.db,
+        blueprint_path=args.config,
+        refine=lambda loaded: with_universe_lists(loaded, args.allow, args.deny),
+    )
+    blueprint = container.blueprint()
     data = load_data(data_inputs(args.data, blueprint))
-    kernel = build_kernel(blueprint.settings, catalog)
+    kernel = container.kernel()
     outcome = run_backtest(
         blueprint,
         kernel,

@@ -8,7 +8,7 @@ import argparse
 from pathlib import Path
 
 from tradekernel.bootstrap.commands.common import DEFAULT_DB
-from tradekernel.bootstrap.container import Container
+from tradekernel.bootstrap.container import configured
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.ports.control_store import ControlRecord
@@ -67,8 +67,8 @@ def describe(record: ControlRecord | None, bot_id: str) -> str:
 def run(args: argparse.Namespace) -> int:
     if args.action == "status" and not args.db.is_file():
         raise ConfigError(f"no database {args.db}; nothing was ever set there", path="--db")
-    container = Container()
-    container.config.from_dict({"db_path": str(args.db), "mode": "live"})
+    # Only the store and the clock are built: no blueprint, no venue.
+    container = configured(db_path=args.db)
     try:
         store = container.control_store()
         if args.action == "status":
