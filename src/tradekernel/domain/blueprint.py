@@ -9,6 +9,7 @@ from decimal import Decimal
 import attrs
 
 from tradekernel.domain.enums import DirectiveScope, PluginKind, TimingPreference
+from tradekernel.domain.live_policy import RollbackPolicy
 from tradekernel.domain.market import SymbolRules
 
 DEFAULT_TICK_SIZE = Decimal("0.00000001")
@@ -62,13 +63,22 @@ class FeeSettings:
 
 @attrs.frozen(kw_only=True)
 class ExecutionPolicy:
-    """Strategy-owned execution policy, declared in the blueprint (the runner obeys it)."""
+    """Strategy-owned execution policy, declared in the blueprint (the runner obeys it).
+
+    `fallback_on` lists the reasons (`reject`, `timeout`) a limit order may be replaced by
+    a market order, when `allow_market_fallback` (or the intent) permits it.
+    `entry_timeout_ms` > 0 ends a working entry after that long (a `timeout`); `rollback`
+    decides what happens to an entry's filled part when it fails half-way.
+    """
 
     allow_market_fallback: bool = False
     fallback_on: tuple[str, ...] = ()
     sizing: str = "explicit_or_delegated"
     backoff_base_ms: int = 60_000
     backoff_max_ms: int = 3_600_000
+    rollback: RollbackPolicy = RollbackPolicy.KEEP
+    reduce_fraction: Decimal = Decimal("0.5")
+    entry_timeout_ms: int = 0
 
 
 @attrs.frozen(kw_only=True)

@@ -1,0 +1,267 @@
+"""The live runner: one cycle = control, reconcile when due, care of orders, plan, send.
+
+The same loop serves live trading and the dry run: only the `ExecutionPort` differs (the
+real venue, or a paper venue fed the venue's live bars through `on_bars`).
+"""
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+
+import attrs
+
+from tradekernel.domain.blueprint import ExecutionPolicy
+from tradekernel.domain.context import PlanningContext
+from tradekernel.domain.enums import TradingState
+from tradekernel.domain.market import Bar, MarkPrice, SymbolRules
+from tradekernel.domain.ports.clock import Clock
+from tradekernel.domain.ports.execution import ExecutionPort
+from tradekernel.domain.ports.journal import Journal, JournalEntry
+from tradekernel.domain.ports.market_data import MarketDataPort
+from tradekernel.domain.ports.order_store import OrderEventStore
+from tradekernel.orchestration.canonical import canonical_json, hash_text
+from tradekernel.orchestration.context_record import context_json
+from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.live.backoff import RejectionBackoff
+from tradekernel.orchestration.live.ledger import Holding, holdings, ledger_fills, positions
+from tradekernel.orchestration.live.reconciliation import Reconciler, ReconciliationReport
+from tradekernel.orchestration.live.startup_guard import check_startup
+from tradekernel.orchestration.live.supervisor import OrderSupervisor
+from tradekernel.orchestration.live.telemetry import LiveTelemetry
+from tradekernel.orchestration.oms.order_manager import OrderManager
+from tradekernel.orchestration.runtime.trading_control import TradingStateControl
+from tradekernel.shared.bars import BarSeries
+
+BarListener = Callable[[Sequence[Bar]], None]
+
+
+@attrs.frozen(kw_only=True)
+class RunnerSettings:
+    """`run_id` names the bot's orders (stable across restarts, so a re-planned bar names
+    its orders the same way); `session_id` names this process's records."""
+
+    run_id: str
+    session_id: str
+    symbols: tuple[str, ...]
+    timeframe_ms: int
+    window: int
+    quote: str
+    reconcile_every_ms: int = 60_000
+    resume_after_ms: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CycleReport:
+    now_ms: int
+    planned_ts_ms: int | None
+    trading_state: TradingState
+    stop_new_orders: bool
+    submitted: tuple[str, ...] = ()
+    reconciliation: ReconciliationReport | None = None
+
+
+class LiveRunner:
+    def __init__(
+        self,
+        *,
+        settings: RunnerSettings,
+        kernel: PlanningKernel,
+        manager: OrderManager,
+        venue: ExecutionPort,
+        market: MarketDataPort,
+        store: OrderEventStore,
+        journal: Journal,
+        control: TradingStateControl,
+        stop_new_orders: Callable[[], bool],
+        backoff: RejectionBackoff,
+        reconciler: Reconciler,
+        policy: ExecutionPolicy,
+        rules: Mapping[str, SymbolRules],
+        clock: Clock,
+        on_bars: BarListener | None = None,
+    ) -> None:
+        self._s = settings
+        self._kernel = kernel
+        self._manager = manager
+        self._venue = venue
+        self._market = market
+        self._store = store
+        self._journal = journal
+        self._control = control
+        self._stop_new_orders = stop_new_orders
+        self._backoff = backoff
+        self._reconciler = reconciler
+        self._rules = rules
+        self._now = clock.now_ms
+        self._on_bars = on_bars
+        self._bases = {symbol: rule.base for symbol, rule in rules.items()}
+        self._last_planned = settings.resume_after_ms
+        self._last_reconcile: int | None = None
+        self._last_bar: dict[str, int] = {}
+        self.telemetry = LiveTelemetry(
+            journal=journal, run_id=settings.session_id, quote=settings.quote
+        )
+        self.supervisor = OrderSupervisor(
+            manager=manager,
+            policy=policy,
+            clock=clock,
+            run_id=settings.run_id,
+            rules=rules,
+            backoff=backoff,
+            holding=lambda symbol: self._book().get(symbol, _EMPTY).quantity,
+        )
+
+    def start(self) -> ReconciliationReport:
+        """Rebuild orders from the store, reconcile, and pass the startup guard.
+
+        Raises:
+            StartupRefused: the venue holds orders or balances the store cannot explain.
+        """
+        self._manager.rebuild()
+        report = self._reconciler.reconcile(self._now())
+        self._last_reconcile = self._now()
+        check_startup(report)
+        return report
+
+    def cycle(self) -> CycleReport:
+        """Run one cycle; planning happens once per newly closed bar."""
+        now = self._now()
+        state = self._control.refresh()
+        stop_new = self._stop_new_orders()
+        report = None
+        if self._last_reconcile is None or now - self._last_reconcile >= self._s.reconcile_every_ms:
+            report = self._reconciler.reconcile(now)
+            self._last_reconcile = now
+        self.supervisor.poll(cancels_allowed=self._control.permits_cancel())
+        history = self._history(now)
+        planned_ts = max((int(h.ts_ms[-1]) for h in history.values() if len(h)), default=None)
+        submitted: list[str] = []
+        if planned_ts is not None and (
+            self._last_planned is None or planned_ts > self._last_planned
+        ):
+            submitted = self._plan_and_send(planned_ts, history, state, stop_new)
+            self._last_planned = planned_ts
+        self._record(now, history)
+        return CycleReport(
+            now_ms=now,
+            planned_ts_ms=planned_ts,
+            trading_state=state,
+            stop_new_orders=stop_new,
+            submitted=tuple(submitted),
+            reconciliation=report,
+        )
+
+    def finish(self, reason: str) -> str:
+        """Write the run's summary (PnL, slippage, stop reason); return it as JSON."""
+        realized = sum((h.realized_pnl for h in self._book().values()), Decimal(0))
+        summary = self.telemetry.summary(realized)
+        text = canonical_summary({**summary, "stop_reason": reason})
+        self._journal.finish_run(self._s.session_id, text)
+        return text
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _book(self) -> dict[str, Holding]:
+        return holdings(ledger_fills(self._store.all_events()), self._bases)
+
+    def _history(self, now: int) -> dict[str, BarSeries]:
+        s = self._s
+        since = max(0, now - s.timeframe_ms * (s.window + 1))
+        history: dict[str, BarSeries] = {}
+        fresh: list[Bar] = []
+        for symbol in s.symbols:
+            bars = self._market.fetch_bars(symbol, _timeframe(s.timeframe_ms), since, s.window + 1)
+            # Only closed bars: the one still forming would change under the planner.
+            closed = [bar for bar in bars if bar.ts_ms + s.timeframe_ms <= now]
+            if not closed:
+                continue
+            last = self._last_bar.get(symbol, -1)
+            fresh += [bar for bar in closed if bar.ts_ms > last]
+            self._last_bar[symbol] = closed[-1].ts_ms
+            history[symbol] = BarSeries.from_bars(symbol, closed[-s.window :])
+        if fresh and self._on_bars is not None:
+            self._on_bars(sorted(fresh, key=lambda bar: (bar.ts_ms, bar.symbol)))
+        return history
+
+    def _context(
+        self, planned_ts: int, history: Mapping[str, BarSeries], state: TradingState, stop: bool
+    ) -> PlanningContext[BarSeries]:
+        marks = {
+            symbol: MarkPrice(
+                symbol=symbol, price=Decimal(repr(float(h.close[-1]))), ts_ms=int(h.ts_ms[-1])
+            )
+            for symbol, h in history.items()
+        }
+        return PlanningContext(
+            run_id=self._s.run_id,
+            now_ms=planned_ts,
+            symbols=tuple(sorted(history)),
+            history=history,
+            rules=self._rules,
+            marks=marks,
+            balances={b.asset: b for b in self._venue.balances()},
+            positions=positions(self._book()),
+            open_orders=self._manager.open_order_views(),
+            trading_state=state,
+            stop_new_orders=stop,
+            backoff_until_ms=self._backoff.until_ms(),
+            peak_equity=None,
+        )
+
+    def _plan_and_send(
+        self, planned_ts: int, history: Mapping[str, BarSeries], state: TradingState, stop: bool
+    ) -> list[str]:
+        context = self._context(planned_ts, history, state, stop)
+        plan = self._kernel.plan(context)
+        text = canonical_json(plan)
+        # Write-ahead: the plan is on disk before any of its orders is sent.
+        self._journal.record_plan(
+            JournalEntry(
+                run_id=self._s.session_id,
+                cycle_ts_ms=planned_ts,
+                plan_hash=hash_text(text),
+                plan_json=text,
+                context_json=context_json(context),
+            )
+        )
+        sent: list[str] = []
+        for intent in plan.tradable_intents:
+            if self._control.permits(intent) is not None:
+                continue  # the state changed since planning: the gate's answer holds
+            self.telemetry.expect(intent.client_order_id, intent.reference_price)
+            self.supervisor.submit(intent)
+            sent.append(intent.client_order_id)
+        return sent
+
+    def _record(self, now: int, history: Mapping[str, BarSeries]) -> None:
+        self.telemetry.record_orders(self._manager.orders())
+        self.telemetry.record_fills(ledger_fills(self._store.all_events()))
+        marks = {
+            symbol: MarkPrice(symbol=symbol, price=Decimal(repr(float(h.close[-1]))), ts_ms=now)
+            for symbol, h in history.items()
+        }
+        self.telemetry.record_equity(
+            ts_ms=now,
+            balances=self._venue.balances(),
+            positions=positions(self._book()).values(),
+            marks=marks,
+        )
+
+
+_EMPTY = Holding(symbol="", quantity=Decimal(0), cost=Decimal(0), realized_pnl=Decimal(0))
+_TIMEFRAMES = {
+    60_000: "1m",
+    300_000: "5m",
+    900_000: "15m",
+    3_600_000: "1h",
+    14_400_000: "4h",
+    86_400_000: "1d",
+}
+
+
+def _timeframe(ms: int) -> str:
+    return _TIMEFRAMES.get(ms, f"{ms // 60_000}m")
+
+
+def canonical_summary(data: Mapping[str, object]) -> str:
+    return json.dumps(dict(data), sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,183 @@
+"""Care of working orders between plans: fill polling, cancel confirmation, entry
+timeouts, limit-to-market fallback and rollback of entries that failed half-way.
+
+Every follow-up order (a fallback, a rollback sale) gets a client id derived from the
+order it follows, so after a crash the same follow-up is named the same way and the OMS
+never sends it twice.
+"""
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+
+import attrs
+
+from tradekernel.domain.blueprint import ExecutionPolicy
+from tradekernel.domain.enums import CloseSemantics, OrderStatus, OrderType, Side, SizingPolicy
+from tradekernel.domain.errors import OrderNotFound, Rejected, Transient
+from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.live_policy import FallbackReason, RollbackPolicy
+from tradekernel.domain.market import SymbolRules
+from tradekernel.domain.ports.clock import Clock
+from tradekernel.orchestration.live.backoff import RejectionBackoff
+from tradekernel.orchestration.oms.order_manager import OrderManager
+from tradekernel.orchestration.oms.order_state import OrderState
+from tradekernel.shared.ids import client_order_id
+from tradekernel.shared.quantize import floor_to_step
+
+# How an entry ended without filling in full, as a fallback reason.
+_FAILED = {OrderStatus.REJECTED: FallbackReason.REJECT, OrderStatus.EXPIRED: FallbackReason.TIMEOUT}
+
+
+@attrs.frozen(kw_only=True)
+class FollowUp:
+    """An order the supervisor sent on its own: why, and for which order."""
+
+    client_order_id: str
+    follows: str
+    kind: str
+    reason: str
+    status: OrderStatus
+
+
+class OrderSupervisor:
+    def __init__(
+        self,
+        *,
+        manager: OrderManager,
+        policy: ExecutionPolicy,
+        clock: Clock,
+        run_id: str,
+        rules: Mapping[str, SymbolRules],
+        backoff: RejectionBackoff,
+        holding: Callable[[str], Decimal],
+    ) -> None:
+        self._manager = manager
+        self._policy = policy
+        self._clock = clock
+        self._run_id = run_id
+        self._rules = rules
+        self._backoff = backoff
+        self._holding = holding
+        self._intents: dict[str, ExecutionIntent] = {}
+        self._handled: set[str] = set()
+        self.follow_ups: list[FollowUp] = []
+        self.cancel_errors: list[str] = []
+
+    # -- submission ---------------------------------------------------------------------
+
+    def submit(self, intent: ExecutionIntent) -> OrderState:
+        """Send a plan's intent, and count an entry's rejection toward its symbol's backoff."""
+        self._intents[intent.client_order_id] = intent
+        state = self._manager.submit(intent)
+        if intent.close_semantics is CloseSemantics.OPEN:
+            if state.status is OrderStatus.REJECTED:
+                self._backoff.record_rejection(intent.symbol, state.detail or "rejected")
+            elif state.status is not OrderStatus.SUBMIT_AMBIGUOUS:
+                self._backoff.record_success(intent.symbol)
+        self._after_end(state)
+        return state
+
+    # -- once per cycle -----------------------------------------------------------------
+
+    def poll(self, *, cancels_allowed: bool) -> tuple[OrderState, ...]:
+        """Refresh every open order (fills), confirm requested cancels, end timed-out
+        entries, then handle entries that ended half-filled. Returns the open orders."""
+        for working in self._manager.open_orders():
+            try:
+                state = self._manager.refresh(working.client_order_id)
+            except Transient:
+                continue  # unreachable for now: the next cycle asks again
+            if not cancels_allowed or state.is_terminal:
+                self._after_end(state)
+                continue
+            if state.status is OrderStatus.CANCEL_REQUESTED or self._timed_out(state):
+                self._after_end(self._cancel(state))
+                continue
+            self._after_end(state)
+        return self._manager.open_orders()
+
+    def _timed_out(self, state: OrderState) -> bool:
+        timeout = self._policy.entry_timeout_ms
+        return (
+            timeout > 0
+            and state.spec.close_semantics is CloseSemantics.OPEN
+            and state.spec.order_type is OrderType.LIMIT
+            and self._clock.now_ms() - state.created_ms >= timeout
+        )
+
+    def _cancel(self, state: OrderState) -> OrderState:
+        try:
+            return self._manager.cancel(state.client_order_id)
+        except (OrderNotFound, Rejected, Transient) as error:
+            # CANCEL_REQUESTED is stored: the next poll confirms or sends it again.
+            self.cancel_errors.append(f"{state.client_order_id}: {error}")
+            return self._manager.order(state.client_order_id) or state
+
+    # -- half-done entries --------------------------------------------------------------
+
+    def _after_end(self, state: OrderState) -> None:
+        coid = state.client_order_id
+        spec = state.spec
+        if (
+            coid in self._handled
+            or not state.is_terminal
+            or state.status is OrderStatus.FILLED
+            or spec.close_semantics is not CloseSemantics.OPEN
+        ):
+            return
+        self._handled.add(coid)
+        reason = _FAILED.get(state.status, FallbackReason.TIMEOUT)
+        if state.status is OrderStatus.LOST:
+            return  # nothing is known to have filled; reconciliation reports it
+        if self._fallback_permitted(state, reason) and state.remaining_quantity > 0:
+            self._send_follow_up(state, "fallback", reason.value, state.remaining_quantity)
+            return
+        filled = state.filled_quantity
+        if filled <= 0 or self._policy.rollback is RollbackPolicy.KEEP:
+            return
+        share = Decimal(1) if self._policy.rollback is RollbackPolicy.CLOSE else None
+        share = share if share is not None else self._policy.reduce_fraction
+        quantity = min(filled * share, self._holding(spec.symbol))
+        self._send_follow_up(state, "rollback", self._policy.rollback.value, quantity)
+
+    def _fallback_permitted(self, state: OrderState, reason: FallbackReason) -> bool:
+        if state.spec.order_type is not OrderType.LIMIT:
+            return False
+        intent = self._intents.get(state.client_order_id)
+        allowed = self._policy.allow_market_fallback or (
+            intent is not None and intent.allow_market_fallback
+        )
+        return allowed and reason.value in self._policy.fallback_on
+
+    def _send_follow_up(self, state: OrderState, kind: str, reason: str, quantity: Decimal) -> None:
+        spec = state.spec
+        rules = self._rules.get(spec.symbol)
+        if rules is not None:
+            quantity = floor_to_step(quantity, rules.step_size)
+        if quantity <= 0 or (rules is not None and quantity < rules.min_qty):
+            return
+        is_fallback = kind == "fallback"
+        side = spec.side if is_fallback else (Side.SELL if spec.side is Side.BUY else Side.BUY)
+        intent = ExecutionIntent(
+            client_order_id=client_order_id(
+                self._run_id, 0, spec.symbol, side.value, f"{spec.client_order_id}:{kind}"
+            ),
+            directive_id=f"{kind}:{spec.client_order_id}",
+            symbol=spec.symbol,
+            side=side,
+            order_type=OrderType.MARKET,
+            quantity=quantity,
+            close_semantics=CloseSemantics.OPEN if is_fallback else CloseSemantics.REDUCE_ONLY,
+            sizing_policy=SizingPolicy.EXPLICIT,
+            causes=(spec.client_order_id,),
+        )
+        sent = self._manager.submit(intent)
+        self.follow_ups.append(
+            FollowUp(
+                client_order_id=intent.client_order_id,
+                follows=spec.client_order_id,
+                kind=kind,
+                reason=reason,
+                status=sent.status,
+            )
+        )
