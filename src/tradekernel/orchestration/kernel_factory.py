@@ -5,9 +5,12 @@ from typing import Any, TypeVar
 from tradekernel.domain.blueprint import BlueprintSettings, PluginConfig
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError
-from tradekernel.domain.ports.plugins import UniverseSelector
+from tradekernel.domain.holistic_allocation import HOLISTIC_ALLOCATOR
+from tradekernel.domain.ports.plugins import Allocator, UniverseSelector
 from tradekernel.features.intents.settings import IntentSettings
 from tradekernel.features.universe.ranked import RankBy, RankedParams
+from tradekernel.orchestration.holistic import HolisticAllocator
+from tradekernel.orchestration.holistic_kernel import HolisticPlanningKernel, holistic_allocator
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.kernel_spec import KernelSpec, UniversePolicy
 from tradekernel.orchestration.plugin_catalog import PluginCatalog
@@ -74,8 +77,21 @@ def _universe(settings: BlueprintSettings, catalog: PluginCatalog) -> UniversePo
     )
 
 
+def _allocator(plugin: PluginConfig, catalog: PluginCatalog) -> Allocator:
+    # The holistic mode is built here, not from the catalog: it lives in orchestration
+    # (it composes features.portfolio), which no feature catalog may import.
+    if plugin.type == HOLISTIC_ALLOCATOR:
+        return holistic_allocator(plugin.params, plugin.path)
+    allocator: Allocator = instantiate(plugin, catalog)
+    return allocator
+
+
 def build_kernel(settings: BlueprintSettings, catalog: PluginCatalog) -> PlanningKernel:
-    """Return the kernel a blueprint describes."""
+    """Return the kernel a blueprint describes (holistic allocation binds each cycle).
+
+    Raises:
+        ConfigError: when a plugin factory or the holistic planner refuses its settings.
+    """
     spec = KernelSpec(
         universe=_universe(settings, catalog),
         workers=tuple(instantiate(p, catalog) for p in settings.workers),
@@ -87,9 +103,11 @@ def build_kernel(settings: BlueprintSettings, catalog: PluginCatalog) -> Plannin
         size=tuple(_choice(p, catalog) for p in settings.size),
         exit=tuple(_choice(p, catalog) for p in settings.exit),
         routing=tuple(_choice(p, catalog) for p in settings.routing),
-        allocator=instantiate(settings.allocator, catalog),
+        allocator=_allocator(settings.allocator, catalog),
         intents=IntentSettings(
             quote_asset=settings.account.quote_asset, fee_rate=settings.fees.taker
         ),
     )
+    if isinstance(spec.allocator, HolisticAllocator):
+        return HolisticPlanningKernel(spec, spec.allocator)
     return PlanningKernel(spec)

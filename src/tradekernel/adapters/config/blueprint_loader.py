@@ -17,6 +17,7 @@ from tradekernel.adapters.config.plugin_tables import (
     check_columns,
     table_list,
 )
+from tradekernel.adapters.config.portfolio_loader import _bucket_settings as bucket_settings
 from tradekernel.domain.blueprint import (
     DEFAULT_STEP_SIZE,
     DEFAULT_TICK_SIZE,
@@ -24,11 +25,15 @@ from tradekernel.domain.blueprint import (
     BlueprintSettings,
     ExecutionPolicy,
     FeeSettings,
+    PluginConfig,
     UniverseSettings,
 )
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.holistic_allocation import HOLISTIC_ALLOCATOR, HolisticAllocationSettings
 from tradekernel.domain.market import SymbolRules
+from tradekernel.domain.portfolio import MarketTrend
+from tradekernel.features.portfolio.validator import validate
 
 _TOP_LEVEL = {
     "blueprint",
@@ -61,6 +66,15 @@ class _RulesInput:
     min_notional: Decimal = Decimal(0)
     base: str | None = None
     quote: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _HolisticInput:
+    type: str
+    accept_closes: bool = True
+    propose_directives: bool = True
+    trend: MarketTrend = MarketTrend.SIDEWAYS
+    portfolio: dict[str, Any] = attrs.Factory(dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -129,6 +143,7 @@ def parse_blueprint(data: Mapping[str, Any], catalog: Catalog, *, file: str) -> 
     strategy = _section(data, "strategy", {"planners"}, file)
     planners = _section(data, "planners", {"entry", "size", "exit", "routing"}, file)
     plugins = PluginReader(catalog, converter, file)
+    fees = structure(converter, data.get("fees", {}), FeeSettings, path="fees", file=file)
     settings = BlueprintSettings(
         name=header.name,
         description=header.description,
@@ -137,7 +152,7 @@ def parse_blueprint(data: Mapping[str, Any], catalog: Catalog, *, file: str) -> 
             converter, data.get("universe", {}), UniverseSettings, path="universe", file=file
         ),
         account=account,
-        fees=structure(converter, data.get("fees", {}), FeeSettings, path="fees", file=file),
+        fees=fees,
         symbols=rules,
         workers=plugins.many(context, "workers", "context.workers", PluginKind.CONTEXT_WORKER),
         aggregator=plugins.one(
@@ -154,7 +169,7 @@ def parse_blueprint(data: Mapping[str, Any], catalog: Catalog, *, file: str) -> 
         routing=plugins.many(
             planners, "routing", "planners.routing", PluginKind.ROUTING, default=True
         ),
-        allocator=plugins.one(data.get("allocation"), "allocation", PluginKind.ALLOCATOR),
+        allocator=_allocation(data.get("allocation"), plugins, converter, file, fees),
         execution=structure(
             converter, data.get("execution", {}), ExecutionPolicy, path="execution", file=file
         ),
@@ -165,6 +180,43 @@ def parse_blueprint(data: Mapping[str, Any], catalog: Catalog, *, file: str) -> 
         )
     check_columns(settings, catalog, file)
     return settings
+
+
+def _allocation(
+    table: Any, plugins: PluginReader, converter: Any, file: str, fees: FeeSettings
+) -> PluginConfig:
+    """Read `[allocation]`; `type = "holistic"` nests one portfolio bucket's keys."""
+    if not isinstance(table, dict) or table.get("type") != HOLISTIC_ALLOCATOR:
+        return plugins.one(table, "allocation", PluginKind.ALLOCATOR)
+    raw = structure(converter, table, _HolisticInput, path="allocation", file=file)
+    path = "allocation.portfolio"
+    if "capital_share" in raw.portfolio:
+        raise ConfigError(
+            "capital_share does not apply: the holistic allocator plans the whole account",
+            path=f"{path}.capital_share",
+            file=file,
+        )
+    # The planner simulates with the blueprint's taker fee unless the table says otherwise.
+    simulation = raw.portfolio.get("simulation", {})
+    if isinstance(simulation, dict):
+        simulation = {"fee_rate": str(fees.taker), **simulation}
+    bucket = {**raw.portfolio, "capital_share": "1", "simulation": simulation}
+    _share, planner = bucket_settings(converter, bucket, path, Path(file))
+    try:
+        validate(planner, path)
+    except ConfigError as error:
+        raise ConfigError(error.message, path=error.path, file=file) from None
+    return PluginConfig(
+        kind=PluginKind.ALLOCATOR,
+        type=HOLISTIC_ALLOCATOR,
+        params=HolisticAllocationSettings(
+            planner=planner,
+            accept_closes=raw.accept_closes,
+            propose_directives=raw.propose_directives,
+            trend=raw.trend,
+        ),
+        path="allocation",
+    )
 
 
 def _rules(raw: _RulesInput, account: AccountSettings) -> SymbolRules:
