@@ -9,6 +9,7 @@ from tradekernel.bootstrap.commands import (
     control,
     explain,
     lookahead,
+    paper,
     plan,
     portfolio,
     replay,
@@ -18,6 +19,7 @@ Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], No
 
 REGISTRARS: list[Registrar] = [
     backtest.register,
+    paper.register,
     plan.register,
     explain.register,
     lookahead.register,
