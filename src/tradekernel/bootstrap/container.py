@@ -11,7 +11,7 @@ container only says which concrete adapter fills which port, chosen by configura
     ...
     container.shutdown_resources()  # closes the database connection
 
-Configuration keys: `mode` (backtest | live; paper once its adapter exists), `db_path`,
+Configuration keys: `mode` (backtest | paper | live), `db_path`,
 `blueprint_path` (None: the bundled example), `seed` (the live retry jitter), `ccxt`
 (keyword arguments of `CcxtSettings`). `refine_blueprint` is a provider of a function a
 command may override to adjust the loaded blueprint (the backtest merges its CLI universe
@@ -29,6 +29,7 @@ from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.adapters.ccxt.config import CcxtSettings, MarketType
 from tradekernel.adapters.clock.system import SystemClock
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
+from tradekernel.adapters.paper.execution import PaperExecution
 from tradekernel.adapters.sqlite.control_store import SqliteControlStore
 from tradekernel.adapters.sqlite.database import connect
 from tradekernel.adapters.sqlite.journal import SqliteJournal
@@ -41,9 +42,9 @@ from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.orchestration.kernel_factory import build_kernel
 
-# The execution adapters that exist. A paper adapter (adapters/paper/) joins here once
-# it is written; until then `mode = "paper"` is refused with a clear error.
-EXECUTION_MODES = ("backtest", "live")
+# One execution adapter per mode: paper wraps the backtest venue (same matching code)
+# and stamps orders with the clock; live is ccxt.
+EXECUTION_MODES = ("backtest", "paper", "live")
 DEFAULT_DB = "tradekernel.db"
 
 Catalog = dict[tuple[PluginKind, str], PluginSpec]
@@ -155,11 +156,14 @@ class Container(containers.DeclarativeContainer):
     backtest_execution = providers.Factory(
         BacktestVenue, providers.Callable(venue_settings, settings)
     )
+    paper_execution = providers.Factory(PaperExecution, backtest_execution, clock)
     live_settings = providers.Singleton(
         ccxt_settings, config.ccxt, settings.provided.universe.symbols
     )
     live_execution = providers.Singleton(ccxt_execution, live_settings, clock, config.seed)
-    execution = providers.Selector(mode, backtest=backtest_execution, live=live_execution)
+    execution = providers.Selector(
+        mode, backtest=backtest_execution, paper=paper_execution, live=live_execution
+    )
 
 
 def configured(

@@ -13,6 +13,7 @@ from tradekernel.adapters.clock.system import SystemClock
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.bundled import bundled_path
 from tradekernel.adapters.data.loader import load_bars
+from tradekernel.adapters.paper.execution import PaperExecution
 from tradekernel.adapters.sqlite.control_store import SqliteControlStore
 from tradekernel.adapters.sqlite.journal import SqliteJournal
 from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
@@ -50,6 +51,7 @@ def test_every_provider_builds_once(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         assert isinstance(built["control_store"], SqliteControlStore)
         assert isinstance(built["backtest_execution"], BacktestVenue)
         assert isinstance(built["execution"], BacktestVenue)
+        assert isinstance(built["paper_execution"], PaperExecution)
         assert built["mode"] == "backtest"
         live = built["live_settings"]
         assert isinstance(live, CcxtSettings) and live.symbols == ("BTC/USD",)
@@ -81,6 +83,13 @@ def test_live_mode_selects_the_ccxt_adapter(
     finally:
         execution.close()
         container.shutdown_resources()
+
+
+def test_paper_mode_selects_the_paper_venue_over_a_fresh_backtest_venue() -> None:
+    container = configured(mode="paper")
+    first, second = container.execution(), container.execution()
+    assert isinstance(first, PaperExecution) and first is not second
+    assert first.cash() == container.settings().account.starting_cash
 
 
 def test_live_mode_without_credentials_names_the_variables() -> None:
