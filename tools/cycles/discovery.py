@@ -77,15 +77,10 @@ def discover(package_dir: str, exclude: Sequence[str] = ()) -> PackageTree:
         dirnames[:] = sorted(
             d
             for d in dirnames
-            if d != "__pycache__"
-            and not d.startswith(".")
-            and not _excluded(rel_dir / d if rel_dir.parts else PurePosixPath(d), exclude)
+            if d != "__pycache__" and not d.startswith(".") and not _excluded(rel_dir / d, exclude)
         )
         py_files = sorted(
-            f
-            for f in filenames
-            if f.endswith(".py")
-            and not _excluded(rel_dir / f if rel_dir.parts else PurePosixPath(f), exclude)
+            f for f in filenames if f.endswith(".py") and not _excluded(rel_dir / f, exclude)
         )
         if here != root:
             parent_name = importable.get(here.parent)

@@ -8,7 +8,12 @@ from cycles_testkit import run_json, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tools.cycles.breakers import plan_cuts
-from tools.cycles.scc import cyclic_components, shortest_cycle, strongly_connected_components
+from tools.cycles.scc import (
+    cyclic_components,
+    shortest_cycle,
+    shortest_cycle_through,
+    strongly_connected_components,
+)
 
 Graph = dict[str, set[str]]
 
@@ -111,7 +116,20 @@ def test_long_cycle_needs_no_recursion() -> None:
 
     assert len(components) == 1
     assert len(components[0]) == size
-    assert len(shortest_cycle(graph, components[0])) == size + 1
+    cycle = shortest_cycle_through(graph, "n00000")
+    assert cycle is not None
+    assert len(cycle) == size + 1
+
+
+def test_shortest_cycle_in_a_big_component_beats_the_ring_around_it() -> None:
+    # A 1,500-module ring with one chord: the chord makes a 3-edge cycle somewhere inside.
+    size = 1_500
+    graph = {f"n{i:04d}": {f"n{(i + 1) % size:04d}"} for i in range(size)}
+    graph["n0702"].add("n0700")
+
+    cycle = shortest_cycle(graph, sorted(graph))
+
+    assert cycle == ["n0700", "n0701", "n0702", "n0700"]
 
 
 def test_self_import_is_a_cycle_of_one(tmp_path: Path) -> None:
