@@ -1,0 +1,68 @@
+"""`tradekernel live`: trade through the venue (with --live), else a dry run on its prices."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from tradekernel.bootstrap.live_job import load_live, run_live, wire
+from tradekernel.domain.live_policy import OrphanPolicy
+
+EXAMPLES = """examples:
+  tradekernel live --config live.toml            # dry run: paper fills on the venue's live prices
+  tradekernel live --config live.toml --live     # real orders (or mode = "live" in the file)
+  tradekernel live --config live.toml --live --orphans adopt   # manage orphans found at start
+keys: TRADEKERNEL_API_KEY and TRADEKERNEL_API_SECRET (or the names the config gives), never
+in a file. Stop new orders: create the config's stop_file; halt: tradekernel control halt.
+"""
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser(
+        "live",
+        help="run the bot on a venue (dry run unless --live)",
+        description="Run the same planning loop live: real orders only with --live.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--config", type=Path, required=True, metavar="FILE", help="live config (TOML)"
+    )
+    parser.add_argument("--live", action="store_true", help="send real orders")
+    parser.add_argument(
+        "--orphans",
+        choices=[p.value for p in OrphanPolicy],
+        help="venue orders with our prefix the store lacks: refuse, adopt or cancel "
+        "(default: the config's)",
+    )
+    parser.add_argument(
+        "--adopt-holdings", action="store_true", help="take venue balances as positions"
+    )
+    parser.add_argument("--max-cycles", type=int, metavar="N", help="stop after N cycles")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    loaded = load_live(args.config)
+    live = bool(args.live) or loaded.settings.mode == "live"
+    wiring = wire(
+        loaded,
+        live=live,
+        orphans=OrphanPolicy(args.orphans) if args.orphans else None,
+        adopt_holdings=True if args.adopt_holdings else None,
+    )
+    print(
+        f"mode     {'LIVE: real orders' if live else 'dry run: paper fills'} ({wiring.session_id})"
+    )
+    try:
+        summary = run_live(
+            wiring,
+            cycle_seconds=loaded.settings.cycle_seconds,
+            max_cycles=args.max_cycles
+            if args.max_cycles is not None
+            else loaded.settings.max_cycles,
+            on_cycle=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+    finally:
+        wiring.close()
+    print(f"summary  {summary}")
+    return 0

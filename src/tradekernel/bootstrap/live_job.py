@@ -1,0 +1,308 @@
+"""The live job: read the live config, wire the runner to the venue (or to paper execution
+on the venue's live prices), guard the start, and run cycles until stopped.
+
+Composition only; every piece is tested on its own. Keys come from the environment only.
+"""
+
+import hashlib
+import json
+import time
+import urllib.request
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+
+from tradekernel.adapters.backtest.venue import BacktestVenue
+from tradekernel.adapters.ccxt.config import CcxtSettings
+from tradekernel.adapters.ccxt.execution import CcxtExecution
+from tradekernel.adapters.clock.system import SystemClock
+from tradekernel.adapters.config.blueprint_loader import read_toml
+from tradekernel.adapters.config.converter import strict_converter, structure
+from tradekernel.adapters.sqlite.backoff_store import SqliteBackoffStore
+from tradekernel.adapters.sqlite.control_store import SqliteControlStore
+from tradekernel.adapters.sqlite.database import connect
+from tradekernel.adapters.sqlite.journal import SqliteJournal
+from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
+from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
+from tradekernel.bootstrap.backtest_job import code_version, venue_settings
+from tradekernel.bootstrap.blueprints import load
+from tradekernel.domain.errors import ConfigError, DataError
+from tradekernel.domain.live_policy import OrphanPolicy
+from tradekernel.domain.market import Bar, MarkPrice, SymbolRules
+from tradekernel.domain.ports.execution import ExecutionPort
+from tradekernel.domain.ports.journal import RunManifest
+from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.live.backoff import RejectionBackoff
+from tradekernel.orchestration.live.reconciliation import (
+    Reconciler,
+    ReconcileSettings,
+    ReconciliationReport,
+)
+from tradekernel.orchestration.live.runner import LiveRunner, RunnerSettings
+from tradekernel.orchestration.oms.order_manager import OrderManager
+from tradekernel.orchestration.runtime.bot import BotRuntime
+from tradekernel.orchestration.runtime.lifecycle import Lifecycle
+from tradekernel.orchestration.runtime.trading_control import TradingStateControl
+
+_TIMEFRAME_MS = {"1m": 60_000, "5m": 300_000, "15m": 900_000, "1h": 3_600_000, "4h": 14_400_000}
+
+
+@attrs.frozen(kw_only=True)
+class LiveSettings:
+    """The `tradekernel live` config file (TOML). `blueprint` is relative to the file."""
+
+    blueprint: str
+    mode: str = "dry-run"
+    db: str = "tradekernel-live.db"
+    bot_id: str = "default"
+    cycle_seconds: float = 10.0
+    reconcile_seconds: float = 60.0
+    window: int = 200
+    orphans: OrphanPolicy = OrphanPolicy.REFUSE
+    adopt_holdings: bool = False
+    stop_file: str = "STOP_NEW_ORDERS"
+    max_cycles: int | None = None
+    ccxt: CcxtSettings = attrs.Factory(CcxtSettings)
+
+
+@attrs.frozen(kw_only=True)
+class LoadedLive:
+    settings: LiveSettings
+    file: Path
+    config_hash: str
+    text: str
+
+
+def load_live(path: Path) -> LoadedLive:
+    """Read and check a live config. Raises ConfigError naming the file and key path."""
+    text, data = read_toml(path)
+    settings = structure(strict_converter(), data, LiveSettings, file=str(path))
+    if settings.mode not in ("dry-run", "live"):
+        raise ConfigError(
+            f"expected 'dry-run' or 'live', got {settings.mode!r}", path="mode", file=str(path)
+        )
+    digest = json.dumps(data, sort_keys=True, default=str).encode()
+    return LoadedLive(
+        settings=settings, file=path, config_hash=hashlib.sha256(digest).hexdigest(), text=text
+    )
+
+
+class BinanceKlines:
+    """A `MarketDataPort` over the public klines endpoint of a Binance-compatible REST API.
+
+    A stopgap until the ccxt adapter offers market data: it reads closed bars only."""
+
+    def __init__(self, base_url: str, rules: dict[str, SymbolRules], timeout_s: float) -> None:
+        self._base = base_url.rstrip("/")
+        self._rules = rules
+        self._timeout = timeout_s
+
+    def fetch_bars(self, symbol: str, timeframe: str, since_ms: int, limit: int) -> Sequence[Bar]:
+        market = symbol.replace("/", "")
+        query = f"symbol={market}&interval={timeframe}&startTime={since_ms}&limit={limit}"
+        url = f"{self._base}/api/v3/klines?{query}"
+        try:
+            with urllib.request.urlopen(url, timeout=self._timeout) as answer:
+                rows: list[list[Any]] = json.loads(answer.read())
+        except (OSError, ValueError) as error:
+            raise DataError(f"klines of {symbol}: {error}", file=url) from None
+        return [
+            Bar(
+                symbol=symbol,
+                ts_ms=int(r[0]),
+                open=Decimal(r[1]),
+                high=Decimal(r[2]),
+                low=Decimal(r[3]),
+                close=Decimal(r[4]),
+                volume=Decimal(r[5]),
+            )
+            for r in rows
+        ]
+
+    def fetch_mark(self, symbol: str) -> MarkPrice:
+        bars = self.fetch_bars(symbol, "1m", 0, 1000)
+        if not bars:
+            raise DataError(f"no bars for {symbol}")
+        return MarkPrice(symbol=symbol, price=bars[-1].close, ts_ms=bars[-1].ts_ms)
+
+    def symbol_rules(self, symbol: str) -> SymbolRules:
+        try:
+            return self._rules[symbol]
+        except KeyError:
+            raise DataError(f"no symbol rules for {symbol}") from None
+
+
+@attrs.define
+class LiveWiring:
+    runner: LiveRunner
+    reconciler: Reconciler
+    execution: CcxtExecution
+    close: Callable[[], None]
+    session_id: str
+    live: bool
+
+
+def wire(
+    loaded: LoadedLive,
+    *,
+    live: bool,
+    environ: dict[str, str] | None = None,
+    orphans: OrphanPolicy | None = None,
+    adopt_holdings: bool | None = None,
+) -> LiveWiring:
+    """Build every object of a live (or dry) run; talks to the venue only to load markets."""
+    s = loaded.settings
+    blueprint, catalog = load((loaded.file.parent / s.blueprint).resolve())
+    settings = blueprint.settings
+    symbols = settings.universe.symbols
+    ccxt_settings = attrs.evolve(s.ccxt, symbols=s.ccxt.symbols or symbols)
+    clock = SystemClock()
+    execution = CcxtExecution(
+        ccxt_settings, clock=clock, rng=np.random.default_rng(0), environ=environ
+    )
+    venue_rules = execution.symbol_rules()
+    rules = {sym: venue_rules.get(sym) or settings.rules_for(sym) for sym in symbols}
+    db_path = (loaded.file.parent / s.db).resolve()
+    connection = connect(db_path)
+    store = SqliteOrderEventStore(connection)
+    venue: ExecutionPort = execution
+    paper: BacktestVenue | None = None
+    if not live:
+        paper = BacktestVenue(venue_settings(settings))
+        venue = paper
+    manager = OrderManager(store=store, venue=venue, clock=clock, pause=time.sleep)
+    manager.rebuild()
+    reconciler = Reconciler(
+        manager=manager,
+        venue=venue,
+        store=store,
+        settings=ReconcileSettings(
+            symbols=symbols,
+            bases={sym: r.base for sym, r in rules.items()},
+            tolerance={sym: r.step_size for sym, r in rules.items()},
+            orphans=orphans or s.orphans,
+            adopt_holdings=s.adopt_holdings if adopt_holdings is None else adopt_holdings,
+        ),
+    )
+    bot_id = s.bot_id if live else f"{s.bot_id}-dry"
+    run_id = f"live-{bot_id}-{blueprint.config_hash[:8]}"
+    reader = SqliteRunReader(connection)
+    sessions = [r for r in reader.run_ids() if r.startswith(run_id + "-s")]
+    planned = [e.cycle_ts_ms for r in sessions for e in reader.plans(r)]
+    session_id = f"{run_id}-s{len(sessions) + 1}"
+    journal = SqliteJournal(connection, batch_size=1)
+    journal.start_run(
+        RunManifest(
+            run_id=session_id,
+            mode="live" if live else "dry-run",
+            config_hash=loaded.config_hash,
+            code_version=code_version(),
+            data_fingerprint="",
+            started_ms=clock.now_ms(),
+            config_text=loaded.text,
+            exchange=ccxt_settings.exchange_id,
+            market_type=ccxt_settings.market_type.value,
+        )
+    )
+    runtime = BotRuntime(config=s, bot_id=bot_id)
+    control = TradingStateControl(
+        runtime=runtime, store=SqliteControlStore(connection), clock=clock, bot_id=bot_id
+    )
+    policy = settings.execution
+    backoff = RejectionBackoff(
+        store=SqliteBackoffStore(connection, bot_id=bot_id),
+        clock=clock,
+        base_ms=policy.backoff_base_ms,
+        max_ms=policy.backoff_max_ms,
+    )
+    stop_file = loaded.file.parent / s.stop_file
+    base_url = ccxt_settings.api_base_url or "https://api.binance.com"
+
+    def feed(bars: Sequence[Bar]) -> None:
+        if paper is not None:
+            for bar in bars:
+                paper.on_bar(bar)
+
+    runner = LiveRunner(
+        settings=RunnerSettings(
+            run_id=run_id,
+            session_id=session_id,
+            symbols=symbols,
+            timeframe_ms=_TIMEFRAME_MS.get(settings.timeframe, 60_000),
+            window=s.window,
+            quote=settings.account.quote_asset,
+            reconcile_every_ms=int(s.reconcile_seconds * 1000),
+            resume_after_ms=max(planned) if planned else None,
+        ),
+        kernel=build_kernel(settings, catalog),
+        manager=manager,
+        venue=venue,
+        market=BinanceKlines(base_url, rules, ccxt_settings.timeout_ms / 1000),
+        store=store,
+        journal=journal,
+        control=control,
+        stop_new_orders=stop_file.exists,
+        backoff=backoff,
+        reconciler=reconciler,
+        policy=policy,
+        rules=rules,
+        clock=clock,
+        on_bars=feed,
+    )
+    runtime.start()
+
+    def close() -> None:
+        journal.flush()
+        execution.close()
+        connection.close()
+
+    return LiveWiring(
+        runner=runner,
+        reconciler=reconciler,
+        execution=execution,
+        close=close,
+        session_id=session_id,
+        live=live,
+    )
+
+
+def run_live(
+    wiring: LiveWiring,
+    *,
+    cycle_seconds: float,
+    max_cycles: int | None,
+    on_cycle: Callable[[str], None],
+) -> str:
+    """Guard the start, then run cycles until a stop; return the run summary JSON.
+
+    Raises:
+        StartupRefused: the venue holds what the store cannot explain.
+    """
+    report = wiring.runner.start()
+    on_cycle(
+        f"startup reconciliation clean ({len(report.adopted)} adopted, "
+        f"{len(report.cancelled)} cancelled)"
+    )
+    runtime = BotRuntime(config=None, bot_id=wiring.session_id)
+
+    def step() -> bool:
+        cycle = wiring.runner.cycle()
+        on_cycle(
+            f"cycle {cycle.now_ms}: state {cycle.trading_state.value}, sent {len(cycle.submitted)}"
+        )
+        time.sleep(cycle_seconds)
+        return True
+
+    outcome = Lifecycle(
+        runtime=runtime, step=step, persist=lambda reason: None, max_cycles=max_cycles
+    ).run()
+    return wiring.runner.finish(outcome.stop_reason)
+
+
+def reconcile_only(wiring: LiveWiring) -> ReconciliationReport:
+    """Compare venue and store without trading or writing."""
+    return wiring.reconciler.reconcile(int(time.time() * 1000), act=False)
