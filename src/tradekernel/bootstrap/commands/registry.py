@@ -8,10 +8,12 @@ from tradekernel.bootstrap.commands import (
     config_validate,
     control,
     explain,
+    live,
     lookahead,
     paper,
     plan,
     portfolio,
+    reconcile,
     replay,
 )
 
@@ -27,4 +29,6 @@ REGISTRARS: list[Registrar] = [
     portfolio.register,
     replay.register,
     control.register,
+    live.register,
+    reconcile.register,
 ]
