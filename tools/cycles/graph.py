@@ -3,7 +3,7 @@
 import ast
 import tokenize
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from tools.cycles.discovery import PackageTree, SourceFile, discover
@@ -95,9 +95,3 @@ def build_graph(package_dir: str, exclude: Sequence[str] = ()) -> ImportGraph:
         InputError: If the directory is not a package or a file cannot be parsed.
     """
     return build_from_tree(discover(package_dir, exclude))
-
-
-def restrict(adjacency: Adjacency, nodes: Iterable[str]) -> Adjacency:
-    """Return the subgraph induced by `nodes`."""
-    keep = set(nodes)
-    return {node: adjacency[node] & keep for node in sorted(keep)}
