@@ -7,13 +7,6 @@ from pathlib import Path
 
 import pytest
 from tests.fakes.clock import FakeClock
-from tests.integration.ccxt.conftest import (  # noqa: F401 - the fixtures
-    RecordingSleep,
-    clock,
-    make_execution,
-    sleep,
-    venue,
-)
 from tests.integration.ccxt.fake_binance import FakeBinance, Fault
 
 from tradekernel.adapters.ccxt.execution import CcxtExecution
@@ -64,9 +57,9 @@ def _wire(
 
 def test_orphan_at_startup_is_refused_then_adopted_on_request(
     tmp_path: Path,
-    venue: FakeBinance,  # noqa: F811
-    clock: FakeClock,  # noqa: F811
-    make_execution: Callable[..., CcxtExecution],  # noqa: F811
+    venue: FakeBinance,
+    clock: FakeClock,
+    make_execution: Callable[..., CcxtExecution],
 ) -> None:
     execution = make_execution()
     execution.submit(_intent(ORPHAN))  # a previous process placed it, its store is gone
@@ -86,9 +79,9 @@ def test_orphan_at_startup_is_refused_then_adopted_on_request(
 
 def test_orphan_cancel_policy_cancels_it_by_client_id_and_records_it(
     tmp_path: Path,
-    venue: FakeBinance,  # noqa: F811
-    clock: FakeClock,  # noqa: F811
-    make_execution: Callable[..., CcxtExecution],  # noqa: F811
+    venue: FakeBinance,
+    clock: FakeClock,
+    make_execution: Callable[..., CcxtExecution],
 ) -> None:
     execution = make_execution()
     execution.submit(_intent(ORPHAN))
@@ -102,9 +95,9 @@ def test_orphan_cancel_policy_cancels_it_by_client_id_and_records_it(
 
 def test_lost_ack_then_restart_finds_exactly_one_order_and_the_guard_passes(
     tmp_path: Path,
-    venue: FakeBinance,  # noqa: F811
-    clock: FakeClock,  # noqa: F811
-    make_execution: Callable[..., CcxtExecution],  # noqa: F811
+    venue: FakeBinance,
+    clock: FakeClock,
+    make_execution: Callable[..., CcxtExecution],
 ) -> None:
     db = tmp_path / "bot.db"
     execution = make_execution()
@@ -124,9 +117,9 @@ def test_lost_ack_then_restart_finds_exactly_one_order_and_the_guard_passes(
 
 def test_fill_while_the_bot_was_down_is_recorded_once_and_explains_the_balance(
     tmp_path: Path,
-    venue: FakeBinance,  # noqa: F811
-    clock: FakeClock,  # noqa: F811
-    make_execution: Callable[..., CcxtExecution],  # noqa: F811
+    venue: FakeBinance,
+    clock: FakeClock,
+    make_execution: Callable[..., CcxtExecution],
 ) -> None:
     db = tmp_path / "bot.db"
     coid = "tk" + "c3" * 15
