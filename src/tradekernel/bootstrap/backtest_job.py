@@ -34,6 +34,7 @@ from tradekernel.domain.blueprint import BlueprintSettings
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.journal import EquityPoint, JournalEntry, RunManifest
+from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.backtest.engine import (
     BacktestEngine,
     BacktestRequest,
@@ -127,8 +128,12 @@ def run_backtest(
     dense: bool = False,
     run_id: str | None = None,
     progress_stream: TextIO | None = sys.stderr,
+    venue: SimulatedVenue | None = None,
 ) -> BacktestOutcome:
-    """Run one backtest, record it in the database, and write the `--out` files."""
+    """Run one backtest, record it in the database, and write the `--out` files.
+
+    `venue` defaults to a fresh backtest venue built from the blueprint's fees and account.
+    """
     settings = blueprint.settings
     symbols = {item.series.symbol for item in data}
     for symbol in settings.universe.symbols:
@@ -179,7 +184,7 @@ def run_backtest(
 
             engine = BacktestEngine(
                 kernel,
-                BacktestVenue(venue_settings(settings)),
+                venue if venue is not None else BacktestVenue(venue_settings(settings)),
                 on_plan=record,
                 progress=(lambda done, _total: bar.update(done)) if bar is not None else None,
             )

@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         dense=args.dense,
         run_id=args.run_id,
         progress_stream=None if args.quiet else sys.stderr,
+        venue=container.execution(),
     )
     result = outcome.result
     for loaded in outcome.data:
