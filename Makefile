@@ -22,8 +22,8 @@ run: $(STAMP)
 test: lint typecheck contracts cycles pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests tools
-	$(BIN)/ruff format --check src tests tools
+	$(BIN)/ruff check src tests tools benchmarks
+	$(BIN)/ruff format --check src tests tools benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -5,6 +5,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import numpy as np
 
 from tradekernel.adapters.backtest.settings import VenueSettings
@@ -87,7 +88,7 @@ def _bench_venue() -> list[tuple[str, str]]:
     idle = _bar(0, Decimal(20_000))
     start = time.perf_counter()
     for i in range(IDLE_BARS):
-        venue.on_bar(Bar(**{**_fields(idle), "ts_ms": ROUND_TRIPS + 1 + i}))
+        venue.on_bar(attrs.evolve(idle, ts_ms=ROUND_TRIPS + 1 + i))
     idle_elapsed = time.perf_counter() - start
     return [
         ("venue_fills", str(fills)),
