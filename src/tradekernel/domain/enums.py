@@ -125,6 +125,7 @@ class SkipReason(StrEnum):
     DUPLICATE_OPEN_ORDER = "duplicate_open_order"
     NOTHING_TO_CLOSE = "nothing_to_close"
     REJECTION_BACKOFF = "rejection_backoff"
+    PORTFOLIO_PLAN = "portfolio_plan"
 
 
 class PluginKind(StrEnum):

@@ -128,7 +128,7 @@ class HolisticAllocator:
         if rival is not None:
             return _refuse(
                 item,
-                SkipReason.CASH_BUDGET,
+                SkipReason.PORTFOLIO_PLAN,
                 f"holistic: directive {rival.execution.directive_id} already plans "
                 f"{directive.side.value} {symbol} this cycle",
             )

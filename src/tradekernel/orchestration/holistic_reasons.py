@@ -42,9 +42,8 @@ def left_out(
 ) -> tuple[SkipReason, str]:
     """Return why the directive trading `key` is not in `best`.
 
-    `ranked` are the scored sequences in rank order. The allocator has no code of its own
-    for "outscored", so it uses `cash_budget` (the cycle's budget went to a better plan)
-    with the two scores in the detail.
+    `ranked` are the scored sequences in rank order. A directive the best sequence leaves
+    out is `portfolio_plan`, with the two scores in the detail.
     """
     symbol, side = key
     chosen = (
@@ -55,7 +54,7 @@ def left_out(
     if valid:
         rival = valid[0]
         return (
-            SkipReason.CASH_BUDGET,
+            SkipReason.PORTFOLIO_PLAN,
             f"holistic: plan chose {chosen}; the best sequence to {side.value} {symbol}, "
             f"{_label(rival)}, scored {rival.score.total}",
         )
@@ -68,7 +67,7 @@ def left_out(
             f"{_label(failing)}: {failing.reason}",
         )
     return (
-        SkipReason.CASH_BUDGET,
+        SkipReason.PORTFOLIO_PLAN,
         f"holistic: plan chose {chosen}; no sequence to {side.value} {symbol} passed the "
         "planner's patterns and filters",
     )

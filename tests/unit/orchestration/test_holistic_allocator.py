@@ -253,7 +253,7 @@ def test_when_cash_fits_one_buy_the_other_is_refused_with_the_scores_that_beat_i
     result = allocate(allocator(), state, items)
     assert len(result.accepted) == 1
     (rejection,) = result.rejected
-    assert rejection.reason is SkipReason.CASH_BUDGET
+    assert rejection.reason is SkipReason.PORTFOLIO_PLAN
     assert rejection.detail.startswith("holistic: plan chose")
     assert {rejection.directive_id, result.accepted[0].directive_id} == {
         i.directive_id for i in items
@@ -286,7 +286,7 @@ def test_with_accept_closes_off_the_planner_may_refuse_a_close_that_scores_below
     close = execution("AAA/USDT", "5", side=Side.SELL, scope=DirectiveScope.CLOSE_EXISTING)
     result = allocate(allocator(planner, accept_closes=False), state, [close])
     assert result.accepted == ()
-    assert result.rejected[0].reason is SkipReason.CASH_BUDGET
+    assert result.rejected[0].reason is SkipReason.PORTFOLIO_PLAN
 
 
 def test_directives_without_a_mark_or_rules_or_holding_are_refused_with_their_codes() -> None:

@@ -17,7 +17,7 @@ from tradekernel.adapters.config.plugin_tables import (
     check_columns,
     table_list,
 )
-from tradekernel.adapters.config.portfolio_loader import _bucket_settings as bucket_settings
+from tradekernel.adapters.config.portfolio_loader import bucket_settings
 from tradekernel.domain.blueprint import (
     DEFAULT_STEP_SIZE,
     DEFAULT_TICK_SIZE,

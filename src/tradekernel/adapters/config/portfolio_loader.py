@@ -113,7 +113,7 @@ def _modules(
     return settings
 
 
-def _bucket_settings(
+def bucket_settings(
     converter: cattrs.Converter, raw: dict[str, Any], path: str, config_path: Path
 ) -> tuple[Decimal, PlannerSettings]:
     file = str(config_path)
@@ -219,7 +219,7 @@ def load_portfolio(path: str | Path) -> PortfolioSetup:
     buckets = []
     for name, table in sorted(section.buckets.items()):
         prefix = f"portfolio.buckets.{name}"
-        share, settings = _bucket_settings(converter, table, prefix, config_path)
+        share, settings = bucket_settings(converter, table, prefix, config_path)
         shares[name] = share
         try:
             planner = create_planner(name, settings, prefix)
