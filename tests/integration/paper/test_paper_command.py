@@ -1,0 +1,106 @@
+"""`tradekernel paper` end to end in-process, and a graceful stop in the middle of a replay."""
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.fakes.clock import FakeClock
+from tests.integration.backtest.backtest_blueprints import SMA_CROSS, kernel_for
+
+from tradekernel.adapters.data.loader import load_bars
+from tradekernel.bootstrap.blueprints import load
+from tradekernel.bootstrap.cli import main
+from tradekernel.bootstrap.paper_job import run_paper
+from tradekernel.orchestration.paper.runner import PaperRunner
+
+# 499 real hourly bars (tests/data/README.md): paper rebuilds indicators every cycle, so a
+# small file keeps the test quick.
+SMALL = Path(__file__).resolve().parents[2] / "data" / "binance_ETH-BTC_1h.csv"
+
+
+def test_paper_command_replays_and_writes_the_backtest_outputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code = main(
+        [
+            "paper",
+            "--config",
+            str(SMA_CROSS),
+            "--replay",
+            str(SMALL),
+            "--db",
+            str(tmp_path / "p.db"),
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "paper replay, as fast as possible" in printed
+    assert "stopped: end of data" in printed
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["run_id"].startswith("paper-")
+    assert (out / "trades.csv").read_text(encoding="utf-8").startswith("symbol")
+    assert (out / "report.html").is_file()
+
+
+def test_paper_command_refuses_a_negative_speed_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["paper", "--config", str(SMA_CROSS), "--replay", "x.csv", "--speed", "-2"])
+    assert raised.value.code == 2
+    assert "--speed -2: must be a finite number >= 0" in capsys.readouterr().err
+
+
+def test_paper_command_names_a_missing_replay_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["paper", "--config", str(SMA_CROSS), "--replay", str(tmp_path / "none.csv")])
+    assert code == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+class _Sleeps:
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.total = 0
+
+    def sleep_ms(self, duration_ms: int) -> None:
+        self.total += duration_ms
+        self.clock.advance(duration_ms)
+
+
+def test_a_stop_request_finishes_the_cycle_in_flight_and_paces_at_speed_n(tmp_path: Path) -> None:
+    blueprint, _ = load(SMA_CROSS)
+    data = [load_bars(SMALL, "BTC/USD")]
+    clock = FakeClock(start_ms=0)
+    sleeps = _Sleeps(clock)
+    interval = int(data[0].series.ts_ms[1] - data[0].series.ts_ms[0])
+
+    def stop_on_cycle_five(runner: PaperRunner) -> "object":
+        def hook(cycles: int, _step: object) -> None:
+            if cycles == 5:
+                runner.request_stop("operator")
+
+        runner._on_cycle = hook
+        return lambda: None
+
+    outcome = run_paper(
+        blueprint,
+        kernel_for(blueprint),
+        data,
+        db_path=tmp_path / "p.db",
+        out_dir=None,
+        speed=100,
+        progress_stream=None,
+        wall_clock=clock,
+        sleeper=sleeps,
+        on_runner=stop_on_cycle_five,  # type: ignore[arg-type]
+    )
+    assert outcome.result.cycles == 5
+    assert outcome.result.stop_reason == "operator"
+    # Four bar intervals after the anchor bar, at a hundred times real time.
+    assert sleeps.total == 4 * interval // 100
