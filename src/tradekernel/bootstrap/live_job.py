@@ -7,11 +7,8 @@ Composition only; every piece is tested on its own. Keys come from the environme
 import hashlib
 import json
 import time
-import urllib.request
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import attrs
 import numpy as np
@@ -19,6 +16,7 @@ import numpy as np
 from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.adapters.ccxt.config import CcxtSettings
 from tradekernel.adapters.ccxt.execution import CcxtExecution
+from tradekernel.adapters.ccxt.market_data import CcxtMarketData
 from tradekernel.adapters.clock.system import SystemClock
 from tradekernel.adapters.config.blueprint_loader import read_toml
 from tradekernel.adapters.config.converter import strict_converter, structure
@@ -30,9 +28,9 @@ from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
 from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.backtest_job import code_version, venue_settings
 from tradekernel.bootstrap.blueprints import load
-from tradekernel.domain.errors import ConfigError, DataError
+from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.live_policy import OrphanPolicy
-from tradekernel.domain.market import Bar, MarkPrice, SymbolRules
+from tradekernel.domain.market import Bar
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
 from tradekernel.orchestration.kernel_factory import build_kernel
@@ -91,49 +89,25 @@ def load_live(path: Path) -> LoadedLive:
     )
 
 
-class BinanceKlines:
-    """A `MarketDataPort` over the public klines endpoint of a Binance-compatible REST API.
+def store_path(loaded: LoadedLive, *, live: bool) -> Path:
+    """Return the SQLite file of a live run, or of a dry run (`bot.db` -> `bot-dry.db`)."""
+    path = (loaded.file.parent / loaded.settings.db).resolve()
+    return path if live else path.with_name(f"{path.stem}-dry{path.suffix}")
 
-    A stopgap until the ccxt adapter offers market data: it reads closed bars only."""
 
-    def __init__(self, base_url: str, rules: dict[str, SymbolRules], timeout_s: float) -> None:
-        self._base = base_url.rstrip("/")
-        self._rules = rules
-        self._timeout = timeout_s
-
-    def fetch_bars(self, symbol: str, timeframe: str, since_ms: int, limit: int) -> Sequence[Bar]:
-        market = symbol.replace("/", "")
-        query = f"symbol={market}&interval={timeframe}&startTime={since_ms}&limit={limit}"
-        url = f"{self._base}/api/v3/klines?{query}"
-        try:
-            with urllib.request.urlopen(url, timeout=self._timeout) as answer:
-                rows: list[list[Any]] = json.loads(answer.read())
-        except (OSError, ValueError) as error:
-            raise DataError(f"klines of {symbol}: {error}", file=url) from None
-        return [
-            Bar(
-                symbol=symbol,
-                ts_ms=int(r[0]),
-                open=Decimal(r[1]),
-                high=Decimal(r[2]),
-                low=Decimal(r[3]),
-                close=Decimal(r[4]),
-                volume=Decimal(r[5]),
-            )
-            for r in rows
-        ]
-
-    def fetch_mark(self, symbol: str) -> MarkPrice:
-        bars = self.fetch_bars(symbol, "1m", 0, 1000)
-        if not bars:
-            raise DataError(f"no bars for {symbol}")
-        return MarkPrice(symbol=symbol, price=bars[-1].close, ts_ms=bars[-1].ts_ms)
-
-    def symbol_rules(self, symbol: str) -> SymbolRules:
-        try:
-            return self._rules[symbol]
-        except KeyError:
-            raise DataError(f"no symbol rules for {symbol}") from None
+def _manifest(loaded: LoadedLive, session_id: str, live: bool, now_ms: int) -> RunManifest:
+    ccxt_settings = loaded.settings.ccxt
+    return RunManifest(
+        run_id=session_id,
+        mode="live" if live else "dry-run",
+        config_hash=loaded.config_hash,
+        code_version=code_version(),
+        data_fingerprint="",
+        started_ms=now_ms,
+        config_text=loaded.text,
+        exchange=ccxt_settings.exchange_id,
+        market_type=ccxt_settings.market_type.value,
+    )
 
 
 @attrs.define
@@ -153,8 +127,14 @@ def wire(
     environ: dict[str, str] | None = None,
     orphans: OrphanPolicy | None = None,
     adopt_holdings: bool | None = None,
+    record: bool = True,
 ) -> LiveWiring:
-    """Build every object of a live (or dry) run; talks to the venue only to load markets."""
+    """Build every object of a live (or dry) run; talks to the venue only to load markets.
+
+    A dry run keeps its own store (`<db>-dry.<ext>`, see `store_path`), so its paper orders
+    never meet the live venue's reconciliation. With `record=False` (the `reconcile`
+    command) no run manifest is written.
+    """
     s = loaded.settings
     blueprint, catalog = load((loaded.file.parent / s.blueprint).resolve())
     settings = blueprint.settings
@@ -166,8 +146,7 @@ def wire(
     )
     venue_rules = execution.symbol_rules()
     rules = {sym: venue_rules.get(sym) or settings.rules_for(sym) for sym in symbols}
-    db_path = (loaded.file.parent / s.db).resolve()
-    connection = connect(db_path)
+    connection = connect(store_path(loaded, live=live))
     store = SqliteOrderEventStore(connection)
     venue: ExecutionPort = execution
     paper: BacktestVenue | None = None
@@ -195,19 +174,8 @@ def wire(
     planned = [e.cycle_ts_ms for r in sessions for e in reader.plans(r)]
     session_id = f"{run_id}-s{len(sessions) + 1}"
     journal = SqliteJournal(connection, batch_size=1)
-    journal.start_run(
-        RunManifest(
-            run_id=session_id,
-            mode="live" if live else "dry-run",
-            config_hash=loaded.config_hash,
-            code_version=code_version(),
-            data_fingerprint="",
-            started_ms=clock.now_ms(),
-            config_text=loaded.text,
-            exchange=ccxt_settings.exchange_id,
-            market_type=ccxt_settings.market_type.value,
-        )
-    )
+    if record:
+        journal.start_run(_manifest(loaded, session_id, live, clock.now_ms()))
     runtime = BotRuntime(config=s, bot_id=bot_id)
     control = TradingStateControl(
         runtime=runtime, store=SqliteControlStore(connection), clock=clock, bot_id=bot_id
@@ -220,7 +188,7 @@ def wire(
         max_ms=policy.backoff_max_ms,
     )
     stop_file = loaded.file.parent / s.stop_file
-    base_url = ccxt_settings.api_base_url or "https://api.binance.com"
+    market = CcxtMarketData(ccxt_settings, rng=np.random.default_rng(1))
 
     def feed(bars: Sequence[Bar]) -> None:
         if paper is not None:
@@ -241,7 +209,7 @@ def wire(
         kernel=build_kernel(settings, catalog),
         manager=manager,
         venue=venue,
-        market=BinanceKlines(base_url, rules, ccxt_settings.timeout_ms / 1000),
+        market=market,
         store=store,
         journal=journal,
         control=control,
@@ -257,6 +225,7 @@ def wire(
 
     def close() -> None:
         journal.flush()
+        market.close()
         execution.close()
         connection.close()
 

@@ -26,7 +26,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
-    wiring = wire(load_live(args.config), live=True)
+    wiring = wire(load_live(args.config), live=True, record=False)
     try:
         report = reconcile_only(wiring)
     finally:
