@@ -20,6 +20,7 @@ from tradekernel.orchestration.holistic_state import CycleMarket
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.kernel_spec import KernelSpec
 from tradekernel.shared.bars import BarSeries
+from tradekernel.shared.decimal_context import in_planning_decimals
 
 
 class HolisticPlanningKernel(PlanningKernel):
@@ -30,6 +31,7 @@ class HolisticPlanningKernel(PlanningKernel):
         self._holistic = allocator
 
     @override
+    @in_planning_decimals
     def plan(self, context: PlanningContext[BarSeries]) -> Plan:
         """Return the plan for one cycle, the allocator planning on this cycle's market."""
         market = CycleMarket.of(context, self.spec.intents.quote_asset)

@@ -37,6 +37,7 @@ from tradekernel.orchestration.plan_order import (
 from tradekernel.orchestration.selection import choose
 from tradekernel.orchestration.snapshots import feature_columns, snapshot_at
 from tradekernel.shared.bars import BarSeries
+from tradekernel.shared.decimal_context import planning_decimals
 from tradekernel.shared.ids import derive_id
 
 
@@ -64,7 +65,15 @@ class PlanningKernel:
         return activity(self._spec, series)
 
     def plan(self, context: PlanningContext[BarSeries]) -> Plan:
-        """Return the plan for one cycle. Pure: equal contexts give equal plans."""
+        """Return the plan for one cycle. Pure: equal contexts give equal plans.
+
+        Decimal arithmetic runs in `shared.decimal_context.PLANNING_CONTEXT`, never in the
+        ambient context a library may have changed.
+        """
+        with planning_decimals():
+            return self._plan(context)
+
+    def _plan(self, context: PlanningContext[BarSeries]) -> Plan:
         spec = self._spec
         diagnostics: list[Diagnostic] = []
         universe = self._universe(context)

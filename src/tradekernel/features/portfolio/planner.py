@@ -31,6 +31,7 @@ from tradekernel.features.portfolio.sequences import (
 from tradekernel.features.portfolio.settings import PlannerSettings
 from tradekernel.features.portfolio.simulation import simulate
 from tradekernel.features.portfolio.view import PlanningView
+from tradekernel.shared.decimal_context import in_planning_decimals
 
 HOLD = make_sequence("hold", "planner", ())
 
@@ -66,6 +67,7 @@ class HolisticPlanner:
     generators: tuple[SequenceGenerator, ...]
     filters: tuple[SequenceFilter, ...] = ()
 
+    @in_planning_decimals
     def view(self, state: PortfolioState) -> PlanningView:
         """Return the planning view of `state` with the targets of `target_source`."""
         if self.settings.target_source == "state":
@@ -79,6 +81,7 @@ class HolisticPlanner:
             found.extend(calculator.candidates(view))
         return tuple(ranked(found))
 
+    @in_planning_decimals
     def generate(self, state: PortfolioState) -> Generation:
         """Return the deduplicated, filtered sequences to evaluate (hold first)."""
         view = self.view(state)
@@ -101,6 +104,7 @@ class HolisticPlanner:
         final = tuple(thinned[: self.settings.search.max_sequences])
         return Generation(sequences=final, filtered=len(unique) - len(final))
 
+    @in_planning_decimals
     def score(self, sequence: ActionSequence, view: PlanningView) -> ScoredSequence:
         """Simulate and evaluate one sequence (a what-if keeps no cash reserve)."""
         simulation = self.settings.simulation
@@ -125,6 +129,7 @@ class HolisticPlanner:
             executed=outcome.executed,
         )
 
+    @in_planning_decimals
     def rank(self, scored: Iterable[ScoredSequence], filtered: int) -> PortfolioPlan:
         """Return the plan: best valid sequence, runners-up and the what-ifs that beat it.
 
@@ -157,6 +162,7 @@ class HolisticPlanner:
             filtered=filtered,
         )
 
+    @in_planning_decimals
     def plan(self, state: PortfolioState) -> PortfolioPlan:
         """Plan `state` in one shot."""
         generation = self.generate(state)
