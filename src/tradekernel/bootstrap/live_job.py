@@ -28,9 +28,10 @@ from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
 from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.backtest_job import code_version, venue_settings
 from tradekernel.bootstrap.blueprints import load
-from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.errors import ConfigError, Fatal
 from tradekernel.domain.live_policy import OrphanPolicy
 from tradekernel.domain.market import Bar
+from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
 from tradekernel.orchestration.kernel_factory import build_kernel
@@ -128,6 +129,7 @@ def wire(
     orphans: OrphanPolicy | None = None,
     adopt_holdings: bool | None = None,
     record: bool = True,
+    clock: Clock | None = None,
 ) -> LiveWiring:
     """Build every object of a live (or dry) run; talks to the venue only to load markets.
 
@@ -140,7 +142,7 @@ def wire(
     settings = blueprint.settings
     symbols = settings.universe.symbols
     ccxt_settings = attrs.evolve(s.ccxt, symbols=s.ccxt.symbols or symbols)
-    clock = SystemClock()
+    clock = clock if clock is not None else SystemClock()
     execution = CcxtExecution(
         ccxt_settings, clock=clock, rng=np.random.default_rng(0), environ=environ
     )
@@ -250,6 +252,8 @@ def run_live(
 
     Raises:
         StartupRefused: the venue holds what the store cannot explain.
+        Fatal: the venue halted all traffic (a ban, refused keys); the run's summary
+            records why before the error goes up.
     """
     report = wiring.runner.start()
     on_cycle(
@@ -260,15 +264,21 @@ def run_live(
 
     def step() -> bool:
         cycle = wiring.runner.cycle()
+        skipped = f", skipped: {cycle.skipped}" if cycle.skipped else ""
         on_cycle(
-            f"cycle {cycle.now_ms}: state {cycle.trading_state.value}, sent {len(cycle.submitted)}"
+            f"cycle {cycle.now_ms}: state {cycle.trading_state.value}, "
+            f"sent {len(cycle.submitted)}{skipped}"
         )
         time.sleep(cycle_seconds)
         return True
 
-    outcome = Lifecycle(
-        runtime=runtime, step=step, persist=lambda reason: None, max_cycles=max_cycles
-    ).run()
+    try:
+        outcome = Lifecycle(
+            runtime=runtime, step=step, persist=lambda reason: None, max_cycles=max_cycles
+        ).run()
+    except Fatal as error:
+        wiring.runner.finish(f"halted: {error}")
+        raise
     return wiring.runner.finish(outcome.stop_reason)
 
 

@@ -51,11 +51,11 @@ w_threat = "0"
 w_weak = "0"
 entry_threshold = "0"
 exit_confidence = "0"
-order_type = "market"
+order_type = "{order_type}"
 quantity = "0.01"
 
 [[planners.entry]]
-type = "market"
+type = "{entry}"
 
 [[planners.size]]
 type = "fixed_quantity"
@@ -69,7 +69,23 @@ type = "immediate"
 
 [allocation]
 type = "budget"
+{execution}
 """
+
+# A resting limit buy 10 bps under the close (51000 -> 50949), ended after `timeout` ms.
+LIMIT_EXECUTION = """
+[execution]
+entry_timeout_ms = {timeout}
+rollback = "{rollback}"
+"""
+
+
+def blueprint(*, limit: bool = False, timeout_ms: int = 0, rollback: str = "keep") -> str:
+    """Return the test blueprint: market entries, or patient limit entries with a policy."""
+    if not limit:
+        return BLUEPRINT.format(order_type="market", entry="market", execution="")
+    execution = LIMIT_EXECUTION.format(timeout=timeout_ms, rollback=rollback)
+    return BLUEPRINT.format(order_type="limit", entry="patient_limit", execution=execution)
 
 
 class LiveFakeBinance(FakeBinance):
@@ -95,14 +111,16 @@ def kline(open_ms: int, close: str) -> list[Any]:
     return [open_ms, close, close, close, close, "10", open_ms + HOUR_MS - 1, "0", 1, "0", "0", "0"]
 
 
-def crossing_klines(now_ms: int, bars: int = 60) -> list[list[Any]]:
-    """Flat closes, then a jump on the last closed bar (a cross up exactly there), then the
-    bar still forming at a price that would undo the cross if the runner planned on it."""
-    forming = now_ms // HOUR_MS * HOUR_MS
-    first = forming - bars * HOUR_MS
+def crossing_klines(now_ms: int, bars: int = 60, *, forming: bool = False) -> list[list[Any]]:
+    """Flat closes, then a jump on the last closed bar (a cross up exactly there); with
+    `forming`, also the bar still forming, at a price that would undo the cross if the
+    runner planned on it. (Without it, an hour turning mid-test adds no closed bar.)"""
+    current = now_ms // HOUR_MS * HOUR_MS
+    first = current - bars * HOUR_MS
     rows = [kline(first + i * HOUR_MS, "50000") for i in range(bars - 1)]
-    rows.append(kline(forming - HOUR_MS, "51000"))
-    rows.append(kline(forming, "40000"))
+    rows.append(kline(current - HOUR_MS, "51000"))
+    if forming:
+        rows.append(kline(current, "40000"))
     return rows
 
 
@@ -114,10 +132,11 @@ def write_config(
     timeout_ms: int = 2_000,
     extra: str = "",
     retry: str = "",
+    strategy: str | None = None,
 ) -> Path:
     """Write the blueprint and `live.toml` (db next to it) and return the config's path."""
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / "blueprint.toml").write_text(BLUEPRINT)
+    (directory / "blueprint.toml").write_text(strategy or blueprint())
     text = f"""
 blueprint = "blueprint.toml"
 mode = "{mode}"

@@ -5,7 +5,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from tests.integration.live.live_venue import LiveFakeBinance, plan_intents, write_config
+from tests.integration.live.live_venue import (
+    LiveFakeBinance,
+    crossing_klines,
+    plan_intents,
+    write_config,
+)
 
 from tradekernel.adapters.sqlite.database import connect
 from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
@@ -28,6 +33,7 @@ def _plans(db: Path) -> list[str]:
 def test_dry_run_plans_on_the_venues_closed_bars_records_the_plan_and_sends_nothing(
     tmp_path: Path, live_venue: LiveFakeBinance, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    live_venue.klines["BTCUSDT"] = crossing_klines(live_venue.now_ms(), forming=True)
     config = write_config(tmp_path, live_venue.base_url)
     assert _run("live", "--config", str(config), "--max-cycles", "2") == 0
     assert "dry run: paper fills" in capsys.readouterr().out

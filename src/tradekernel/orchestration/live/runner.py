@@ -13,6 +13,7 @@ import attrs
 from tradekernel.domain.blueprint import ExecutionPolicy
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.enums import TradingState
+from tradekernel.domain.errors import Transient
 from tradekernel.domain.market import Bar, MarkPrice, SymbolRules
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
@@ -58,6 +59,7 @@ class CycleReport:
     stop_new_orders: bool
     submitted: tuple[str, ...] = ()
     reconciliation: ReconciliationReport | None = None
+    skipped: str | None = None
 
 
 class LiveRunner:
@@ -124,16 +126,36 @@ class LiveRunner:
         return report
 
     def cycle(self) -> CycleReport:
-        """Run one cycle; planning happens once per newly closed bar."""
+        """Run one cycle; planning happens once per newly closed bar.
+
+        A venue that cannot be read (`Transient`) skips the rest of the cycle: nothing is
+        planned on a view of the venue that may be stale; the next cycle asks again.
+
+        Raises:
+            Fatal: the venue demands that all traffic stop (a ban, refused keys).
+        """
         now = self._now()
         state = self._control.refresh()
         stop_new = self._stop_new_orders()
         report = None
-        if self._last_reconcile is None or now - self._last_reconcile >= self._s.reconcile_every_ms:
-            report = self._reconciler.reconcile(now)
-            self._last_reconcile = now
-        self.supervisor.poll(cancels_allowed=self._control.permits_cancel())
-        history = self._history(now)
+        try:
+            if (
+                self._last_reconcile is None
+                or now - self._last_reconcile >= self._s.reconcile_every_ms
+            ):
+                report = self._reconciler.reconcile(now)
+                self._last_reconcile = now
+            self.supervisor.poll(cancels_allowed=self._control.permits_cancel())
+            history = self._history(now)
+        except Transient as error:
+            return CycleReport(
+                now_ms=now,
+                planned_ts_ms=None,
+                trading_state=state,
+                stop_new_orders=stop_new,
+                reconciliation=report,
+                skipped=f"venue unreadable: {error}",
+            )
         planned_ts = max((int(h.ts_ms[-1]) for h in history.values() if len(h)), default=None)
         submitted: list[str] = []
         if planned_ts is not None and (
