@@ -36,6 +36,7 @@ from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
 from tradekernel.orchestration.kernel_factory import build_kernel
 from tradekernel.orchestration.live.backoff import RejectionBackoff
+from tradekernel.orchestration.live.dry_run import PaperRestore, restore_paper
 from tradekernel.orchestration.live.reconciliation import (
     Reconciler,
     ReconcileSettings,
@@ -119,6 +120,7 @@ class LiveWiring:
     close: Callable[[], None]
     session_id: str
     live: bool
+    restored: PaperRestore | None = None
 
 
 def wire(
@@ -152,8 +154,10 @@ def wire(
     store = SqliteOrderEventStore(connection)
     venue: ExecutionPort = execution
     paper: BacktestVenue | None = None
+    restored: PaperRestore | None = None
     if not live:
         paper = BacktestVenue(venue_settings(settings))
+        restored = restore_paper(paper, store.all_events())
         venue = paper
     manager = OrderManager(store=store, venue=venue, clock=clock, pause=time.sleep)
     manager.rebuild()
@@ -238,6 +242,7 @@ def wire(
         close=close,
         session_id=session_id,
         live=live,
+        restored=restored,
     )
 
 

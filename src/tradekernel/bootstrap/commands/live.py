@@ -53,6 +53,14 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"mode     {'LIVE: real orders' if live else 'dry run: paper fills'} ({wiring.session_id})"
     )
+    restored = wiring.restored
+    if restored is not None and (restored.replayed_fills or restored.replaced):
+        print(
+            f"restored paper venue from the store: {restored.replayed_fills} fill(s) replayed, "
+            f"{len(restored.replaced)} working order(s) placed again"
+        )
+    for coid, why in restored.not_restored if restored is not None else ():
+        print(f"warning  order {coid} not restored on the paper venue: {why}", file=sys.stderr)
     try:
         summary = run_live(
             wiring,

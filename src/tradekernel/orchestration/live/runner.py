@@ -197,7 +197,11 @@ class LiveRunner:
             closed = [bar for bar in bars if bar.ts_ms + s.timeframe_ms <= now]
             if not closed:
                 continue
-            last = self._last_bar.get(symbol, -1)
+            # After a restart, bars up to the last planned one were seen (by the paper
+            # venue too): feeding them again would match re-placed orders on old prices.
+            last = self._last_bar.get(
+                symbol, -1 if s.resume_after_ms is None else s.resume_after_ms
+            )
             fresh += [bar for bar in closed if bar.ts_ms > last]
             self._last_bar[symbol] = closed[-1].ts_ms
             history[symbol] = BarSeries.from_bars(symbol, closed[-s.window :])
