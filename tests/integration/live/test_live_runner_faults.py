@@ -202,3 +202,26 @@ def test_clock_skew_resyncs_the_time_offset_and_trades_once(
     assert posted_ids(live_venue) == [coid]
     assert live_venue.orders[coid].status == "FILLED"
     assert event_kinds(tmp_path / "bot.db", coid)[-1] is S.FILLED
+
+
+def test_unreadable_klines_skip_the_cycle_without_planning_and_the_next_cycle_plans(
+    tmp_path: Path, live_venue: LiveFakeBinance, clock: ShiftedClock, wiring: list[LiveWiring]
+) -> None:
+    run = _start(wiring, tmp_path, live_venue, clock)
+    down = Fault(kind="status", method="GET", path="/api/v3/klines", status=503, body={})
+    live_venue.script(*[down] * 4)  # every attempt of one read
+    skipped = run.runner.cycle()
+    assert skipped.skipped is not None and "venue unreadable" in skipped.skipped
+    assert skipped.submitted == () and posted_ids(live_venue) == []
+    (coid,) = run.runner.cycle().submitted
+    assert posted_ids(live_venue) == [coid]
+
+
+def test_stop_new_orders_switch_takes_effect_within_one_cycle(
+    tmp_path: Path, live_venue: LiveFakeBinance, clock: ShiftedClock, wiring: list[LiveWiring]
+) -> None:
+    run = _start(wiring, tmp_path, live_venue, clock)
+    (tmp_path / "STOP_NEW_ORDERS").touch()
+    report = run.runner.cycle()
+    assert report.stop_new_orders and report.submitted == ()
+    assert posted_ids(live_venue) == []
