@@ -60,10 +60,10 @@ def _engine_part() -> dict[str, float]:
     from tradekernel.adapters.backtest.venue import BacktestVenue
     from tradekernel.adapters.sqlite.database import connect
     from tradekernel.adapters.sqlite.journal import SqliteJournal
-    from tradekernel.bootstrap.backtest_job import venue_settings
+    from tradekernel.bootstrap.backtest_job import recorded_equity, venue_settings
     from tradekernel.bootstrap.blueprints import load
     from tradekernel.domain.plan import Plan
-    from tradekernel.domain.ports.journal import EquityPoint, JournalEntry, RunManifest
+    from tradekernel.domain.ports.journal import JournalEntry, RunManifest
     from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
     from tradekernel.orchestration.kernel_factory import build_kernel
 
@@ -118,15 +118,7 @@ def _engine_part() -> dict[str, float]:
                 journal.record_order("bench", order)
             for fill in result.fills:
                 journal.record_fill("bench", fill)
-            journal.record_equity(
-                "bench",
-                [
-                    EquityPoint(
-                        ts_ms=int(ts), equity=Decimal(repr(float(e))), cash=Decimal(repr(float(c)))
-                    )
-                    for ts, e, c in zip(result.equity_ts, result.equity, result.cash, strict=True)
-                ],
-            )
+            journal.record_equity("bench", list(recorded_equity(result)))
             journal.finish_run("bench", "{}")
         connection.close()
     recorded = time.perf_counter()

@@ -202,7 +202,7 @@ def run_backtest(
                 journal.record_order(chosen, order)
             for fill in result.fills:
                 journal.record_fill(chosen, fill)
-            journal.record_equity(chosen, list(_equity_points(result)))
+            journal.record_equity(chosen, list(recorded_equity(result)))
             metrics = compute_metrics(
                 EquityCurve.from_arrays(result.equity_ts, result.equity),
                 result.closed_trades,
@@ -243,7 +243,7 @@ def run_backtest(
 MAX_RECORDED_EQUITY_POINTS = 20_000
 
 
-def _equity_points(result: BacktestResult) -> Iterator[EquityPoint]:
+def recorded_equity(result: BacktestResult) -> Iterator[EquityPoint]:
     """Yield the equity to record: every bar up to 20,000 bars, an even stride beyond.
 
     The report and metrics use the full in-memory curve; the database keeps a curve fine
