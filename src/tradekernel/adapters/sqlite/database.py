@@ -102,9 +102,11 @@ _MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX IF NOT EXISTS runs_by_seq ON runs (seq);
     """,
     # 2 -> 3: where a run's bars came from (symbol -> path and sha256), so `replay` can
-    # reload exactly the data a run decided on.
+    # reload exactly the data a run decided on; and an index for replacing a cycle's
+    # plan-order rows, which otherwise scans the whole table once per recorded plan.
     """
     ALTER TABLE runs ADD COLUMN data_sources TEXT NOT NULL DEFAULT '{}';
+    CREATE INDEX IF NOT EXISTS plan_orders_by_cycle ON plan_orders (run_id, cycle_ts_ms);
     """,
 )
 
