@@ -21,15 +21,14 @@ from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.data.report import LoadedBars
-from tradekernel.adapters.reports.equity_curve import EquityCurve
-from tradekernel.adapters.reports.metrics import Metrics, compute_metrics
-from tradekernel.adapters.reports.run_identity import RunIdentity
+from tradekernel.adapters.reports.metrics import Metrics
 from tradekernel.adapters.reports.summary_json import summary_json_text
 from tradekernel.adapters.reports.terminal import ProgressBar
-from tradekernel.adapters.reports.writer import ReportPaths, write_outputs
+from tradekernel.adapters.reports.writer import ReportPaths
 from tradekernel.adapters.sqlite.database import connect
 from tradekernel.adapters.sqlite.journal import SqliteJournal
 from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
+from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
 from tradekernel.domain.blueprint import BlueprintSettings
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plan import Plan
@@ -111,11 +110,6 @@ def unique_run_id(reader: SqliteRunReader, base: str) -> str:
     while f"{base}-{number}" in existing:
         number += 1
     return f"{base}-{number}"
-
-
-def bar_interval_ms(data: Sequence[LoadedBars]) -> int:
-    intervals = [item.report.interval_ms for item in data if item.report.interval_ms > 0]
-    return min(intervals) if intervals else 60_000
 
 
 def run_backtest(
@@ -203,32 +197,30 @@ def run_backtest(
             for fill in result.fills:
                 journal.record_fill(chosen, fill)
             journal.record_equity(chosen, list(recorded_equity(result)))
-            metrics = compute_metrics(
-                EquityCurve.from_arrays(result.equity_ts, result.equity),
-                result.closed_trades,
-                starting_cash=settings.account.starting_cash,
-                total_fees=result.fees,
-                bar_interval_ms=bar_interval_ms(data),
-                exposure=result.exposed_bars / result.bars if result.bars else 0.0,
-            )
-            identity = RunIdentity(
+            metrics, identity = summarise_run(
+                blueprint=blueprint,
+                data=data,
                 run_id=chosen,
-                config_hash=blueprint.config_hash,
-                data_fingerprint=fingerprint,
+                mode="backtest-dense" if dense else "backtest",
+                fingerprint=fingerprint,
                 plan_hash=result.run_plan_hash,
+                equity_ts=result.equity_ts,
+                equity=result.equity,
+                trades=result.closed_trades,
+                fees=result.fees,
+                exposure=result.exposed_bars / result.bars if result.bars else 0.0,
             )
             journal.finish_run(chosen, summary_json_text(identity, metrics))
     finally:
         connection.close()
-    outputs = None
-    if out_dir is not None:
-        outputs = write_outputs(
-            out_dir,
-            identity=identity,
-            metrics=metrics,
-            curve=EquityCurve.from_arrays(result.equity_ts, result.equity),
-            trades=result.closed_trades,
-        )
+    outputs = write_run_outputs(
+        out_dir,
+        identity=identity,
+        metrics=metrics,
+        equity_ts=result.equity_ts,
+        equity=result.equity,
+        trades=result.closed_trades,
+    )
     return BacktestOutcome(
         run_id=chosen,
         result=result,

@@ -20,25 +20,23 @@ from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.adapters.paper.execution import PaperExecution
 from tradekernel.adapters.paper.sleeper import SystemSleeper
-from tradekernel.adapters.reports.equity_curve import EquityCurve
-from tradekernel.adapters.reports.metrics import Metrics, compute_metrics
-from tradekernel.adapters.reports.run_identity import RunIdentity
+from tradekernel.adapters.reports.metrics import Metrics
 from tradekernel.adapters.reports.summary_json import summary_json_text
 from tradekernel.adapters.reports.terminal import ProgressBar
-from tradekernel.adapters.reports.writer import ReportPaths, write_outputs
+from tradekernel.adapters.reports.writer import ReportPaths
 from tradekernel.adapters.sqlite.control_store import SqliteControlStore
 from tradekernel.adapters.sqlite.database import connect
 from tradekernel.adapters.sqlite.journal import SqliteJournal
 from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
 from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.backtest_job import (
-    bar_interval_ms,
     code_version,
     data_fingerprint,
     data_sources,
     unique_run_id,
     venue_settings,
 )
+from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.clock import Clock
@@ -194,32 +192,30 @@ def run_paper(
             if bar is not None:
                 bar.update(result.cycles)
                 bar.close()
-            metrics = compute_metrics(
-                EquityCurve.from_arrays(result.equity_ts, result.equity),
-                result.closed_trades,
-                starting_cash=settings.account.starting_cash,
-                total_fees=result.fees,
-                bar_interval_ms=bar_interval_ms(data),
-                exposure=result.exposed_bars / result.cycles if result.cycles else 0.0,
-            )
-            identity = RunIdentity(
+            metrics, identity = summarise_run(
+                blueprint=blueprint,
+                data=data,
                 run_id=chosen,
-                config_hash=blueprint.config_hash,
-                data_fingerprint=fingerprint,
+                mode="paper",
+                fingerprint=fingerprint,
                 plan_hash=result.run_plan_hash,
+                equity_ts=result.equity_ts,
+                equity=result.equity,
+                trades=result.closed_trades,
+                fees=result.fees,
+                exposure=result.exposed_bars / result.cycles if result.cycles else 0.0,
             )
             journal.finish_run(chosen, summary_json_text(identity, metrics))
     finally:
         connection.close()
-    outputs = None
-    if out_dir is not None:
-        outputs = write_outputs(
-            out_dir,
-            identity=identity,
-            metrics=metrics,
-            curve=EquityCurve.from_arrays(result.equity_ts, result.equity),
-            trades=result.closed_trades,
-        )
+    outputs = write_run_outputs(
+        out_dir,
+        identity=identity,
+        metrics=metrics,
+        equity_ts=result.equity_ts,
+        equity=result.equity,
+        trades=result.closed_trades,
+    )
     return PaperOutcome(
         run_id=chosen,
         result=result,
