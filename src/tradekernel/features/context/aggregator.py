@@ -56,7 +56,12 @@ class ContextScoreAggregator:
 
     def __init__(self, params: AggregatorParams) -> None:
         self._params = params
-        self._components = tuple(sorted(params.components, key=lambda c: c.name))
+        # Sorted once, with their summary labels: assess runs per symbol per cycle.
+        self._components = tuple(
+            (c, f"{c.name}.strength", f"{c.name}.weakness")
+            for c in sorted(params.components, key=lambda c: c.name)
+            if c.weight != 0
+        )
 
     @property
     def name(self) -> str:
@@ -65,17 +70,14 @@ class ContextScoreAggregator:
     def assess(self, snapshot: FeatureSnapshot, assessment_id: str) -> ContextAssessment:
         """Return the assessment of `snapshot`, identified by `assessment_id`."""
         votes: list[tuple[ComponentParams, Score]] = []
-        for component in self._components:
-            if component.weight == 0:
-                continue
+        summary: list[tuple[str, Decimal]] = []
+        for component, strength_label, weakness_label in self._components:
             result = score(component, snapshot)
             if result is not None:
                 votes.append((component, result))
+                summary.append((strength_label, to_score(result[0])))
+                summary.append((weakness_label, to_score(result[1])))
         strength, weakness = self._combine(votes)
-        summary: list[tuple[str, Decimal]] = []
-        for component, (comp_strength, comp_weakness) in votes:
-            summary.append((f"{component.name}.strength", to_score(comp_strength)))
-            summary.append((f"{component.name}.weakness", to_score(comp_weakness)))
         return ContextAssessment(
             assessment_id=assessment_id,
             symbol=snapshot.symbol,
