@@ -5,7 +5,7 @@ no I/O and never depends on the iteration order of its inputs: symbols, signals,
 directives and intents are processed and emitted in documented sorted orders.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from tradekernel.domain.context import PlanningContext
@@ -36,7 +36,7 @@ from tradekernel.orchestration.plan_order import (
 )
 from tradekernel.orchestration.selection import choose
 from tradekernel.orchestration.snapshots import feature_columns, snapshot_at
-from tradekernel.shared.bars import BarSeries
+from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.decimal_context import planning_decimals
 from tradekernel.shared.ids import derive_id
 
@@ -47,10 +47,20 @@ class PlanningKernel:
     def __init__(self, spec: KernelSpec) -> None:
         self._spec = spec
         self._intents = IntentBuilder(spec.intents)
+        outputs = [name for worker in spec.workers for name in worker.outputs]
+        self._outputs = frozenset(outputs)
+        self._outputs_unique = len(self._outputs) == len(outputs)
 
     @property
     def spec(self) -> KernelSpec:
         return self._spec
+
+    def _columns(self, series: BarSeries) -> Mapping[str, FloatArray]:
+        # A precomputed series (backtest, replay) carries every column already.
+        features = series.features
+        if self._outputs_unique and self._outputs <= features.keys():
+            return features
+        return feature_columns(series, self._spec.workers)
 
     def precompute(self, series: BarSeries) -> BarSeries:
         """Return the series carrying every context-worker column over its whole history.
@@ -95,7 +105,7 @@ class PlanningKernel:
                     )
                 )
                 continue
-            snapshot = snapshot_at(series, feature_columns(series, spec.workers), len(series) - 1)
+            snapshot = snapshot_at(series, self._columns(series), len(series) - 1)
             snapshots[symbol] = snapshot
             assessment = spec.aggregator.assess(
                 snapshot, derive_id("ctx", context.run_id, context.now_ms, symbol)
