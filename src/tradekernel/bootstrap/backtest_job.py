@@ -198,29 +198,18 @@ def run_backtest(
                 journal.record_fill(chosen, fill)
             journal.record_equity(chosen, list(recorded_equity(result)))
             metrics, identity = summarise_run(
+                result,
                 blueprint=blueprint,
                 data=data,
                 run_id=chosen,
                 mode="backtest-dense" if dense else "backtest",
                 fingerprint=fingerprint,
-                plan_hash=result.run_plan_hash,
-                equity_ts=result.equity_ts,
-                equity=result.equity,
-                trades=result.closed_trades,
-                fees=result.fees,
                 exposure=result.exposed_bars / result.bars if result.bars else 0.0,
             )
             journal.finish_run(chosen, summary_json_text(identity, metrics))
     finally:
         connection.close()
-    outputs = write_run_outputs(
-        out_dir,
-        identity=identity,
-        metrics=metrics,
-        equity_ts=result.equity_ts,
-        equity=result.equity,
-        trades=result.closed_trades,
-    )
+    outputs = write_run_outputs(out_dir, result, identity=identity, metrics=metrics)
     return BacktestOutcome(
         run_id=chosen,
         result=result,

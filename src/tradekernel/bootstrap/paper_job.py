@@ -193,29 +193,18 @@ def run_paper(
                 bar.update(result.cycles)
                 bar.close()
             metrics, identity = summarise_run(
+                result,
                 blueprint=blueprint,
                 data=data,
                 run_id=chosen,
                 mode="paper",
                 fingerprint=fingerprint,
-                plan_hash=result.run_plan_hash,
-                equity_ts=result.equity_ts,
-                equity=result.equity,
-                trades=result.closed_trades,
-                fees=result.fees,
                 exposure=result.exposed_bars / result.cycles if result.cycles else 0.0,
             )
             journal.finish_run(chosen, summary_json_text(identity, metrics))
     finally:
         connection.close()
-    outputs = write_run_outputs(
-        out_dir,
-        identity=identity,
-        metrics=metrics,
-        equity_ts=result.equity_ts,
-        equity=result.equity,
-        trades=result.closed_trades,
-    )
+    outputs = write_run_outputs(out_dir, result, identity=identity, metrics=metrics)
     return PaperOutcome(
         run_id=chosen,
         result=result,

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.report import LoadedBars
@@ -20,26 +21,41 @@ def bar_interval_ms(data: Sequence[LoadedBars]) -> int:
     return min(intervals) if intervals else 60_000
 
 
+class FinishedRun(Protocol):
+    """What a backtest or paper result offers its reports."""
+
+    @property
+    def run_plan_hash(self) -> str: ...
+
+    @property
+    def equity_ts(self) -> IntArray: ...
+
+    @property
+    def equity(self) -> FloatArray: ...
+
+    @property
+    def closed_trades(self) -> Sequence[ClosedTrade]: ...
+
+    @property
+    def fees(self) -> Decimal: ...
+
+
 def summarise_run(
+    result: FinishedRun,
     *,
     blueprint: LoadedBlueprint,
     data: Sequence[LoadedBars],
     run_id: str,
     mode: str,
     fingerprint: str,
-    plan_hash: str,
-    equity_ts: IntArray,
-    equity: FloatArray,
-    trades: Sequence[ClosedTrade],
-    fees: Decimal,
     exposure: float,
 ) -> tuple[Metrics, RunIdentity]:
     """Return the run's metrics and the identity its reports carry."""
     metrics = compute_metrics(
-        EquityCurve.from_arrays(equity_ts, equity),
-        trades,
+        EquityCurve.from_arrays(result.equity_ts, result.equity),
+        result.closed_trades,
         starting_cash=blueprint.settings.account.starting_cash,
-        total_fees=fees,
+        total_fees=result.fees,
         bar_interval_ms=bar_interval_ms(data),
         exposure=exposure,
     )
@@ -47,20 +63,14 @@ def summarise_run(
         run_id=run_id,
         config_hash=blueprint.config_hash,
         data_fingerprint=fingerprint,
-        plan_hash=plan_hash,
+        plan_hash=result.run_plan_hash,
         mode=mode,
     )
     return metrics, identity
 
 
 def write_run_outputs(
-    out_dir: Path | None,
-    *,
-    identity: RunIdentity,
-    metrics: Metrics,
-    equity_ts: IntArray,
-    equity: FloatArray,
-    trades: Sequence[ClosedTrade],
+    out_dir: Path | None, result: FinishedRun, *, identity: RunIdentity, metrics: Metrics
 ) -> ReportPaths | None:
     """Write trades.csv, summary.json and report.html when `--out` was given."""
     if out_dir is None:
@@ -69,6 +79,6 @@ def write_run_outputs(
         out_dir,
         identity=identity,
         metrics=metrics,
-        curve=EquityCurve.from_arrays(equity_ts, equity),
-        trades=trades,
+        curve=EquityCurve.from_arrays(result.equity_ts, result.equity),
+        trades=result.closed_trades,
     )
