@@ -81,14 +81,9 @@ def test_every_directive_is_accounted_for(context: PlanningContext[BarSeries]) -
     """A directive either reaches an intent or a diagnostic: nothing disappears silently."""
     plan = KERNEL.plan(context)
     with_intents = {intent.directive_id for intent in plan.intents}
-    explained = {d.message.split()[1] for d in plan.diagnostics if d.code == "planner_error"}
     for directive in plan.directives:
         mentioned = any(directive.directive_id in d.message for d in plan.diagnostics)
-        assert (
-            directive.directive_id in with_intents
-            or mentioned
-            or (directive.directive_id in explained)
-        )
+        assert directive.directive_id in with_intents or mentioned
 
 
 def test_the_property_contexts_do_trade_sometimes() -> None:
