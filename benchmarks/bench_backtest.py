@@ -100,6 +100,7 @@ def _engine_part() -> dict[str, float]:
                         plan_hash=digest,
                         plan_json=plan_json,
                         context_json=context_json,
+                        client_order_ids=tuple(i.client_order_id for i in plan.intents),
                     )
                 )
 

@@ -145,6 +145,7 @@ def run_paper(
                         plan_hash=digest,
                         plan_json=plan_json,
                         context_json=context,
+                        client_order_ids=tuple(i.client_order_id for i in plan.intents),
                     )
                 )
 

@@ -7,6 +7,7 @@ connection sees a run's rows once they are flushed.
 
 import contextlib
 import json
+import operator
 import sqlite3
 from collections.abc import Sequence
 from types import TracebackType
@@ -48,6 +49,8 @@ _DELETE_PLAN_ORDERS = "DELETE FROM plan_orders WHERE run_id = ? AND cycle_ts_ms 
 _UPSERT_PLAN_ORDER = (
     "INSERT OR REPLACE INTO plan_orders (client_order_id, run_id, cycle_ts_ms) VALUES (?, ?, ?)"
 )
+# The primary key of the plan_orders, orders and fills rows: their first two columns.
+_FIRST_TWO = operator.itemgetter(0, 1)
 
 
 def plan_client_order_ids(entry: JournalEntry) -> tuple[str, ...]:
@@ -152,12 +155,17 @@ class SqliteJournal:
     def record_plan(self, entry: JournalEntry) -> None:
         """Buffer one cycle's plan and index the client order ids of its intents.
 
-        Re-recording a cycle of a run replaces it.
+        The ids are `entry.client_order_ids` when given (trusted to match the plan JSON,
+        which is then not parsed again), else read from `entry.plan_json`. Re-recording a
+        cycle of a run replaces it.
 
         Raises:
-            ValueError: if the plan JSON does not have the documented shape.
+            ValueError: if the ids must be read and the plan JSON does not have the
+                documented shape.
         """
-        client_ids = plan_client_order_ids(entry)
+        client_ids = entry.client_order_ids
+        if client_ids is None:
+            client_ids = plan_client_order_ids(entry)
         row = (
             entry.run_id,
             entry.cycle_ts_ms,
@@ -217,16 +225,19 @@ class SqliteJournal:
                 self._connection.executemany(_UPSERT_PLAN, [row for row, _ in self._plans.values()])
                 # A re-recorded cycle must not keep the client ids of the plan it replaced.
                 self._connection.executemany(_DELETE_PLAN_ORDERS, list(self._plans))
-                self._connection.executemany(
-                    _UPSERT_PLAN_ORDER,
-                    [
-                        (client_id, run_id, cycle_ts_ms)
-                        for (run_id, cycle_ts_ms), (_, ids) in self._plans.items()
-                        for client_id in ids
-                    ],
-                )
-                self._connection.executemany(_UPSERT_ORDER, self._orders)
-                self._connection.executemany(_INSERT_FILL, self._fills)
+                # Client ids are hashes, so rows come in random key order; written in key
+                # order they append to the B-trees instead of splitting pages all over
+                # them. The sorts are stable: among rows of one key, the record order (and
+                # so which row wins) is kept.
+                index_rows = [
+                    (client_id, run_id, cycle_ts_ms)
+                    for (run_id, cycle_ts_ms), (_, ids) in self._plans.items()
+                    for client_id in ids
+                ]
+                index_rows.sort(key=_FIRST_TWO)
+                self._connection.executemany(_UPSERT_PLAN_ORDER, index_rows)
+                self._connection.executemany(_UPSERT_ORDER, sorted(self._orders, key=_FIRST_TWO))
+                self._connection.executemany(_INSERT_FILL, sorted(self._fills, key=_FIRST_TWO))
                 self._connection.executemany(_UPSERT_EQUITY, self._equity)
         except sqlite3.IntegrityError as error:
             runs = sorted({run_id for run_id, _ in self._plans})

@@ -2,6 +2,8 @@
 
 Decimals are stored as TEXT written by `str(Decimal)`, which `Decimal(text)` reads back
 exactly (including the exponent and trailing zeros), so nothing is lost to binary floats.
+Enums are written as their `_value_`: the same string as `.value`, without the cost of
+the `enum.property` descriptor, which shows when a backtest writes its orders and fills.
 """
 
 import sqlite3
@@ -54,12 +56,12 @@ def order_row(run_id: str, order: Order) -> OrderRow:
         run_id,
         order.client_order_id,
         order.symbol,
-        order.side.value,
-        order.order_type.value,
+        order.side._value_,
+        order.order_type._value_,
         str(order.quantity),
         _text(order.price),
         _text(order.stop_price),
-        order.status.value,
+        order.status._value_,
         str(order.filled_quantity),
         _text(order.average_fill_price),
         order.created_ms,
@@ -106,13 +108,13 @@ def fill_row(run_id: str, fill: Fill) -> FillRow:
         fill.trade_id,
         fill.client_order_id,
         fill.symbol,
-        fill.side.value,
+        fill.side._value_,
         str(fill.quantity),
         str(fill.price),
         str(fill.fee),
         fill.fee_asset,
         fill.ts_ms,
-        fill.liquidity.value,
+        fill.liquidity._value_,
     )
 
 

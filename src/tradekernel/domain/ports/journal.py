@@ -32,13 +32,20 @@ class EquityPoint:
 
 @attrs.frozen(kw_only=True)
 class JournalEntry:
-    """A recorded plan: canonical JSON, its hash, and (optionally) the context it came from."""
+    """A recorded plan: canonical JSON, its hash, and (optionally) the context it came from.
+
+    `client_order_ids` are the client order ids of the plan's intents in plan order, when
+    the caller has them at hand (`plan.intents`); None means the journal reads them from
+    `plan_json`. They restate `plan_json`, so they take no part in equality: an entry
+    read back from a journal equals the entry that was recorded.
+    """
 
     run_id: str
     cycle_ts_ms: int
     plan_hash: str
     plan_json: str
     context_json: str = ""
+    client_order_ids: tuple[str, ...] | None = attrs.field(default=None, eq=False)
 
 
 class Journal(Protocol):

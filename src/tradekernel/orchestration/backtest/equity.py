@@ -1,11 +1,19 @@
-"""The equity curve of a backtest, built segment by segment in numpy.
+"""The equity curve of a backtest: O(1) per step in the loop, built in numpy at the end.
 
-Between two processed bars nothing fills, so cash and holdings are constant and the
-equity over the skipped bars is `cash + sum(qty * close)`, computed vectorised. Dense and
-sparse runs evaluate the same float expression per bar, so their curves and peaks are
-identical bit for bit.
+Between two fills, cash and holdings are constant, so the loop only records each state
+change as a run (the first bar it applies to, cash, quantities). The curve is
+`cash + sum(qty * close)` per bar over the held symbols in sorted order, built for the
+whole timeline at once with numpy; dense and sparse runs evaluate the same float
+expression per bar, so their curves and peaks are identical bit for bit.
+
+The peak is read by the loop at each kernel call, so it is brought up to date lazily, when
+read, over the runs it has not seen yet. While exactly one symbol is held long,
+`cash + q * close` is monotonic in `close` (IEEE rounding is monotonic), so the run's
+largest equity is `cash + q * max(close)` over a numpy slice of the closes: bit for bit the
+maximum of the per-bar values, without allocating an array per step.
 """
 
+import itertools
 from collections.abc import Mapping
 
 import numpy as np
@@ -13,51 +21,133 @@ import numpy as np
 from tradekernel.orchestration.backtest.timeline import Timeline
 from tradekernel.shared.bars import BarSeries, FloatArray
 
+# (first bar it applies to, cash, ((symbol, quantity), ...) sorted by symbol, non-zero only)
+_Run = tuple[int, float, tuple[tuple[str, float], ...]]
+
 
 class EquityTracker:
     def __init__(self, timeline: Timeline, series: Mapping[str, BarSeries], cash: float) -> None:
         self._timeline = timeline
         self._series = series
-        self._cash = cash
-        self._quantity: dict[str, float] = {}
+        self._runs: list[_Run] = [(0, cash, ())]
         self._done = -1
-        self._segments: list[FloatArray] = []
-        self._cash_segments: list[FloatArray] = []
-        self._exposed_bars = 0
-        self.peak = cash
+        # The peak covers bars 0.._peak_done; runs before _peak_run end before the next one.
+        self._peak = cash
+        self._peak_done = -1
+        self._peak_run = 0
+        # A series' own bars are the timeline's bars when it is the only symbol.
+        self._identity = len(timeline.symbols) == 1
 
     def set_state(self, cash: float, quantities: Mapping[str, float]) -> None:
-        """Record the account after fills (applies from the current bar on)."""
-        self._cash = cash
-        self._quantity = {s: q for s, q in quantities.items() if q != 0.0}
+        """Record the account after fills (applies from the first bar not yet advanced to)."""
+        held = tuple((s, quantities[s]) for s in sorted(quantities) if quantities[s] != 0.0)
+        start = self._done + 1
+        if self._runs[-1][0] == start:
+            # Set twice before the loop moved on: the last state wins. No bar of the run
+            # replaced was advanced to, so the peak has not seen it either.
+            self._runs[-1] = (start, cash, held)
+        else:
+            self._runs.append((start, cash, held))
 
     def advance(self, to_index: int) -> None:
-        """Compute equity for every bar up to and including `to_index`."""
-        start = self._done + 1
-        if to_index < start:
-            return
-        segment = np.full(to_index - start + 1, self._cash, dtype=np.float64)
-        for symbol in sorted(self._quantity):
-            position = self._timeline.index[symbol][start : to_index + 1]
+        """Account for every bar up to and including `to_index`."""
+        self._done = max(self._done, to_index)
+
+    @property
+    def peak(self) -> float:
+        """Return the highest equity over the bars advanced to (the starting cash at least)."""
+        if self._peak_done < self._done:
+            self._catch_up()
+        return self._peak
+
+    def _catch_up(self) -> None:
+        runs = self._runs
+        done = self._done
+        position = self._peak_run
+        first = self._peak_done + 1
+        peak = self._peak
+        while True:
+            _, cash, held = runs[position]
+            stop = runs[position + 1][0] - 1 if position + 1 < len(runs) else done
+            stop = min(stop, done)
+            if first <= stop:
+                peak = max(peak, self._run_max(first, stop, cash, held))
+                first = stop + 1
+            if stop == done or position + 1 >= len(runs):
+                break
+            position += 1
+        self._peak = peak
+        self._peak_done = done
+        self._peak_run = position
+
+    def _run_max(
+        self, first: int, last: int, cash: float, held: tuple[tuple[str, float], ...]
+    ) -> float:
+        if not held:
+            return cash
+        if len(held) == 1 and held[0][1] > 0.0:
+            symbol, quantity = held[0]
+            if self._identity:
+                lo, hi = first, last
+            else:
+                position = self._timeline.index[symbol]
+                lo, hi = position.item(first), position.item(last)
+            best = -np.inf
+            if lo < 0:
+                # Bars before the symbol's first one value it at 0.0, as the curve does.
+                best = cash + quantity * 0.0
+                lo = 0
+            if lo <= hi:
+                top = float(self._series[symbol].close[lo : hi + 1].max())
+                best = max(best, cash + quantity * top)
+            return best
+        return float(self._segment(first, last, cash, held).max())
+
+    def _segment(
+        self, first: int, last: int, cash: float, held: tuple[tuple[str, float], ...]
+    ) -> FloatArray:
+        segment = np.full(last - first + 1, cash, dtype=np.float64)
+        for symbol, quantity in held:
+            position = self._timeline.index[symbol][first : last + 1]
             closes = self._series[symbol].close[np.clip(position, 0, None)]
-            segment += self._quantity[symbol] * np.where(position >= 0, closes, 0.0)
-        if self._quantity:
-            self._exposed_bars += segment.shape[0]
-        self._segments.append(segment)
-        self._cash_segments.append(np.full(segment.shape[0], self._cash, dtype=np.float64))
-        self.peak = max(self.peak, float(segment.max()))
-        self._done = to_index
+            segment += quantity * np.where(position >= 0, closes, 0.0)
+        return segment
+
+    def _lengths(self) -> list[int]:
+        end = self._done + 1
+        starts = [run[0] for run in self._runs] + [end]
+        return [max(0, min(b, end) - a) for a, b in itertools.pairwise(starts)]
 
     def curve(self) -> FloatArray:
-        if not self._segments:
-            return np.zeros(0, dtype=np.float64)
-        return np.concatenate(self._segments)
+        """Return the equity of every bar advanced to."""
+        lengths = self._lengths()
+        equity = self.cash_curve()
+        symbols = sorted({symbol for _, _, held in self._runs for symbol, _ in held})
+        for symbol in symbols:
+            quantity = np.repeat(
+                np.array([dict(held).get(symbol, 0.0) for _, _, held in self._runs]), lengths
+            )
+            held_mask = np.repeat(
+                np.array([any(s == symbol for s, _ in held) for _, _, held in self._runs]),
+                lengths,
+            )
+            position = self._timeline.index[symbol][: equity.shape[0]]
+            closes = self._series[symbol].close[np.clip(position, 0, None)]
+            # Added only where held: a run's bar sums exactly its own held symbols, in order.
+            np.add(
+                equity,
+                quantity * np.where(position >= 0, closes, 0.0),
+                out=equity,
+                where=held_mask,
+            )
+        return equity
 
     def cash_curve(self) -> FloatArray:
-        if not self._cash_segments:
-            return np.zeros(0, dtype=np.float64)
-        return np.concatenate(self._cash_segments)
+        """Return the free cash of every bar advanced to."""
+        cash = np.array([run[1] for run in self._runs], dtype=np.float64)
+        return np.repeat(cash, self._lengths())
 
     @property
     def exposed_bars(self) -> int:
-        return self._exposed_bars
+        """Return how many bars advanced to had a non-zero holding."""
+        return sum(n for n, run in zip(self._lengths(), self._runs, strict=True) if run[2])

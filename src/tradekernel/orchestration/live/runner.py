@@ -248,6 +248,7 @@ class LiveRunner:
                 plan_hash=hash_text(text),
                 plan_json=text,
                 context_json=context_json(context),
+                client_order_ids=tuple(i.client_order_id for i in plan.intents),
             )
         )
         sent: list[str] = []
