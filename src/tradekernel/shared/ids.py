@@ -1,15 +1,18 @@
 """Deterministic ids derived from content: the same inputs always give the same id."""
 
 import hashlib
+from collections.abc import Callable
 
 CLIENT_ID_PREFIX = "tk"
 CLIENT_ID_LENGTH = 32
 
 
+_sha256 = hashlib.sha256
+
+
 def _digest(parts: tuple[object, ...]) -> str:
     # The unit separator keeps ("ab", "c") and ("a", "bc") apart.
-    text = "\x1f".join(str(part) for part in parts)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
 
 
 def derive_id(kind: str, *parts: object, length: int = 16) -> str:
@@ -18,7 +21,24 @@ def derive_id(kind: str, *parts: object, length: int = 16) -> str:
     `length` hex digits of sha256 (64 bits by default): ids only need to be unique within
     one plan, and hex is as cheap to make as an id can be.
     """
-    return f"{kind}-{_digest((kind, *parts))[:length]}"
+    return kind + "-" + _digest((kind, *parts))[:length]
+
+
+def id_family(kind: str, *parts: object, length: int = 16) -> Callable[[object], str]:
+    """Return `derive(last)`, equal to `derive_id(kind, *parts, last, length=length)`.
+
+    sha256 is a stream, so the shared prefix is hashed once: the kernel names one
+    assessment per symbol per cycle, all with the same run and cycle time.
+    """
+    base = _sha256(("\x1f".join(map(str, (kind, *parts))) + "\x1f").encode("utf-8"))
+    prefix = kind + "-"
+
+    def derive(last: object) -> str:
+        digest = base.copy()
+        digest.update(str(last).encode("utf-8"))
+        return prefix + digest.hexdigest()[:length]
+
+    return derive
 
 
 def client_order_id(

@@ -1,11 +1,13 @@
 """Decimal quantisation to a symbol's increments, always in the conservative direction."""
 
-import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from tradekernel.domain.enums import Side
 
 SCORE_PLACES = Decimal("0.000001")
+_NAN_SCORE = Decimal(0)
+_ZERO_SCORE = Decimal(0).scaleb(-6)
+_ONE_SCORE = Decimal(1_000_000).scaleb(-6)
 
 
 def floor_to_step(quantity: Decimal, step: Decimal) -> Decimal:
@@ -38,12 +40,16 @@ def to_score(value: float) -> Decimal:
     """Clamp a float score to 0..1 and return it as a Decimal with 6 places.
 
     Integer micro-units, not `round(x, 6)` through a string: this runs for every score of
-    every symbol in every cycle, and the integer path is five times faster.
+    every symbol in every cycle. Clamped scores (0 and 1 are the most common) return shared
+    constants with the exponent the integer path gives (`0.000000`, `1.000000`).
     """
-    if math.isnan(value):
-        return Decimal(0)
-    clamped = 1.0 if value > 1.0 else (0.0 if value < 0.0 else value)
-    return Decimal(round(clamped * 1_000_000)).scaleb(-6)
+    if value != value:  # noqa: PLR0124 - NaN, the cheapest test
+        return _NAN_SCORE
+    if value <= 0.0:
+        return _ZERO_SCORE
+    if value >= 1.0:
+        return _ONE_SCORE
+    return Decimal(round(value * 1_000_000)).scaleb(-6)
 
 
 def to_decimal(value: float, places: int = 8) -> Decimal:

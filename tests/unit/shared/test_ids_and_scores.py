@@ -1,0 +1,60 @@
+"""Ids derived from content and quantised scores: the fast paths equal the plain rules."""
+
+import hashlib
+import math
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tradekernel.shared.ids import derive_id, id_family
+from tradekernel.shared.quantize import to_score
+
+texts = st.text(min_size=0, max_size=20)
+parts = st.one_of(texts, st.integers(min_value=-(10**15), max_value=10**15))
+
+
+def _reference_id(kind: str, *values: object, length: int = 16) -> str:
+    text = "\x1f".join(str(value) for value in (kind, *values))
+    return f"{kind}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:length]}"
+
+
+@given(
+    kind=st.sampled_from(["ctx", "opp", "thr", "dir"]),
+    prefix=st.lists(parts, max_size=4),
+    last=parts,
+)
+def test_id_family_gives_the_id_derive_id_gives(
+    kind: str, prefix: list[object], last: object
+) -> None:
+    assert id_family(kind, *prefix)(last) == derive_id(kind, *prefix, last)
+    assert derive_id(kind, *prefix, last) == _reference_id(kind, *prefix, last)
+
+
+def test_id_family_members_differ_by_their_last_part() -> None:
+    derive = id_family("ctx", "run", 1_700_000_000_000)
+    assert derive("BTC/USDT") != derive("ETH/USDT")
+    assert derive("BTC/USDT") == derive("BTC/USDT")
+    assert derive("BTC/USDT").startswith("ctx-") and len(derive("BTC/USDT")) == 20
+
+
+def _reference_score(value: float) -> Decimal:
+    if math.isnan(value):
+        return Decimal(0)
+    clamped = min(1.0, max(0.0, value))
+    return Decimal(round(clamped * 1_000_000)).scaleb(-6)
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_to_score_equals_the_plain_rule_in_value_and_text(value: float) -> None:
+    expected = _reference_score(value)
+    assert str(to_score(value)) == str(expected)
+
+
+def test_clamped_scores_keep_six_places() -> None:
+    assert str(to_score(-2.0)) == "0.000000"
+    assert str(to_score(0.0)) == "0.000000"
+    assert str(to_score(1.0)) == "1.000000"
+    assert str(to_score(7.5)) == "1.000000"
+    assert str(to_score(0.25)) == "0.250000"
+    assert str(to_score(float("nan"))) == "0"
