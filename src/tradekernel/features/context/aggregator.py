@@ -7,7 +7,7 @@ import attrs
 from tradekernel.domain.enums import PluginKind, Regime
 from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot
-from tradekernel.features.context.components import ComponentParams, Score, score
+from tradekernel.features.context.components import ComponentParams, Score, scorer
 from tradekernel.shared.param_checks import at_least, at_most, one_of
 from tradekernel.shared.quantize import to_score
 
@@ -56,12 +56,19 @@ class ContextScoreAggregator:
 
     def __init__(self, params: AggregatorParams) -> None:
         self._params = params
-        # Sorted once, with their summary labels: assess runs per symbol per cycle.
+        # Compiled once: assess runs per symbol per cycle. Components in name order (the
+        # regime comes from the first), each with its scorer and its two summary labels.
+        voting = sorted((c for c in params.components if c.weight != 0), key=lambda c: c.name)
         self._components = tuple(
-            (c, f"{c.name}.strength", f"{c.name}.weakness")
-            for c in sorted(params.components, key=lambda c: c.name)
-            if c.weight != 0
+            (c, scorer(c), f"{c.name}.strength", f"{c.name}.weakness") for c in voting
         )
+        # Summary labels sorted as text once; a vote fills its two slots in that order.
+        labels = sorted(
+            (label, n, side)
+            for n, c in enumerate(self._components)
+            for side, label in ((0, c[2]), (1, c[3]))
+        )
+        self._summary_order = tuple(labels)
 
     @property
     def name(self) -> str:
@@ -69,14 +76,18 @@ class ContextScoreAggregator:
 
     def assess(self, snapshot: FeatureSnapshot, assessment_id: str) -> ContextAssessment:
         """Return the assessment of `snapshot`, identified by `assessment_id`."""
-        votes: list[tuple[ComponentParams, Score]] = []
-        summary: list[tuple[str, Decimal]] = []
-        for component, strength_label, weakness_label in self._components:
-            result = score(component, snapshot)
-            if result is not None:
-                votes.append((component, result))
-                summary.append((strength_label, to_score(result[0])))
-                summary.append((weakness_label, to_score(result[1])))
+        components = self._components
+        scores = [score_of(snapshot) for _c, score_of, _s, _w in components]
+        votes = [
+            (c[0], result)
+            for c, result in zip(components, scores, strict=True)
+            if result is not None
+        ]
+        summary = tuple(
+            (label, to_score(result[side]))
+            for label, n, side in self._summary_order
+            if (result := scores[n]) is not None
+        )
         strength, weakness = self._combine(votes)
         return ContextAssessment(
             assessment_id=assessment_id,
@@ -85,7 +96,7 @@ class ContextScoreAggregator:
             strength=to_score(strength),
             weakness=to_score(weakness),
             regime=self._regime(votes),
-            summary=tuple(sorted(summary)),
+            summary=summary,
         )
 
     def _combine(self, votes: list[tuple[ComponentParams, Score]]) -> Score:
@@ -99,10 +110,15 @@ class ContextScoreAggregator:
             agree_strong = sum(1 for _, (s, _w) in votes if s >= threshold)
             agree_weak = sum(1 for _, (_s, w) in votes if w >= threshold)
             return agree_strong / len(votes), agree_weak / len(votes)
-        total = sum(float(component.weight) for component, _ in votes)
-        strength = sum(float(c.weight) * s for c, (s, _w) in votes) / total
-        weakness = sum(float(c.weight) * w for c, (_s, w) in votes) / total
-        return strength, weakness
+        # Left-to-right float sums written out (what sum() does on 3.11, but not on 3.12+,
+        # whose compensated sum would change the last bits and so the plan hash).
+        total = strength = weakness = 0.0
+        for component, (s, w) in votes:
+            weight = float(component.weight)
+            total += weight
+            strength += weight * s
+            weakness += weight * w
+        return strength / total, weakness / total
 
     @staticmethod
     def _regime(votes: list[tuple[ComponentParams, Score]]) -> Regime:

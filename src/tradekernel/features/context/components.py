@@ -4,6 +4,7 @@ A component returns `(strength, weakness)` as floats in 0..1, or None when a col
 reads is absent from the snapshot (warm-up): it then abstains.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
@@ -39,20 +40,53 @@ class ComponentParams:
 
 
 def _clamp(value: float) -> float:
-    return min(1.0, max(0.0, value))
+    # min(1, max(0, value)) unrolled; NaN maps to 0 as max(0.0, nan) does.
+    if value >= 1.0:
+        return 1.0
+    return value if value > 0.0 else 0.0
+
+
+Scorer = Callable[[FeatureSnapshot], Score | None]
+
+
+def scorer(component: ComponentParams) -> Scorer:
+    """Return the component's scoring rule as a function of a snapshot.
+
+    The kind is dispatched once here, not per symbol per cycle; the arithmetic is exactly
+    the documented rule (same operations, same order, so the same floats).
+    """
+    column = component.column
+    if component.kind == "trend":
+        scale = float(component.scale)
+
+        def trend(snapshot: FeatureSnapshot) -> Score | None:
+            value = snapshot.get(column)
+            if value is None or value == 0.0:
+                return None
+            gap = (snapshot.close - value) / abs(value) / scale
+            return _clamp(gap), _clamp(-gap)
+
+        return trend
+    if component.kind == "momentum":
+
+        def momentum(snapshot: FeatureSnapshot) -> Score | None:
+            value = snapshot.get(column)
+            if value is None:
+                return None
+            return _clamp((value - 50.0) / 50.0), _clamp((50.0 - value) / 50.0)
+
+        return momentum
+
+    # regime and volume: a value already in 0..1 where high favours trading
+    def unit(snapshot: FeatureSnapshot) -> Score | None:
+        value = snapshot.get(column)
+        if value is None:
+            return None
+        return _clamp(value), _clamp(1.0 - value)
+
+    return unit
 
 
 def score(component: ComponentParams, snapshot: FeatureSnapshot) -> Score | None:
     """Return the component's (strength, weakness), or None if its column is absent."""
-    value = snapshot.get(component.column)
-    if value is None:
-        return None
-    if component.kind == "trend":
-        if value == 0.0:
-            return None
-        gap = (snapshot.close - value) / abs(value) / float(component.scale)
-        return _clamp(gap), _clamp(-gap)
-    if component.kind == "momentum":
-        return _clamp((value - 50.0) / 50.0), _clamp((50.0 - value) / 50.0)
-    # regime and volume: a value already in 0..1 where high favours trading
-    return _clamp(value), _clamp(1.0 - value)
+    return scorer(component)(snapshot)
