@@ -44,6 +44,31 @@ def _mask(plugin: object, series: BarSeries) -> BoolArray | None:
     return None
 
 
+def planner_activity(planner: object) -> str:
+    """Return a planner's declared activity; a schedule (or no declaration) is `always`.
+
+    A planner with a candidate mask may act on the bars its mask names, which the kernel
+    cannot see from one cycle's inputs, so it is always called.
+    """
+    if isinstance(planner, CandidateMask) or not isinstance(planner, DeclaresActivity):
+        return ALWAYS
+    declared = planner.activity
+    return declared if declared in (SIGNALS, POSITION) else ALWAYS
+
+
+def may_act(declared: str, opportunity: bool, threat: bool, exposed: bool) -> bool:
+    """Return whether a planner of `declared` activity can emit a directive for a symbol.
+
+    `opportunity`/`threat`: the symbol has such a signal this cycle; `exposed`: it has an
+    open position or a working order.
+    """
+    if declared == SIGNALS:
+        return opportunity or (threat and exposed)
+    if declared == POSITION:
+        return opportunity or exposed
+    return True
+
+
 def activity(spec: KernelSpec, series: BarSeries) -> Activity:
     """Return where the kernel must run for one symbol (series must carry its features)."""
     count = len(series)

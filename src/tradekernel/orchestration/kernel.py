@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.directives import StrategyDirective
+from tradekernel.domain.orders import OpenOrderView
 from tradekernel.domain.plan import Diagnostic, Plan, UniverseRecord
 from tradekernel.domain.ports.plugins import AllocationRejection
 from tradekernel.domain.signals import (
@@ -25,7 +26,7 @@ from tradekernel.features.intents.inputs import IntentInputs
 from tradekernel.features.universe.list_file import SymbolLists
 from tradekernel.features.universe.merge import merge_universe
 from tradekernel.orchestration.accounting import account_view
-from tradekernel.orchestration.activity import Activity, activity
+from tradekernel.orchestration.activity import Activity, activity, may_act, planner_activity
 from tradekernel.orchestration.causality import causality_chain
 from tradekernel.orchestration.kernel_spec import KernelSpec
 from tradekernel.orchestration.plan_order import (
@@ -38,7 +39,7 @@ from tradekernel.orchestration.selection import choose
 from tradekernel.orchestration.snapshots import feature_columns, snapshot_at
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.decimal_context import planning_decimals
-from tradekernel.shared.ids import derive_id
+from tradekernel.shared.ids import id_family
 
 
 class PlanningKernel:
@@ -50,6 +51,7 @@ class PlanningKernel:
         outputs = [name for worker in spec.workers for name in worker.outputs]
         self._outputs = frozenset(outputs)
         self._outputs_unique = len(self._outputs) == len(outputs)
+        self._planners = tuple((planner, planner_activity(planner)) for planner in spec.strategies)
 
     @property
     def spec(self) -> KernelSpec:
@@ -93,6 +95,8 @@ class PlanningKernel:
         threats: list[ThreatSignal] = []
         directives: list[StrategyDirective] = []
         snapshots: dict[str, FeatureSnapshot] = {}
+        orders_of = _orders_by_symbol(context)
+        assessment_id = id_family("ctx", context.run_id, context.now_ms)
         for symbol in universe.selected:
             series = context.history.get(symbol)
             if series is None or len(series) == 0:
@@ -107,9 +111,7 @@ class PlanningKernel:
                 continue
             snapshot = snapshot_at(series, self._columns(series), len(series) - 1)
             snapshots[symbol] = snapshot
-            assessment = spec.aggregator.assess(
-                snapshot, derive_id("ctx", context.run_id, context.now_ms, symbol)
-            )
+            assessment = spec.aggregator.assess(snapshot, assessment_id(symbol))
             found_opportunities = sorted_signals(
                 [s for w in spec.opportunities if (s := w.evaluate(snapshot, assessment))]
             )
@@ -119,6 +121,18 @@ class PlanningKernel:
             assessments.append(assessment)
             opportunities.extend(found_opportunities)
             threats.extend(found_threats)
+            position = context.positions.get(symbol)
+            working = orders_of.get(symbol, ())
+            exposed = bool(working) or (position is not None and position.is_open)
+            # The planners' declared activity (orchestration.activity), the same rule the
+            # sparse backtest relies on: a planner that cannot act here is not called.
+            acting = [
+                planner
+                for planner, declared in self._planners
+                if may_act(declared, bool(found_opportunities), bool(found_threats), exposed)
+            ]
+            if not acting:
+                continue
             inputs = StrategyInputs(
                 symbol=symbol,
                 ts_ms=context.now_ms,
@@ -128,15 +142,10 @@ class PlanningKernel:
                 opportunities=found_opportunities,
                 threats=found_threats,
                 account=account,
-                position=context.positions.get(symbol),
-                open_orders=tuple(
-                    sorted(
-                        (o for o in context.open_orders if o.symbol == symbol),
-                        key=lambda order: order.client_order_id,
-                    )
-                ),
+                position=position,
+                open_orders=working,
             )
-            for planner in spec.strategies:
+            for planner in acting:
                 directives.extend(planner.plan(inputs))
         directives = unique_directives(sorted(directives, key=directive_order_key), diagnostics)
         executions = self._trade_plans(directives, snapshots, account, diagnostics)
@@ -249,6 +258,13 @@ class PlanningKernel:
                 )
             )
         return executions
+
+
+def _orders_by_symbol(context: PlanningContext[BarSeries]) -> dict[str, tuple[OpenOrderView, ...]]:
+    grouped: dict[str, list[OpenOrderView]] = {}
+    for order in sorted(context.open_orders, key=lambda order: order.client_order_id):
+        grouped.setdefault(order.symbol, []).append(order)
+    return {symbol: tuple(orders) for symbol, orders in grouped.items()}
 
 
 def _no_planner(directive: StrategyDirective, stages: str) -> Diagnostic:
