@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import cached_property
 
 import attrs
 
@@ -27,11 +28,12 @@ class AccountView:
     open_positions: int = 0
     open_orders: int = 0
 
-    @property
+    @cached_property
     def total_exposure(self) -> Decimal:
         return sum(self.exposure.values(), Decimal(0))
 
-    @property
+    # Cached: threat workers read it for every symbol of a cycle.
+    @cached_property
     def drawdown(self) -> Decimal:
         if self.peak_equity <= 0:
             return Decimal(0)

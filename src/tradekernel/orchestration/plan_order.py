@@ -18,10 +18,14 @@ def directive_order_key(directive: StrategyDirective) -> tuple[str, int, str]:
 
 
 def sorted_signals(signals: list[OpportunitySignal]) -> tuple[OpportunitySignal, ...]:
+    if len(signals) < 2:  # the usual case per symbol: nothing to order
+        return tuple(signals)
     return tuple(sorted(signals, key=lambda s: (s.symbol, s.source, s.signal_id)))
 
 
 def sorted_threats(threats: list[ThreatSignal]) -> tuple[ThreatSignal, ...]:
+    if len(threats) < 2:
+        return tuple(threats)
     return tuple(sorted(threats, key=lambda t: (t.symbol or "", t.source, t.signal_id)))
 
 

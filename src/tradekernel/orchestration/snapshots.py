@@ -1,6 +1,8 @@
 """Feature columns for a symbol's history, and the snapshot of its last two bars."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+
+from typing_extensions import override
 
 from tradekernel.domain.errors import DataError
 from tradekernel.domain.ports.plugins import ContextWorker
@@ -45,14 +47,58 @@ def _row(columns: Mapping[str, FloatArray], index: int) -> dict[str, float]:
     return row
 
 
+class LazyRow(Mapping[str, float]):
+    """One bar of the feature columns, read on demand; NaN (warm-up) reads as absent.
+
+    The previous bar is read by few plugins (crossovers), so it is not copied out column by
+    column for every symbol of every cycle; it compares equal to the dict `_row` builds.
+    """
+
+    __slots__ = ("_columns", "_index")
+
+    def __init__(self, columns: Mapping[str, FloatArray], index: int) -> None:
+        self._columns = columns
+        self._index = index
+
+    @override
+    def get(self, name: str, default: float | None = None) -> float | None:  # type: ignore[override]
+        column = self._columns.get(name)
+        if column is None:
+            return default
+        value: float = column.item(self._index)
+        return value if value == value else default  # noqa: PLR0124 - not NaN
+
+    @override
+    def __getitem__(self, name: str) -> float:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    @override
+    def __iter__(self) -> Iterator[str]:
+        return iter(_row(self._columns, self._index))
+
+    @override
+    def __len__(self) -> int:
+        return len(_row(self._columns, self._index))
+
+    @override
+    def __repr__(self) -> str:
+        return f"LazyRow({_row(self._columns, self._index)!r})"
+
+
+_EMPTY: Mapping[str, float] = {}
+
+
 def snapshot_at(
     series: BarSeries, columns: Mapping[str, FloatArray], index: int
 ) -> FeatureSnapshot:
     """Return the snapshot of bar `index` (and the bar before it) of the series."""
     return FeatureSnapshot(
         symbol=series.symbol,
-        ts_ms=int(series.ts_ms[index]),
-        close=float(series.close[index]),
+        ts_ms=series.ts_ms.item(index),
+        close=series.close.item(index),
         current=_row(columns, index),
-        previous=_row(columns, index - 1) if index >= 1 else {},
+        previous=LazyRow(columns, index - 1) if index >= 1 else _EMPTY,
     )
