@@ -1,7 +1,10 @@
 """The causality chain of a plan: every DTO as a node with the ids of what caused it.
 
 Walking parents from an intent reaches the directive, its four plans, the signals and the
-assessment, and the bar: this is what `tradekernel explain` prints.
+assessment, and the bar: this is what `tradekernel explain` prints. The bar and assessment
+of a symbol are nodes only when something of that symbol follows from them (a signal, a
+threat or a directive): a quiet symbol's assessment is in `Plan.assessments`, and the chain
+stays the size of what happened, not of the universe.
 """
 
 from collections.abc import Mapping, Sequence
@@ -30,14 +33,19 @@ def causality_chain(
     """Return the chain's nodes sorted by node id."""
     links: list[CausalityLink] = []
     assessment_of: dict[str, str] = {}
+    followed = {signal.symbol for signal in opportunities}
+    followed.update(threat.symbol for threat in threats if threat.symbol is not None)
+    followed.update(directive.symbol for directive in directives)
     for assessment in assessments:
-        bar = bar_node_id(assessment.symbol, cycle_ts_ms)
-        close = closes.get(assessment.symbol)
+        symbol = assessment.symbol
+        if symbol not in followed:
+            continue
+        bar = bar_node_id(symbol, cycle_ts_ms)
         links.append(
             CausalityLink(
                 node_id=bar,
                 kind="bar",
-                summary=f"{assessment.symbol} bar at {cycle_ts_ms}, close {close!r}",
+                summary=f"{symbol} bar at {cycle_ts_ms}, close {closes.get(symbol)!r}",
             )
         )
         links.append(
@@ -49,7 +57,7 @@ def causality_chain(
                 f"regime {assessment.regime.value}",
             )
         )
-        assessment_of[assessment.symbol] = assessment.assessment_id
+        assessment_of[symbol] = assessment.assessment_id
     for signal in opportunities:
         links.append(
             CausalityLink(
