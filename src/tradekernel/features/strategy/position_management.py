@@ -93,6 +93,9 @@ class PositionManagementPlanner:
     def __init__(self, params: PositionManagementParams, name: str = "position_management"):
         self._params = params
         self._name = name
+        # Hints that depend on the params alone, built once (frozen, so safely shared).
+        self._entry = entry_directive(params)
+        self._routing = routing_directive(params)
 
     @property
     def name(self) -> str:
@@ -139,10 +142,10 @@ class PositionManagementPlanner:
             side=Side.SELL,
             scope=scope,
             confidence=to_score(1.0),
-            entry=entry_directive(self._params),
+            entry=self._entry,
             size=size,
             exit=exit_ if exit_ is not None else ExitDirective(),
-            routing=routing_directive(self._params),
+            routing=self._routing,
             reason=reason,
         )
 

@@ -84,6 +84,9 @@ class ScheduledPlanner:
     def __init__(self, params: ScheduledParams, name: str = "scheduled") -> None:
         self._params = params
         self._name = name
+        # Hints that depend on the params alone, built once (frozen, so safely shared).
+        self._entry = entry_directive(params)
+        self._routing = routing_directive(params)
 
     @property
     def name(self) -> str:
@@ -156,10 +159,10 @@ class ScheduledPlanner:
             side=side,
             scope=scope,
             confidence=self._params.confidence,
-            entry=entry_directive(self._params),
+            entry=self._entry,
             size=size,
             exit=ExitDirective(),
-            routing=routing_directive(self._params),
+            routing=self._routing,
             reason=reason,
         )
 

@@ -73,6 +73,10 @@ class WeightedPlanner:
     def __init__(self, params: WeightedParams, name: str = "weighted") -> None:
         self._params = params
         self._name = name
+        # Hints that depend on the params alone, built once (frozen, so safely shared).
+        self._entry = entry_directive(params)
+        self._routing = routing_directive(params)
+        self._opening = opening_size(params)
 
     @property
     def name(self) -> str:
@@ -154,10 +158,10 @@ class WeightedPlanner:
                 side=side,
                 scope=scope,
                 confidence=to_score(float(score)),
-                entry=entry_directive(params),
-                size=opening_size(params),
+                entry=self._entry,
+                size=self._opening,
                 exit=exit_directive(params, side, reference_price(inputs.snapshot.close)),
-                routing=routing_directive(params),
+                routing=self._routing,
                 causes=tuple(sorted(causes)),
                 reason=f"{side} score {score} >= entry_threshold {params.entry_threshold}",
             ),
@@ -196,10 +200,10 @@ class WeightedPlanner:
                 side=side,
                 scope=scope,
                 confidence=to_score(float(trigger)),
-                entry=entry_directive(params),
+                entry=self._entry,
                 size=closing_size(held * params.close_fraction, params.close_fraction),
                 exit=ExitDirective(),
-                routing=routing_directive(params),
+                routing=self._routing,
                 causes=tuple(sorted({s.signal_id for s in exits} | {t.signal_id for t in hits})),
                 reason="close: " + "; ".join(reasons),
             ),
