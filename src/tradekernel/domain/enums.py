@@ -81,6 +81,10 @@ class OrderStatus(StrEnum):
     EXPIRED = "expired"
     SUBMIT_AMBIGUOUS = "submit_ambiguous"
     LOST = "lost"
+    # An event kind, never a status: a reconciliation pass asked the venue for a working
+    # order it did not list as open (payload `seen`: "true" or "false"). The fold counts
+    # consecutive unseen checks; an order unseen long enough is settled as LOST.
+    VENUE_CHECK = "venue_check"
 
     @property
     def is_terminal(self) -> bool:

@@ -18,7 +18,8 @@ from tradekernel.orchestration.oms.transitions import (
 
 @attrs.frozen(kw_only=True)
 class Anomaly:
-    """An event the fold refused, and why. `code` is a stable reason code."""
+    """An event the fold refused (or applied against expectation: `fill_after_lost`), and
+    why. `code` is a stable reason code."""
 
     client_order_id: str
     sequence: int
@@ -50,6 +51,10 @@ class OrderState:
     venue_order_id: str | None = None
     detail: str = ""
     anomalies: tuple[Anomaly, ...] = ()
+    # Consecutive VENUE_CHECK events that found the order neither open nor fetchable, and
+    # the time of the first of them (None while the streak is empty).
+    unseen_passes: int = 0
+    unseen_since_ms: int | None = None
 
     @property
     def client_order_id(self) -> str:
@@ -133,6 +138,8 @@ def apply(state: OrderState, event: OrderEvent) -> OrderState:
         )
     if event.kind in FILL_KINDS:
         return _apply_fill(state, event)
+    if event.kind is OrderStatus.VENUE_CHECK:
+        return _apply_check(state, event)
     venue_order_id = read_detail(event.payload, "venue_order_id") or state.venue_order_id
     return attrs.evolve(
         state,
@@ -141,6 +148,22 @@ def apply(state: OrderState, event: OrderEvent) -> OrderState:
         last_sequence=event.sequence,
         venue_order_id=venue_order_id,
         detail=read_detail(event.payload, "reason") or state.detail,
+    )
+
+
+def _apply_check(state: OrderState, event: OrderEvent) -> OrderState:
+    # Only an explicit sighting ends a streak: a fill proves the order traded, not that it
+    # is still working on the venue.
+    if read_detail(event.payload, "seen") == "true":
+        passes, since = 0, None
+    else:
+        passes = state.unseen_passes + 1
+        since = event.ts_ms if state.unseen_since_ms is None else state.unseen_since_ms
+    return attrs.evolve(
+        state,
+        last_sequence=event.sequence,
+        unseen_passes=passes,
+        unseen_since_ms=since,
     )
 
 
@@ -184,13 +207,25 @@ def _apply_fill(state: OrderState, event: OrderEvent) -> OrderState:
         ts_ms=event.ts_ms,
         sequence=event.sequence,
     )
-    return attrs.evolve(
+    applied = attrs.evolve(
         state,
         status=status,
         fills=(*state.fills, record),
         updated_ms=max(state.updated_ms, event.ts_ms),
         last_sequence=event.sequence,
     )
+    if state.status is OrderStatus.LOST:
+        # The fill is money that moved: keep it, and flag that the order was not lost.
+        late = Anomaly(
+            client_order_id=event.client_order_id,
+            sequence=event.sequence,
+            kind=event.kind,
+            status=state.status,
+            code="fill_after_lost",
+            detail=f"trade {trade_id} ({quantity}@{price}) of an order settled as lost",
+        )
+        return attrs.evolve(applied, anomalies=(*applied.anomalies, late))
+    return applied
 
 
 def _refuse(state: OrderState, event: OrderEvent, code: str, detail: str) -> OrderState:

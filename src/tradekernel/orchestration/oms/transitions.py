@@ -4,8 +4,14 @@ An event whose kind is not listed for the order's current status is refused by t
 and recorded as an anomaly; it never changes the order. Fill events (PARTIALLY_FILLED and
 FILLED) are accepted after a cancel request, and also after CANCELLED, EXPIRED or
 REJECTED: a venue may report a trade that executed before the order ended, and that trade
-is real money, so it is applied (the terminal status stays). A working order may still be
-REJECTED by the venue (e.g. a simulated venue that cannot pay a fill at match time).
+is real money, so it is applied (the terminal status stays). LOST takes late fills too (an
+order settled as vanished may turn out to have traded): the fill is applied and the fold
+adds a `fill_after_lost` anomaly, so the contradiction is visible. A working order may
+still be REJECTED by the venue (e.g. a simulated venue that cannot pay a fill at match time).
+
+VENUE_CHECK is an observation, not a status: a working order the venue acknowledged takes
+it without changing status (the fold counts consecutive unseen checks), and a working order
+the venue acknowledged may become LOST once reconciliation settles it as vanished.
 """
 
 from collections.abc import Mapping
@@ -24,9 +30,13 @@ _WORKING: frozenset[OrderStatus] = frozenset(
         OrderStatus.REJECTED,
     }
 )
+# An order the venue acknowledged may vanish from it (absent from the open orders and not
+# found by client id); reconciliation records the checks and may then settle it as LOST.
+_ACKNOWLEDGED: frozenset[OrderStatus] = _WORKING | {OrderStatus.VENUE_CHECK, OrderStatus.LOST}
 
 # Keyed by the current status; None is "no event yet". Terminal statuses accept late
-# fills only (see the module docstring); FILLED and LOST accept nothing.
+# fills only (see the module docstring); FILLED accepts nothing; VENUE_CHECK is never a
+# status (its row exists so that every enum value has one).
 ALLOWED_EVENTS: Mapping[OrderStatus | None, frozenset[OrderStatus]] = {
     None: frozenset({OrderStatus.CREATED}),
     OrderStatus.CREATED: frozenset(
@@ -38,10 +48,10 @@ ALLOWED_EVENTS: Mapping[OrderStatus | None, frozenset[OrderStatus]] = {
             OrderStatus.LOST,
         }
     ),
-    OrderStatus.SUBMITTED: _WORKING | {OrderStatus.ACCEPTED, OrderStatus.LOST},
+    OrderStatus.SUBMITTED: _ACKNOWLEDGED | {OrderStatus.ACCEPTED},
     OrderStatus.SUBMIT_AMBIGUOUS: _WORKING | {OrderStatus.ACCEPTED, OrderStatus.LOST},
-    OrderStatus.ACCEPTED: _WORKING,
-    OrderStatus.PARTIALLY_FILLED: _WORKING,
+    OrderStatus.ACCEPTED: _ACKNOWLEDGED,
+    OrderStatus.PARTIALLY_FILLED: _ACKNOWLEDGED,
     OrderStatus.CANCEL_REQUESTED: frozenset(
         {
             OrderStatus.PARTIALLY_FILLED,
@@ -49,6 +59,7 @@ ALLOWED_EVENTS: Mapping[OrderStatus | None, frozenset[OrderStatus]] = {
             OrderStatus.CANCELLED,
             OrderStatus.EXPIRED,
             OrderStatus.REJECTED,
+            OrderStatus.VENUE_CHECK,
             OrderStatus.LOST,
         }
     ),
@@ -56,7 +67,8 @@ ALLOWED_EVENTS: Mapping[OrderStatus | None, frozenset[OrderStatus]] = {
     OrderStatus.EXPIRED: FILL_KINDS,
     OrderStatus.REJECTED: FILL_KINDS,
     OrderStatus.FILLED: frozenset(),
-    OrderStatus.LOST: frozenset(),
+    OrderStatus.LOST: FILL_KINDS,
+    OrderStatus.VENUE_CHECK: frozenset(),
 }
 
 # Statuses a partial fill leaves in place (the order is not simply "partially filled").
