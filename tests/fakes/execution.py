@@ -103,6 +103,19 @@ class FakeExecution:
         """Change an order's status on the venue side (expiry, venue cancel)."""
         self._orders[client_order_id] = attrs.evolve(self._orders[client_order_id], status=status)
 
+    def forget(self, client_order_id: str) -> Order:
+        """Drop an order from the venue's books (its trades stay), as a venue that lost or
+        archived it would; return it so that `reinstate` can bring it back."""
+        return self._orders.pop(client_order_id)
+
+    def report_trade(self, fill: Fill) -> None:
+        """Add a trade to the venue's own-trades log only (e.g. of a forgotten order)."""
+        self._trades.append(fill)
+
+    def reinstate(self, order: Order) -> None:
+        """Put a forgotten order back (a venue whose lookup only lagged)."""
+        self._orders[order.client_order_id] = order
+
     def set_account(self, balances: Sequence[Balance], positions: Sequence[Position]) -> None:
         self._balances = list(balances)
         self._positions = list(positions)

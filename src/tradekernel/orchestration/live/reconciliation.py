@@ -5,7 +5,11 @@
   Venue orders without our prefix are foreign: reported, never touched.
 - Store orders that are open but absent from the venue's open orders are fetched by
   client id: a final state is recorded; an unsent or ambiguous order unseen past the grace
-  period becomes LOST; anything else stays `unresolved` and is reported.
+  period becomes LOST. An order the venue had acknowledged that it no longer knows gets a
+  `venue_check` event per pass; once unseen on `vanish_passes` consecutive passes spanning
+  `vanish_grace_ms`, its own trades are pulled (fills first) and it is settled LOST
+  (`vanished`). Until then it stays working for the planner (its exposure still counts)
+  and is reported as `unseen`, which does not block the startup guard.
 - Own trades are pulled per symbol and recorded once per trade id (the OMS drops repeats).
 - Holdings: each traded symbol's base balance on the venue against the ledger's.
 """
@@ -23,6 +27,7 @@ from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.orchestration.live.ledger import holdings, ledger_fills
 from tradekernel.orchestration.oms.order_manager import OrderManager
+from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.shared.ids import CLIENT_ID_PREFIX
 
 
@@ -41,6 +46,23 @@ class HoldingGap:
 
 
 @attrs.frozen(kw_only=True)
+class UnseenOrder:
+    """A working order the venue no longer shows: on how many consecutive passes, since
+    when; `settled` is True once it was settled as LOST on this pass."""
+
+    client_order_id: str
+    passes: int
+    since_ms: int
+    settled: bool = False
+
+    def evidence(self, now_ms: int) -> str:
+        return (
+            f"absent from the open orders and not found by client id on {self.passes} "
+            f"consecutive pass(es) since {self.since_ms} ({now_ms - self.since_ms} ms)"
+        )
+
+
+@attrs.frozen(kw_only=True)
 class ReconciliationReport:
     ts_ms: int
     orphans: tuple[Order, ...] = ()
@@ -50,10 +72,17 @@ class ReconciliationReport:
     resolved: tuple[tuple[str, OrderStatus], ...] = ()
     lost: tuple[str, ...] = ()
     unresolved: tuple[str, ...] = ()
+    unseen: tuple[UnseenOrder, ...] = ()
     new_fills: int = 0
     orphan_fills: tuple[str, ...] = ()
     holding_gaps: tuple[HoldingGap, ...] = ()
     errors: tuple[str, ...] = ()
+    late_fills: tuple[str, ...] = ()
+
+    @property
+    def vanished(self) -> tuple[UnseenOrder, ...]:
+        """Return the orders settled as LOST on this pass because the venue forgot them."""
+        return tuple(order for order in self.unseen if order.settled)
 
     @property
     def unhandled_orphans(self) -> tuple[Order, ...]:
@@ -83,6 +112,15 @@ class ReconcileSettings:
     orphans: OrphanPolicy = OrphanPolicy.REFUSE
     clock_skew_ms: int = 60_000
     adopt_holdings: bool = False
+    vanish_passes: int = 3
+    vanish_grace_ms: int = 300_000
+
+    def __attrs_post_init__(self) -> None:
+        if self.vanish_passes < 2 or self.vanish_grace_ms < 0:
+            raise ValueError(
+                "ReconcileSettings: vanish_passes must be >= 2 (one pass proves nothing) "
+                f"and vanish_grace_ms >= 0, got {self.vanish_passes}, {self.vanish_grace_ms}"
+            )
 
 
 class Reconciler:
@@ -119,16 +157,28 @@ class Reconciler:
         resolved: list[tuple[str, OrderStatus]] = []
         lost: list[str] = []
         unresolved: list[str] = []
+        unseen: list[UnseenOrder] = []
+        late_before = set(self._late_fills())
         for state in self._manager.open_orders():
             coid = state.client_order_id
-            if coid in on_venue or state.spec.symbol not in traded:
+            if state.spec.symbol not in traded:
                 continue
-            after = self._manager.refresh(coid) if act else state
+            if coid in on_venue:
+                if act:
+                    self._manager.mark_seen(coid)
+                continue
+            after = self._manager.check_absent(coid) if act else state
+            absence = _unseen(after)
+            if act and absence is not None and self._vanish_due(absence, now_ms):
+                after = self._manager.settle_vanished(coid, absence.evidence(now_ms))
+                absence = attrs.evolve(absence, settled=after.status is OrderStatus.LOST)
+            if absence is not None and (absence.settled or not after.is_terminal):
+                unseen.append(absence)
             if after.status is OrderStatus.LOST:
                 lost.append(coid)
             elif after.is_terminal:
                 resolved.append((coid, after.status))
-            else:
+            elif absence is None:
                 unresolved.append(coid)
         new_fills, orphan_fills = self._pull_fills(now_ms, act=act)
         gaps = () if settings.adopt_holdings else self._holding_gaps()
@@ -141,10 +191,26 @@ class Reconciler:
             resolved=tuple(resolved),
             lost=tuple(lost),
             unresolved=tuple(unresolved),
+            unseen=tuple(unseen),
             new_fills=new_fills,
             orphan_fills=orphan_fills,
             holding_gaps=gaps,
             errors=errors,
+            late_fills=tuple(x for x in self._late_fills() if x not in late_before),
+        )
+
+    def _vanish_due(self, absence: UnseenOrder, now_ms: int) -> bool:
+        settings = self._settings
+        return (
+            absence.passes >= settings.vanish_passes
+            and now_ms - absence.since_ms >= settings.vanish_grace_ms
+        )
+
+    def _late_fills(self) -> tuple[str, ...]:
+        return tuple(
+            f"{anomaly.client_order_id}: {anomaly.detail}"
+            for anomaly in self._manager.anomalies
+            if anomaly.code == "fill_after_lost"
         )
 
     def _settle_orphans(
@@ -212,3 +278,13 @@ class Reconciler:
                     )
                 )
         return tuple(gaps)
+
+
+def _unseen(state: OrderState) -> UnseenOrder | None:
+    if state.unseen_passes == 0 or state.unseen_since_ms is None:
+        return None
+    return UnseenOrder(
+        client_order_id=state.client_order_id,
+        passes=state.unseen_passes,
+        since_ms=state.unseen_since_ms,
+    )

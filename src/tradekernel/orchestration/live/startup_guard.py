@@ -40,6 +40,26 @@ def describe(order: Order) -> str:
     )
 
 
+def notices(report: ReconciliationReport) -> list[str]:
+    """Return what a pass settled or is watching that does not block trading: orders the
+    venue forgot (settled LOST, with the evidence), orders unseen so far, late fills."""
+    lines: list[str] = []
+    now = report.ts_ms
+    for order in report.unseen:
+        if order.settled:
+            lines.append(
+                f"order {order.client_order_id} settled as lost (the venue forgot it): "
+                f"{order.evidence(now)}; its fills were pulled first"
+            )
+        else:
+            lines.append(
+                f"order {order.client_order_id} not on the venue: {order.evidence(now)}; "
+                "still counted as working until it is settled"
+            )
+    lines += [f"fill after lost, applied: {late}" for late in report.late_fills]
+    return lines
+
+
 def guard_message(report: ReconciliationReport) -> str:
     """Return the refusal text: every unexplained item, then what to do about it."""
     lines: list[str] = []
@@ -68,6 +88,7 @@ def guard_message(report: ReconciliationReport) -> str:
     if report.errors:
         lines.append("reconciliation could not finish:")
         lines += [f"  - {error}" for error in report.errors]
+    lines += notices(report)
     return "\n".join(["live trading refused: the venue does not match the store", *lines])
 
 
