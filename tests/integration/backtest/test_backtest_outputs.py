@@ -61,8 +61,23 @@ def test_outputs_and_records_equal_the_engine_result(tmp_path: Path) -> None:
         equity = connection.execute(
             "SELECT COUNT(*) FROM equity WHERE run_id = ?", (outcome.run_id,)
         ).fetchone()[0]
+        stored = connection.execute(
+            "SELECT cycle_ts_ms, plan_json FROM plans WHERE run_id = ?", (outcome.run_id,)
+        ).fetchall()
+        indexed = connection.execute(
+            "SELECT client_order_id, cycle_ts_ms FROM plan_orders WHERE run_id = ?",
+            (outcome.run_id,),
+        ).fetchall()
     finally:
         connection.close()
+    # The job hands the journal the ids of `plan.intents`: they are the ids in the JSON.
+    from_json = {
+        (intent["client_order_id"], cycle)
+        for cycle, text in stored
+        for intent in json.loads(text)["intents"]
+    }
+    assert {tuple(row) for row in indexed} == from_json
+    assert len(indexed) == len(from_json) >= len(result.orders)
     assert [tuple(row) for row in plans] == list(result.plan_hashes)
     assert fills == len(result.fills) == 2 * 387 + (1 if result.open_trades else 0)
     assert orders == len(result.orders)

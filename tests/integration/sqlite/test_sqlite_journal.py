@@ -279,3 +279,45 @@ def test_plans_flush_when_the_batch_fills(db_path: Path) -> None:
     journal.record_plan(plan_entry("run-1", 2, ["tk2"]))  # 4 rows: flushed
     assert journal.pending_rows == 0
     assert len(SqliteRunReader(connection).plans("run-1")) == 2
+
+
+def test_given_client_ids_are_indexed_without_parsing_the_plan_json(db_path: Path) -> None:
+    connection = connect(db_path)
+    given = JournalEntry(
+        run_id="run-1",
+        cycle_ts_ms=60_000,
+        plan_hash="h",
+        plan_json="not JSON: the ids come with the entry",
+        client_order_ids=("tkB", "tkA"),
+    )
+    with SqliteJournal(connection) as journal:
+        journal.start_run(manifest("run-1"))
+        journal.record_plan(given)
+        journal.record_plan(plan_entry("run-1", 0, ["tkC"]))  # no ids given: read from JSON
+    reader = SqliteRunReader(connection)
+    assert reader.plan_containing_order("run-1", "tkA") == given
+    assert reader.plan_containing_order("run-1", "tkB").plan_json == given.plan_json
+    assert reader.plan_containing_order("run-1", "tkC").cycle_ts_ms == 0
+    # The ids restate the plan: an entry read back (without them) equals the one recorded.
+    assert reader.plans("run-1")[1] == given
+    assert reader.plans("run-1")[1].client_order_ids is None
+
+
+def test_rows_of_one_batch_in_random_key_order_keep_which_record_wins(db_path: Path) -> None:
+    connection = connect(db_path)
+    latest = order("tkA", OrderStatus.FILLED, updated_ms=3_000)
+    first_fill = fill("tkB-1", "tkB", ts_ms=20)
+    with SqliteJournal(connection, batch_size=100) as journal:
+        journal.start_run(manifest("run-1"))
+        for record in (order("tkC"), order("tkA"), order("tkB"), latest):
+            journal.record_order("run-1", record)
+        journal.record_fill("run-1", fill("tkC-1", "tkC", ts_ms=10))
+        journal.record_fill("run-1", first_fill)
+        journal.record_fill("run-1", fill("tkA-1", "tkA", ts_ms=30))
+        journal.record_fill("run-1", fill("tkB-1", "tkB", ts_ms=99, quantity="9"))
+    reader = SqliteRunReader(connection)
+    assert reader.find_order("tkA") == ("run-1", latest)
+    assert reader.find_order("tkC")[1] == order("tkC")
+    assert reader.fills_for_order("tkB") == [first_fill]
+    assert connection.execute("SELECT COUNT(*) FROM orders").fetchone() == (3,)
+    assert connection.execute("SELECT COUNT(*) FROM fills").fetchone() == (3,)

@@ -63,17 +63,19 @@ class EquityTracker:
     def _catch_up(self) -> None:
         runs = self._runs
         done = self._done
+        last_run = len(runs) - 1
         position = self._peak_run
         first = self._peak_done + 1
         peak = self._peak
         while True:
             _, cash, held = runs[position]
-            stop = runs[position + 1][0] - 1 if position + 1 < len(runs) else done
+            stop = runs[position + 1][0] - 1 if position < last_run else done
             stop = min(stop, done)
             if first <= stop:
-                peak = max(peak, self._run_max(first, stop, cash, held))
+                value = self._run_max(first, stop, cash, held) if held else cash
+                peak = max(peak, value)
                 first = stop + 1
-            if stop == done or position + 1 >= len(runs):
+            if stop == done or position == last_run:
                 break
             position += 1
         self._peak = peak
@@ -122,21 +124,24 @@ class EquityTracker:
         """Return the equity of every bar advanced to."""
         lengths = self._lengths()
         equity = self.cash_curve()
-        symbols = sorted({symbol for _, _, held in self._runs for symbol, _ in held})
-        for symbol in symbols:
-            quantity = np.repeat(
-                np.array([dict(held).get(symbol, 0.0) for _, _, held in self._runs]), lengths
-            )
-            held_mask = np.repeat(
-                np.array([any(s == symbol for s, _ in held) for _, _, held in self._runs]),
-                lengths,
-            )
+        # Per held symbol, its quantity and whether it is held, run by run.
+        columns: dict[str, tuple[list[float], list[bool]]] = {}
+        for run, (_, _, held) in enumerate(self._runs):
+            for symbol, quantity in held:
+                if symbol not in columns:
+                    columns[symbol] = ([0.0] * len(self._runs), [False] * len(self._runs))
+                columns[symbol][0][run] = quantity
+                columns[symbol][1][run] = True
+        for symbol in sorted(columns):
+            quantities, held_runs = columns[symbol]
+            quantity_curve = np.repeat(np.array(quantities, dtype=np.float64), lengths)
+            held_mask = np.repeat(np.array(held_runs, dtype=np.bool_), lengths)
             position = self._timeline.index[symbol][: equity.shape[0]]
             closes = self._series[symbol].close[np.clip(position, 0, None)]
             # Added only where held: a run's bar sums exactly its own held symbols, in order.
             np.add(
                 equity,
-                quantity * np.where(position >= 0, closes, 0.0),
+                quantity_curve * np.where(position >= 0, closes, 0.0),
                 out=equity,
                 where=held_mask,
             )
