@@ -84,6 +84,12 @@ class FakeBinance:
             order = self.orders[client_order_id]
             self._execute(order, quantity, price if price is not None else order.price, maker=True)
 
+    def forget(self, client_order_id: str) -> None:
+        """Drop an order from the venue's books (its trades stay in `myTrades`): open
+        orders no longer list it and a lookup answers -2013, as for an archived order."""
+        with self._lock:
+            del self.orders[client_order_id]
+
     # -- matching -----------------------------------------------------------------------
 
     def _asset_pair(self, symbol: str) -> tuple[str, str]:
