@@ -84,6 +84,11 @@ def _written(context: PlanningContext[BarSeries]) -> str:
 
 def _mapping(mapping: Mapping[str, Any], write: Callable[[Any], str]) -> str:
     # Raises on a key that is not a str: json would convert it, the reference path does.
+    if not mapping:
+        return "{}"
+    if len(mapping) == 1:
+        ((key, value),) = mapping.items()
+        return "{" + _esc(key) + ":" + write(value) + "}"
     return "{" + ",".join([_esc(k) + ":" + write(v) for k, v in sorted(mapping.items())]) + "}"
 
 
