@@ -1,5 +1,6 @@
 """What the backtest venue refuses at submit, before an order ever works."""
 
+import functools
 from collections.abc import Collection
 from decimal import Decimal
 
@@ -31,6 +32,8 @@ def _positive(value: Decimal | None) -> bool:
     return value is not None and value.is_finite() and value > 0
 
 
+# A venue sees the same few symbols on every order: split each once.
+@functools.cache
 def _split(symbol: str) -> tuple[str, str | None]:
     # "BTC/USDT" (ccxt) or "BTC-USD" (file names); a bare name has no known quote.
     for separator in ("/", "-"):

@@ -179,14 +179,12 @@ class BacktestVenue:
 
     def _match_one(self, order: WorkingOrder, bar: Bar, cap: Decimal | None) -> Fill | None:
         order.bars_seen += 1
-        one_bar = order.time_in_force in (TimeInForce.IOC, TimeInForce.FOK)
+        tif = order.time_in_force
+        one_bar = tif is TimeInForce.IOC or tif is TimeInForce.FOK
         priced = match(order, bar, self._slippage)
-        qty = order.remaining if cap is None else min(order.remaining, max(cap, ZERO))
-        if (
-            priced is None
-            or qty <= 0
-            or (order.time_in_force is TimeInForce.FOK and qty < order.remaining)
-        ):
+        remaining = order.remaining
+        qty = remaining if cap is None else min(remaining, max(cap, ZERO))
+        if priced is None or qty <= 0 or (tif is TimeInForce.FOK and qty < remaining):
             if one_bar:
                 self._finish(order, OrderStatus.EXPIRED, bar.ts_ms)
             return None
