@@ -21,6 +21,8 @@ import numpy as np
 from tradekernel.orchestration.backtest.timeline import Timeline
 from tradekernel.shared.bars import BarSeries, FloatArray
 
+_SHORT = 48
+
 # (first bar it applies to, cash, ((symbol, quantity), ...) sorted by symbol, non-zero only)
 _Run = tuple[int, float, tuple[tuple[str, float], ...]]
 
@@ -100,7 +102,9 @@ class EquityTracker:
                 best = cash + quantity * 0.0
                 lo = 0
             if lo <= hi:
-                top = float(self._series[symbol].close[lo : hi + 1].max())
+                closes = self._series[symbol].close[lo : hi + 1]
+                # A short run (the usual case) is cheaper as a list than as a numpy reduce.
+                top = max(closes.tolist()) if hi - lo < _SHORT else float(closes.max())
                 best = max(best, cash + quantity * top)
             return best
         return float(self._segment(first, last, cash, held).max())
