@@ -10,13 +10,13 @@ import attrs
 import numpy as np
 
 from tradekernel.adapters.ccxt.client import build_exchange
-from tradekernel.adapters.ccxt.config import CcxtSettings, MarketType, credentials_from_env
+from tradekernel.adapters.ccxt.config import CcxtSettings, credentials_from_env
 from tradekernel.adapters.ccxt.mapping import balances_from_ccxt, order_from_ccxt
 from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
+from tradekernel.adapters.ccxt.order_params import CCXT_TYPE, order_params
 from tradekernel.adapters.ccxt.own_trades import ClientIds, fetch_own_trades
 from tradekernel.adapters.ccxt.retry import RetryRunner, Sleep, UnconfirmedRequest
 from tradekernel.domain.account import Balance, Position
-from tradekernel.domain.enums import OrderType, TimeInForce
 from tradekernel.domain.errors import AmbiguousSubmit, OrderNotFound, Rejected, Transient
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import SymbolRules
@@ -25,12 +25,6 @@ from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 
 T = TypeVar("T")
-_CCXT_TYPE = {
-    OrderType.MARKET: "market",
-    OrderType.LIMIT: "limit",
-    OrderType.STOP: "market",
-    OrderType.STOP_LIMIT: "limit",
-}
 
 
 class CcxtExecution:
@@ -167,13 +161,13 @@ class CcxtExecution:
         coid = intent.client_order_id
         self._retry.ensure_not_halted("submit", coid)
         await self._ensure_markets()
-        params = self._order_params(intent)
+        params = order_params(intent, self._settings.market_type)
         price = None if intent.price is None else str(intent.price)
 
         async def create() -> Any:
             return await self._exchange.create_order(
                 intent.symbol,
-                _CCXT_TYPE[intent.order_type],
+                CCXT_TYPE[intent.order_type],
                 intent.side.value,
                 str(intent.quantity),
                 price,
@@ -269,19 +263,6 @@ class CcxtExecution:
         if not self._markets_loaded:
             await self._retry.run("load markets", self._exchange.load_markets)
             self._markets_loaded = True
-
-    def _order_params(self, intent: ExecutionIntent) -> dict[str, Any]:
-        params: dict[str, Any] = {"clientOrderId": intent.client_order_id}
-        if intent.order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT):
-            if intent.time_in_force is TimeInForce.POST_ONLY:
-                params["postOnly"] = True
-            else:
-                params["timeInForce"] = intent.time_in_force.value.upper()
-        if intent.stop_price is not None:
-            params["triggerPrice"] = str(intent.stop_price)
-        if intent.reduce_only and self._settings.market_type is MarketType.SWAP:
-            params["reduceOnly"] = True
-        return params
 
     async def _look_up_unconfirmed(self, symbol: str, coid: str, cause: str) -> Order:
         policy = self._settings.retry
