@@ -34,6 +34,7 @@ from tradekernel.domain.market import Bar
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
+from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.kernel_factory import build_kernel
 from tradekernel.orchestration.live.backoff import RejectionBackoff
 from tradekernel.orchestration.live.dry_run import PaperRestore, restore_paper
@@ -43,6 +44,7 @@ from tradekernel.orchestration.live.reconciliation import (
     ReconciliationReport,
 )
 from tradekernel.orchestration.live.runner import LiveRunner, RunnerSettings
+from tradekernel.orchestration.live.startup_guard import notices
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.runtime.bot import BotRuntime
 from tradekernel.orchestration.runtime.lifecycle import Lifecycle
@@ -153,11 +155,13 @@ def wire(
     connection = connect(store_path(loaded, live=live))
     store = SqliteOrderEventStore(connection)
     venue: ExecutionPort = execution
-    paper: BacktestVenue | None = None
+    paper: SimulatedVenue | None = None
     restored: PaperRestore | None = None
     if not live:
-        paper = BacktestVenue(venue_settings(settings))
-        restored = restore_paper(paper, store.all_events())
+        fresh = BacktestVenue(venue_settings(settings))
+        # A partly filled dry-run order continues with its stored fills (not from zero).
+        restored = restore_paper(fresh, store.all_events(), continue_partial=True)
+        paper = restored.venue or fresh
         venue = paper
     manager = OrderManager(store=store, venue=venue, clock=clock, pause=time.sleep)
     manager.rebuild()
@@ -265,6 +269,8 @@ def run_live(
         f"startup reconciliation clean ({len(report.adopted)} adopted, "
         f"{len(report.cancelled)} cancelled)"
     )
+    for line in notices(report):
+        on_cycle(line)
     runtime = BotRuntime(config=None, bot_id=wiring.session_id)
 
     def step() -> bool:
