@@ -52,6 +52,9 @@ class PlanningKernel:
         self._outputs = frozenset(outputs)
         self._outputs_unique = len(self._outputs) == len(outputs)
         self._planners = tuple((planner, planner_activity(planner)) for planner in spec.strategies)
+        # A static universe merges to the same record for the same symbols every cycle; the
+        # last one is kept (a cache of a pure function: it cannot change a plan).
+        self._static_universe: tuple[tuple[str, ...], UniverseRecord] | None = None
 
     @property
     def spec(self) -> KernelSpec:
@@ -186,6 +189,9 @@ class PlanningKernel:
 
     def _universe(self, context: PlanningContext[BarSeries]) -> UniverseRecord:
         policy = self._spec.universe
+        cached = self._static_universe
+        if cached is not None and cached[0] == context.symbols:
+            return cached[1]
         candidates = tuple(sorted(set(context.symbols)))
         if policy.selector is not None:
             chosen = policy.selector.select(
@@ -197,11 +203,14 @@ class PlanningKernel:
         else:
             chosen = candidates
         # Deny wins; a non-empty allow restricts (one implementation: features.universe).
-        return merge_universe(
+        record = merge_universe(
             chosen,
             config=SymbolLists(allow=policy.allow, deny=policy.deny),
             method=policy.method,
         )
+        if policy.selector is None:
+            self._static_universe = (tuple(context.symbols), record)
+        return record
 
     def _trade_plans(
         self,
