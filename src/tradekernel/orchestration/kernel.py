@@ -19,8 +19,8 @@ from tradekernel.domain.signals import (
     OpportunitySignal,
     ThreatSignal,
 )
-from tradekernel.domain.stage_inputs import AccountView, StrategyInputs, UniverseCandidate
-from tradekernel.domain.trade_plans import ExecutionDirective, RoutingRequest
+from tradekernel.domain.stage_inputs import StrategyInputs, UniverseCandidate
+from tradekernel.domain.trade_plans import ExecutionDirective
 from tradekernel.features.intents.builder import IntentBuilder
 from tradekernel.features.intents.inputs import IntentInputs
 from tradekernel.features.universe.list_file import SymbolLists
@@ -35,8 +35,8 @@ from tradekernel.orchestration.plan_order import (
     sorted_threats,
     unique_directives,
 )
-from tradekernel.orchestration.selection import choose
 from tradekernel.orchestration.snapshots import feature_columns, snapshot_at
+from tradekernel.orchestration.trade_stage import trade_plans
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.decimal_context import planning_decimals
 from tradekernel.shared.ids import id_family
@@ -151,7 +151,7 @@ class PlanningKernel:
             for planner in acting:
                 directives.extend(planner.plan(inputs))
         directives = unique_directives(sorted(directives, key=directive_order_key), diagnostics)
-        executions = self._trade_plans(directives, snapshots, account, diagnostics)
+        executions = trade_plans(spec, directives, snapshots, account, diagnostics)
         allocation = spec.allocator.allocate(
             executions,
             account,
@@ -212,80 +212,12 @@ class PlanningKernel:
             self._static_universe = (tuple(context.symbols), record)
         return record
 
-    def _trade_plans(
-        self,
-        directives: Sequence[StrategyDirective],
-        snapshots: dict[str, FeatureSnapshot],
-        account: AccountView,
-        diagnostics: list[Diagnostic],
-    ) -> list[ExecutionDirective]:
-        spec = self._spec
-        executions: list[ExecutionDirective] = []
-        for directive in directives:
-            snapshot = snapshots[directive.symbol]
-            entry = choose(spec.entry, directive)
-            size = choose(spec.size, directive)
-            exit_ = choose(spec.exit, directive)
-            missing = [
-                name
-                for name, choice in (("entry", entry), ("size", size), ("exit", exit_))
-                if choice is None
-            ]
-            if entry is None or size is None or exit_ is None:
-                diagnostics.append(_no_planner(directive, ", ".join(missing)))
-                continue
-            routing = choose(spec.routing, directive)
-            if routing is None:
-                diagnostics.append(_no_planner(directive, "routing"))
-                continue
-            try:
-                request = RoutingRequest(
-                    directive=directive,
-                    entry=entry.planner.plan(directive, snapshot),
-                    size=size.planner.plan(directive, snapshot, account),
-                    exit=exit_.planner.plan(directive, snapshot),
-                )
-                routing_plan = routing.planner.plan(request)
-            except ValueError as error:
-                # A planner refusing its inputs drops this directive, not the whole cycle.
-                diagnostics.append(
-                    Diagnostic(
-                        stage="trade_planning",
-                        code="planner_error",
-                        symbol=directive.symbol,
-                        message=f"directive {directive.directive_id}: {error}",
-                    )
-                )
-                continue
-            executions.append(
-                ExecutionDirective(
-                    directive=directive,
-                    entry=request.entry,
-                    size=request.size,
-                    exit=request.exit,
-                    routing=routing_plan,
-                )
-            )
-        return executions
-
 
 def _orders_by_symbol(context: PlanningContext[BarSeries]) -> dict[str, tuple[OpenOrderView, ...]]:
     grouped: dict[str, list[OpenOrderView]] = {}
     for order in sorted(context.open_orders, key=lambda order: order.client_order_id):
         grouped.setdefault(order.symbol, []).append(order)
     return {symbol: tuple(orders) for symbol, orders in grouped.items()}
-
-
-def _no_planner(directive: StrategyDirective, stages: str) -> Diagnostic:
-    return Diagnostic(
-        stage="trade_planning",
-        code="no_planner_matches",
-        symbol=directive.symbol,
-        message=(
-            f"no {stages} planner matches directive {directive.directive_id} "
-            f"(confidence {directive.confidence}, timing {directive.entry.timing.value})"
-        ),
-    )
 
 
 def _quote_volume(context: PlanningContext[BarSeries], symbol: str) -> Decimal:
