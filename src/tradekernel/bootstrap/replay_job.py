@@ -9,7 +9,7 @@ import json
 import sys
 import time
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -27,9 +27,9 @@ from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.blueprints import load
 from tradekernel.bootstrap.plugins import full_catalog
 from tradekernel.domain.enums import PluginKind
-from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.errors import ConfigError, DataError
 from tradekernel.domain.plugin_spec import PluginSpec
-from tradekernel.domain.ports.journal import RunManifest
+from tradekernel.domain.ports.journal import JournalEntry, RunManifest
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.kernel_factory import build_kernel
 from tradekernel.orchestration.replay import ReplayReport, replay_entries
@@ -174,17 +174,43 @@ class ReplayOutcome:
     seconds: float
 
 
+UniverseLists = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def recorded_universe_lists(entries: Sequence[JournalEntry]) -> UniverseLists:
+    """Return the (allow, deny) lists recorded in the first plan of a run (empty if none).
+
+    Raises:
+        DataError: the recorded plan is not JSON with string lists (a damaged record).
+    """
+    if not entries:
+        return (), ()
+    try:
+        universe = json.loads(entries[0].plan_json).get("universe", {})
+        allow, deny = universe.get("allow", []), universe.get("deny", [])
+    except (json.JSONDecodeError, AttributeError) as error:
+        raise DataError(
+            f"cycle {entries[0].cycle_ts_ms}: recorded plan has no readable universe ({error})"
+        ) from None
+    if not all(isinstance(s, str) for s in (*allow, *deny)):
+        raise DataError(f"cycle {entries[0].cycle_ts_ms}: recorded universe lists are not text")
+    return tuple(allow), tuple(deny)
+
+
 def run_replay(
     *,
     db_path: Path,
     run_id: str | None = None,
     config: Path | None = None,
     data: Mapping[str, Path] | None = None,
-    refine: Callable[[LoadedBlueprint], LoadedBlueprint] | None = None,
+    refine: Callable[[LoadedBlueprint, UniverseLists], LoadedBlueprint] | None = None,
     kernel_of: KernelBuilder | None = None,
     progress_stream: TextIO | None = sys.stderr,
 ) -> ReplayOutcome:
     """Replay a recorded run (default: the latest) with its own or a changed blueprint.
+
+    `refine` gets the blueprint and the allow/deny lists the run's first recorded plan
+    merged (config, list file and CLI), so a command can apply the run's own lists.
 
     Raises:
         ConfigError: the database, run, data files or blueprint cannot be used.
@@ -204,7 +230,7 @@ def run_replay(
     blueprint, catalog = load(config) if config is not None else recorded_blueprint(manifest)
     if refine is not None:
         # e.g. the command merging --allow/--deny, as the backtest merged them.
-        blueprint = refine(blueprint)
+        blueprint = refine(blueprint, recorded_universe_lists(entries))
     build = kernel_of if kernel_of is not None else _default_kernel
     kernel = build(blueprint, catalog)
     series = load_recorded_series(chosen, parse_data_sources(manifest), data or {})

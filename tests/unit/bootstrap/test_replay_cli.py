@@ -145,3 +145,17 @@ def test_replay_uses_the_recorded_config_text_not_the_file_on_disk(
     with sqlite3.connect(db) as connection:
         sources = json.loads(connection.execute("SELECT data_sources FROM runs").fetchone()[0])
     assert set(sources) == {"BTC/USD"}
+
+
+def test_replay_applies_the_runs_own_cli_lists_without_repeating_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "lists.db"
+    args = ["backtest", "--quiet", "--db", str(db), "--deny", "DOGE/USD", "--allow", "BTC/USD"]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(["replay", "--quiet", "--db", str(db)]) == 0
+    assert "identical:" in capsys.readouterr().out
+    # Replaying another blueprint takes only the lists given now: the recorded deny is gone.
+    assert main(["replay", "--quiet", "--db", str(db), "--config", str(bundled_blueprint())]) == 1
+    assert "universe.deny" in capsys.readouterr().out

@@ -69,7 +69,13 @@ def run(args: argparse.Namespace) -> int:
         run_id=args.run_id,
         config=args.config,
         data=data_overrides(args.data),
-        refine=lambda blueprint: with_universe_lists(blueprint, args.allow, args.deny),
+        # The run's own merged lists (its CLI lists included) unless another blueprint is
+        # replayed; --allow/--deny add to them.
+        refine=lambda blueprint, recorded: with_universe_lists(
+            blueprint,
+            [*(recorded[0] if args.config is None else ()), *args.allow],
+            [*(recorded[1] if args.config is None else ()), *args.deny],
+        ),
         progress_stream=None if args.quiet else sys.stderr,
     )
     print(f"config   {outcome.blueprint.file}")
