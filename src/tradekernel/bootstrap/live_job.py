@@ -4,22 +4,16 @@ on the venue's live prices), guard the start, and run cycles until stopped.
 Composition only; every piece is tested on its own. Keys come from the environment only.
 """
 
-import hashlib
-import json
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import attrs
 import numpy as np
 
 from tradekernel.adapters.backtest.venue import BacktestVenue
-from tradekernel.adapters.ccxt.config import CcxtSettings
 from tradekernel.adapters.ccxt.execution import CcxtExecution
 from tradekernel.adapters.ccxt.market_data import CcxtMarketData
 from tradekernel.adapters.clock.system import SystemClock
-from tradekernel.adapters.config.blueprint_loader import read_toml
-from tradekernel.adapters.config.converter import strict_converter, structure
 from tradekernel.adapters.sqlite.backoff_store import SqliteBackoffStore
 from tradekernel.adapters.sqlite.control_store import SqliteControlStore
 from tradekernel.adapters.sqlite.database import connect
@@ -28,7 +22,8 @@ from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
 from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.backtest_job import code_version, venue_settings
 from tradekernel.bootstrap.blueprints import load
-from tradekernel.domain.errors import ConfigError, Fatal
+from tradekernel.bootstrap.live_config import LiveSettings, LoadedLive, load_live, store_path
+from tradekernel.domain.errors import Fatal
 from tradekernel.domain.live_policy import OrphanPolicy
 from tradekernel.domain.market import Bar
 from tradekernel.domain.ports.clock import Clock
@@ -50,53 +45,19 @@ from tradekernel.orchestration.runtime.bot import BotRuntime
 from tradekernel.orchestration.runtime.lifecycle import Lifecycle
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
 
+# The config's names, kept importable from here (the commands and tests read them here).
+__all__ = [
+    "LiveSettings",
+    "LiveWiring",
+    "LoadedLive",
+    "load_live",
+    "reconcile_only",
+    "run_live",
+    "store_path",
+    "wire",
+]
+
 _TIMEFRAME_MS = {"1m": 60_000, "5m": 300_000, "15m": 900_000, "1h": 3_600_000, "4h": 14_400_000}
-
-
-@attrs.frozen(kw_only=True)
-class LiveSettings:
-    """The `tradekernel live` config file (TOML). `blueprint` is relative to the file."""
-
-    blueprint: str
-    mode: str = "dry-run"
-    db: str = "tradekernel-live.db"
-    bot_id: str = "default"
-    cycle_seconds: float = 10.0
-    reconcile_seconds: float = 60.0
-    window: int = 200
-    orphans: OrphanPolicy = OrphanPolicy.REFUSE
-    adopt_holdings: bool = False
-    stop_file: str = "STOP_NEW_ORDERS"
-    max_cycles: int | None = None
-    ccxt: CcxtSettings = attrs.Factory(CcxtSettings)
-
-
-@attrs.frozen(kw_only=True)
-class LoadedLive:
-    settings: LiveSettings
-    file: Path
-    config_hash: str
-    text: str
-
-
-def load_live(path: Path) -> LoadedLive:
-    """Read and check a live config. Raises ConfigError naming the file and key path."""
-    text, data = read_toml(path)
-    settings = structure(strict_converter(), data, LiveSettings, file=str(path))
-    if settings.mode not in ("dry-run", "live"):
-        raise ConfigError(
-            f"expected 'dry-run' or 'live', got {settings.mode!r}", path="mode", file=str(path)
-        )
-    digest = json.dumps(data, sort_keys=True, default=str).encode()
-    return LoadedLive(
-        settings=settings, file=path, config_hash=hashlib.sha256(digest).hexdigest(), text=text
-    )
-
-
-def store_path(loaded: LoadedLive, *, live: bool) -> Path:
-    """Return the SQLite file of a live run, or of a dry run (`bot.db` -> `bot-dry.db`)."""
-    path = (loaded.file.parent / loaded.settings.db).resolve()
-    return path if live else path.with_name(f"{path.stem}-dry{path.suffix}")
 
 
 def _manifest(loaded: LoadedLive, session_id: str, live: bool, now_ms: int) -> RunManifest:
@@ -165,6 +126,14 @@ def wire(
         venue = paper
     manager = OrderManager(store=store, venue=venue, clock=clock, pause=time.sleep)
     manager.rebuild()
+    if live:
+        # Trades name only the venue's order id, and a venue that forgot an order cannot
+        # name it any more: seed the adapter with every pair the store knows.
+        execution.remember_orders(
+            (state.venue_order_id, state.client_order_id)
+            for state in manager.orders()
+            if state.venue_order_id
+        )
     reconciler = Reconciler(
         manager=manager,
         venue=venue,
@@ -175,6 +144,8 @@ def wire(
             tolerance={sym: r.step_size for sym, r in rules.items()},
             orphans=orphans or s.orphans,
             adopt_holdings=s.adopt_holdings if adopt_holdings is None else adopt_holdings,
+            vanish_passes=s.vanish_passes,
+            vanish_grace_ms=s.vanish_grace_ms,
         ),
     )
     bot_id = s.bot_id if live else f"{s.bot_id}-dry"

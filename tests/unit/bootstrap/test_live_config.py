@@ -3,12 +3,14 @@ and keys only from the environment (the error names the variable, never a value)
 
 from pathlib import Path
 
+import attrs
 import pytest
 from tests.integration.live.live_venue import write_config
 
 from tradekernel.bootstrap.cli import main
 from tradekernel.bootstrap.live_job import load_live, store_path
 from tradekernel.domain.errors import ConfigError
+from tradekernel.orchestration.live.reconciliation import ReconcileSettings
 
 NOWHERE = "http://127.0.0.1:9"  # never contacted: every case fails before the network
 
@@ -50,3 +52,40 @@ def test_missing_keys_exit_2_naming_the_variables_and_nothing_is_created(
     err = capsys.readouterr().err
     assert "TRADEKERNEL_API_KEY" in err and "s3cr3t-value" not in err
     assert not (tmp_path / "bot-dry.db").exists() and not (tmp_path / "bot.db").exists()
+
+
+def test_vanish_settings_default_to_the_reconcilers_own_defaults(tmp_path: Path) -> None:
+    settings = load_live(write_config(tmp_path, NOWHERE)).settings
+    defaults = attrs.fields(ReconcileSettings)
+    assert settings.vanish_passes == defaults.vanish_passes.default == 3
+    assert settings.vanish_grace_ms == defaults.vanish_grace_ms.default == 300_000
+
+
+def test_set_vanish_settings_are_loaded_as_written(tmp_path: Path) -> None:
+    extra = "vanish_passes = 5\nvanish_grace_ms = 0\n"
+    settings = load_live(write_config(tmp_path, NOWHERE, extra=extra)).settings
+    assert (settings.vanish_passes, settings.vanish_grace_ms) == (5, 0)
+
+
+@pytest.mark.parametrize(
+    ("line", "key", "message"),
+    [
+        ("vanish_passes = 1", "vanish_passes", "expected an integer >= 2"),
+        ("vanish_passes = 0", "vanish_passes", "expected an integer >= 2"),
+        ("vanish_passes = -3", "vanish_passes", "got -3"),
+        ("vanish_passes = 2.5", "vanish_passes", "expected an integer, got float 2.5"),
+        ("vanish_passes = true", "vanish_passes", "expected an integer, got bool True"),
+        ("vanish_grace_ms = -1", "vanish_grace_ms", "expected an integer >= 0"),
+        ("vanish_grace_ms = 300.0", "vanish_grace_ms", "expected an integer, got float"),
+        ('vanish_grace_ms = "300000"', "vanish_grace_ms", "expected an integer, got str"),
+    ],
+)
+def test_a_bad_vanish_setting_is_refused_naming_the_key_and_file(
+    tmp_path: Path, line: str, key: str, message: str
+) -> None:
+    path = write_config(tmp_path, NOWHERE, extra=line + "\n")
+    with pytest.raises(ConfigError) as error:
+        load_live(path)
+    text = str(error.value)
+    assert message in text and str(path) in text
+    assert f"@ {key}" in text

@@ -2,7 +2,7 @@
 
 import asyncio
 import os
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -95,6 +95,17 @@ class CcxtExecution:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+    def remember_orders(self, pairs: Iterable[tuple[str, str]]) -> int:
+        """Preload `(venue order id, client order id)` pairs from the order store (no request).
+
+        Trades name only the venue id: a restarted adapter names a forgotten order's trade by
+        these pairs, as the venue no longer answers a fetch of it. Return how many were new.
+
+        Raises:
+            ValueError: a pair has an empty id.
+        """
+        return self._client_ids.preload(pairs)
 
     @property
     def halted_reason(self) -> str | None:

@@ -1,11 +1,13 @@
 """The account's own trades, named by our client order ids.
 
 Binance trades name only the venue's order id. `ClientIds` remembers which of our client
-ids each venue order id carries (from every order the adapter has seen); for a trade of an
-order never seen (after a restart) the order is fetched once by venue id to learn it.
+ids each venue order id carries (from every order the adapter has seen, and from the pairs
+the order store preloads after a restart); for a trade of an order still unknown the order
+is fetched once by venue id to learn it.
 """
 
 import functools
+from collections.abc import Iterable
 from typing import Any
 
 from tradekernel.adapters.ccxt.mapping import fill_from_ccxt, order_from_ccxt, venue_order_ids
@@ -28,6 +30,29 @@ class ClientIds:
         if order.venue_order_id is not None:
             self._by_venue_id[order.venue_order_id] = order.client_order_id
         return order
+
+    def preload(self, pairs: Iterable[tuple[str, str]]) -> int:
+        """Record `(venue order id, client order id)` pairs known from elsewhere (the store).
+
+        A pair learnt from the venue in this process is kept: the venue's word is fresher.
+
+        Returns:
+            How many venue order ids were new.
+
+        Raises:
+            ValueError: a pair has an empty id.
+        """
+        added = 0
+        for venue_order_id, client_order_id in pairs:
+            if not venue_order_id or not client_order_id:
+                raise ValueError(
+                    f"preload needs both ids, got venue order id {venue_order_id!r} "
+                    f"and client order id {client_order_id!r}"
+                )
+            if venue_order_id not in self._by_venue_id:
+                self._by_venue_id[venue_order_id] = client_order_id
+                added += 1
+        return added
 
     def get(self, venue_order_id: str) -> str | None:
         return self._by_venue_id.get(venue_order_id)

@@ -1,0 +1,91 @@
+"""The `tradekernel live` config file: strict loading, value checks naming the key path and
+the file, and where a run's SQLite store lives."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import attrs
+
+from tradekernel.adapters.ccxt.config import CcxtSettings
+from tradekernel.adapters.config.blueprint_loader import read_toml
+from tradekernel.adapters.config.converter import strict_converter, structure
+from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.live_policy import OrphanPolicy
+
+# One unseen pass proves nothing (a venue's open-orders answer may lag its order lookup).
+MIN_VANISH_PASSES = 2
+
+
+@attrs.frozen(kw_only=True)
+class LiveSettings:
+    """The `tradekernel live` config file (TOML). `blueprint` is relative to the file.
+
+    `vanish_passes` and `vanish_grace_ms`: an order the venue acknowledged and then forgot
+    is settled LOST once unseen on that many consecutive reconciliation passes spanning at
+    least that long (see `ReconcileSettings`).
+    """
+
+    blueprint: str
+    mode: str = "dry-run"
+    db: str = "tradekernel-live.db"
+    bot_id: str = "default"
+    cycle_seconds: float = 10.0
+    reconcile_seconds: float = 60.0
+    window: int = 200
+    orphans: OrphanPolicy = OrphanPolicy.REFUSE
+    adopt_holdings: bool = False
+    vanish_passes: int = 3
+    vanish_grace_ms: int = 300_000
+    stop_file: str = "STOP_NEW_ORDERS"
+    max_cycles: int | None = None
+    ccxt: CcxtSettings = attrs.Factory(CcxtSettings)
+
+
+@attrs.frozen(kw_only=True)
+class LoadedLive:
+    settings: LiveSettings
+    file: Path
+    config_hash: str
+    text: str
+
+
+def load_live(path: Path) -> LoadedLive:
+    """Read and check a live config.
+
+    Raises:
+        ConfigError: a key is unknown, mistyped or out of range; names the file and key path.
+    """
+    text, data = read_toml(path)
+    settings = structure(strict_converter(), data, LiveSettings, file=str(path))
+    _check(settings, file=str(path))
+    digest = json.dumps(data, sort_keys=True, default=str).encode()
+    return LoadedLive(
+        settings=settings, file=path, config_hash=hashlib.sha256(digest).hexdigest(), text=text
+    )
+
+
+def store_path(loaded: LoadedLive, *, live: bool) -> Path:
+    """Return the SQLite file of a live run, or of a dry run (`bot.db` -> `bot-dry.db`)."""
+    path = (loaded.file.parent / loaded.settings.db).resolve()
+    return path if live else path.with_name(f"{path.stem}-dry{path.suffix}")
+
+
+def _check(settings: LiveSettings, *, file: str) -> None:
+    if settings.mode not in ("dry-run", "live"):
+        raise ConfigError(
+            f"expected 'dry-run' or 'live', got {settings.mode!r}", path="mode", file=file
+        )
+    if settings.vanish_passes < MIN_VANISH_PASSES:
+        raise ConfigError(
+            f"expected an integer >= {MIN_VANISH_PASSES} (one unseen pass proves nothing), "
+            f"got {settings.vanish_passes}",
+            path="vanish_passes",
+            file=file,
+        )
+    if settings.vanish_grace_ms < 0:
+        raise ConfigError(
+            f"expected an integer >= 0 (milliseconds), got {settings.vanish_grace_ms}",
+            path="vanish_grace_ms",
+            file=file,
+        )
