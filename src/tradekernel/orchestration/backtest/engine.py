@@ -7,13 +7,11 @@ orders or delayed slices wait. `dense=True` calls the kernel on every bar instea
 give the same trades and the same plan hashes (see docs/backtesting.md).
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 import attrs
-import numpy as np
 
-from tradekernel.domain.account import Position
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.errors import Rejected
 from tradekernel.domain.intents import ExecutionIntent
@@ -22,19 +20,19 @@ from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.domain.trades import ClosedTrade, OpenTrade
+from tradekernel.orchestration.backtest.account_view import AccountView
 from tradekernel.orchestration.backtest.equity import EquityTracker
-from tradekernel.orchestration.backtest.timeline import Timeline, build_timeline, on_timeline
+from tradekernel.orchestration.backtest.steps import StepSchedule
+from tradekernel.orchestration.backtest.timeline import Timeline, build_timeline
 from tradekernel.orchestration.canonical import canonical_json, chain_hash, hash_text
 from tradekernel.orchestration.context_record import context_json
 from tradekernel.orchestration.cycle_context import (
-    AccountState,
     SymbolCursor,
     build_cycle_context,
     float_mark,
 )
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.shared.bars import BarSeries, FloatArray, IntArray
-from tradekernel.shared.candidates import BoolArray
 
 # (plan, plan hash, plan JSON, context JSON): what a recorded cycle stores.
 PlanSink = Callable[[Plan, str, str, str], None]
@@ -96,10 +94,10 @@ class BacktestEngine:
         """Run the backtest and return its result."""
         series = {s: self._kernel.precompute(bars) for s, bars in sorted(request.series.items())}
         timeline = build_timeline(series)
-        steps = _Steps(self._kernel, series, timeline, request.dense)
+        steps = StepSchedule(self._kernel, series, timeline, request.dense)
         venue = self._venue
         tracker = EquityTracker(timeline, series, float(venue.cash()))
-        run = _RunState(timeline, series, _AccountView(venue, timeline.symbols))
+        run = _RunState(timeline, series, AccountView(venue, timeline.symbols))
         progress = self._progress
         ts_ms = timeline.ts_ms
         count = len(timeline)
@@ -243,7 +241,7 @@ class BacktestEngine:
 
 class _RunState:
     def __init__(
-        self, timeline: Timeline, series: Mapping[str, BarSeries], account: "_AccountView"
+        self, timeline: Timeline, series: Mapping[str, BarSeries], account: "AccountView"
     ) -> None:
         self.kernel_calls = 0
         self.steps = 0
@@ -257,126 +255,3 @@ class _RunState:
             (symbol, series[symbol], timeline.index[symbol], timeline.has_bar[symbol])
             for symbol in timeline.symbols
         )
-
-
-class _AccountView:
-    """What the venue reports about the account, asked again only after it may have changed.
-
-    The venue's state changes only when the loop feeds it a bar or submits an order, and
-    the loop calls `changed()` at both; in between, the positions, balances and open
-    orders it reported stay true, so each is built once per change instead of per use.
-    """
-
-    def __init__(self, venue: SimulatedVenue, symbols: tuple[str, ...]) -> None:
-        self._venue = venue
-        self._symbols = symbols
-        self._positions: Sequence[Position] | None = None
-        self._held: tuple[str, ...] = ()
-        self._state: AccountState | None = None
-
-    def changed(self) -> None:
-        self._positions = None
-        self._state = None
-
-    def positions(self) -> Sequence[Position]:
-        if self._positions is None:
-            self._positions = self._venue.positions()
-            known = set(self._symbols)
-            self._held = tuple(
-                sorted({p.symbol for p in self._positions if p.quantity != 0} & known)
-            )
-        return self._positions
-
-    def quantities(self) -> dict[str, float]:
-        return {p.symbol: float(p.quantity) for p in self.positions()}
-
-    def exposed(self) -> tuple[str, ...]:
-        """Return the timeline's symbols with a holding or a working order, sorted."""
-        self.positions()
-        venue = self._venue
-        if not venue.has_open_orders():
-            return self._held
-        return tuple(
-            symbol
-            for symbol in self._symbols
-            if symbol in self._held or venue.has_open_orders(symbol)
-        )
-
-    def state(self) -> AccountState:
-        if self._state is None:
-            venue = self._venue
-            self._state = AccountState(
-                balances=venue.balances(),
-                positions=self.positions(),
-                open_orders=(
-                    tuple(order.as_open_order_view() for order in venue.open_orders())
-                    if venue.has_open_orders()
-                    else ()
-                ),
-            )
-        return self._state
-
-
-class _Steps:
-    """Where the kernel runs: per symbol, the flat and exposed activity masks on the timeline."""
-
-    def __init__(
-        self,
-        kernel: PlanningKernel,
-        series: Mapping[str, BarSeries],
-        timeline: Timeline,
-        dense: bool,
-    ) -> None:
-        self._dense = dense
-        count = len(timeline)
-        flat = np.zeros(count, dtype=np.bool_)
-        self._exposed_masks: dict[str, BoolArray] = {}
-        self._exposed: dict[str, _StepCursor] = {}
-        for symbol in timeline.symbols:
-            act = kernel.activity(series[symbol])
-            flat |= on_timeline(timeline, symbol, act.flat)
-            mask = on_timeline(timeline, symbol, act.exposed)
-            self._exposed_masks[symbol] = mask
-            self._exposed[symbol] = _StepCursor(np.flatnonzero(mask))
-        self._flat_mask = flat
-        self._flat = _StepCursor(np.flatnonzero(flat))
-
-    def kernel_at(self, index: int, exposed: tuple[str, ...]) -> bool:
-        if self._dense or self._flat_mask.item(index):
-            return True
-        return any(self._exposed_masks[symbol].item(index) for symbol in exposed)
-
-    def next_after(self, index: int, exposed: tuple[str, ...]) -> int | None:
-        """Return the first step after `index` (calls must come with growing `index`)."""
-        if self._dense:
-            return index + 1
-        found = self._flat.first_after(index)
-        for symbol in exposed:
-            step = self._exposed[symbol].first_after(index)
-            if step is not None and (found is None or step < found):
-                found = step
-        return found
-
-
-class _StepCursor:
-    """The first step after an index, for indices that only grow: O(1) per call mostly."""
-
-    def __init__(self, steps: IntArray) -> None:
-        self._steps = steps
-        self._count = int(steps.shape[0])
-        # `_next` is steps[_position], the first step after every index asked so far.
-        self._position = 0
-        self._next: int | None = int(steps.item(0)) if self._count else None
-
-    def first_after(self, index: int) -> int | None:
-        found = self._next
-        if found is None or found > index:
-            return found
-        steps = self._steps
-        position = self._position + 1
-        if position < self._count and steps.item(position) <= index:
-            # A jump over several steps (a symbol not exposed for a while): bisect.
-            position = int(np.searchsorted(steps, index, side="right"))
-        self._position = position
-        self._next = int(steps.item(position)) if position < self._count else None
-        return self._next

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tradekernel.orchestration.backtest.engine import _StepCursor
+from tradekernel.orchestration.backtest.steps import StepCursor
 
 
 def _scan(steps: list[int], index: int) -> int | None:
@@ -16,7 +16,7 @@ def _scan(steps: list[int], index: int) -> int | None:
     jumps=st.lists(st.integers(0, 40), min_size=1, max_size=60),
 )
 def test_first_after_equals_a_scan_for_growing_indices(steps: list[int], jumps: list[int]) -> None:
-    cursor = _StepCursor(np.array(steps, dtype=np.int64))
+    cursor = StepCursor(np.array(steps, dtype=np.int64))
     index = -1
     for jump in jumps:
         index += jump
@@ -24,4 +24,4 @@ def test_first_after_equals_a_scan_for_growing_indices(steps: list[int], jumps: 
 
 
 def test_no_steps_means_no_next_step() -> None:
-    assert _StepCursor(np.array([], dtype=np.int64)).first_after(0) is None
+    assert StepCursor(np.array([], dtype=np.int64)).first_after(0) is None
