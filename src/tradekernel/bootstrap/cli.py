@@ -5,6 +5,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
 
+from tradekernel.bootstrap.gc_policy import long_run_gc
 from tradekernel.domain.errors import ConfigError, DataError, TradekernelError
 
 EXIT_OK = 0
@@ -47,7 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     try:
-        return handler(args)
+        with long_run_gc():
+            return handler(args)
     except (ConfigError, DataError) as error:
         print(f"error: {error}", file=sys.stderr)
         print("hint: run with --help for usage and examples", file=sys.stderr)
