@@ -1,4 +1,9 @@
-"""The plan: the kernel's whole output for one cycle, with diagnostics and causality."""
+"""The plan: the kernel's whole output for one cycle, with its diagnostics.
+
+Its causality chain is implied by the ids the DTOs carry (a directive's `causes`, an
+intent's `directive_id`, the symbol and time of a bar) and is derived from a plan by
+`orchestration.causality.plan_causality`, not stored twice.
+"""
 
 import attrs
 
@@ -20,7 +25,7 @@ class Diagnostic:
 
 @attrs.frozen(kw_only=True)
 class CausalityLink:
-    """One node of the causality chain: `parents` are the ids of what caused it."""
+    """One node of a plan's causality chain: `parents` are the ids of what caused it."""
 
     node_id: str
     kind: str
@@ -53,7 +58,6 @@ class Plan:
     execution_directives: tuple[ExecutionDirective, ...] = ()
     intents: tuple[ExecutionIntent, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
-    causality: tuple[CausalityLink, ...] = ()
 
     @property
     def tradable_intents(self) -> tuple[ExecutionIntent, ...]:

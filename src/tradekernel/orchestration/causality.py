@@ -1,4 +1,8 @@
-"""The causality chain of a plan: every DTO as a node with the ids of what caused it.
+"""The causality chain of a plan: its DTOs as nodes, each with the ids of what caused it.
+
+The chain is derived from a plan (`plan_causality`), not built by the kernel: every edge
+is an id a DTO already carries, so the plan hash commits to the chain, the recorded plan
+stays a third smaller, and planning does not format text nobody may read.
 
 Walking parents from an intent reaches the directive, its four plans, the signals and the
 assessment, and the bar: this is what `tradekernel explain` prints. The bar and assessment
@@ -11,13 +15,29 @@ from collections.abc import Mapping, Sequence
 
 from tradekernel.domain.directives import StrategyDirective
 from tradekernel.domain.intents import ExecutionIntent
-from tradekernel.domain.plan import CausalityLink
+from tradekernel.domain.plan import CausalityLink, Plan
 from tradekernel.domain.signals import ContextAssessment, OpportunitySignal, ThreatSignal
 from tradekernel.domain.trade_plans import ExecutionDirective
 
 
 def bar_node_id(symbol: str, ts_ms: int) -> str:
     return f"bar:{symbol}:{ts_ms}"
+
+
+def plan_causality(
+    plan: Plan, closes: Mapping[str, float] | None = None
+) -> tuple[CausalityLink, ...]:
+    """Return the plan's chain sorted by node id; `closes` adds the bar closes to bar nodes."""
+    return causality_chain(
+        plan.cycle_ts_ms,
+        closes if closes is not None else {},
+        plan.assessments,
+        plan.opportunities,
+        plan.threats,
+        plan.directives,
+        plan.execution_directives,
+        plan.intents,
+    )
 
 
 def causality_chain(
@@ -45,7 +65,7 @@ def causality_chain(
             CausalityLink(
                 node_id=bar,
                 kind="bar",
-                summary=f"{symbol} bar at {cycle_ts_ms}, close {closes.get(symbol)!r}",
+                summary=_bar_text(symbol, cycle_ts_ms, closes.get(symbol)),
             )
         )
         links.append(
@@ -131,6 +151,11 @@ def causality_chain(
             )
         )
     return tuple(sorted(links, key=lambda link: link.node_id))
+
+
+def _bar_text(symbol: str, cycle_ts_ms: int, close: float | None) -> str:
+    text = f"{symbol} bar at {cycle_ts_ms}"
+    return text if close is None else f"{text}, close {close!r}"
 
 
 def _entry_text(execution: ExecutionDirective) -> str:

@@ -27,7 +27,6 @@ from tradekernel.features.universe.list_file import SymbolLists
 from tradekernel.features.universe.merge import merge_universe
 from tradekernel.orchestration.accounting import account_view
 from tradekernel.orchestration.activity import Activity, activity, may_act, planner_activity
-from tradekernel.orchestration.causality import causality_chain
 from tradekernel.orchestration.kernel_spec import KernelSpec
 from tradekernel.orchestration.plan_order import (
     directive_order_key,
@@ -174,16 +173,6 @@ class PlanningKernel:
             intents=intents,
             diagnostics=tuple(
                 sorted(diagnostics, key=lambda d: (d.stage, d.symbol or "", d.code, d.message))
-            ),
-            causality=causality_chain(
-                context.now_ms,
-                {symbol: snapshot.close for symbol, snapshot in snapshots.items()},
-                assessments,
-                opportunities,
-                threats,
-                directives,
-                executions,
-                intents,
             ),
         )
 

@@ -134,3 +134,20 @@ def test_plan_hashes_are_equal_across_processes_with_different_hash_seeds(
     # the plan is not trivially empty: it carries the buy intent
     plan = first["plan"]
     assert isinstance(plan, dict) and len(plan["intents"]) == 1
+
+
+def test_plan_json_carries_the_derived_causality_chain_of_its_intent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    payload = json.loads(_plan(capsys, "--at", str(BUY_BAR), "--format", "json")[1])
+    nodes = {node["node_id"]: node for node in payload["causality"]}
+    (intent,) = payload["plan"]["intents"]
+    walk, kinds = intent["client_order_id"], []
+    while walk in nodes:
+        kinds.append(nodes[walk]["kind"])
+        parents = [p for p in nodes[walk]["parents"] if not p.split(":")[0].endswith("_plan")]
+        walk = parents[0] if parents else ""
+    assert kinds == ["intent", "directive", "opportunity", "assessment", "bar"]
+    bar = next(node for node in payload["causality"] if node["kind"] == "bar")
+    assert bar["summary"].startswith(f"BTC/USD bar at {BUY_BAR}, close ")

@@ -3,13 +3,18 @@
 import argparse
 import json
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from tradekernel.adapters.sqlite.database import connect
 from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.commands.common import DEFAULT_DB
 from tradekernel.domain.errors import ConfigError
+from tradekernel.orchestration.canonical import structure_plan
+from tradekernel.orchestration.causality import plan_causality
 
 _PLAN_KINDS = ("entry_plan", "size_plan", "exit_plan", "routing_plan")
 
@@ -40,6 +45,14 @@ def _tree(nodes: Mapping[str, Any], node_id: str, depth: int, seen: set[str]) ->
     return lines
 
 
+def _recorded_closes(context_text: str) -> dict[str, float]:
+    """Return the bar closes of a recorded cycle: its marks (a backtest marks at the close)."""
+    if not context_text:
+        return {}
+    marks = json.loads(context_text).get("marks", {})
+    return {symbol: float(Decimal(mark["price"])) for symbol, mark in sorted(marks.items())}
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.db.is_file():
         raise ConfigError(f"no database at {args.db}", path="--db")
@@ -52,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         connection.close()
     plan = json.loads(entry.plan_json)
-    nodes = {node["node_id"]: node for node in plan["causality"]}
+    chain = plan_causality(structure_plan(plan), _recorded_closes(entry.context_json))
+    nodes = {link.node_id: attrs.asdict(link) for link in chain}
     print(f"order {order.client_order_id} in run {run_id}, planned at cycle {entry.cycle_ts_ms}")
     print(
         f"  {order.side.value} {order.quantity} {order.symbol} {order.order_type.value}, "

@@ -4,6 +4,8 @@ import argparse
 import json
 from decimal import Decimal
 
+import attrs
+
 from tradekernel.bootstrap.backtest_job import load_data
 from tradekernel.bootstrap.commands.common import (
     add_config_argument,
@@ -16,6 +18,7 @@ from tradekernel.bootstrap.commands.common import (
 from tradekernel.bootstrap.offline_context import offline_context
 from tradekernel.domain.plan import Plan
 from tradekernel.orchestration.canonical import canonical_json, plan_hash
+from tradekernel.orchestration.causality import plan_causality
 from tradekernel.orchestration.kernel_factory import build_kernel
 
 EXAMPLES = """examples:
@@ -55,9 +58,11 @@ def run(args: argparse.Namespace) -> int:
     plan = kernel.plan(context)
     digest = plan_hash(plan)
     if args.format == "json":
+        closes = {symbol: float(mark.price) for symbol, mark in context.marks.items()}
+        chain = [attrs.asdict(link) for link in plan_causality(plan, closes)]
         print(
             json.dumps(
-                {"plan": json.loads(canonical_json(plan)), "plan_hash": digest},
+                {"plan": json.loads(canonical_json(plan)), "plan_hash": digest, "causality": chain},
                 sort_keys=True,
                 indent=2,
             )
