@@ -69,6 +69,8 @@ class ContextScoreAggregator:
             for side, label in ((0, c[2]), (1, c[3]))
         )
         self._summary_order = tuple(labels)
+        self._scorers = tuple(c[1] for c in self._components)
+        self._weights = tuple((float(c.weight), c.kind == "regime") for c, *_ in self._components)
 
     @property
     def name(self) -> str:
@@ -76,28 +78,50 @@ class ContextScoreAggregator:
 
     def assess(self, snapshot: FeatureSnapshot, assessment_id: str) -> ContextAssessment:
         """Return the assessment of `snapshot`, identified by `assessment_id`."""
-        components = self._components
-        scores = [score_of(snapshot) for _c, score_of, _s, _w in components]
-        votes = [
-            (c[0], result)
-            for c, result in zip(components, scores, strict=True)
-            if result is not None
-        ]
-        summary = tuple(
-            (label, to_score(result[side]))
-            for label, n, side in self._summary_order
-            if (result := scores[n]) is not None
-        )
-        strength, weakness = self._combine(votes)
+        scores = [score_of(snapshot) for score_of in self._scorers]
+        summary = []
+        for label, n, side in self._summary_order:
+            result = scores[n]
+            if result is not None:
+                summary.append((label, to_score(result[side])))
+        if self._params.method == "weighted":
+            strength, weakness, regime = self._weighted(scores)
+        else:
+            votes = [
+                (c[0], result)
+                for c, result in zip(self._components, scores, strict=True)
+                if result is not None
+            ]
+            strength, weakness = self._combine(votes)
+            regime = self._regime(votes)
         return ContextAssessment(
             assessment_id=assessment_id,
             symbol=snapshot.symbol,
             ts_ms=snapshot.ts_ms,
             strength=to_score(strength),
             weakness=to_score(weakness),
-            regime=self._regime(votes),
-            summary=summary,
+            regime=regime,
+            summary=tuple(summary),
         )
+
+    def _weighted(self, scores: list[Score | None]) -> tuple[float, float, Regime]:
+        # The weighted method in one pass (the common case): left-to-right float sums,
+        # which is what sum() does on 3.11 but not on 3.12+, whose compensated sum would
+        # change the last bits and so the plan hash; the regime from the first regime vote.
+        total = strength = weakness = 0.0
+        regime: Regime | None = None
+        for (weight, is_regime), result in zip(self._weights, scores, strict=True):
+            if result is None:
+                continue
+            s, w = result
+            total += weight
+            strength += weight * s
+            weakness += weight * w
+            if is_regime and regime is None:
+                regime = Regime.TRENDING if s >= 1.0 else Regime.RANGING
+        if total == 0.0:
+            return 0.0, 0.0, Regime.UNKNOWN
+        return strength / total, weakness / total, Regime.UNKNOWN if regime is None else regime
 
     def _combine(self, votes: list[tuple[ComponentParams, Score]]) -> Score:
         if not votes:
