@@ -77,7 +77,14 @@ def _quantise(intent: ExecutionIntent, rules: SymbolRules, mark: Decimal) -> Exe
         stop = round_price(
             stop, rules.tick_size, Side.SELL if intent.side is Side.SELL else Side.BUY
         )
-    quantised = attrs.evolve(intent, quantity=quantity, price=price, stop_price=stop)
+    if (
+        _same(quantity, intent.quantity)
+        and _same(price, intent.price)
+        and _same(stop, intent.stop_price)
+    ):
+        quantised = intent  # already on the grid, digits and exponent alike: no copy
+    else:
+        quantised = attrs.evolve(intent, quantity=quantity, price=price, stop_price=stop)
     if quantity < rules.min_qty:
         return quantised.skip(
             SkipReason.MIN_QTY, f"quantity {quantity} is below the minimum {rules.min_qty}"
@@ -89,6 +96,13 @@ def _quantise(intent: ExecutionIntent, rules: SymbolRules, mark: Decimal) -> Exe
             f"notional {notional} is below the minimum {rules.min_notional}",
         )
     return quantised
+
+
+def _same(a: Decimal | None, b: Decimal | None) -> bool:
+    # Equal value is not enough: 0.01 and 0.01000000 serialise differently.
+    if a is None or b is None:
+        return a is b
+    return a.as_tuple() == b.as_tuple()
 
 
 def _duplicate(intent: ExecutionIntent, inputs: IntentInputs) -> str | None:
