@@ -42,6 +42,7 @@ class ReplaySource:
     """
 
     def __init__(self, series: Mapping[str, BarSeries], *, resume_from_ms: int | None = None):
+        self._series = {symbol: series[symbol] for symbol in sorted(series)}
         timeline = build_timeline({symbol: series[symbol] for symbol in sorted(series)})
         self._steps: list[MarketStep] = []
         for index in range(len(timeline)):
@@ -66,6 +67,10 @@ class ReplaySource:
 
     def warmup(self) -> Sequence[MarketStep]:
         return tuple(self._warmup)
+
+    def known_series(self) -> Mapping[str, BarSeries]:
+        """Return the recorded series being replayed (see `paper.known_features`)."""
+        return self._series
 
     def next_step(self) -> MarketStep | None:
         if self._next >= len(self._steps):

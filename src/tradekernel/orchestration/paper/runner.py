@@ -41,6 +41,7 @@ from tradekernel.orchestration.paper.backoff import RejectionBackoff
 from tradekernel.orchestration.paper.bar_source import BarSource, MarketStep
 from tradekernel.orchestration.paper.float_equity import FloatEquity
 from tradekernel.orchestration.paper.history import GrowingHistory
+from tradekernel.orchestration.paper.known_features import KnownFeatures
 from tradekernel.orchestration.paper.market_clock import MarketClock
 from tradekernel.orchestration.paper.pacing import Pacer
 from tradekernel.orchestration.paper.result import PaperResult
@@ -106,6 +107,7 @@ class PaperRunner:
         self._on_plan = on_plan
         self._on_cycle = on_cycle
         self._history = {s: GrowingHistory(s) for s in sorted(settings.symbols)}
+        self._features = KnownFeatures(kernel, source)
         self._equity = FloatEquity(float(ports.venue.cash()))
         self._telemetry = AccountTelemetry(
             runtime=self.runtime,
@@ -200,7 +202,7 @@ class PaperRunner:
             current = history.last_ts_ms == now
             series = history.series()
             if current:
-                series = self._kernel.precompute(series)
+                series = self._features.of(symbol, series)
             cursors[symbol] = SymbolCursor(
                 series=series, position=len(history) - 1, current=current
             )
