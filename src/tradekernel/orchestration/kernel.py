@@ -51,6 +51,8 @@ class PlanningKernel:
         self._outputs = frozenset(outputs)
         self._outputs_unique = len(self._outputs) == len(outputs)
         self._planners = tuple((planner, planner_activity(planner)) for planner in spec.strategies)
+        self._opportunity_workers = tuple(worker.evaluate for worker in spec.opportunities)
+        self._threat_workers = tuple(worker.evaluate for worker in spec.threats)
         # A static universe merges to the same record for the same symbols every cycle; the
         # last one is kept (a cache of a pure function: it cannot change a plan).
         self._static_universe: tuple[tuple[str, ...], UniverseRecord] | None = None
@@ -99,9 +101,13 @@ class PlanningKernel:
         snapshots: dict[str, FeatureSnapshot] = {}
         orders_of = _orders_by_symbol(context)
         assessment_id = id_family("ctx", context.run_id, context.now_ms)
+        # Bound once per cycle: this loop runs for every symbol of the universe.
+        history_of, position_of = context.history.get, context.positions.get
+        assess = spec.aggregator.assess
+        opportunity_workers, threat_workers = self._opportunity_workers, self._threat_workers
         for symbol in universe.selected:
-            series = context.history.get(symbol)
-            if series is None or len(series) == 0:
+            series = history_of(symbol)
+            if series is None or (count := len(series)) == 0:
                 diagnostics.append(
                     Diagnostic(
                         stage="context",
@@ -111,27 +117,28 @@ class PlanningKernel:
                     )
                 )
                 continue
-            snapshot = snapshot_at(series, self._columns(series), len(series) - 1)
+            snapshot = snapshot_at(series, self._columns(series), count - 1)
             snapshots[symbol] = snapshot
-            assessment = spec.aggregator.assess(snapshot, assessment_id(symbol))
+            assessment = assess(snapshot, assessment_id(symbol))
             found_opportunities = sorted_signals(
-                [s for w in spec.opportunities if (s := w.evaluate(snapshot, assessment))]
+                [s for evaluate in opportunity_workers if (s := evaluate(snapshot, assessment))]
             )
             found_threats = sorted_threats(
-                [t for w in spec.threats if (t := w.evaluate(snapshot, assessment, account))]
+                [t for evaluate in threat_workers if (t := evaluate(snapshot, assessment, account))]
             )
             assessments.append(assessment)
             opportunities.extend(found_opportunities)
             threats.extend(found_threats)
-            position = context.positions.get(symbol)
+            position = position_of(symbol)
             working = orders_of.get(symbol, ())
-            exposed = bool(working) or (position is not None and position.is_open)
+            exposed = bool(working) or (position is not None and position.quantity != 0)
+            signalled, threatened = bool(found_opportunities), bool(found_threats)
             # The planners' declared activity (orchestration.activity), the same rule the
             # sparse backtest relies on: a planner that cannot act here is not called.
             acting = [
                 planner
                 for planner, declared in self._planners
-                if may_act(declared, bool(found_opportunities), bool(found_threats), exposed)
+                if may_act(declared, signalled, threatened, exposed)
             ]
             if not acting:
                 continue
