@@ -50,10 +50,15 @@ def planner_activity(planner: object) -> str:
     A planner with a candidate mask may act on the bars its mask names, which the kernel
     cannot see from one cycle's inputs, so it is always called.
     """
-    if isinstance(planner, CandidateMask) or not isinstance(planner, DeclaresActivity):
+    if isinstance(planner, CandidateMask):
         return ALWAYS
-    declared = planner.activity
+    declared = declared_activity(planner)
     return declared if declared in (SIGNALS, POSITION) else ALWAYS
+
+
+def declared_activity(planner: object) -> str:
+    """Return what a planner declares as its activity, `always` when it declares nothing."""
+    return planner.activity if isinstance(planner, DeclaresActivity) else ALWAYS
 
 
 def may_act(declared: str, opportunity: bool, threat: bool, exposed: bool) -> bool:
@@ -84,7 +89,7 @@ def activity(spec: KernelSpec, series: BarSeries) -> Activity:
     flat = opportunities.copy()
     exposed = opportunities | threats
     for planner in spec.strategies:
-        declared = planner.activity if isinstance(planner, DeclaresActivity) else ALWAYS
+        declared = declared_activity(planner)
         scheduled = _mask(planner, series)
         if scheduled is not None:
             flat |= scheduled

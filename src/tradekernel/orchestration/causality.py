@@ -11,12 +11,9 @@ threat or a directive): a quiet symbol's assessment is in `Plan.assessments`, an
 stays the size of what happened, not of the universe.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-from tradekernel.domain.directives import StrategyDirective
-from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.plan import CausalityLink, Plan
-from tradekernel.domain.signals import ContextAssessment, OpportunitySignal, ThreatSignal
 from tradekernel.domain.trade_plans import ExecutionDirective
 
 
@@ -28,29 +25,10 @@ def plan_causality(
     plan: Plan, closes: Mapping[str, float] | None = None
 ) -> tuple[CausalityLink, ...]:
     """Return the plan's chain sorted by node id; `closes` adds the bar closes to bar nodes."""
-    return causality_chain(
-        plan.cycle_ts_ms,
-        closes if closes is not None else {},
-        plan.assessments,
-        plan.opportunities,
-        plan.threats,
-        plan.directives,
-        plan.execution_directives,
-        plan.intents,
-    )
-
-
-def causality_chain(
-    cycle_ts_ms: int,
-    closes: Mapping[str, float],
-    assessments: Sequence[ContextAssessment],
-    opportunities: Sequence[OpportunitySignal],
-    threats: Sequence[ThreatSignal],
-    directives: Sequence[StrategyDirective],
-    executions: Sequence[ExecutionDirective],
-    intents: Sequence[ExecutionIntent],
-) -> tuple[CausalityLink, ...]:
-    """Return the chain's nodes sorted by node id."""
+    cycle_ts_ms = plan.cycle_ts_ms
+    closes = closes if closes is not None else {}
+    assessments, opportunities, threats = plan.assessments, plan.opportunities, plan.threats
+    directives, executions, intents = plan.directives, plan.execution_directives, plan.intents
     links: list[CausalityLink] = []
     assessment_of: dict[str, str] = {}
     followed = {signal.symbol for signal in opportunities}

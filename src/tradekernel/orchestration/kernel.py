@@ -99,7 +99,9 @@ class PlanningKernel:
         threats: list[ThreatSignal] = []
         directives: list[StrategyDirective] = []
         snapshots: dict[str, FeatureSnapshot] = {}
-        orders_of = _orders_by_symbol(context)
+        # Open orders in their documented order (client id), sorted once for every stage.
+        open_orders = tuple(sorted(context.open_orders, key=lambda order: order.client_order_id))
+        orders_of = _orders_by_symbol(open_orders)
         assessment_id = id_family("ctx", context.run_id, context.now_ms)
         # Bound once per cycle: this loop runs for every symbol of the universe.
         history_of, position_of = context.history.get, context.positions.get
@@ -161,12 +163,12 @@ class PlanningKernel:
         allocation = spec.allocator.allocate(
             executions,
             account,
-            tuple(sorted(context.open_orders, key=lambda order: order.client_order_id)),
+            open_orders,
         )
         intents = self._intents.build(
             allocation.accepted,
             _rejections(executions, allocation.rejected),
-            _intent_inputs(context, universe),
+            _intent_inputs(context, universe, open_orders),
         )
         return Plan(
             run_id=context.run_id,
@@ -209,9 +211,11 @@ class PlanningKernel:
         return record
 
 
-def _orders_by_symbol(context: PlanningContext[BarSeries]) -> dict[str, tuple[OpenOrderView, ...]]:
+def _orders_by_symbol(
+    open_orders: tuple[OpenOrderView, ...],
+) -> dict[str, tuple[OpenOrderView, ...]]:
     grouped: dict[str, list[OpenOrderView]] = {}
-    for order in sorted(context.open_orders, key=lambda order: order.client_order_id):
+    for order in open_orders:
         grouped.setdefault(order.symbol, []).append(order)
     return {symbol: tuple(orders) for symbol, orders in grouped.items()}
 
@@ -230,7 +234,11 @@ def _rejections(
     return [(by_id[r.directive_id], r) for r in rejected if r.directive_id in by_id]
 
 
-def _intent_inputs(context: PlanningContext[BarSeries], universe: UniverseRecord) -> IntentInputs:
+def _intent_inputs(
+    context: PlanningContext[BarSeries],
+    universe: UniverseRecord,
+    open_orders: tuple[OpenOrderView, ...],
+) -> IntentInputs:
     return IntentInputs(
         run_id=context.run_id,
         cycle_ts_ms=context.now_ms,
@@ -238,7 +246,7 @@ def _intent_inputs(context: PlanningContext[BarSeries], universe: UniverseRecord
         rules=context.rules,
         marks={symbol: mark.price for symbol, mark in context.marks.items()},
         positions=context.positions,
-        open_orders=tuple(sorted(context.open_orders, key=lambda o: o.client_order_id)),
+        open_orders=open_orders,
         free_balances={asset: balance.free for asset, balance in context.balances.items()},
         trading_state=context.trading_state,
         stop_new_orders=context.stop_new_orders,

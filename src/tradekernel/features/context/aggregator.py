@@ -124,25 +124,15 @@ class ContextScoreAggregator:
         return strength / total, weakness / total, Regime.UNKNOWN if regime is None else regime
 
     def _combine(self, votes: list[tuple[ComponentParams, Score]]) -> Score:
+        # max and consensus; the weighted method is `_weighted`.
         if not votes:
             return 0.0, 0.0
-        method = self._params.method
-        if method == "max":
+        if self._params.method == "max":
             return max(s for _, (s, _w) in votes), max(w for _, (_s, w) in votes)
-        if method == "consensus":
-            threshold = float(self._params.threshold)
-            agree_strong = sum(1 for _, (s, _w) in votes if s >= threshold)
-            agree_weak = sum(1 for _, (_s, w) in votes if w >= threshold)
-            return agree_strong / len(votes), agree_weak / len(votes)
-        # Left-to-right float sums written out (what sum() does on 3.11, but not on 3.12+,
-        # whose compensated sum would change the last bits and so the plan hash).
-        total = strength = weakness = 0.0
-        for component, (s, w) in votes:
-            weight = float(component.weight)
-            total += weight
-            strength += weight * s
-            weakness += weight * w
-        return strength / total, weakness / total
+        threshold = float(self._params.threshold)
+        agree_strong = sum(1 for _, (s, _w) in votes if s >= threshold)
+        agree_weak = sum(1 for _, (_s, w) in votes if w >= threshold)
+        return agree_strong / len(votes), agree_weak / len(votes)
 
     @staticmethod
     def _regime(votes: list[tuple[ComponentParams, Score]]) -> Regime:

@@ -85,8 +85,3 @@ def scorer(component: ComponentParams) -> Scorer:
         return _clamp(value), _clamp(1.0 - value)
 
     return unit
-
-
-def score(component: ComponentParams, snapshot: FeatureSnapshot) -> Score | None:
-    """Return the component's (strength, weakness), or None if its column is absent."""
-    return scorer(component)(snapshot)
