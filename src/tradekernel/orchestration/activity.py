@@ -18,6 +18,7 @@ import numpy as np
 from tradekernel.orchestration.kernel_spec import KernelSpec
 from tradekernel.shared.bars import BarSeries
 from tradekernel.shared.candidates import BoolArray, CandidateMask
+from tradekernel.shared.kernel_table import BitArray, bit_dtype
 
 SIGNALS = "signals"
 POSITION = "position"
@@ -74,18 +75,58 @@ def may_act(declared: str, opportunity: bool, threat: bool, exposed: bool) -> bo
     return True
 
 
+# Workers beyond one 64-bit word of candidate bits are evaluated in full on every bar.
+MAX_CANDIDATE_WORKERS = 64
+
+
+def signal_workers(spec: KernelSpec) -> tuple[object, ...]:
+    """Return the spec's opportunity then threat workers: the order of their candidate bits."""
+    return (*spec.opportunities, *spec.threats)
+
+
+def candidate_bits(workers: tuple[object, ...], series: BarSeries) -> BitArray | None:
+    """Return per-bar bits of which `workers` may fire (series must carry its features).
+
+    None when there are more workers than bits in one word.
+    """
+    if len(workers) > MAX_CANDIDATE_WORKERS:
+        return None
+    dtype = bit_dtype(len(workers))
+    bits: BitArray = np.zeros(len(series), dtype=dtype)
+    for number, worker in enumerate(workers):
+        mask = _mask(worker, series)
+        bit = dtype(1) << dtype(number)
+        if mask is None:
+            bits |= bit
+        else:
+            bits |= mask.astype(dtype) * bit
+    return bits
+
+
+def _fired(series: BarSeries, workers: tuple[object, ...], first: int, stop: int) -> BoolArray:
+    # Where any of workers[first:stop] may fire: from the precomputed bits when they were
+    # computed for these workers, else from the masks themselves.
+    table = series.table
+    if table is not None and table.bits is not None and table.computed_for(workers):
+        wanted = sum(1 << n for n in range(first, stop))
+        from_bits: BoolArray = (table.bits & table.bits.dtype.type(wanted)) != 0
+        return from_bits
+    fired = np.zeros(len(series), dtype=np.bool_)
+    for worker in workers[first:stop]:
+        mask = _mask(worker, series)
+        if mask is None:
+            return np.ones(len(series), dtype=np.bool_)
+        fired |= mask
+    return fired
+
+
 def activity(spec: KernelSpec, series: BarSeries) -> Activity:
     """Return where the kernel must run for one symbol (series must carry its features)."""
     count = len(series)
     every = np.ones(count, dtype=np.bool_)
-    opportunities = np.zeros(count, dtype=np.bool_)
-    for worker in spec.opportunities:
-        mask = _mask(worker, series)
-        opportunities |= every if mask is None else mask
-    threats = np.zeros(count, dtype=np.bool_)
-    for threat in spec.threats:
-        mask = _mask(threat, series)
-        threats |= every if mask is None else mask
+    workers = signal_workers(spec)
+    opportunities = _fired(series, workers, 0, len(spec.opportunities))
+    threats = _fired(series, workers, len(spec.opportunities), len(workers))
     flat = opportunities.copy()
     exposed = opportunities | threats
     for planner in spec.strategies:

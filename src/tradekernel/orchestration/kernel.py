@@ -5,7 +5,7 @@ no I/O and never depends on the iteration order of its inputs: symbols, signals,
 directives and intents are processed and emitted in documented sorted orders.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from tradekernel.domain.context import PlanningContext
@@ -19,14 +19,20 @@ from tradekernel.domain.signals import (
     OpportunitySignal,
     ThreatSignal,
 )
-from tradekernel.domain.stage_inputs import StrategyInputs, UniverseCandidate
+from tradekernel.domain.stage_inputs import AccountView, StrategyInputs, UniverseCandidate
 from tradekernel.domain.trade_plans import ExecutionDirective
 from tradekernel.features.intents.builder import IntentBuilder
 from tradekernel.features.intents.inputs import IntentInputs
 from tradekernel.features.universe.list_file import SymbolLists
 from tradekernel.features.universe.merge import merge_universe
 from tradekernel.orchestration.accounting import account_view
-from tradekernel.orchestration.activity import Activity, activity, may_act, planner_activity
+from tradekernel.orchestration.activity import (
+    Activity,
+    activity,
+    may_act,
+    planner_activity,
+    signal_workers,
+)
 from tradekernel.orchestration.kernel_spec import KernelSpec
 from tradekernel.orchestration.plan_order import (
     directive_order_key,
@@ -34,11 +40,16 @@ from tradekernel.orchestration.plan_order import (
     sorted_threats,
     unique_directives,
 )
-from tradekernel.orchestration.snapshots import feature_columns, snapshot_at
+from tradekernel.orchestration.precompute import with_table
+from tradekernel.orchestration.snapshots import feature_columns, snapshot_at, table_snapshot
 from tradekernel.orchestration.trade_stage import trade_plans
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.decimal_context import planning_decimals
 from tradekernel.shared.ids import id_family
+
+OpportunityEvaluator = Callable[[FeatureSnapshot, ContextAssessment], OpportunitySignal | None]
+ThreatEvaluator = Callable[[FeatureSnapshot, ContextAssessment, AccountView], ThreatSignal | None]
+Evaluators = tuple[tuple[OpportunityEvaluator, ...], tuple[ThreatEvaluator, ...]]
 
 
 class PlanningKernel:
@@ -51,8 +62,16 @@ class PlanningKernel:
         self._outputs = frozenset(outputs)
         self._outputs_unique = len(self._outputs) == len(outputs)
         self._planners = tuple((planner, planner_activity(planner)) for planner in spec.strategies)
-        self._opportunity_workers = tuple(worker.evaluate for worker in spec.opportunities)
-        self._threat_workers = tuple(worker.evaluate for worker in spec.threats)
+        self._opportunity_workers: tuple[OpportunityEvaluator, ...] = tuple(
+            worker.evaluate for worker in spec.opportunities
+        )
+        self._threat_workers: tuple[ThreatEvaluator, ...] = tuple(
+            worker.evaluate for worker in spec.threats
+        )
+        self._signal_workers = signal_workers(spec)
+        # Candidate bits of a bar -> the workers that may fire there; at most one entry per
+        # distinct bit pattern met (2**workers), built on first use.
+        self._by_bits: dict[int, Evaluators] = {}
         # A static universe merges to the same record for the same symbols every cycle; the
         # last one is kept (a cache of a pure function: it cannot change a plan).
         self._static_universe: tuple[tuple[str, ...], UniverseRecord] | None = None
@@ -74,7 +93,12 @@ class PlanningKernel:
         Workers are causal, so later windows (`series.head(k)`) reuse these columns and the
         kernel gives the plan it would give on the window alone.
         """
-        return series.with_features(feature_columns(series, self._spec.workers))
+        table = series.table
+        if table is not None and table.computed_for(self._signal_workers):
+            # Precomputed by this kernel already (new columns would have dropped the table).
+            return series
+        prepared = series.with_features(feature_columns(series, self._spec.workers))
+        return with_table(prepared, self._signal_workers)
 
     def activity(self, series: BarSeries) -> Activity:
         """Return the bars of a precomputed series where this kernel can emit a directive."""
@@ -106,7 +130,8 @@ class PlanningKernel:
         # Bound once per cycle: this loop runs for every symbol of the universe.
         history_of, position_of = context.history.get, context.positions.get
         assess = spec.aggregator.assess
-        opportunity_workers, threat_workers = self._opportunity_workers, self._threat_workers
+        all_opportunity, all_threat = self._opportunity_workers, self._threat_workers
+        signal_workers, by_bits = self._signal_workers, self._by_bits
         for symbol in universe.selected:
             series = history_of(symbol)
             if series is None or (count := len(series)) == 0:
@@ -119,7 +144,20 @@ class PlanningKernel:
                     )
                 )
                 continue
-            snapshot = snapshot_at(series, self._columns(series), count - 1)
+            table = series.table
+            if table is not None and table.workers is signal_workers:
+                # Precomputed by this kernel: one read for the row, and only the workers
+                # whose candidate mask allows this bar are called (no other can fire).
+                snapshot = table_snapshot(series, table, count - 1)
+                bits = table.bits
+                if bits is None:
+                    opportunity_workers, threat_workers = all_opportunity, all_threat
+                else:
+                    code = bits.item(count - 1)
+                    opportunity_workers, threat_workers = by_bits.get(code) or self._select(code)
+            else:
+                snapshot = snapshot_at(series, self._columns(series), count - 1)
+                opportunity_workers, threat_workers = all_opportunity, all_threat
             snapshots[symbol] = snapshot
             assessment = assess(snapshot, assessment_id(symbol))
             found_opportunities = sorted_signals(
@@ -184,6 +222,15 @@ class PlanningKernel:
                 sorted(diagnostics, key=lambda d: (d.stage, d.symbol or "", d.code, d.message))
             ),
         )
+
+    def _select(self, code: int) -> Evaluators:
+        first = len(self._opportunity_workers)
+        chosen = (
+            tuple(e for n, e in enumerate(self._opportunity_workers) if code >> n & 1),
+            tuple(e for n, e in enumerate(self._threat_workers) if code >> (first + n) & 1),
+        )
+        self._by_bits[code] = chosen
+        return chosen
 
     def _universe(self, context: PlanningContext[BarSeries]) -> UniverseRecord:
         policy = self._spec.universe

@@ -8,6 +8,7 @@ from tradekernel.domain.errors import DataError
 from tradekernel.domain.ports.plugins import ContextWorker
 from tradekernel.domain.signals import FeatureSnapshot
 from tradekernel.shared.bars import BarSeries, FloatArray
+from tradekernel.shared.kernel_table import KernelTable
 
 
 def feature_columns(
@@ -101,4 +102,20 @@ def snapshot_at(
         close=series.close.item(index),
         current=_row(columns, index),
         previous=LazyRow(columns, index - 1) if index >= 1 else _EMPTY,
+    )
+
+
+def table_snapshot(series: BarSeries, table: KernelTable, index: int) -> FeatureSnapshot:
+    """Return `snapshot_at(series, series.features, index)`, reading the row in one go."""
+    values = table.rows[index].tolist()
+    if table.complete.item(index):
+        current = dict(zip(table.names, values, strict=True))
+    else:
+        current = {n: v for n, v in zip(table.names, values, strict=True) if v == v}  # noqa: PLR0124 - not NaN
+    return FeatureSnapshot(
+        symbol=series.symbol,
+        ts_ms=series.ts_ms.item(index),
+        close=series.close.item(index),
+        current=current,
+        previous=LazyRow(series.features, index - 1) if index >= 1 else _EMPTY,
     )

@@ -1,0 +1,55 @@
+"""What `PlanningKernel.precompute` derives from a history for fast per-cycle reads.
+
+- Candidate bits: bit `i` of `bits[k]` is set when signal worker `i` may fire at bar `k`,
+  from the workers' vectorised `CandidateMask`s (a worker without one has its bit set on
+  every bar). The kernel does not call a worker whose bit is clear: it cannot fire there.
+- The feature columns stacked row-major, so one bar's row is a single read, with a flag per
+  bar saying whether the row is complete (no NaN, so nothing to drop).
+
+The table is tagged with the worker tuple it was computed for: a series precomputed by one
+kernel and planned by another is read column by column and evaluated in full.
+"""
+
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+FloatMatrix = npt.NDArray[np.float64]
+BitArray = npt.NDArray[np.unsignedinteger[Any]]
+FlagArray = npt.NDArray[np.bool_]
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class KernelTable:
+    """`bits[k]`: workers that may fire at bar `k`; `rows[k]`: bar `k` of the columns `names`."""
+
+    workers: tuple[object, ...]
+    bits: BitArray | None  # None: more workers than bits in a word, all are called
+    names: tuple[str, ...]
+    rows: FloatMatrix
+    complete: FlagArray
+
+    def computed_for(self, workers: tuple[object, ...]) -> bool:
+        """Return whether the table belongs to `workers` (the same plugins, in order)."""
+        return self.workers is workers or self.workers == workers
+
+    def head(self, stop: int) -> "KernelTable":
+        """Return the table of the first `stop` bars (views, no copy)."""
+        return KernelTable(
+            workers=self.workers,
+            bits=None if self.bits is None else self.bits[:stop],
+            names=self.names,
+            rows=self.rows[:stop],
+            complete=self.complete[:stop],
+        )
+
+
+def bit_dtype(count: int) -> type[np.unsignedinteger[Any]]:
+    """Return the narrowest unsigned integer type with `count` bits (at most 64)."""
+    dtypes: tuple[type[np.unsignedinteger[Any]], ...] = (np.uint8, np.uint16, np.uint32, np.uint64)
+    for dtype in dtypes:
+        if count <= np.iinfo(dtype).bits:
+            return dtype
+    raise ValueError(f"{count} candidate bits do not fit one 64-bit word")
