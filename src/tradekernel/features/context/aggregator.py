@@ -8,6 +8,7 @@ from tradekernel.domain.enums import PluginKind, Regime
 from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot
 from tradekernel.features.context.components import ComponentParams, Score, scorer
+from tradekernel.features.context.weighted_codegen import compile_weighted
 from tradekernel.shared.param_checks import at_least, at_most, one_of
 from tradekernel.shared.quantize import to_score
 
@@ -70,7 +71,12 @@ class ContextScoreAggregator:
         )
         self._summary_order = tuple(labels)
         self._scorers = tuple(c[1] for c in self._components)
-        self._weights = tuple((float(c.weight), c.kind == "regime") for c, *_ in self._components)
+        # The common method, unrolled for these components (features.context.weighted_codegen).
+        self._weighted = (
+            compile_weighted([c[0] for c in self._components], self._summary_order)
+            if params.method == "weighted"
+            else None
+        )
 
     @property
     def name(self) -> str:
@@ -78,22 +84,21 @@ class ContextScoreAggregator:
 
     def assess(self, snapshot: FeatureSnapshot, assessment_id: str) -> ContextAssessment:
         """Return the assessment of `snapshot`, identified by `assessment_id`."""
+        if self._weighted is not None:
+            return self._weighted(snapshot, assessment_id)
         scores = [score_of(snapshot) for score_of in self._scorers]
         summary = []
         for label, n, side in self._summary_order:
             result = scores[n]
             if result is not None:
                 summary.append((label, to_score(result[side])))
-        if self._params.method == "weighted":
-            strength, weakness, regime = self._weighted(scores)
-        else:
-            votes = [
-                (c[0], result)
-                for c, result in zip(self._components, scores, strict=True)
-                if result is not None
-            ]
-            strength, weakness = self._combine(votes)
-            regime = self._regime(votes)
+        votes = [
+            (c[0], result)
+            for c, result in zip(self._components, scores, strict=True)
+            if result is not None
+        ]
+        strength, weakness = self._combine(votes)
+        regime = self._regime(votes)
         return ContextAssessment(
             assessment_id=assessment_id,
             symbol=snapshot.symbol,
@@ -104,27 +109,8 @@ class ContextScoreAggregator:
             summary=tuple(summary),
         )
 
-    def _weighted(self, scores: list[Score | None]) -> tuple[float, float, Regime]:
-        # The weighted method in one pass (the common case): left-to-right float sums,
-        # which is what sum() does on 3.11 but not on 3.12+, whose compensated sum would
-        # change the last bits and so the plan hash; the regime from the first regime vote.
-        total = strength = weakness = 0.0
-        regime: Regime | None = None
-        for (weight, is_regime), result in zip(self._weights, scores, strict=True):
-            if result is None:
-                continue
-            s, w = result
-            total += weight
-            strength += weight * s
-            weakness += weight * w
-            if is_regime and regime is None:
-                regime = Regime.TRENDING if s >= 1.0 else Regime.RANGING
-        if total == 0.0:
-            return 0.0, 0.0, Regime.UNKNOWN
-        return strength / total, weakness / total, Regime.UNKNOWN if regime is None else regime
-
     def _combine(self, votes: list[tuple[ComponentParams, Score]]) -> Score:
-        # max and consensus; the weighted method is `_weighted`.
+        # max and consensus; the weighted method is compiled (`self._weighted`).
         if not votes:
             return 0.0, 0.0
         if self._params.method == "max":

@@ -89,7 +89,10 @@ components = st.lists(
     max_size=5,
     unique_by=lambda c: c.name,
 )
-values = st.floats(min_value=-200.0, max_value=200.0, allow_nan=False)
+values = st.one_of(
+    st.floats(min_value=-200.0, max_value=200.0, allow_nan=False),
+    st.sampled_from([0.0, 1.0, 50.0, float("inf"), float("-inf")]),
+)
 
 
 @given(
