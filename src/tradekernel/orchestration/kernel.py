@@ -5,6 +5,7 @@ no I/O and never depends on the iteration order of its inputs: symbols, signals,
 directives and intents are processed and emitted in documented sorted orders.
 """
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
@@ -61,7 +62,12 @@ class PlanningKernel:
         outputs = [name for worker in spec.workers for name in worker.outputs]
         self._outputs = frozenset(outputs)
         self._outputs_unique = len(self._outputs) == len(outputs)
-        self._planners = tuple((planner, planner_activity(planner)) for planner in spec.strategies)
+        # The planners that may act, for each (opportunity, threat, exposed) of a symbol.
+        declared = [(planner, planner_activity(planner)) for planner in spec.strategies]
+        self._acting = {
+            key: tuple(planner for planner, declared_as in declared if may_act(declared_as, *key))
+            for key in itertools.product((False, True), repeat=3)
+        }
         self._opportunity_workers: tuple[OpportunityEvaluator, ...] = tuple(
             worker.evaluate for worker in spec.opportunities
         )
@@ -132,6 +138,7 @@ class PlanningKernel:
         assess = spec.aggregator.assess
         all_opportunity, all_threat = self._opportunity_workers, self._threat_workers
         signal_workers, by_bits = self._signal_workers, self._by_bits
+        acting_for = self._acting
         for symbol in universe.selected:
             series = history_of(symbol)
             if series is None or (count := len(series)) == 0:
@@ -160,11 +167,23 @@ class PlanningKernel:
                 opportunity_workers, threat_workers = all_opportunity, all_threat
             snapshots[symbol] = snapshot
             assessment = assess(snapshot, assessment_id(symbol))
-            found_opportunities = sorted_signals(
-                [s for evaluate in opportunity_workers if (s := evaluate(snapshot, assessment))]
+            found_opportunities = (
+                sorted_signals(
+                    [s for evaluate in opportunity_workers if (s := evaluate(snapshot, assessment))]
+                )
+                if opportunity_workers
+                else ()
             )
-            found_threats = sorted_threats(
-                [t for evaluate in threat_workers if (t := evaluate(snapshot, assessment, account))]
+            found_threats = (
+                sorted_threats(
+                    [
+                        t
+                        for evaluate in threat_workers
+                        if (t := evaluate(snapshot, assessment, account))
+                    ]
+                )
+                if threat_workers
+                else ()
             )
             assessments.append(assessment)
             opportunities.extend(found_opportunities)
@@ -172,14 +191,9 @@ class PlanningKernel:
             position = position_of(symbol)
             working = orders_of.get(symbol, ())
             exposed = bool(working) or (position is not None and position.quantity != 0)
-            signalled, threatened = bool(found_opportunities), bool(found_threats)
             # The planners' declared activity (orchestration.activity), the same rule the
             # sparse backtest relies on: a planner that cannot act here is not called.
-            acting = [
-                planner
-                for planner, declared in self._planners
-                if may_act(declared, signalled, threatened, exposed)
-            ]
+            acting = acting_for[bool(found_opportunities), bool(found_threats), exposed]
             if not acting:
                 continue
             inputs = StrategyInputs(

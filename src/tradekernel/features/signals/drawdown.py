@@ -38,6 +38,7 @@ class MaxDrawdown:
 
     def __init__(self, params: MaxDrawdownParams) -> None:
         self._params = params
+        self._warn_at = params.limit * params.warn_fraction  # per symbol per cycle: once
 
     @property
     def name(self) -> str:
@@ -49,7 +50,7 @@ class MaxDrawdown:
         """Return the drawdown threat, or None below the warning level."""
         p = self._params
         drawdown = account.drawdown
-        if drawdown < p.limit * p.warn_fraction:
+        if drawdown < self._warn_at:
             return None
         state = "breached" if drawdown >= p.limit else "approaching"
         reason = f"drawdown {drawdown:.4f} {state} limit {p.limit}"

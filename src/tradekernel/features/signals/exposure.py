@@ -39,9 +39,10 @@ class ExposureConcentration:
     ) -> ThreatSignal | None:
         """Return the concentration threat for the snapshot's symbol, or None."""
         p = self._params
-        exposure = abs(account.exposure.get(snapshot.symbol, Decimal(0)))
-        if exposure == 0:
+        exposure = account.exposure.get(snapshot.symbol)
+        if not exposure:  # none, or zero
             return None
+        exposure = abs(exposure)
         if account.equity <= 0:
             share, severity = None, Decimal(1)
         else:
