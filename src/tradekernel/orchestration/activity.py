@@ -4,6 +4,8 @@ A strategy planner declares its `activity`:
 - "signals": it emits directives only at a bar with an opportunity signal, or with a threat
   signal while the symbol has a position or a working order;
 - "position": as "signals", and also on every bar while exposed (trailing stops, break-even);
+- "exposed": only while exposed (a position or a working order), on any such bar: a
+  planner that manages what is held and never opens;
 - "always": on any bar.
 A planner that also implements `CandidateMask` (a schedule) adds the bars it names.
 Undeclared planners and workers without a candidate mask count as acting on every bar, so
@@ -22,6 +24,7 @@ from tradekernel.shared.kernel_table import BitArray, bit_dtype
 
 SIGNALS = "signals"
 POSITION = "position"
+EXPOSED = "exposed"
 ALWAYS = "always"
 
 
@@ -54,7 +57,7 @@ def planner_activity(planner: object) -> str:
     if isinstance(planner, CandidateMask):
         return ALWAYS
     declared = declared_activity(planner)
-    return declared if declared in (SIGNALS, POSITION) else ALWAYS
+    return declared if declared in (SIGNALS, POSITION, EXPOSED) else ALWAYS
 
 
 def declared_activity(planner: object) -> str:
@@ -72,6 +75,8 @@ def may_act(declared: str, opportunity: bool, threat: bool, exposed: bool) -> bo
         return opportunity or (threat and exposed)
     if declared == POSITION:
         return opportunity or exposed
+    if declared == EXPOSED:
+        return exposed
     return True
 
 
@@ -135,7 +140,7 @@ def activity(spec: KernelSpec, series: BarSeries) -> Activity:
         if scheduled is not None:
             flat |= scheduled
             exposed |= scheduled
-        if declared == POSITION:
+        if declared in (POSITION, EXPOSED):
             exposed |= every
         elif declared != SIGNALS:
             flat |= every

@@ -103,8 +103,9 @@ class PositionManagementPlanner:
 
     @property
     def activity(self) -> str:
-        """Declare where this planner can act (see orchestration.activity)."""
-        return "position"
+        """Declare where this planner can act (see orchestration.activity): it manages a
+        held position and never opens one, so it has nothing to do while flat."""
+        return "exposed"
 
     @property
     def params(self) -> PositionManagementParams:

@@ -19,7 +19,14 @@ from tradekernel.adapters.config.blueprint_loader import parse_blueprint
 from tradekernel.domain.directives import StrategyDirective
 from tradekernel.domain.ports.plugins import StrategyPlanner
 from tradekernel.domain.stage_inputs import StrategyInputs
-from tradekernel.orchestration.activity import ALWAYS, POSITION, SIGNALS, may_act, planner_activity
+from tradekernel.orchestration.activity import (
+    ALWAYS,
+    EXPOSED,
+    POSITION,
+    SIGNALS,
+    may_act,
+    planner_activity,
+)
 from tradekernel.orchestration.canonical import canonical_json
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.kernel_factory import build_kernel
@@ -62,7 +69,7 @@ SERIES = real_series(DECLARED)
 
 def test_the_blueprint_declares_both_activities() -> None:
     declared = [planner_activity(p) for p in DECLARED.spec.strategies]
-    assert declared == [SIGNALS, POSITION]
+    assert declared == [SIGNALS, EXPOSED]
     assert [planner_activity(p) for p in ALWAYS_CALLED.spec.strategies] == [ALWAYS, ALWAYS]
 
 
@@ -105,6 +112,9 @@ def test_every_bar_of_a_stretch_plans_the_same_both_ways() -> None:
         (POSITION, False, True, False, False),
         (POSITION, False, False, True, True),
         (POSITION, True, False, False, True),
+        (EXPOSED, True, True, False, False),
+        (EXPOSED, False, False, True, True),
+        (EXPOSED, True, False, True, True),
         (ALWAYS, False, False, False, True),
     ],
 )
