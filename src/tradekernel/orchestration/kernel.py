@@ -127,6 +127,7 @@ class PlanningKernel:
         assessments: list[ContextAssessment] = []
         opportunities: list[OpportunitySignal] = []
         threats: list[ThreatSignal] = []
+        portfolio_threats: set[str] = set()
         directives: list[StrategyDirective] = []
         snapshots: dict[str, FeatureSnapshot] = {}
         # Open orders in their documented order (client id), sorted once for every stage.
@@ -187,7 +188,14 @@ class PlanningKernel:
             )
             assessments.append(assessment)
             opportunities.extend(found_opportunities)
-            threats.extend(found_threats)
+            for threat in found_threats:
+                # A portfolio-wide threat reaches every symbol's planners, but the plan
+                # lists it once (same content, same id).
+                if threat.symbol is None:
+                    if threat.signal_id in portfolio_threats:
+                        continue
+                    portfolio_threats.add(threat.signal_id)
+                threats.append(threat)
             position = position_of(symbol)
             working = orders_of.get(symbol, ())
             exposed = bool(working) or (position is not None and position.quantity != 0)

@@ -97,3 +97,30 @@ def test_the_property_contexts_do_trade_sometimes() -> None:
         )
         traded += len(plan.tradable_intents)
     assert traded > 0
+
+
+@PROPERTY
+@given(contexts)
+def test_every_id_in_a_plan_names_one_thing(context: PlanningContext[BarSeries]) -> None:
+    """A portfolio-wide threat seen by every symbol is listed once, not once per symbol."""
+    plan = KERNEL.plan(context)
+    ids = [a.assessment_id for a in plan.assessments]
+    ids += [o.signal_id for o in plan.opportunities]
+    ids += [t.signal_id for t in plan.threats]
+    ids += [d.directive_id for d in plan.directives]
+    ids += [i.client_order_id for i in plan.intents]
+    assert len(ids) == len(set(ids))
+
+
+def test_a_drawdown_across_symbols_is_listed_once() -> None:
+    # Two symbols on the same bar times (one real series under two names), far under the
+    # peak: each symbol evaluates the drawdown, the plan lists it once.
+    usd = SERIES["BTC/USD"]
+    twins = {"BTC/USD": usd, "XBT/USD": attrs.evolve(usd, symbol="XBT/USD")}
+    context = context_at(
+        KERNEL, twins, 2000, cash=Decimal(50000), held=Decimal(0), with_order=False
+    )
+    plan = KERNEL.plan(attrs.evolve(context, peak_equity=Decimal(10_000_000)))
+    drawdowns = [t for t in plan.threats if t.source == "max_drawdown"]
+    assert len(drawdowns) == 1 and drawdowns[0].symbol is None
+    assert {a.symbol for a in plan.assessments} == {"BTC/USD", "XBT/USD"}
