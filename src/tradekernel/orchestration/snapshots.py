@@ -107,11 +107,13 @@ def snapshot_at(
 
 def table_snapshot(series: BarSeries, table: KernelTable, index: int) -> FeatureSnapshot:
     """Return `snapshot_at(series, series.features, index)`, reading the row in one go."""
+    # The rows have exactly one value per name by construction (precompute), and strict
+    # zipping costs a third of this function.
     values = table.rows[index].tolist()
     if table.complete.item(index):
-        current = dict(zip(table.names, values, strict=True))
+        current = dict(zip(table.names, values, strict=False))
     else:
-        current = {n: v for n, v in zip(table.names, values, strict=True) if v == v}  # noqa: PLR0124 - not NaN
+        current = {n: v for n, v in zip(table.names, values, strict=False) if v == v}  # noqa: PLR0124 - not NaN
     return FeatureSnapshot(
         symbol=series.symbol,
         ts_ms=series.ts_ms.item(index),

@@ -37,7 +37,7 @@ class BarSeries:
     table: KernelTable | None = None
 
     def __len__(self) -> int:
-        return int(self.ts_ms.shape[0])
+        return len(self.ts_ms)
 
     @classmethod
     def from_bars(cls, symbol: str, bars: Sequence[Bar]) -> "BarSeries":

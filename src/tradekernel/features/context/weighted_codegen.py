@@ -18,7 +18,8 @@ from tradekernel.shared.quantize import to_score
 
 Assess = Callable[[FeatureSnapshot, str], ContextAssessment]
 
-# Scores already clamped to 0..1 (never NaN): `to_score` without its NaN test and call.
+# `to_score` inlined for values that cannot be NaN: clamped component scores and their
+# weighted average (finite weights over values in 0..1).
 _SCORE = "(ZERO if {x} <= 0.0 else ONE if {x} >= 1.0 else Decimal(round({x} * 1000000)).scaleb(-6))"
 
 
@@ -64,7 +65,6 @@ def compile_weighted(
         "Decimal": Decimal,
         "ZERO": to_score(0.0),
         "ONE": to_score(1.0),
-        "to_score": to_score,
         "TRENDING": Regime.TRENDING,
         "RANGING": Regime.RANGING,
         "UNKNOWN": Regime.UNKNOWN,
@@ -101,8 +101,8 @@ def compile_weighted(
         "        assessment_id=assessment_id,",
         "        symbol=snapshot.symbol,",
         "        ts_ms=snapshot.ts_ms,",
-        "        strength=to_score(strength),",
-        "        weakness=to_score(weakness),",
+        f"        strength={_SCORE.format(x='strength')},",
+        f"        weakness={_SCORE.format(x='weakness')},",
         "        regime=regime,",
         "        summary=tuple(summary),",
         "    )",

@@ -3,8 +3,6 @@
 from collections.abc import Sequence
 from decimal import Decimal
 
-import attrs
-
 from tradekernel.domain.enums import SkipReason
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.ports.plugins import AllocationRejection
@@ -70,4 +68,7 @@ def _balanced(
     floored = [floor_to_step(piece.quantity, rules.step_size) for piece in pieces[:-1]]
     rest = floor_to_step(total, rules.step_size) - sum(floored, Decimal(0))
     quantities = [*floored, max(rest, Decimal(0))]
-    return [attrs.evolve(piece, quantity=q) for piece, q in zip(pieces, quantities, strict=True)]
+    return [
+        piece.requantised(q, piece.price, piece.stop_price)
+        for piece, q in zip(pieces, quantities, strict=True)
+    ]

@@ -7,8 +7,6 @@ non-positive quantity or an unknown side stays skipped as `invalid_normalized_fi
 
 from decimal import Decimal
 
-import attrs
-
 from tradekernel.domain.enums import (
     CloseSemantics,
     OrderType,
@@ -84,7 +82,7 @@ def _quantise(intent: ExecutionIntent, rules: SymbolRules, mark: Decimal) -> Exe
     ):
         quantised = intent  # already on the grid, digits and exponent alike: no copy
     else:
-        quantised = attrs.evolve(intent, quantity=quantity, price=price, stop_price=stop)
+        quantised = intent.requantised(quantity, price, stop)
     if quantity < rules.min_qty:
         return quantised.skip(
             SkipReason.MIN_QTY, f"quantity {quantity} is below the minimum {rules.min_qty}"
@@ -165,7 +163,7 @@ class Gatekeeper:
         if held <= 0 and intent.side is Side.SELL:
             return intent.skip(SkipReason.NOTHING_TO_CLOSE, f"no {rules.base} position to close")
         if intent.side is Side.SELL and intent.quantity > held:
-            return attrs.evolve(intent, quantity=held)
+            return intent.requantised(held, intent.price, intent.stop_price)
         return intent
 
     def _reserve(
