@@ -7,7 +7,6 @@ directives and intents are processed and emitted in documented sorted orders.
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
 
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.directives import StrategyDirective
@@ -20,12 +19,10 @@ from tradekernel.domain.signals import (
     OpportunitySignal,
     ThreatSignal,
 )
-from tradekernel.domain.stage_inputs import AccountView, StrategyInputs, UniverseCandidate
+from tradekernel.domain.stage_inputs import AccountView, StrategyInputs
 from tradekernel.domain.trade_plans import ExecutionDirective
 from tradekernel.features.intents.builder import IntentBuilder
 from tradekernel.features.intents.inputs import IntentInputs
-from tradekernel.features.universe.list_file import SymbolLists
-from tradekernel.features.universe.merge import merge_universe
 from tradekernel.orchestration.accounting import account_view
 from tradekernel.orchestration.activity import (
     Activity,
@@ -44,6 +41,7 @@ from tradekernel.orchestration.plan_order import (
 from tradekernel.orchestration.precompute import with_table
 from tradekernel.orchestration.snapshots import feature_columns, snapshot_at, table_snapshot
 from tradekernel.orchestration.trade_stage import trade_plans
+from tradekernel.orchestration.universe_stage import UniverseStage
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.decimal_context import planning_decimals
 from tradekernel.shared.ids import id_family
@@ -78,9 +76,7 @@ class PlanningKernel:
         # Candidate bits of a bar -> the workers that may fire there; at most one entry per
         # distinct bit pattern met (2**workers), built on first use.
         self._by_bits: dict[int, Evaluators] = {}
-        # A static universe merges to the same record for the same symbols every cycle; the
-        # last one is kept (a cache of a pure function: it cannot change a plan).
-        self._static_universe: tuple[tuple[str, ...], UniverseRecord] | None = None
+        self._universe = UniverseStage(spec.universe)
 
     @property
     def spec(self) -> KernelSpec:
@@ -122,7 +118,7 @@ class PlanningKernel:
     def _plan(self, context: PlanningContext[BarSeries]) -> Plan:
         spec = self._spec
         diagnostics: list[Diagnostic] = []
-        universe = self._universe(context)
+        universe = self._universe.record(context)
         account = account_view(context, spec.intents.quote_asset)
         assessments: list[ContextAssessment] = []
         opportunities: list[OpportunitySignal] = []
@@ -254,31 +250,6 @@ class PlanningKernel:
         self._by_bits[code] = chosen
         return chosen
 
-    def _universe(self, context: PlanningContext[BarSeries]) -> UniverseRecord:
-        policy = self._spec.universe
-        cached = self._static_universe
-        if cached is not None and cached[0] == context.symbols:
-            return cached[1]
-        candidates = tuple(sorted(set(context.symbols)))
-        if policy.selector is not None:
-            chosen = policy.selector.select(
-                [
-                    UniverseCandidate(symbol=symbol, quote_volume=_quote_volume(context, symbol))
-                    for symbol in candidates
-                ]
-            )
-        else:
-            chosen = candidates
-        # Deny wins; a non-empty allow restricts (one implementation: features.universe).
-        record = merge_universe(
-            chosen,
-            config=SymbolLists(allow=policy.allow, deny=policy.deny),
-            method=policy.method,
-        )
-        if policy.selector is None:
-            self._static_universe = (tuple(context.symbols), record)
-        return record
-
 
 def _orders_by_symbol(
     open_orders: tuple[OpenOrderView, ...],
@@ -287,13 +258,6 @@ def _orders_by_symbol(
     for order in open_orders:
         grouped.setdefault(order.symbol, []).append(order)
     return {symbol: tuple(orders) for symbol, orders in grouped.items()}
-
-
-def _quote_volume(context: PlanningContext[BarSeries], symbol: str) -> Decimal:
-    series = context.history.get(symbol)
-    if series is None or len(series) == 0:
-        return Decimal(0)
-    return Decimal(repr(round(float(series.close[-1] * series.volume[-1]), 8)))
 
 
 def _rejections(
