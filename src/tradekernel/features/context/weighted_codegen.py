@@ -14,13 +14,13 @@ from decimal import Decimal
 from tradekernel.domain.enums import Regime
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot
 from tradekernel.features.context.components import ComponentParams
-from tradekernel.shared.quantize import to_score
+from tradekernel.shared.quantize import SCORE_PLACES, to_score
 
 Assess = Callable[[FeatureSnapshot, str], ContextAssessment]
 
 # `to_score` inlined for values that cannot be NaN: clamped component scores and their
 # weighted average (finite weights over values in 0..1).
-_SCORE = "(ZERO if {x} <= 0.0 else ONE if {x} >= 1.0 else Decimal(round({x} * 1000000)).scaleb(-6))"
+_SCORE = "(ZERO if {x} <= 0.0 else ONE if {x} >= 1.0 else Decimal(round({x} * 1000000)) * MICRO)"
 
 
 def _clamped(target: str, expression: str) -> list[str]:
@@ -65,6 +65,7 @@ def compile_weighted(
         "Decimal": Decimal,
         "ZERO": to_score(0.0),
         "ONE": to_score(1.0),
+        "MICRO": SCORE_PLACES,
         "TRENDING": Regime.TRENDING,
         "RANGING": Regime.RANGING,
         "UNKNOWN": Regime.UNKNOWN,
