@@ -34,6 +34,25 @@ class DeclaresActivity(Protocol):
     def activity(self) -> str: ...
 
 
+# What a threat worker's result depends on (its optional `scope`), so the kernel calls it
+# no more often than that:
+BAR = "bar"  # the symbol's bar and features (the default): called per symbol
+HOLDING = "holding"  # fires only for a symbol with a position or a working order
+ACCOUNT = "account"  # the account and the bar time only: one call per bar time per cycle
+
+
+@runtime_checkable
+class DeclaresScope(Protocol):
+    @property
+    def scope(self) -> str: ...
+
+
+def threat_scope(worker: object) -> str:
+    """Return a threat worker's declared scope; anything but holding/account is `bar`."""
+    declared = worker.scope if isinstance(worker, DeclaresScope) else BAR
+    return declared if declared in (HOLDING, ACCOUNT) else BAR
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Activity:
     """Bars where the kernel must run: `flat` with no exposure, `exposed` with some."""

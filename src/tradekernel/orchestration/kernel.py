@@ -6,7 +6,7 @@ directives and intents are processed and emitted in documented sorted orders.
 """
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.directives import StrategyDirective
@@ -19,7 +19,7 @@ from tradekernel.domain.signals import (
     OpportunitySignal,
     ThreatSignal,
 )
-from tradekernel.domain.stage_inputs import AccountView, StrategyInputs
+from tradekernel.domain.stage_inputs import StrategyInputs
 from tradekernel.domain.trade_plans import ExecutionDirective
 from tradekernel.features.intents.builder import IntentBuilder
 from tradekernel.features.intents.inputs import IntentInputs
@@ -29,7 +29,6 @@ from tradekernel.orchestration.activity import (
     activity,
     may_act,
     planner_activity,
-    signal_workers,
 )
 from tradekernel.orchestration.kernel_spec import KernelSpec
 from tradekernel.orchestration.plan_order import (
@@ -39,16 +38,13 @@ from tradekernel.orchestration.plan_order import (
     unique_directives,
 )
 from tradekernel.orchestration.precompute import with_table
+from tradekernel.orchestration.signal_stage import SignalWorkers
 from tradekernel.orchestration.snapshots import feature_columns, snapshot_at, table_snapshot
 from tradekernel.orchestration.trade_stage import trade_plans
 from tradekernel.orchestration.universe_stage import UniverseStage
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.decimal_context import planning_decimals
 from tradekernel.shared.ids import id_family
-
-OpportunityEvaluator = Callable[[FeatureSnapshot, ContextAssessment], OpportunitySignal | None]
-ThreatEvaluator = Callable[[FeatureSnapshot, ContextAssessment, AccountView], ThreatSignal | None]
-Evaluators = tuple[tuple[OpportunityEvaluator, ...], tuple[ThreatEvaluator, ...]]
 
 
 class PlanningKernel:
@@ -66,16 +62,7 @@ class PlanningKernel:
             key: tuple(planner for planner, declared_as in declared if may_act(declared_as, *key))
             for key in itertools.product((False, True), repeat=3)
         }
-        self._opportunity_workers: tuple[OpportunityEvaluator, ...] = tuple(
-            worker.evaluate for worker in spec.opportunities
-        )
-        self._threat_workers: tuple[ThreatEvaluator, ...] = tuple(
-            worker.evaluate for worker in spec.threats
-        )
-        self._signal_workers = signal_workers(spec)
-        # Candidate bits of a bar -> the workers that may fire there; at most one entry per
-        # distinct bit pattern met (2**workers), built on first use.
-        self._by_bits: dict[int, Evaluators] = {}
+        self._signals = SignalWorkers(spec)
         self._universe = UniverseStage(spec.universe)
 
     @property
@@ -96,11 +83,11 @@ class PlanningKernel:
         kernel gives the plan it would give on the window alone.
         """
         table = series.table
-        if table is not None and table.computed_for(self._signal_workers):
+        if table is not None and table.computed_for(self._signals.tag):
             # Precomputed by this kernel already (new columns would have dropped the table).
             return series
         prepared = series.with_features(feature_columns(series, self._spec.workers))
-        return with_table(prepared, self._signal_workers)
+        return with_table(prepared, self._signals.tag)
 
     def activity(self, series: BarSeries) -> Activity:
         """Return the bars of a precomputed series where this kernel can emit a directive."""
@@ -133,8 +120,10 @@ class PlanningKernel:
         # Bound once per cycle: this loop runs for every symbol of the universe.
         history_of, position_of = context.history.get, context.positions.get
         assess = spec.aggregator.assess
-        all_opportunity, all_threat = self._opportunity_workers, self._threat_workers
-        signal_workers, by_bits = self._signal_workers, self._by_bits
+        signals = self._signals
+        tag, every = signals.tag, signals.every
+        # An account-scoped threat is evaluated once per (worker, bar time) of the cycle.
+        account_results: dict[tuple[int, int], ThreatSignal | None] = {}
         acting_for = self._acting
         for symbol in universe.selected:
             series = history_of(symbol)
@@ -149,39 +138,49 @@ class PlanningKernel:
                 )
                 continue
             table = series.table
-            if table is not None and table.workers is signal_workers:
+            if table is not None and table.workers is tag:
                 # Precomputed by this kernel: one read for the row, and only the workers
                 # whose candidate mask allows this bar are called (no other can fire).
                 snapshot = table_snapshot(series, table, count - 1)
                 bits = table.bits
-                if bits is None:
-                    opportunity_workers, threat_workers = all_opportunity, all_threat
-                else:
-                    code = bits.item(count - 1)
-                    opportunity_workers, threat_workers = by_bits.get(code) or self._select(code)
+                chosen = every if bits is None else signals.at(bits.item(count - 1))
             else:
                 snapshot = snapshot_at(series, self._columns(series), count - 1)
-                opportunity_workers, threat_workers = all_opportunity, all_threat
+                chosen = every
             snapshots[symbol] = snapshot
             assessment = assess(snapshot, assessment_id(symbol))
+            position = position_of(symbol)
+            working = orders_of.get(symbol, ())
+            exposed = bool(working) or (position is not None and position.quantity != 0)
             found_opportunities = (
                 sorted_signals(
-                    [s for evaluate in opportunity_workers if (s := evaluate(snapshot, assessment))]
-                )
-                if opportunity_workers
-                else ()
-            )
-            found_threats = (
-                sorted_threats(
                     [
-                        t
-                        for evaluate in threat_workers
-                        if (t := evaluate(snapshot, assessment, account))
+                        s
+                        for evaluate in chosen.opportunities
+                        if (s := evaluate(snapshot, assessment))
                     ]
                 )
-                if threat_workers
+                if chosen.opportunities
                 else ()
             )
+            found = [
+                t for evaluate in chosen.per_bar if (t := evaluate(snapshot, assessment, account))
+            ]
+            if exposed and chosen.per_holding:
+                found += [
+                    t
+                    for evaluate in chosen.per_holding
+                    if (t := evaluate(snapshot, assessment, account))
+                ]
+            for number, evaluate in chosen.per_account:
+                key = (number, snapshot.ts_ms)
+                if key in account_results:
+                    result = account_results[key]
+                else:
+                    result = account_results[key] = evaluate(snapshot, assessment, account)
+                if result is not None:
+                    found.append(result)
+            found_threats = sorted_threats(found) if found else ()
             assessments.append(assessment)
             opportunities.extend(found_opportunities)
             for threat in found_threats:
@@ -192,9 +191,6 @@ class PlanningKernel:
                         continue
                     portfolio_threats.add(threat.signal_id)
                 threats.append(threat)
-            position = position_of(symbol)
-            working = orders_of.get(symbol, ())
-            exposed = bool(working) or (position is not None and position.quantity != 0)
             # The planners' declared activity (orchestration.activity), the same rule the
             # sparse backtest relies on: a planner that cannot act here is not called.
             acting = acting_for[bool(found_opportunities), bool(found_threats), exposed]
@@ -240,15 +236,6 @@ class PlanningKernel:
                 sorted(diagnostics, key=lambda d: (d.stage, d.symbol or "", d.code, d.message))
             ),
         )
-
-    def _select(self, code: int) -> Evaluators:
-        first = len(self._opportunity_workers)
-        chosen = (
-            tuple(e for n, e in enumerate(self._opportunity_workers) if code >> n & 1),
-            tuple(e for n, e in enumerate(self._threat_workers) if code >> (first + n) & 1),
-        )
-        self._by_bits[code] = chosen
-        return chosen
 
 
 def _orders_by_symbol(

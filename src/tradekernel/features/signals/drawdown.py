@@ -44,6 +44,12 @@ class MaxDrawdown:
     def name(self) -> str:
         return self._params.name
 
+    @property
+    def scope(self) -> str:
+        """Declare what the result depends on (see orchestration.activity): the account and
+        the bar time only, so one evaluation serves every symbol at that time."""
+        return "account"
+
     def evaluate(
         self, snapshot: FeatureSnapshot, assessment: ContextAssessment, account: AccountView
     ) -> ThreatSignal | None:

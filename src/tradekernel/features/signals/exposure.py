@@ -34,6 +34,12 @@ class ExposureConcentration:
     def name(self) -> str:
         return self._params.name
 
+    @property
+    def scope(self) -> str:
+        """Declare where it can fire (see orchestration.activity): only for a symbol the
+        account holds, since it measures that holding's share of equity."""
+        return "holding"
+
     def evaluate(
         self, snapshot: FeatureSnapshot, assessment: ContextAssessment, account: AccountView
     ) -> ThreatSignal | None:

@@ -1,0 +1,73 @@
+"""Which signal workers the kernel calls for one symbol at one bar.
+
+Two declarations narrow the calls without changing a plan:
+- candidate bits (`shared.kernel_table`): on a history this kernel precomputed, a worker
+  whose mask is False at the bar cannot fire there;
+- a threat worker's `scope` (`orchestration.activity`): a `holding` threat fires only for a
+  symbol with a position or a working order, and an `account` threat depends only on the
+  account and the bar time, so one call serves every symbol at that time.
+"""
+
+from collections.abc import Callable
+
+import attrs
+
+from tradekernel.domain.signals import (
+    ContextAssessment,
+    FeatureSnapshot,
+    OpportunitySignal,
+    ThreatSignal,
+)
+from tradekernel.domain.stage_inputs import AccountView
+from tradekernel.orchestration.activity import ACCOUNT, HOLDING, signal_workers, threat_scope
+from tradekernel.orchestration.kernel_spec import KernelSpec
+
+OpportunityEvaluator = Callable[[FeatureSnapshot, ContextAssessment], OpportunitySignal | None]
+ThreatEvaluator = Callable[[FeatureSnapshot, ContextAssessment, AccountView], ThreatSignal | None]
+
+
+@attrs.frozen(kw_only=True)
+class Selection:
+    """The workers to call at one bar, by kind; `per_account` as (worker number, evaluate)."""
+
+    opportunities: tuple[OpportunityEvaluator, ...]
+    per_bar: tuple[ThreatEvaluator, ...]
+    per_holding: tuple[ThreatEvaluator, ...]
+    per_account: tuple[tuple[int, ThreatEvaluator], ...]
+
+
+class SignalWorkers:
+    """The spec's signal workers, and the selection for each candidate-bit pattern."""
+
+    def __init__(self, spec: KernelSpec) -> None:
+        self.tag = signal_workers(spec)  # what a kernel table's bits are computed for
+        self._opportunities = tuple(worker.evaluate for worker in spec.opportunities)
+        self._threats = tuple((worker.evaluate, threat_scope(worker)) for worker in spec.threats)
+        self.every = self._build(None)
+        # At most one entry per distinct bit pattern met (2**workers), built on first use.
+        self._by_bits: dict[int, Selection] = {}
+
+    def at(self, code: int) -> Selection:
+        """Return the workers whose candidate bit is set in `code`."""
+        chosen = self._by_bits.get(code)
+        if chosen is None:
+            chosen = self._by_bits[code] = self._build(code)
+        return chosen
+
+    def _build(self, code: int | None) -> Selection:
+        first = len(self._opportunities)
+
+        def wanted(number: int) -> bool:
+            return code is None or bool(code >> number & 1)
+
+        threats = [
+            (number, evaluate, scope)
+            for number, (evaluate, scope) in enumerate(self._threats)
+            if wanted(first + number)
+        ]
+        return Selection(
+            opportunities=tuple(e for n, e in enumerate(self._opportunities) if wanted(n)),
+            per_bar=tuple(e for _, e, scope in threats if scope not in (HOLDING, ACCOUNT)),
+            per_holding=tuple(e for _, e, scope in threats if scope == HOLDING),
+            per_account=tuple((n, e) for n, e, scope in threats if scope == ACCOUNT),
+        )
