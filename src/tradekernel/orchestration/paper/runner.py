@@ -8,8 +8,9 @@ intents through `OmsPlanConsumer`, so every order is an event in the store befor
 venue hears of it. On the same bars a replay therefore makes the backtest's plans.
 
 What only paper (and live) does: rejection backoff (`backoff.py`), cancelling orders left
-working for `cancel_after_bars`, the trading-state control, equity snapshots through the
-runtime's `AccountTelemetry`, pacing, and a graceful stop through the `Lifecycle`.
+working for `cancel_after_bars` (both applied by `dispatcher.py` with the sending), the
+trading-state control, equity snapshots through the runtime's `AccountTelemetry`, pacing,
+and a graceful stop through the `Lifecycle`.
 """
 
 from collections.abc import Callable, Mapping
@@ -17,8 +18,7 @@ from decimal import Decimal
 
 import attrs
 
-from tradekernel.domain.enums import OrderStatus, TradingState
-from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.enums import TradingState
 from tradekernel.domain.market import Bar, MarkPrice, SymbolRules
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.plan import Plan
@@ -27,7 +27,6 @@ from tradekernel.domain.ports.journal import Journal
 from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.canonical import canonical_json, chain_hash, hash_text
-from tradekernel.orchestration.consumers import OmsPlanConsumer
 from tradekernel.orchestration.context_record import context_json
 from tradekernel.orchestration.cycle_context import (
     AccountState,
@@ -39,6 +38,7 @@ from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.oms.order_manager import OmsSettings, OrderManager
 from tradekernel.orchestration.paper.backoff import RejectionBackoff
 from tradekernel.orchestration.paper.bar_source import BarSource, MarketStep
+from tradekernel.orchestration.paper.dispatcher import IntentDispatcher
 from tradekernel.orchestration.paper.float_equity import FloatEquity
 from tradekernel.orchestration.paper.history import GrowingHistory
 from tradekernel.orchestration.paper.known_features import KnownFeatures
@@ -103,7 +103,6 @@ class PaperRunner:
         self.manager = OrderManager(
             store=ports.store, venue=ports.venue, clock=ports.clock, settings=settings.oms
         )
-        self._consumer = OmsPlanConsumer(self.manager)
         self._on_plan = on_plan
         self._on_cycle = on_cycle
         self._history = {s: GrowingHistory(s) for s in sorted(settings.symbols)}
@@ -116,8 +115,11 @@ class PaperRunner:
             journal=ports.journal,
             run_id=settings.run_id,
         )
-        self._backoff = RejectionBackoff(
-            base_ms=settings.backoff_base_ms, max_ms=settings.backoff_max_ms
+        self._dispatcher = IntentDispatcher(
+            self.manager,
+            RejectionBackoff(base_ms=settings.backoff_base_ms, max_ms=settings.backoff_max_ms),
+            cancel_after_bars=settings.cancel_after_bars,
+            control=ports.control,
         )
         self._lifecycle = Lifecycle(
             runtime=self.runtime,
@@ -125,10 +127,7 @@ class PaperRunner:
             persist=self._persist,
             max_cycles=settings.max_cycles,
         )
-        self._pending: list[tuple[int, ExecutionIntent]] = []
-        self._sent_at: dict[str, int] = {}
         self._plan_hashes: list[tuple[int, str]] = []
-        self._rejections: list[tuple[int, str, str]] = []
         self._cycles = 0
 
     def request_stop(self, reason: str) -> None:
@@ -164,11 +163,8 @@ class PaperRunner:
             self._equity.set_state(float(self._venue.cash()), quantities)
         if self.manager.open_orders():
             self.manager.refresh_open()
-        due = [intent for due_ms, intent in self._pending if due_ms <= now]
-        self._pending = [(t, i) for t, i in self._pending if t > now]
-        for intent in due:
-            self._submit(intent, now)
-        self._cancel_stale()
+        self._dispatcher.submit_due(now, self._cycles)
+        self._dispatcher.cancel_stale(self._cycles)
         self._equity.mark(now, {s: self._last_close(s) for s in self._history})
         self._decide(now)
         self._snapshot(now)
@@ -218,7 +214,7 @@ class PaperRunner:
             ),
             peak_equity=float_mark(self._equity.peak),
             trading_state=state,
-            backoff_until_ms=self._backoff.active(now),
+            backoff_until_ms=self._dispatcher.backoff_until(now),
         )
         plan = self._kernel.plan(context)
         if not (plan.directives or plan.intents):
@@ -228,38 +224,7 @@ class PaperRunner:
         self._plan_hashes.append((now, digest))
         if self._on_plan is not None:
             self._on_plan(plan, digest, text, context_json(context))
-        for intent in plan.tradable_intents:
-            if intent.delay_ms > 0:
-                self._pending.append((now + intent.delay_ms, intent))
-        immediate = tuple(i for i in plan.intents if i.skipped or i.delay_ms == 0)
-        report = self._consumer.consume(attrs.evolve(plan, intents=immediate))
-        for submission in report.submissions:
-            self._after_submit(submission.client_order_id, submission.symbol, now)
-
-    def _submit(self, intent: ExecutionIntent, now: int) -> None:
-        self.manager.submit(intent)
-        self._after_submit(intent.client_order_id, intent.symbol, now)
-
-    def _after_submit(self, client_order_id: str, symbol: str, now: int) -> None:
-        state = self.manager.order(client_order_id)
-        if state is None:
-            return
-        self._sent_at.setdefault(client_order_id, self._cycles)
-        if state.status is OrderStatus.REJECTED:
-            self._rejections.append((now, client_order_id, state.detail))
-            self._backoff.rejected(symbol, now)
-        else:
-            self._backoff.accepted(symbol)
-
-    def _cancel_stale(self) -> None:
-        limit = self._settings.cancel_after_bars
-        control = self._ports.control
-        if limit is None or (control is not None and not control.permits_cancel()):
-            return
-        for state in self.manager.open_orders():
-            sent = self._sent_at.get(state.client_order_id)
-            if sent is not None and self._cycles - sent >= limit:
-                self.manager.cancel(state.client_order_id)
+        self._dispatcher.dispatch(plan, now, self._cycles)
 
     def _snapshot(self, now: int) -> None:
         marks = {}
@@ -309,7 +274,7 @@ class PaperRunner:
             orders=orders,
             order_states=self.manager.orders(),
             fills=tuple(venue.own_trades()),
-            rejections=tuple(self._rejections),
+            rejections=self._dispatcher.rejections,
             closed_trades=venue.closed_trades(),
             open_trades=venue.open_trades(),
             equity_ts=self._equity.ts(),
