@@ -1,6 +1,7 @@
 """`CcxtExecution`: the `ExecutionPort` on a real exchange through `ccxt.async_support`."""
 
 import asyncio
+import functools
 import os
 from collections.abc import Coroutine, Iterable, Mapping, Sequence
 from types import TracebackType
@@ -13,11 +14,11 @@ from tradekernel.adapters.ccxt.client import build_exchange
 from tradekernel.adapters.ccxt.config import CcxtSettings, credentials_from_env
 from tradekernel.adapters.ccxt.mapping import balances_from_ccxt, order_from_ccxt
 from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
-from tradekernel.adapters.ccxt.order_params import CCXT_TYPE, order_params
 from tradekernel.adapters.ccxt.own_trades import ClientIds, fetch_own_trades
 from tradekernel.adapters.ccxt.retry import RetryRunner, Sleep, UnconfirmedRequest
+from tradekernel.adapters.ccxt.submission import look_up_unconfirmed, place_order
 from tradekernel.domain.account import Balance, Position
-from tradekernel.domain.errors import AmbiguousSubmit, OrderNotFound, Rejected, Transient
+from tradekernel.domain.errors import OrderNotFound, Rejected
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.orders import Fill, Order
@@ -37,7 +38,7 @@ class CcxtExecution:
 
     Submits are never retried blindly: a timeout, a 5xx or a dropped connection starts a
     lookup by client order id for `retry.lookup_window_s` (by the injected clock); the
-    order found is returned, else `AmbiguousSubmit` is raised.
+    order found is returned, else `AmbiguousSubmit` is raised (see `submission.py`).
     """
 
     def __init__(
@@ -172,25 +173,17 @@ class CcxtExecution:
         coid = intent.client_order_id
         self._retry.ensure_not_halted("submit", coid)
         await self._ensure_markets()
-        params = order_params(intent, self._settings.market_type)
-        price = None if intent.price is None else str(intent.price)
-
-        async def create() -> Any:
-            return await self._exchange.create_order(
-                intent.symbol,
-                CCXT_TYPE[intent.order_type],
-                intent.side.value,
-                str(intent.quantity),
-                price,
-                dict(params),
-            )
-
         try:
-            raw = await self._retry.run(
-                "submit", create, client_order_id=coid, retry_unreachable=False
-            )
+            raw = await place_order(self._exchange, self._retry, intent, self._settings.market_type)
         except UnconfirmedRequest as unconfirmed:
-            return await self._look_up_unconfirmed(intent.symbol, coid, str(unconfirmed))
+            return await look_up_unconfirmed(
+                functools.partial(self.fetch_order_async, intent.symbol, coid),
+                clock=self._clock,
+                policy=self._settings.retry,
+                sleep=self._sleep,
+                client_order_id=coid,
+                cause=str(unconfirmed),
+            )
         return self._client_ids.remember(order_from_ccxt(raw, client_order_id=coid))
 
     async def cancel_async(self, symbol: str, client_order_id: str) -> Order:
@@ -274,22 +267,6 @@ class CcxtExecution:
         if not self._markets_loaded:
             await self._retry.run("load markets", self._exchange.load_markets)
             self._markets_loaded = True
-
-    async def _look_up_unconfirmed(self, symbol: str, coid: str, cause: str) -> Order:
-        policy = self._settings.retry
-        deadline_ms = self._clock.now_ms() + int(policy.lookup_window_s * 1000)
-        while True:
-            try:
-                return await self.fetch_order_async(symbol, coid)
-            except (OrderNotFound, Transient):
-                pass
-            if self._clock.now_ms() >= deadline_ms:
-                raise AmbiguousSubmit(
-                    f"submit outcome unknown: order not found by client id within "
-                    f"{policy.lookup_window_s} s after: {cause}",
-                    client_order_id=coid,
-                )
-            await self._sleep(policy.lookup_interval_s)
 
 
 async def _build(settings: CcxtSettings, credentials: Any) -> Any:
