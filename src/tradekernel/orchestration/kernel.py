@@ -122,8 +122,8 @@ class PlanningKernel:
         assess = spec.aggregator.assess
         signals = self._signals
         tag, every = signals.tag, signals.every
-        # An account-scoped threat is evaluated once per (worker, bar time) of the cycle.
-        account_results: dict[tuple[int, int], ThreatSignal | None] = {}
+        # Account-scoped threats are evaluated once per (bar time, selection) of the cycle.
+        account_results: dict[tuple[int, int], tuple[ThreatSignal, ...]] = {}
         acting_for = self._acting
         for symbol in universe.selected:
             series = history_of(symbol)
@@ -152,34 +152,30 @@ class PlanningKernel:
             position = position_of(symbol)
             working = orders_of.get(symbol, ())
             exposed = bool(working) or (position is not None and position.quantity != 0)
+            opportunity_workers, per_bar, per_holding, per_account, selection = chosen
             found_opportunities = (
                 sorted_signals(
-                    [
-                        s
-                        for evaluate in chosen.opportunities
-                        if (s := evaluate(snapshot, assessment))
-                    ]
+                    [s for evaluate in opportunity_workers if (s := evaluate(snapshot, assessment))]
                 )
-                if chosen.opportunities
+                if opportunity_workers
                 else ()
             )
-            found = [
-                t for evaluate in chosen.per_bar if (t := evaluate(snapshot, assessment, account))
-            ]
-            if exposed and chosen.per_holding:
+            found = [t for evaluate in per_bar if (t := evaluate(snapshot, assessment, account))]
+            if exposed and per_holding:
                 found += [
-                    t
-                    for evaluate in chosen.per_holding
-                    if (t := evaluate(snapshot, assessment, account))
+                    t for evaluate in per_holding if (t := evaluate(snapshot, assessment, account))
                 ]
-            for number, evaluate in chosen.per_account:
-                key = (number, snapshot.ts_ms)
-                if key in account_results:
-                    result = account_results[key]
-                else:
-                    result = account_results[key] = evaluate(snapshot, assessment, account)
-                if result is not None:
-                    found.append(result)
+            if per_account:
+                key = (snapshot.ts_ms, selection)
+                shared = account_results.get(key)
+                if shared is None:
+                    shared = account_results[key] = tuple(
+                        t
+                        for evaluate in per_account
+                        if (t := evaluate(snapshot, assessment, account))
+                    )
+                if shared:
+                    found.extend(shared)
             found_threats = sorted_threats(found) if found else ()
             assessments.append(assessment)
             opportunities.extend(found_opportunities)

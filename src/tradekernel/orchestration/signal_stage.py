@@ -10,8 +10,6 @@ Two declarations narrow the calls without changing a plan:
 
 from collections.abc import Callable
 
-import attrs
-
 from tradekernel.domain.signals import (
     ContextAssessment,
     FeatureSnapshot,
@@ -26,14 +24,16 @@ OpportunityEvaluator = Callable[[FeatureSnapshot, ContextAssessment], Opportunit
 ThreatEvaluator = Callable[[FeatureSnapshot, ContextAssessment, AccountView], ThreatSignal | None]
 
 
-@attrs.frozen(kw_only=True)
-class Selection:
-    """The workers to call at one bar, by kind; `per_account` as (worker number, evaluate)."""
-
-    opportunities: tuple[OpportunityEvaluator, ...]
-    per_bar: tuple[ThreatEvaluator, ...]
-    per_holding: tuple[ThreatEvaluator, ...]
-    per_account: tuple[tuple[int, ThreatEvaluator], ...]
+# The workers to call at one bar: opportunities, then threats per bar, per holding and per
+# account, and the key of this selection (its candidate bits, -1 for every worker). A plain
+# tuple, unpacked once per symbol per cycle.
+Selection = tuple[
+    tuple[OpportunityEvaluator, ...],
+    tuple[ThreatEvaluator, ...],
+    tuple[ThreatEvaluator, ...],
+    tuple[ThreatEvaluator, ...],
+    int,
+]
 
 
 class SignalWorkers:
@@ -61,13 +61,14 @@ class SignalWorkers:
             return code is None or bool(code >> number & 1)
 
         threats = [
-            (number, evaluate, scope)
+            (evaluate, scope)
             for number, (evaluate, scope) in enumerate(self._threats)
             if wanted(first + number)
         ]
-        return Selection(
-            opportunities=tuple(e for n, e in enumerate(self._opportunities) if wanted(n)),
-            per_bar=tuple(e for _, e, scope in threats if scope not in (HOLDING, ACCOUNT)),
-            per_holding=tuple(e for _, e, scope in threats if scope == HOLDING),
-            per_account=tuple((n, e) for n, e, scope in threats if scope == ACCOUNT),
+        return (
+            tuple(e for n, e in enumerate(self._opportunities) if wanted(n)),
+            tuple(e for e, scope in threats if scope not in (HOLDING, ACCOUNT)),
+            tuple(e for e, scope in threats if scope == HOLDING),
+            tuple(e for e, scope in threats if scope == ACCOUNT),
+            -1 if code is None else code,
         )
