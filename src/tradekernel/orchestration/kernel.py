@@ -121,7 +121,7 @@ class PlanningKernel:
         history_of, position_of = context.history.get, context.positions.get
         assess = spec.aggregator.assess
         signals = self._signals
-        tag, every = signals.tag, signals.every
+        tag, every, by_bits = signals.tag, signals.every, signals.by_bits
         # Account-scoped threats are evaluated once per (bar time, selection) of the cycle.
         account_results: dict[tuple[int, int], tuple[ThreatSignal, ...]] = {}
         acting_for = self._acting
@@ -143,7 +143,11 @@ class PlanningKernel:
                 # whose candidate mask allows this bar are called (no other can fire).
                 snapshot = table_snapshot(series, table, count - 1)
                 bits = table.bits
-                chosen = every if bits is None else signals.at(bits.item(count - 1))
+                if bits is None:
+                    chosen = every
+                else:
+                    code = bits.item(count - 1)
+                    chosen = by_bits.get(code) or signals.at(code)
             else:
                 snapshot = snapshot_at(series, self._columns(series), count - 1)
                 chosen = every
@@ -160,7 +164,12 @@ class PlanningKernel:
                 if opportunity_workers
                 else ()
             )
-            found = [t for evaluate in per_bar if (t := evaluate(snapshot, assessment, account))]
+            # (A comprehension is a call in 3.11: skipped when there is nothing to call.)
+            found = (
+                [t for evaluate in per_bar if (t := evaluate(snapshot, assessment, account))]
+                if per_bar
+                else []
+            )
             if exposed and per_holding:
                 found += [
                     t for evaluate in per_holding if (t := evaluate(snapshot, assessment, account))
@@ -178,7 +187,8 @@ class PlanningKernel:
                     found.extend(shared)
             found_threats = sorted_threats(found) if found else ()
             assessments.append(assessment)
-            opportunities.extend(found_opportunities)
+            if found_opportunities:
+                opportunities.extend(found_opportunities)
             for threat in found_threats:
                 # A portfolio-wide threat reaches every symbol's planners, but the plan
                 # lists it once (same content, same id).

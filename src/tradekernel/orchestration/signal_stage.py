@@ -44,14 +44,15 @@ class SignalWorkers:
         self._opportunities = tuple(worker.evaluate for worker in spec.opportunities)
         self._threats = tuple((worker.evaluate, threat_scope(worker)) for worker in spec.threats)
         self.every = self._build(None)
-        # At most one entry per distinct bit pattern met (2**workers), built on first use.
-        self._by_bits: dict[int, Selection] = {}
+        # At most one entry per distinct bit pattern met (2**workers), built on first use by
+        # `at`; the kernel reads it directly first.
+        self.by_bits: dict[int, Selection] = {}
 
     def at(self, code: int) -> Selection:
         """Return the workers whose candidate bit is set in `code`."""
-        chosen = self._by_bits.get(code)
+        chosen = self.by_bits.get(code)
         if chosen is None:
-            chosen = self._by_bits[code] = self._build(code)
+            chosen = self.by_bits[code] = self._build(code)
         return chosen
 
     def _build(self, code: int | None) -> Selection:

@@ -8,7 +8,7 @@ from tradekernel.domain.enums import PluginKind, Regime
 from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot
 from tradekernel.features.context.components import ComponentParams, Score, scorer
-from tradekernel.features.context.weighted_codegen import compile_weighted
+from tradekernel.features.context.weighted_codegen import Assess, compile_weighted
 from tradekernel.shared.param_checks import at_least, at_most, one_of
 from tradekernel.shared.quantize import to_score
 
@@ -71,21 +71,21 @@ class ContextScoreAggregator:
         )
         self._summary_order = tuple(labels)
         self._scorers = tuple(c[1] for c in self._components)
-        # The common method, unrolled for these components (features.context.weighted_codegen).
-        self._weighted = (
+        # `assess(snapshot, assessment_id)` returns the assessment of `snapshot`. It is an
+        # attribute, not a method: for the common method it is the function compiled for
+        # these components (features.context.weighted_codegen), called with no wrapper.
+        self.assess: Assess = (
             compile_weighted([c[0] for c in self._components], self._summary_order)
             if params.method == "weighted"
-            else None
+            else self._assess_votes
         )
 
     @property
     def name(self) -> str:
         return f"context_{self._params.method}"
 
-    def assess(self, snapshot: FeatureSnapshot, assessment_id: str) -> ContextAssessment:
-        """Return the assessment of `snapshot`, identified by `assessment_id`."""
-        if self._weighted is not None:
-            return self._weighted(snapshot, assessment_id)
+    def _assess_votes(self, snapshot: FeatureSnapshot, assessment_id: str) -> ContextAssessment:
+        # The max and consensus methods.
         scores = [score_of(snapshot) for score_of in self._scorers]
         summary = []
         for label, n, side in self._summary_order:
@@ -110,7 +110,7 @@ class ContextScoreAggregator:
         )
 
     def _combine(self, votes: list[tuple[ComponentParams, Score]]) -> Score:
-        # max and consensus; the weighted method is compiled (`self._weighted`).
+        # max and consensus; the weighted method is compiled (see __init__).
         if not votes:
             return 0.0, 0.0
         if self._params.method == "max":
