@@ -28,13 +28,16 @@ def worth_splitting(request: RoutingRequest, min_notional_to_split: Decimal) -> 
     return order_notional(request) > min_notional_to_split
 
 
+_WHOLE = (RoutingSlice(fraction=Decimal(1)),)  # frozen, so one tuple serves every plan
+
+
 def single_slice(planner: str, request: RoutingRequest) -> RoutingPlan:
     """Return one immediate slice carrying the whole quantity."""
     return RoutingPlan(
         directive_id=request.directive.directive_id,
         planner=planner,
         style=RoutingStyle.IMMEDIATE,
-        slices=(RoutingSlice(fraction=Decimal(1)),),
+        slices=_WHOLE,
     )
 
 

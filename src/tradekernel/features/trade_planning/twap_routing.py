@@ -16,6 +16,7 @@ from tradekernel.features.trade_planning.routing_split import (
     worth_splitting,
 )
 from tradekernel.features.trade_planning.validation import NON_NEGATIVE, int_range
+from tradekernel.shared.decimal_context import planning_decimals
 
 NAME = "twap"
 MAX_SLICES = 100
@@ -41,6 +42,11 @@ class TwapRouting:
     """
 
     params: TwapRoutingParams = attrs.field(factory=TwapRoutingParams)
+    # Slices for each N met so far: a pure function of N and the params, computed in the
+    # planning decimal context (so never in whatever context the first caller had).
+    _slices: dict[int, tuple[RoutingSlice, ...]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     @property
     def name(self) -> str:
@@ -68,17 +74,23 @@ class TwapRouting:
         count = self.slice_count(directive)
         if count == 1 or not worth_splitting(request, self.params.min_notional_to_split):
             return single_slice(NAME, request)
-        duration = self.params.duration_ms
-        slices = tuple(
-            RoutingSlice(fraction=fraction, delay_ms=index * duration // count)
-            for index, fraction in enumerate(split_equal(count))
-        )
+        slices = self._slices.get(count)
+        if slices is None:
+            slices = self._slices[count] = self._equal_slices(count)
         return RoutingPlan(
             directive_id=directive.directive_id,
             planner=NAME,
             style=RoutingStyle.TWAP,
             slices=slices,
         )
+
+    def _equal_slices(self, count: int) -> tuple[RoutingSlice, ...]:
+        duration = self.params.duration_ms
+        with planning_decimals():
+            return tuple(
+                RoutingSlice(fraction=fraction, delay_ms=index * duration // count)
+                for index, fraction in enumerate(split_equal(count))
+            )
 
 
 SPEC = PluginSpec(

@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_UP, Context, Decimal, localcontext
 
 import pytest
 from trade_planning_builders import directive, routing_request
@@ -46,6 +46,22 @@ def test_twap_slice_count_is_capped_by_the_directive_and_fractions_sum_to_one() 
 
     assert [s.delay_ms for s in plan.slices] == [0, 20_000, 40_000]
     assert [s.fraction for s in plan.slices] == [
+        Decimal("0.333333333333"),
+        Decimal("0.333333333333"),
+        Decimal("0.333333333334"),
+    ]
+
+
+def test_twap_slices_do_not_depend_on_the_first_callers_decimal_context() -> None:
+    # The slices are computed once per count and kept: the first call, here under a
+    # hostile 5-digit context, must not decide what every later plan gets.
+    capped = directive(routing=RoutingDirective(max_slices=3))
+    fresh = TwapRouting(TwapRoutingParams(slices=4, duration_ms=60_000))
+    with localcontext(Context(prec=5, rounding=ROUND_UP)):
+        first = fresh.plan(routing_request("2", "100", capped))
+    again = fresh.plan(routing_request("2", "100", capped))
+    assert first.slices == again.slices
+    assert [s.fraction for s in again.slices] == [
         Decimal("0.333333333333"),
         Decimal("0.333333333333"),
         Decimal("0.333333333334"),
