@@ -107,8 +107,8 @@ def snapshot_at(
 
 def table_snapshot(series: BarSeries, table: KernelTable, index: int) -> FeatureSnapshot:
     """Return `snapshot_at(series, series.features, index)`, reading the row in one go."""
-    # The rows have exactly one value per name by construction (precompute), and strict
-    # zipping costs a third of this function.
+    # The rows have exactly one value per name by construction (precompute); a strict zip
+    # of 17 columns costs about 0.4 us more, for every symbol of every cycle.
     values = table.rows[index].tolist()
     if table.complete.item(index):
         current = dict(zip(table.names, values, strict=False))
