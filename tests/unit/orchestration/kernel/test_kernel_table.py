@@ -184,11 +184,29 @@ def test_a_row_read_equals_the_column_read(columns: dict[str, list[float]], inde
     assert (row.symbol, row.ts_ms, row.close) == (column.symbol, column.ts_ms, column.close)
 
 
-def test_more_workers_than_bits_call_every_worker() -> None:
+def test_more_workers_than_one_word_get_no_bits() -> None:
     assert candidate_bits((object(),) * 65, SERIES["BTC/USD"]) is None
     assert bit_dtype(8) is np.uint8 and bit_dtype(9) is np.uint16 and bit_dtype(64) is np.uint64
     with pytest.raises(ValueError, match="65 candidate bits"):
         bit_dtype(65)
+
+
+def test_a_table_without_bits_calls_every_worker_and_plans_the_same() -> None:
+    # What the kernel does with a table of more than 64 workers: the row read stays, the
+    # worker skipping goes, and the plan is the one the column path gives.
+    no_bits = {
+        symbol: attrs.evolve(s, table=attrs.evolve(s.table, bits=None))
+        for symbol, s in SERIES.items()
+    }
+    kwargs = {"cash": Decimal(50000), "held": Decimal("0.0173"), "with_order": True}
+    signals = 0
+    for index in range(1000, 1300, 3):
+        fast = KERNEL.plan(context_at(KERNEL, no_bits, index, **kwargs))  # type: ignore[arg-type]
+        plain = KERNEL.plan(context_at(KERNEL, WITHOUT_TABLE, index, **kwargs))  # type: ignore[arg-type]
+        assert canonical_json(fast) == canonical_json(plain)
+        signals += len(fast.opportunities)
+    assert signals > 0
+    assert all(s.table is not None and s.table.bits is None for s in no_bits.values())
 
 
 def test_precomputing_twice_returns_the_same_series() -> None:
