@@ -7,7 +7,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tradekernel.shared.ids import derive_id, id_family
+from tradekernel.domain.enums import DirectiveScope, Side
+from tradekernel.shared.ids import client_order_id, derive_id, id_family
 from tradekernel.shared.quantize import to_score
 
 texts = st.text(min_size=0, max_size=20)
@@ -29,6 +30,32 @@ def test_id_family_gives_the_id_derive_id_gives(
 ) -> None:
     assert id_family(kind, *prefix)(last) == derive_id(kind, *prefix, last)
     assert derive_id(kind, *prefix, last) == _reference_id(kind, *prefix, last)
+
+
+any_part = st.one_of(
+    parts,
+    st.sampled_from([*Side, *DirectiveScope]),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.tuples(texts, st.integers()),
+)
+
+
+@given(kind=st.sampled_from(["ctx", "dir"]), values=st.lists(any_part, max_size=24))
+def test_ids_of_any_part_count_and_type_follow_the_plain_rule(
+    kind: str, values: list[object]
+) -> None:
+    # Beyond the cached templates the ids fall back to the plain join: both must agree.
+    assert derive_id(kind, *values) == _reference_id(kind, *values)
+    if values:
+        assert id_family(kind, *values[:-1])(values[-1]) == _reference_id(kind, *values)
+
+
+def test_client_order_ids_keep_their_documented_form() -> None:
+    text = "\x1f".join(["run", "1700000000000", "BTC/USDT", "buy", "dir-0123", "2"])
+    body = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert client_order_id("run", 1_700_000_000_000, "BTC/USDT", "buy", "dir-0123", 2) == (
+        "tk" + body[:30]
+    )
 
 
 def test_id_family_members_differ_by_their_last_part() -> None:
