@@ -12,8 +12,10 @@ from tradekernel.domain.enums import (
     SizingPolicy,
     TimingPreference,
 )
+from tradekernel.domain.slot_init import slot_init
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class EntryDirective:
     timing: TimingPreference = TimingPreference.ANY
@@ -22,6 +24,7 @@ class EntryDirective:
     max_slippage_bps: Decimal | None = None
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class SizeDirective:
     """`EXPLICIT` sizing carries its own quantity; `DELEGATED` lets a size planner decide."""
@@ -32,6 +35,7 @@ class SizeDirective:
     max_notional: Decimal | None = None
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class ExitDirective:
     stop_loss_price: Decimal | None = None
@@ -40,6 +44,7 @@ class ExitDirective:
     risk_reward: Decimal | None = None
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class RoutingDirective:
     style_hint: RoutingStyle | None = None
@@ -47,6 +52,7 @@ class RoutingDirective:
     max_slices: int | None = None
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class StrategyDirective:
     """One decision of a strategy planner about one symbol, with what caused it."""

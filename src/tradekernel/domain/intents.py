@@ -13,8 +13,10 @@ from tradekernel.domain.enums import (
     SkipReason,
     TimeInForce,
 )
+from tradekernel.domain.slot_init import slot_init
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class ExecutionIntent:
     """One order the plan wants sent, or keeps skipped with a reason code.

@@ -6,8 +6,10 @@ import attrs
 
 from tradekernel.domain.directives import StrategyDirective
 from tradekernel.domain.enums import OrderType, RoutingStyle, TimeInForce
+from tradekernel.domain.slot_init import slot_init
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class EntryLayer:
     """One price level of an entry; fractions of a layered entry add up to 1."""
@@ -17,6 +19,7 @@ class EntryLayer:
     price: Decimal | None = None
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class EntryPlan:
     directive_id: str
@@ -26,6 +29,7 @@ class EntryPlan:
     reference_price: Decimal = Decimal(0)
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class SizePlan:
     directive_id: str
@@ -34,6 +38,7 @@ class SizePlan:
     rationale: str = ""
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class ExitPlan:
     directive_id: str
@@ -43,6 +48,7 @@ class ExitPlan:
     trailing_stop_pct: Decimal | None = None
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class RoutingRequest:
     """Built only when all three plans exist: the routing planner cannot run without them."""
@@ -58,6 +64,7 @@ class RoutingRequest:
             raise ValueError("routing request mixes plans of different directives")
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class RoutingSlice:
     fraction: Decimal
@@ -65,6 +72,7 @@ class RoutingSlice:
     display_fraction: Decimal | None = None
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class RoutingPlan:
     directive_id: str
@@ -73,6 +81,7 @@ class RoutingPlan:
     slices: tuple[RoutingSlice, ...]
 
 
+@slot_init
 @attrs.frozen(kw_only=True)
 class ExecutionDirective:
     """A directive with its four plans: what allocation and the intent builder work on."""

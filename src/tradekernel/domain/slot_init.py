@@ -1,0 +1,71 @@
+"""A faster `__init__` for the frozen, slotted attrs classes the kernel builds every cycle.
+
+attrs' frozen `__init__` stores each field through `object.__setattr__(self, "name", v)`,
+which looks the slot up by name on every call. The one generated here stores each field
+through the slot's own descriptor, bound once per class: the same fields, defaults,
+factories and post-init check, about a fifth cheaper per object. A planning cycle builds
+thousands of these objects (snapshots, assessments, signals, directives, plans, intents),
+so the difference is a few per cent of the whole cycle.
+
+Only plain data classes qualify: a field with a validator, a converter or an `on_setattr`
+hook keeps attrs' own `__init__` (`slot_init` refuses it at import time, so the rule cannot
+be broken silently).
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+
+T = TypeVar("T")
+
+# The classes given a slot `__init__`, with attrs' own, so tests can compare the two.
+REPLACED: dict[type, Callable[..., None]] = {}
+
+
+def _refuse(cls: type, reason: str) -> TypeError:
+    return TypeError(f"slot_init cannot take over {cls.__qualname__}.__init__: {reason}")
+
+
+def slot_init(cls: type[T]) -> type[T]:
+    """Give a frozen, slotted, keyword-only attrs class the descriptor-based `__init__`."""
+    klass: Any = cls  # set up dynamically below: mypy sees the class attrs declared
+    if not attrs.has(klass) or "__slots__" not in cls.__dict__:
+        raise _refuse(cls, "not a slotted attrs class")
+    namespace: dict[str, Any] = {"NOTHING": attrs.NOTHING}
+    params: list[str] = []
+    body: list[str] = []
+    for number, field in enumerate(attrs.fields(klass)):
+        if field.validator is not None or field.converter is not None:
+            raise _refuse(cls, f"{field.name} has a validator or converter")
+        if field.on_setattr not in (None, attrs.setters.NO_OP):
+            raise _refuse(cls, f"{field.name} has an on_setattr hook")
+        if not field.init or not field.kw_only:
+            raise _refuse(cls, f"{field.name} is not a keyword-only init argument")
+        name = field.alias
+        namespace[f"set{number}"] = cls.__dict__[field.name].__set__
+        default = field.default
+        if default is attrs.NOTHING:
+            params.append(name)
+            body.append(f"set{number}(self, {name})")
+        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type] # attrs types it oddly
+            if default.takes_self:
+                raise _refuse(cls, f"{field.name}'s factory takes self")
+            namespace[f"factory{number}"] = default.factory
+            params.append(f"{name}=NOTHING")
+            body.append(f"set{number}(self, factory{number}() if {name} is NOTHING else {name})")
+        else:
+            namespace[f"default{number}"] = default
+            params.append(f"{name}=default{number}")
+            body.append(f"set{number}(self, {name})")
+    if getattr(cls, "__attrs_post_init__", None) is not None:
+        body.append("self.__attrs_post_init__()")
+    signature = f"self, *, {', '.join(params)}" if params else "self"
+    source = f"def __init__({signature}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
+    exec(compile(source, f"<slot init {cls.__qualname__}>", "exec"), namespace)
+    replacement = namespace["__init__"]
+    replacement.__qualname__ = f"{cls.__qualname__}.__init__"
+    replacement.__doc__ = cls.__init__.__doc__
+    REPLACED[cls] = klass.__init__
+    setattr(cls, "__init__", replacement)  # noqa: B010 - mypy forbids assigning a method
+    return cls
