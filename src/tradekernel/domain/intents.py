@@ -13,7 +13,7 @@ from tradekernel.domain.enums import (
     SkipReason,
     TimeInForce,
 )
-from tradekernel.domain.slot_init import slot_init
+from tradekernel.domain.slot_init import positional_new, slot_init
 
 
 @slot_init
@@ -86,11 +86,9 @@ def _compile_copy() -> _Copy:
     # the gates copy most intents of a cycle. The copy is generated from the class's fields,
     # so a field added later is copied too.
     fields = [field.name for field in attrs.fields(ExecutionIntent)]
-    assigned = ", ".join(
-        f"{name}={name}" if name in _CHANGED else f"{name}=intent.{name}" for name in fields
-    )
-    source = f"def copy(intent, {', '.join(_CHANGED)}):\n    return ExecutionIntent({assigned})"
-    namespace: dict[str, object] = {"ExecutionIntent": ExecutionIntent}
+    values = ", ".join(name if name in _CHANGED else f"intent.{name}" for name in fields)
+    source = f"def copy(intent, {', '.join(_CHANGED)}):\n    return new({values})"
+    namespace: dict[str, object] = {"new": positional_new(ExecutionIntent, fields)}
     exec(compile(source, "<ExecutionIntent copy>", "exec"), namespace)
     copy: _Copy = namespace["copy"]  # type: ignore[assignment]
     return copy

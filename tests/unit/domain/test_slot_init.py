@@ -7,7 +7,7 @@ from typing import Any, cast
 import attrs
 import pytest
 
-from tradekernel.domain.slot_init import REPLACED, slot_init
+from tradekernel.domain.slot_init import REPLACED, positional_new, slot_init
 
 MODULES = ("signals", "stage_inputs", "directives", "trade_plans", "intents", "plan")
 
@@ -119,3 +119,33 @@ def test_slot_init_keeps_instances_frozen_and_comparable() -> None:
         snapshot.close = 3.0  # type: ignore[misc]
     with pytest.raises(TypeError):
         FeatureSnapshot(symbol="A", ts_ms=1, close=2.0, current={})  # type: ignore[call-arg]
+
+
+def test_positional_new_builds_what_the_keyword_constructor_builds() -> None:
+    from tradekernel.domain.signals import FeatureSnapshot
+
+    new = positional_new(FeatureSnapshot, ("previous", "close", "symbol", "current", "ts_ms"))
+    built = new({"a": 1.0}, 2.5, "BTC/USDT", {"b": 2.0}, 7)
+    assert built == FeatureSnapshot(
+        symbol="BTC/USDT", ts_ms=7, close=2.5, current={"b": 2.0}, previous={"a": 1.0}
+    )
+    assert type(built) is FeatureSnapshot
+
+
+def test_positional_new_refuses_what_it_cannot_build_faithfully() -> None:
+    from tradekernel.domain.signals import FeatureSnapshot
+    from tradekernel.domain.trade_plans import RoutingRequest
+
+    with pytest.raises(TypeError, match="every field once"):
+        positional_new(FeatureSnapshot, ("symbol", "ts_ms", "close", "current"))
+    with pytest.raises(TypeError, match="every field once"):
+        positional_new(FeatureSnapshot, ("symbol", "symbol", "ts_ms", "close", "current"))
+    with pytest.raises(TypeError, match="post_init"):
+        positional_new(RoutingRequest, ("directive", "entry", "size", "exit"))
+
+    @attrs.frozen(kw_only=True)
+    class Plain:
+        value: int
+
+    with pytest.raises(TypeError, match="slot_init class"):
+        positional_new(Plain, ("value",))

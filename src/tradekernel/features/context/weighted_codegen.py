@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from tradekernel.domain.enums import Regime
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot
+from tradekernel.domain.slot_init import positional_new
 from tradekernel.features.context.components import ComponentParams
 from tradekernel.shared.quantize import SCORE_PLACES, to_score
 
@@ -21,6 +22,19 @@ Assess = Callable[[FeatureSnapshot, str], ContextAssessment]
 # `to_score` inlined for values that cannot be NaN: clamped component scores and their
 # weighted average (finite weights over values in 0..1).
 _SCORE = "(ZERO if {x} <= 0.0 else ONE if {x} >= 1.0 else Decimal(round({x} * 1000000)) * MICRO)"
+
+
+# The assessment's fields and how the generated code computes them; built positionally.
+_RESULT = {
+    "assessment_id": "assessment_id",
+    "symbol": "snapshot.symbol",
+    "ts_ms": "snapshot.ts_ms",
+    "strength": _SCORE.format(x="strength"),
+    "weakness": _SCORE.format(x="weakness"),
+    "regime": "regime",
+    "summary": "tuple(summary)",
+}
+_NEW_ASSESSMENT = positional_new(ContextAssessment, tuple(_RESULT))
 
 
 def _clamped(target: str, expression: str) -> list[str]:
@@ -61,7 +75,7 @@ def compile_weighted(
     number, 0 strength / 1 weakness), sorted by label.
     """
     namespace: dict[str, object] = {
-        "ContextAssessment": ContextAssessment,
+        "new_assessment": _NEW_ASSESSMENT,
         "Decimal": Decimal,
         "ZERO": to_score(0.0),
         "ONE": to_score(1.0),
@@ -98,14 +112,8 @@ def compile_weighted(
         "        strength, weakness = strength / total, weakness / total",
         "        if regime is None:",
         "            regime = UNKNOWN",
-        "    return ContextAssessment(",
-        "        assessment_id=assessment_id,",
-        "        symbol=snapshot.symbol,",
-        "        ts_ms=snapshot.ts_ms,",
-        f"        strength={_SCORE.format(x='strength')},",
-        f"        weakness={_SCORE.format(x='weakness')},",
-        "        regime=regime,",
-        "        summary=tuple(summary),",
+        "    return new_assessment(",
+        *(f"        {expression}," for expression in _RESULT.values()),
         "    )",
     ]
     # Only numbers and fixed text are spliced into the source; names and labels (user text)
