@@ -6,13 +6,11 @@ directives and intents are processed and emitted in documented sorted orders.
 """
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.directives import StrategyDirective
-from tradekernel.domain.orders import OpenOrderView
-from tradekernel.domain.plan import Diagnostic, Plan, UniverseRecord
-from tradekernel.domain.ports.plugins import AllocationRejection
+from tradekernel.domain.plan import Diagnostic, Plan
 from tradekernel.domain.signals import (
     ContextAssessment,
     FeatureSnapshot,
@@ -20,9 +18,7 @@ from tradekernel.domain.signals import (
     ThreatSignal,
 )
 from tradekernel.domain.stage_inputs import StrategyInputs
-from tradekernel.domain.trade_plans import ExecutionDirective
 from tradekernel.features.intents.builder import IntentBuilder
-from tradekernel.features.intents.inputs import IntentInputs
 from tradekernel.orchestration.accounting import account_view
 from tradekernel.orchestration.activity import (
     Activity,
@@ -30,6 +26,7 @@ from tradekernel.orchestration.activity import (
     may_act,
     planner_activity,
 )
+from tradekernel.orchestration.cycle_inputs import intent_inputs, orders_by_symbol, rejections_of
 from tradekernel.orchestration.kernel_spec import KernelSpec
 from tradekernel.orchestration.plan_order import (
     directive_order_key,
@@ -39,12 +36,18 @@ from tradekernel.orchestration.plan_order import (
 )
 from tradekernel.orchestration.precompute import with_table
 from tradekernel.orchestration.signal_stage import SignalWorkers
-from tradekernel.orchestration.snapshots import feature_columns, snapshot_at, table_snapshot
+from tradekernel.orchestration.snapshots import (
+    deferred_snapshot,
+    feature_columns,
+    snapshot_at,
+    table_snapshot,
+)
 from tradekernel.orchestration.trade_stage import trade_plans
 from tradekernel.orchestration.universe_stage import UniverseStage
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.decimal_context import planning_decimals
 from tradekernel.shared.ids import id_family
+from tradekernel.shared.row_scores import ScoresRows
 
 
 class PlanningKernel:
@@ -63,6 +66,8 @@ class PlanningKernel:
             for key in itertools.product((False, True), repeat=3)
         }
         self._signals = SignalWorkers(spec)
+        aggregator = spec.aggregator
+        self._assess_row = aggregator.assess_row if isinstance(aggregator, ScoresRows) else None
         self._universe = UniverseStage(spec.universe)
 
     @property
@@ -87,7 +92,7 @@ class PlanningKernel:
             # Precomputed by this kernel already (new columns would have dropped the table).
             return series
         prepared = series.with_features(feature_columns(series, self._spec.workers))
-        return with_table(prepared, self._signals.tag)
+        return with_table(prepared, self._signals.tag, self._spec.aggregator)
 
     def activity(self, series: BarSeries) -> Activity:
         """Return the bars of a precomputed series where this kernel can emit a directive."""
@@ -113,13 +118,16 @@ class PlanningKernel:
         portfolio_threats: set[str] = set()
         directives: list[StrategyDirective] = []
         snapshots: dict[str, FeatureSnapshot] = {}
+        # Histories of symbols assessed from scored rows whose snapshot nobody read.
+        deferred: dict[str, BarSeries] = {}
         # Open orders in their documented order (client id), sorted once for every stage.
         open_orders = tuple(sorted(context.open_orders, key=lambda order: order.client_order_id))
-        orders_of = _orders_by_symbol(open_orders)
+        orders_of = orders_by_symbol(open_orders)
         assessment_id = id_family("ctx", context.run_id, context.now_ms)
         # Bound once per cycle: this loop runs for every symbol of the universe.
         history_of, position_of = context.history.get, context.positions.get
         assess = spec.aggregator.assess
+        assess_row = self._assess_row
         signals = self._signals
         tag, every, by_bits = signals.tag, signals.every, signals.by_bits
         # Account-scoped threats are evaluated once per (bar time, selection) of the cycle.
@@ -137,51 +145,67 @@ class PlanningKernel:
                     )
                 )
                 continue
+            last = count - 1
             table = series.table
+            snapshot: FeatureSnapshot | None = None
             if table is not None and table.workers is tag:
                 # Precomputed by this kernel: one read for the row, and only the workers
                 # whose candidate mask allows this bar are called (no other can fire).
-                snapshot = table_snapshot(series, table, count - 1)
                 bits = table.bits
                 if bits is None:
                     chosen = every
                 else:
-                    code = bits.item(count - 1)
+                    code = bits.item(last)
                     chosen = by_bits.get(code) or signals.at(code)
+                scores = table.scores
+                if scores is None or assess_row is None:
+                    snapshot = table_snapshot(series, table, last)
+                    assessment = assess(snapshot, assessment_id(symbol))
+                else:
+                    # The assessment is read from its scored row: the snapshot is built
+                    # below only if a worker or a planner is going to read it.
+                    assessment = assess_row(
+                        scores[last].tolist(),
+                        symbol,
+                        series.ts_ms.item(last),
+                        assessment_id(symbol),
+                    )
             else:
-                snapshot = snapshot_at(series, self._columns(series), count - 1)
+                snapshot = snapshot_at(series, self._columns(series), last)
+                assessment = assess(snapshot, assessment_id(symbol))
                 chosen = every
-            snapshots[symbol] = snapshot
-            assessment = assess(snapshot, assessment_id(symbol))
             position = position_of(symbol)
             working = orders_of.get(symbol, ())
             exposed = bool(working) or (position is not None and position.quantity != 0)
             opportunity_workers, per_bar, per_holding, per_account, selection = chosen
-            found_opportunities = (
-                sorted_signals(
-                    [s for evaluate in opportunity_workers if (s := evaluate(snapshot, assessment))]
-                )
-                if opportunity_workers
-                else ()
-            )
             # (A comprehension is a call in 3.11: skipped when there is nothing to call.)
-            found = (
-                [t for evaluate in per_bar if (t := evaluate(snapshot, assessment, account))]
-                if per_bar
-                else []
-            )
-            if exposed and per_holding:
-                found += [
-                    t for evaluate in per_holding if (t := evaluate(snapshot, assessment, account))
-                ]
+            if opportunity_workers or per_bar or (exposed and per_holding):
+                snapshot = seen = deferred_snapshot(snapshot, series, last)
+                found_opportunities = (
+                    sorted_signals(
+                        [s for evaluate in opportunity_workers if (s := evaluate(seen, assessment))]
+                    )
+                    if opportunity_workers
+                    else ()
+                )
+                found = (
+                    [t for evaluate in per_bar if (t := evaluate(seen, assessment, account))]
+                    if per_bar
+                    else []
+                )
+                if exposed and per_holding:
+                    found += [
+                        t for evaluate in per_holding if (t := evaluate(seen, assessment, account))
+                    ]
+            else:
+                found_opportunities, found = (), []
             if per_account:
-                key = (snapshot.ts_ms, selection)
+                key = (series.ts_ms.item(last), selection)
                 shared = account_results.get(key)
                 if shared is None:
+                    snapshot = seen = deferred_snapshot(snapshot, series, last)
                     shared = account_results[key] = tuple(
-                        t
-                        for evaluate in per_account
-                        if (t := evaluate(snapshot, assessment, account))
+                        t for evaluate in per_account if (t := evaluate(seen, assessment, account))
                     )
                 if shared:
                     found.extend(shared)
@@ -201,7 +225,12 @@ class PlanningKernel:
             # sparse backtest relies on: a planner that cannot act here is not called.
             acting = acting_for[bool(found_opportunities), bool(found_threats), exposed]
             if not acting:
+                if snapshot is None:
+                    deferred[symbol] = series
+                else:
+                    snapshots[symbol] = snapshot
                 continue
+            snapshot = snapshots[symbol] = deferred_snapshot(snapshot, series, last)
             inputs = StrategyInputs(
                 symbol=symbol,
                 ts_ms=context.now_ms,
@@ -217,6 +246,11 @@ class PlanningKernel:
             for planner in acting:
                 directives.extend(planner.plan(inputs))
         directives = unique_directives(sorted(directives, key=directive_order_key), diagnostics)
+        for directive in directives:
+            # A planner may direct another symbol than its own: that symbol's snapshot.
+            late = deferred.pop(directive.symbol, None)
+            if late is not None:
+                snapshots[directive.symbol] = deferred_snapshot(None, late, len(late) - 1)
         executions = trade_plans(spec, directives, snapshots, account, diagnostics)
         allocation = spec.allocator.allocate(
             executions,
@@ -225,8 +259,8 @@ class PlanningKernel:
         )
         intents = self._intents.build(
             allocation.accepted,
-            _rejections(executions, allocation.rejected),
-            _intent_inputs(context, universe, open_orders),
+            rejections_of(executions, allocation.rejected),
+            intent_inputs(context, universe, open_orders),
         )
         return Plan(
             run_id=context.run_id,
@@ -242,39 +276,3 @@ class PlanningKernel:
                 sorted(diagnostics, key=lambda d: (d.stage, d.symbol or "", d.code, d.message))
             ),
         )
-
-
-def _orders_by_symbol(
-    open_orders: tuple[OpenOrderView, ...],
-) -> dict[str, tuple[OpenOrderView, ...]]:
-    grouped: dict[str, list[OpenOrderView]] = {}
-    for order in open_orders:
-        grouped.setdefault(order.symbol, []).append(order)
-    return {symbol: tuple(orders) for symbol, orders in grouped.items()}
-
-
-def _rejections(
-    executions: Sequence[ExecutionDirective], rejected: Sequence[AllocationRejection]
-) -> list[tuple[ExecutionDirective, AllocationRejection]]:
-    by_id = {execution.directive_id: execution for execution in executions}
-    return [(by_id[r.directive_id], r) for r in rejected if r.directive_id in by_id]
-
-
-def _intent_inputs(
-    context: PlanningContext[BarSeries],
-    universe: UniverseRecord,
-    open_orders: tuple[OpenOrderView, ...],
-) -> IntentInputs:
-    return IntentInputs(
-        run_id=context.run_id,
-        cycle_ts_ms=context.now_ms,
-        universe=frozenset(universe.selected),
-        rules=context.rules,
-        marks={symbol: mark.price for symbol, mark in context.marks.items()},
-        positions=context.positions,
-        open_orders=open_orders,
-        free_balances={asset: balance.free for asset, balance in context.balances.items()},
-        trading_state=context.trading_state,
-        stop_new_orders=context.stop_new_orders,
-        backoff_until_ms=context.backoff_until_ms,
-    )

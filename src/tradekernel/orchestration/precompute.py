@@ -10,10 +10,16 @@ import numpy as np
 from tradekernel.orchestration.activity import candidate_bits
 from tradekernel.shared.bars import BarSeries
 from tradekernel.shared.kernel_table import KernelTable
+from tradekernel.shared.row_scores import ScoresRows
 
 
-def with_table(series: BarSeries, workers: tuple[object, ...]) -> BarSeries:
-    """Return `series` with its features stacked into a table tagged for `workers`."""
+def with_table(
+    series: BarSeries, workers: tuple[object, ...], aggregator: object = None
+) -> BarSeries:
+    """Return `series` with its features stacked into a table tagged for `workers`.
+
+    An `aggregator` that implements `ScoresRows` also has every bar's assessment scored.
+    """
     names = tuple(series.features)
     rows = np.empty((len(series), len(names)), dtype=np.float64)
     for number, name in enumerate(names):
@@ -26,5 +32,8 @@ def with_table(series: BarSeries, workers: tuple[object, ...]) -> BarSeries:
         names=names,
         rows=rows,
         complete=np.asarray(~np.isnan(rows).any(axis=1), dtype=np.bool_),
+        scores=aggregator.score_rows(staged, columns)
+        if isinstance(aggregator, ScoresRows)
+        else None,
     )
     return attrs.evolve(staged, table=table)

@@ -126,3 +126,19 @@ def table_snapshot(series: BarSeries, table: KernelTable, index: int) -> Feature
         current,
         LazyRow(series.features, index - 1) if index >= 1 else _EMPTY,
     )
+
+
+def deferred_snapshot(
+    snapshot: FeatureSnapshot | None, series: BarSeries, index: int
+) -> FeatureSnapshot:
+    """Return `snapshot`, or the table snapshot of bar `index` when it was deferred.
+
+    The kernel defers the snapshot of a history assessed from its table's scored row until
+    a worker or a planner reads it; only such a history has one deferred.
+    """
+    if snapshot is not None:
+        return snapshot
+    table = series.table
+    if table is None:
+        raise AssertionError("a deferred snapshot needs the history's kernel table")
+    return table_snapshot(series, table, index)

@@ -5,6 +5,8 @@
   every bar). The kernel does not call a worker whose bit is clear: it cannot fire there.
 - The feature columns stacked row-major, so one bar's row is a single read, with a flag per
   bar saying whether the row is complete (no NaN, so nothing to drop).
+- The context aggregator's scores of every bar, when it can compute them vectorised
+  (`shared.row_scores`): an assessment is then one row read, with no snapshot needed.
 
 The table is tagged with the worker tuple it was computed for: a series precomputed by one
 kernel and planned by another is read column by column and evaluated in full.
@@ -19,6 +21,7 @@ import numpy.typing as npt
 FloatMatrix = npt.NDArray[np.float64]
 BitArray = npt.NDArray[np.unsignedinteger[Any]]
 FlagArray = npt.NDArray[np.bool_]
+ScoreMatrix = npt.NDArray[np.int32]  # see shared.row_scores
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -30,6 +33,8 @@ class KernelTable:
     names: tuple[str, ...]
     rows: FloatMatrix
     complete: FlagArray
+    # One row of assessment scores per bar (shared.row_scores), or None: assess per cycle.
+    scores: ScoreMatrix | None = None
 
     def computed_for(self, workers: tuple[object, ...]) -> bool:
         """Return whether the table belongs to `workers` (the same plugins, in order)."""
@@ -43,6 +48,7 @@ class KernelTable:
             names=self.names,
             rows=self.rows[:stop],
             complete=self.complete[:stop],
+            scores=None if self.scores is None else self.scores[:stop],
         )
 
 

@@ -1,5 +1,6 @@
 """The context aggregator: combines component scores into one ContextAssessment."""
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 import attrs
@@ -9,8 +10,11 @@ from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot
 from tradekernel.features.context.components import ComponentParams, Score, scorer
 from tradekernel.features.context.weighted_codegen import Assess, compile_weighted
+from tradekernel.features.context.weighted_rows import RowAssess, compile_row_assess, score_rows
+from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.param_checks import at_least, at_most, one_of
 from tradekernel.shared.quantize import to_score
+from tradekernel.shared.row_scores import ScoreMatrix
 
 METHODS = ("weighted", "max", "consensus")
 
@@ -79,6 +83,16 @@ class ContextScoreAggregator:
             if params.method == "weighted"
             else self._assess_votes
         )
+        # The weighted method also scores whole histories (shared.row_scores): the kernel
+        # then reads a symbol's assessment from its precomputed row.
+        self.assess_row: RowAssess = compile_row_assess(self._summary_order)
+
+    def score_rows(self, bars: BarSeries, features: Mapping[str, FloatArray]) -> ScoreMatrix | None:
+        """Return every bar's scores for `assess_row` (weighted method only, else None)."""
+        if self._params.method != "weighted":
+            return None
+        components = [c[0] for c in self._components]
+        return score_rows(components, self._summary_order, bars.close, features)
 
     @property
     def name(self) -> str:

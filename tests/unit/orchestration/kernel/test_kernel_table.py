@@ -1,9 +1,11 @@
 """The kernel table (`PlanningKernel.precompute`): a shortcut that must change no plan.
 
-Planning a precomputed series reads each bar's features as one row and calls only the
-signal workers whose candidate bit is set. The same contexts with the table stripped take
-the column-by-column path and call every worker; both must give byte-identical plans on
-real data, with every opportunity and threat worker in the blueprint.
+Planning a precomputed series reads each bar's features as one row, reads its assessment
+from the aggregator's scored row (building a snapshot only where a worker or planner reads
+one), and calls only the signal workers whose candidate bit is set. The same contexts with
+the table stripped take the column-by-column path and call every worker; both must give
+byte-identical plans on real data, with every opportunity and threat worker and every
+aggregator component kind in the blueprint.
 """
 
 import tomllib
@@ -17,6 +19,9 @@ from hypothesis import strategies as st
 from kernel_fixtures import CATALOG, RICH_BLUEPRINT, context_at, real_series
 
 from tradekernel.adapters.config.blueprint_loader import parse_blueprint
+from tradekernel.domain.directives import SizeDirective, StrategyDirective
+from tradekernel.domain.enums import DirectiveScope, Side, SizingPolicy
+from tradekernel.domain.stage_inputs import StrategyInputs
 from tradekernel.orchestration.activity import activity, candidate_bits, signal_workers
 from tradekernel.orchestration.canonical import canonical_json
 from tradekernel.orchestration.kernel import PlanningKernel
@@ -37,6 +42,38 @@ period = 50
 [[context.workers]]
 type = "candle_body"
 key = "body"
+
+[[context.workers]]
+type = "adx"
+key = "adx"
+period = 14
+
+# Every component kind, so plans also compare assessments read from scored rows.
+[context.aggregator]
+type = "score"
+method = "weighted"
+
+[[context.aggregator.components]]
+name = "trend"
+kind = "trend"
+column = "sma_slow"
+
+[[context.aggregator.components]]
+name = "momentum"
+kind = "momentum"
+column = "rsi"
+weight = "2"
+
+[[context.aggregator.components]]
+name = "regime"
+kind = "regime"
+column = "adx.trending"
+weight = "0.5"
+
+[[context.aggregator.components]]
+name = "volume"
+kind = "volume"
+column = "volume_pct"
 
 [[signals.opportunities]]
 type = "donchian_breakout"
@@ -85,6 +122,7 @@ def test_precompute_attaches_a_table_of_this_kernels_workers() -> None:
     for series in SERIES.values():
         table = series.table
         assert table is not None and table.bits is not None
+        assert table.scores is not None and table.scores.shape == (len(series), 3 + 8)
         assert table.computed_for(signal_workers(KERNEL.spec))
         assert table.rows.shape == (len(series), len(table.names))
         for number, name in enumerate(table.names):
@@ -191,6 +229,22 @@ def test_more_workers_than_one_word_get_no_bits() -> None:
         bit_dtype(65)
 
 
+def test_assessments_from_snapshots_and_from_scored_rows_plan_the_same() -> None:
+    # The scored rows alone stripped: every symbol builds its snapshot and calls assess.
+    unscored = {
+        symbol: attrs.evolve(s, table=attrs.evolve(s.table, scores=None))
+        for symbol, s in SERIES.items()
+    }
+    kwargs = {"cash": Decimal(50000), "held": Decimal("0.0173"), "with_order": False}
+    regimes = set()
+    for index in range(700, 1300, 3):
+        scored = KERNEL.plan(context_at(KERNEL, SERIES, index, **kwargs))  # type: ignore[arg-type]
+        plain = KERNEL.plan(context_at(KERNEL, unscored, index, **kwargs))  # type: ignore[arg-type]
+        assert canonical_json(scored) == canonical_json(plain)
+        regimes |= {a.regime for a in scored.assessments}
+    assert len(regimes) == 2  # trending and ranging bars both planned
+
+
 def test_a_table_without_bits_calls_every_worker_and_plans_the_same() -> None:
     # What the kernel does with a table of more than 64 workers: the row read stays, the
     # worker skipping goes, and the plan is the one the column path gives.
@@ -212,3 +266,44 @@ def test_a_table_without_bits_calls_every_worker_and_plans_the_same() -> None:
 def test_precomputing_twice_returns_the_same_series() -> None:
     series = SERIES["BTC/USDT"]
     assert KERNEL.precompute(series) is series  # no second copy of the rows
+
+
+class _DirectsTheOtherSymbol:
+    """A planner acting only where exposed, directing the other symbol (never exposed)."""
+
+    name = "foreign"
+    activity = "exposed"
+
+    def plan(self, inputs: StrategyInputs) -> tuple[StrategyDirective, ...]:
+        if inputs.symbol != "BTC/USD":
+            return ()
+        return (
+            StrategyDirective(
+                directive_id=f"dir-foreign-{inputs.ts_ms}",
+                source=self.name,
+                symbol="BTC/USDT",
+                ts_ms=inputs.ts_ms,
+                side=Side.BUY,
+                scope=DirectiveScope.NEW_TRADE,
+                confidence=Decimal("0.9"),
+                size=SizeDirective(policy=SizingPolicy.EXPLICIT, quantity=Decimal("0.001")),
+                reason="test: direct the symbol whose snapshot nobody read",
+            ),
+        )
+
+
+def test_a_directive_for_a_symbol_whose_snapshot_was_deferred_gets_it() -> None:
+    # No signal worker: nothing reads BTC/USDT's snapshot but the trade planners.
+    spec = attrs.evolve(
+        KERNEL.spec, opportunities=(), threats=(), strategies=(_DirectsTheOtherSymbol(),)
+    )
+    foreign = PlanningKernel(spec)
+    mine = {symbol: foreign.precompute(s) for symbol, s in WITHOUT_TABLE.items()}
+    kwargs = {"cash": Decimal(50000), "held": Decimal("0.0173"), "with_order": False}
+    planned = 0
+    for index in range(1000, 1060, 4):
+        fast = foreign.plan(context_at(foreign, mine, index, **kwargs))  # type: ignore[arg-type]
+        plain = foreign.plan(context_at(foreign, WITHOUT_TABLE, index, **kwargs))  # type: ignore[arg-type]
+        assert canonical_json(fast) == canonical_json(plain)
+        planned += sum(1 for e in fast.execution_directives if e.directive.symbol == "BTC/USDT")
+    assert planned == 15

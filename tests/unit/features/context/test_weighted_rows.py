@@ -1,0 +1,114 @@
+"""Scored rows (`weighted_rows`) give, bar by bar, the assessment `assess` gives a snapshot."""
+
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tradekernel.domain.signals import ContextAssessment
+from tradekernel.features.context.aggregator import AggregatorParams, ContextScoreAggregator
+from tradekernel.features.context.components import ComponentParams
+from tradekernel.orchestration.snapshots import snapshot_at
+from tradekernel.shared.bars import BarSeries
+from tradekernel.shared.row_scores import ScoresRows
+
+KINDS = ("trend", "momentum", "regime", "volume")
+COLUMNS = ("c1", "c2", "c3")
+
+components = st.lists(
+    st.builds(
+        ComponentParams,
+        name=st.sampled_from(["a", "a-b", "b", "trend", "t.x", "z"]),
+        kind=st.sampled_from(KINDS),
+        column=st.sampled_from([*COLUMNS, "absent"]),
+        weight=st.sampled_from(
+            [Decimal(0), Decimal("0.5"), Decimal(1), Decimal(3), Decimal("1e-7")]
+        ),
+        scale=st.sampled_from([Decimal("0.01"), Decimal("0.02"), Decimal("0.5")]),
+    ),
+    min_size=1,
+    max_size=5,
+    unique_by=lambda c: c.name,
+)
+values = st.one_of(
+    st.floats(min_value=-200.0, max_value=200.0),
+    st.sampled_from([0.0, -0.0, 1.0, 0.5, 50.0, 100.0, float("inf"), float("-inf"), float("nan")]),
+)
+BARS = 6
+
+
+def _series(close: list[float], columns: dict[str, list[float]]) -> BarSeries:
+    prices = np.array(close, dtype=np.float64)
+    bare = BarSeries(
+        symbol="X/Y",
+        ts_ms=np.arange(len(close), dtype=np.int64) * 60_000,
+        open=prices,
+        high=prices,
+        low=prices,
+        close=prices,
+        volume=np.ones(len(close)),
+    )
+    return bare.with_features({k: np.array(v, dtype=np.float64) for k, v in columns.items()})
+
+
+def _text(assessment: ContextAssessment) -> tuple[object, ...]:
+    # Decimal equality ignores the exponent; the plan's text does not.
+    return (
+        assessment,
+        str(assessment.strength),
+        str(assessment.weakness),
+        tuple((label, str(score)) for label, score in assessment.summary),
+    )
+
+
+@settings(max_examples=300)
+@given(
+    chosen=components,
+    close=st.lists(st.floats(min_value=0.01, max_value=500.0), min_size=BARS, max_size=BARS),
+    columns=st.fixed_dictionaries(
+        {name: st.lists(values, min_size=BARS, max_size=BARS) for name in COLUMNS}
+    ),
+)
+def test_every_scored_row_gives_the_snapshot_assessment(
+    chosen: list[ComponentParams], close: list[float], columns: dict[str, list[float]]
+) -> None:
+    aggregator = ContextScoreAggregator(AggregatorParams(components=tuple(chosen)))
+    series = _series(close, columns)
+    rows = aggregator.score_rows(series, series.features)
+    if all(c.weight == 0 for c in chosen):
+        assert rows is None  # no voting component: nothing to precompute
+        return
+    assert rows is not None and rows.shape[0] == BARS
+    for index in range(BARS):
+        snapshot = snapshot_at(series, series.features, index)
+        want = aggregator.assess(snapshot, f"ctx-{index}")
+        got = aggregator.assess_row(
+            rows[index].tolist(), "X/Y", int(series.ts_ms[index]), f"ctx-{index}"
+        )
+        assert _text(got) == _text(want)
+
+
+def test_the_weighted_aggregator_scores_rows_and_the_others_do_not() -> None:
+    component = ComponentParams(name="m", kind="momentum", column="c1")
+    series = _series([1.0, 2.0], {"c1": [40.0, 60.0]})
+    weighted = ContextScoreAggregator(AggregatorParams(components=(component,)))
+    assert isinstance(weighted, ScoresRows)
+    assert weighted.score_rows(series, series.features) is not None
+    for method in ("max", "consensus"):
+        other = ContextScoreAggregator(AggregatorParams(components=(component,), method=method))
+        assert other.score_rows(series, series.features) is None
+
+
+def test_scores_the_snapshot_path_cannot_quantise_are_left_to_it() -> None:
+    # Weights so large that strength is inf / inf: assess raises, score_rows declines.
+    huge = (
+        ComponentParams(name="a", kind="volume", column="c1", weight=Decimal("1e308")),
+        ComponentParams(name="b", kind="volume", column="c2", weight=Decimal("1e308")),
+    )
+    aggregator = ContextScoreAggregator(AggregatorParams(components=huge))
+    series = _series([1.0], {"c1": [0.9], "c2": [0.9]})
+    assert aggregator.score_rows(series, series.features) is None
+    with pytest.raises(ValueError, match="NaN"):
+        aggregator.assess(snapshot_at(series, series.features, 0), "ctx-0")
