@@ -192,6 +192,8 @@ def test_slicing_and_new_columns_keep_the_table_honest() -> None:
     assert window.table is not None and window.table.bits is not None
     np.testing.assert_array_equal(window.table.rows, series.table.rows[:500])  # type: ignore[union-attr]
     assert len(window.table.bits) == len(window.table.complete) == 500
+    assert window.table.scores is not None
+    np.testing.assert_array_equal(window.table.scores, series.table.scores[:500])  # type: ignore[union-attr,index]
     # new columns can change the masks: the table is dropped, not left stale
     extra = series.with_features({"extra": np.zeros(len(series))})
     assert extra.table is None
