@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from tradekernel.domain.enums import OrderType, Side
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import SymbolRules
-from tradekernel.features.intents.gates import Gatekeeper
+from tradekernel.features.intents.gates import Gatekeeper, same_representation
 from tradekernel.features.intents.inputs import IntentInputs
 from tradekernel.features.intents.settings import IntentSettings
 
@@ -75,3 +75,35 @@ def test_admitted_values_are_floored_to_the_step_and_tick_with_their_exponent(
     assert admitted.quantity.as_tuple().exponent == -8
     assert admitted.price == Decimal(cents).scaleb(-2)  # a buy's price rounds down
     assert admitted.price is not None and admitted.price.as_tuple().exponent == -2
+
+
+def _plain_same(x: Decimal | None, y: Decimal | None) -> bool:
+    return x is y if x is None or y is None else x.as_tuple() == y.as_tuple()
+
+
+@given(
+    st.one_of(st.none(), st.decimals(allow_nan=False, places=None)),
+    st.one_of(st.none(), st.decimals(allow_nan=False, places=None)),
+)
+def test_same_representation_means_same_sign_digits_and_exponent(
+    a: Decimal | None, b: Decimal | None
+) -> None:
+    # The quantise gate copies an intent only when a value's text would change.
+    assert same_representation(a, b) == _plain_same(a, b)
+    assert same_representation(a, a)
+
+
+@given(
+    st.decimals(min_value=-1000, max_value=1000, places=4),
+    st.integers(min_value=0, max_value=3),
+)
+def test_a_value_with_more_zeros_is_not_the_same_representation(
+    value: Decimal, extra_zeros: int
+) -> None:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    padded = value.quantize(Decimal(1).scaleb(exponent - extra_zeros))
+    assert padded == value
+    assert same_representation(value, padded) == (extra_zeros == 0)
+    assert same_representation(value, Decimal(str(value)))
+    assert not same_representation(Decimal("0"), Decimal("-0"))
