@@ -18,7 +18,7 @@ SizePlan quantity lowered, the rest of its plans kept), or refused with the reas
 first limit it breaks, in the order cash budget, symbol cap, total cap.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
 import attrs
@@ -140,10 +140,10 @@ class BudgetAllocator:
         if notional > room:
             reason, _, detail = next(limit for limit in limits if notional > limit[1])
             if not params.allow_partial or room <= 0:
-                return refuse(reason, f"notional {notional} > {detail}")
+                return refuse(reason, f"notional {notional} > {detail()}")
             quantity = fit_quantity(room, price)
             if quantity <= 0:
-                return refuse(reason, f"notional {notional} > {detail}; nothing fits")
+                return refuse(reason, f"notional {notional} > {detail()}; nothing fits")
             # The rationale names the limit that binds, the tightest one.
             reason, _, detail = min(limits, key=lambda limit: limit[1])
             notional = quantity * price
@@ -153,7 +153,7 @@ class BudgetAllocator:
                     item.size,
                     quantity=quantity,
                     rationale=(f"{item.size.rationale}; " if item.size.rationale else "")
-                    + f"reduced by allocation from {item.size.quantity}: {reason.value} {detail}",
+                    + f"reduced by allocation from {item.size.quantity}: {reason.value} {detail()}",
                 ),
             )
         ledger.cash_left -= notional
@@ -166,35 +166,46 @@ class BudgetAllocator:
 
     def _rooms(
         self, symbol: str, account: AccountView, ledger: _Ledger
-    ) -> list[tuple[SkipReason, Decimal, str]]:
+    ) -> list[tuple[SkipReason, Decimal, Callable[[], str]]]:
+        # Each limit's rationale is written only if the limit binds: most directives fit.
         params = self._params
-        limits = [
+        cash_left = ledger.cash_left
+        limits: list[tuple[SkipReason, Decimal, Callable[[], str]]] = [
             (
                 SkipReason.CASH_BUDGET,
-                ledger.cash_left,
-                f"cash budget left {ledger.cash_left} (cash {account.cash}, "
-                f"fraction {params.cash_fraction}, reserve {params.cash_reserve})",
+                cash_left,
+                lambda: (
+                    f"cash budget left {cash_left} (cash {account.cash}, "
+                    f"fraction {params.cash_fraction}, reserve {params.cash_reserve})"
+                ),
             )
         ]
         if params.symbol_cap is not None:
-            cap = params.symbol_cap * account.equity
+            symbol_cap = params.symbol_cap
+            cap = symbol_cap * account.equity
             used = ledger.symbol_used.get(symbol, _ZERO)
             limits.append(
                 (
                     SkipReason.SYMBOL_EXPOSURE_CAP,
                     cap - used,
-                    f"symbol cap left {cap - used} ({params.symbol_cap} x equity "
-                    f"{account.equity} - exposure {used})",
+                    lambda: (
+                        f"symbol cap left {cap - used} ({symbol_cap} x equity "
+                        f"{account.equity} - exposure {used})"
+                    ),
                 )
             )
         if params.total_cap is not None:
-            cap = params.total_cap * account.equity
+            total_cap = params.total_cap
+            total = total_cap * account.equity
+            total_used = ledger.total_used
             limits.append(
                 (
                     SkipReason.TOTAL_EXPOSURE_CAP,
-                    cap - ledger.total_used,
-                    f"total cap left {cap - ledger.total_used} ({params.total_cap} x equity "
-                    f"{account.equity} - exposure {ledger.total_used})",
+                    total - total_used,
+                    lambda: (
+                        f"total cap left {total - total_used} ({total_cap} x equity "
+                        f"{account.equity} - exposure {total_used})"
+                    ),
                 )
             )
         return limits

@@ -76,6 +76,22 @@ def test_total_cap_spans_symbols() -> None:
     result = allocate(params, items, cash="10000", exposure={"BTC/USDT": "150"})
     assert [d.directive_id for d in result.accepted] == ["a"]
     assert result.rejected[0].reason is SkipReason.TOTAL_EXPOSURE_CAP
+    # equity 1000 (the builder's): cap 500, used 150 + 300 (a) = 450, so 50 left at b.
+    assert result.rejected[0].detail == (
+        "notional 300 > total cap left 50.0 (0.5 x equity 1000 - exposure 450)"
+    )
+
+
+def test_a_partial_fit_names_the_tightest_limit_with_its_figures() -> None:
+    params = AllocationParams(symbol_cap=Decimal("0.02"), allow_partial=True)
+    result = allocate(params, [execution("a", quantity="5", price="100")], cash="10000")
+    (kept,) = result.accepted
+    # cap 0.02 x equity 1000 = 20: 0.2 units at 100 fit.
+    assert kept.size.quantity == Decimal("0.2")
+    assert kept.size.rationale.endswith(
+        "reduced by allocation from 5: symbol_exposure_cap "
+        "symbol cap left 20.00 (0.02 x equity 1000 - exposure 0)"
+    )
 
 
 def test_max_open_positions_counts_only_new_symbols() -> None:
