@@ -1,0 +1,417 @@
+"""The paper runner's IntentDispatcher: intents to the OMS on time, then their follow-up.
+
+Built on a real `OrderManager` over the in-memory order store and the scriptable venue
+the OMS tests use, a real `RejectionBackoff` and a real `TradingStateControl`.
+"""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.fakes.clock import FakeClock
+from tests.fakes.execution import FakeExecution, Outcome
+from tests.fakes.order_store import FakeOrderStore
+from tests.fakes.runtime import StubRuntime
+from typing_extensions import override
+
+from tradekernel.domain.enums import OrderStatus, OrderType, Side, SkipReason, TradingState
+from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.plan import Plan, UniverseRecord
+from tradekernel.domain.ports.control_store import ControlRecord
+from tradekernel.orchestration.oms.order_manager import OrderManager
+from tradekernel.orchestration.oms.order_state import OrderState
+from tradekernel.orchestration.paper.backoff import RejectionBackoff
+from tradekernel.orchestration.paper.dispatcher import IntentDispatcher
+from tradekernel.orchestration.runtime.trading_control import TradingStateControl
+
+UNIVERSE = UniverseRecord(candidates=(), allow=(), deny=(), selected=())
+BASE_MS = 1_000
+MAX_MS = 8_000
+
+
+def _intent(
+    coid: str,
+    *,
+    symbol: str = "BTC/USDT",
+    delay_ms: int = 0,
+    skipped: bool = False,
+) -> ExecutionIntent:
+    intent = ExecutionIntent(
+        client_order_id=coid,
+        directive_id=f"dir-{coid}",
+        symbol=symbol,
+        side=Side.BUY,
+        order_type=OrderType.LIMIT,
+        quantity=Decimal(1),
+        price=Decimal(100),
+        delay_ms=delay_ms,
+    )
+    return intent.skip(SkipReason.MIN_NOTIONAL, "too small") if skipped else intent
+
+
+def _plan(now_ms: int, *intents: ExecutionIntent) -> Plan:
+    return Plan(run_id="run-1", cycle_ts_ms=now_ms, universe=UNIVERSE, intents=intents)
+
+
+class _CountingManager(OrderManager):
+    """The real order manager, counting the submit calls it receives (idempotent or not)."""
+
+    def __init__(self, venue: FakeExecution) -> None:
+        super().__init__(store=FakeOrderStore(), venue=venue, clock=FakeClock())
+        self.submit_calls: list[str] = []
+
+    @override
+    def submit(self, intent: ExecutionIntent) -> OrderState:
+        self.submit_calls.append(intent.client_order_id)
+        return super().submit(intent)
+
+
+class _MemoryControlStore:
+    """A `ControlStore` held in memory: what `tradekernel control` would have written."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, ControlRecord] = {}
+
+    def read(self, bot_id: str) -> ControlRecord | None:
+        return self.records.get(bot_id)
+
+    def write(self, record: ControlRecord) -> None:
+        self.records[record.bot_id] = record
+
+
+class _Desk:
+    def __init__(
+        self,
+        *,
+        cancel_after_bars: int | None = None,
+        control: TradingStateControl | None = None,
+    ) -> None:
+        self.venue = FakeExecution()
+        self.manager = _CountingManager(self.venue)
+        self.dispatcher = IntentDispatcher(
+            self.manager,
+            RejectionBackoff(base_ms=BASE_MS, max_ms=MAX_MS),
+            cancel_after_bars=cancel_after_bars,
+            control=control,
+        )
+
+    def cancelled(self) -> list[str]:
+        return [c.client_order_id or "" for c in self.venue.calls if c.method == "cancel"]
+
+    def status(self, coid: str) -> OrderStatus:
+        state = self.manager.order(coid)
+        assert state is not None, coid
+        return state.status
+
+
+def _control(state: TradingState) -> TradingStateControl:
+    store = _MemoryControlStore()
+    store.write(ControlRecord(bot_id="default", state=state, reason="operator", updated_ms=0))
+    control = TradingStateControl(runtime=StubRuntime(), store=store, clock=FakeClock())
+    assert control.refresh() is state
+    return control
+
+
+# -- immediate intents --------------------------------------------------------------------------
+
+
+def test_immediate_intents_reach_the_venue_at_dispatch_in_plan_order_without_skipped_ones() -> None:
+    desk = _Desk()
+    # Ids and symbols deliberately out of sorted order: nothing may re-sort them.
+    plan = _plan(
+        0,
+        _intent("tk-c", symbol="ETH/USDT"),
+        _intent("tk-a", skipped=True),
+        _intent("tk-b", symbol="ADA/USDT"),
+        _intent("tk-d", symbol="ADA/USDT", delay_ms=500, skipped=True),
+        _intent("tk-0"),
+    )
+    desk.dispatcher.dispatch(plan, 0, 0)
+    assert desk.venue.submit_ids == ["tk-c", "tk-b", "tk-0"]
+    assert desk.manager.order("tk-a") is None
+    assert desk.manager.order("tk-d") is None
+    assert [desk.status(c) for c in ("tk-c", "tk-b", "tk-0")] == [OrderStatus.ACCEPTED] * 3
+    # A skipped delayed intent is not held for later either.
+    desk.dispatcher.submit_due(10_000, 1)
+    assert desk.venue.submit_ids == ["tk-c", "tk-b", "tk-0"]
+    assert desk.dispatcher.rejections == ()
+
+
+# -- delayed intents ----------------------------------------------------------------------------
+
+
+def test_delayed_intents_are_held_until_due_then_sent_once_in_plan_order() -> None:
+    desk = _Desk()
+    plan = _plan(
+        1_000,
+        _intent("tk-late", delay_ms=3_000),
+        _intent("tk-now"),
+        _intent("tk-soon", delay_ms=1_000),
+        _intent("tk-soon2", symbol="ETH/USDT", delay_ms=1_000),
+    )
+    desk.dispatcher.dispatch(plan, 1_000, 0)
+    assert desk.venue.submit_ids == ["tk-now"]
+    assert desk.manager.order("tk-soon") is None
+
+    desk.dispatcher.submit_due(1_999, 1)  # one millisecond early: nothing is due
+    assert desk.venue.submit_ids == ["tk-now"]
+
+    desk.dispatcher.submit_due(2_000, 2)  # due exactly now (1_000 + 1_000)
+    assert desk.venue.submit_ids == ["tk-now", "tk-soon", "tk-soon2"]
+
+    desk.dispatcher.submit_due(3_999, 3)
+    assert desk.venue.submit_ids == ["tk-now", "tk-soon", "tk-soon2"]
+
+    desk.dispatcher.submit_due(10_000, 4)
+    desk.dispatcher.submit_due(20_000, 5)
+    assert desk.venue.submit_ids == ["tk-now", "tk-soon", "tk-soon2", "tk-late"]
+    # Never handed to the OMS twice (the OMS would absorb a duplicate; the dispatcher must
+    # not rely on that).
+    assert desk.manager.submit_calls == ["tk-now", "tk-soon", "tk-soon2", "tk-late"]
+
+
+def test_delayed_intents_due_together_go_in_the_order_they_were_planned() -> None:
+    desk = _Desk()
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-z", delay_ms=5_000)), 0, 0)
+    desk.dispatcher.dispatch(_plan(1_000, _intent("tk-y", delay_ms=1_000)), 1_000, 1)
+    # tk-y fell due first (2_000 < 5_000), but both are due now: planning order wins.
+    desk.dispatcher.submit_due(6_000, 2)
+    assert desk.venue.submit_ids == ["tk-z", "tk-y"]
+
+
+def test_a_delayed_rejection_is_recorded_at_the_time_it_was_sent() -> None:
+    desk = _Desk()
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-d", delay_ms=2_500)), 0, 0)
+    desk.venue.script(Outcome.REJECT)
+    desk.dispatcher.submit_due(3_000, 3)
+    assert desk.dispatcher.rejections == ((3_000, "tk-d", "Rejected: scripted rejection"),)
+    assert desk.dispatcher.backoff_until(3_000) == {"BTC/USDT": 3_000 + BASE_MS}
+
+
+# -- rejections and backoff ---------------------------------------------------------------------
+
+
+def test_a_rejection_is_recorded_with_the_venue_detail_and_starts_the_symbols_backoff() -> None:
+    desk = _Desk()
+    desk.venue.script(Outcome.ACCEPT, Outcome.INSUFFICIENT_FUNDS)
+    plan = _plan(5_000, _intent("tk-1", symbol="ETH/USDT"), _intent("tk-2"))
+    desk.dispatcher.dispatch(plan, 5_000, 0)
+    assert desk.dispatcher.rejections == (
+        (5_000, "tk-2", "InsufficientFunds: scripted lack of funds"),
+    )
+    assert desk.dispatcher.backoff_until(5_000) == {"BTC/USDT": 6_000}
+    assert desk.dispatcher.backoff_until(5_999) == {"BTC/USDT": 6_000}
+    assert desk.dispatcher.backoff_until(6_000) == {}
+
+
+def test_a_transient_exhaustion_is_a_rejection_with_its_attempt_count() -> None:
+    desk = _Desk()
+    desk.venue.script(Outcome.TRANSIENT, Outcome.TRANSIENT, Outcome.TRANSIENT)
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-t")), 0, 0)
+    ((when, coid, detail),) = desk.dispatcher.rejections
+    assert (when, coid) == (0, "tk-t")
+    assert detail.startswith("transient after 3 attempts: ")
+
+
+def test_consecutive_rejections_double_the_wait_and_an_acceptance_resets_it() -> None:
+    desk = _Desk()
+    desk.venue.script(Outcome.REJECT, Outcome.REJECT, Outcome.ACCEPT, Outcome.REJECT)
+    for cycle, now in enumerate((0, 10_000, 20_000, 30_000)):
+        desk.dispatcher.dispatch(_plan(now, _intent(f"tk-{cycle}")), now, cycle)
+        if cycle == 0:
+            assert desk.dispatcher.backoff_until(now) == {"BTC/USDT": now + BASE_MS}
+        if cycle == 1:
+            assert desk.dispatcher.backoff_until(now) == {"BTC/USDT": now + 2 * BASE_MS}
+    # The acceptance at 20_000 reset the streak: the rejection at 30_000 waits the base again.
+    assert desk.dispatcher.backoff_until(30_000) == {"BTC/USDT": 30_000 + BASE_MS}
+    assert [coid for _, coid, _ in desk.dispatcher.rejections] == ["tk-0", "tk-1", "tk-3"]
+
+
+def test_backoff_is_kept_per_symbol() -> None:
+    desk = _Desk()
+    desk.venue.script(Outcome.REJECT, Outcome.REJECT, Outcome.ACCEPT)
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-1")), 0, 0)
+    desk.dispatcher.dispatch(_plan(100, _intent("tk-2", symbol="ETH/USDT")), 100, 1)
+    # ETH's acceptance must not reset BTC's streak.
+    desk.dispatcher.dispatch(_plan(200, _intent("tk-3", symbol="ETH/USDT")), 200, 2)
+    desk.venue.script(Outcome.REJECT)
+    desk.dispatcher.dispatch(_plan(300, _intent("tk-4")), 300, 3)
+    assert desk.dispatcher.backoff_until(300) == {
+        "BTC/USDT": 300 + 2 * BASE_MS,
+        "ETH/USDT": 100 + BASE_MS,
+    }
+    assert list(desk.dispatcher.backoff_until(300)) == ["BTC/USDT", "ETH/USDT"]
+
+
+# -- stale orders -------------------------------------------------------------------------------
+
+
+def test_cancel_stale_cancels_orders_sent_at_least_cancel_after_bars_cycles_ago() -> None:
+    desk = _Desk(cancel_after_bars=2)
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-old")), 0, 0)
+    desk.dispatcher.dispatch(_plan(100, _intent("tk-mid")), 100, 1)
+    desk.dispatcher.dispatch(_plan(200, _intent("tk-new")), 200, 2)
+
+    desk.dispatcher.cancel_stale(1)
+    assert desk.cancelled() == []
+
+    desk.dispatcher.cancel_stale(2)  # tk-old is 2 cycles old: due; tk-mid only 1
+    assert desk.cancelled() == ["tk-old"]
+    assert desk.status("tk-old") is OrderStatus.CANCELLED
+    assert desk.status("tk-mid") is OrderStatus.ACCEPTED
+
+    desk.dispatcher.cancel_stale(3)  # tk-old is terminal now and is not cancelled again
+    assert desk.cancelled() == ["tk-old", "tk-mid"]
+    assert desk.status("tk-new") is OrderStatus.ACCEPTED
+
+
+def test_cancel_stale_counts_a_delayed_order_from_the_cycle_it_was_sent_in() -> None:
+    desk = _Desk(cancel_after_bars=2)
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-d", delay_ms=3_000)), 0, 0)
+    desk.dispatcher.submit_due(3_000, 3)
+    desk.dispatcher.cancel_stale(4)
+    assert desk.cancelled() == []
+    desk.dispatcher.cancel_stale(5)
+    assert desk.cancelled() == ["tk-d"]
+
+
+def test_cancel_stale_leaves_finished_orders_alone() -> None:
+    desk = _Desk(cancel_after_bars=1)
+    desk.venue.script(Outcome.REJECT)
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-rej"), _intent("tk-fill")), 0, 0)
+    desk.venue.fill("tk-fill", Decimal(1), Decimal(100))
+    desk.manager.refresh("tk-fill")
+    assert desk.status("tk-fill") is OrderStatus.FILLED
+    desk.dispatcher.cancel_stale(5)
+    assert desk.cancelled() == []
+
+
+def test_cancel_stale_does_nothing_without_cancel_after_bars() -> None:
+    desk = _Desk(cancel_after_bars=None)
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-1")), 0, 0)
+    desk.dispatcher.cancel_stale(1_000_000)
+    assert desk.cancelled() == []
+    assert desk.status("tk-1") is OrderStatus.ACCEPTED
+
+
+def test_cancel_stale_never_cancels_orders_it_did_not_send() -> None:
+    desk = _Desk(cancel_after_bars=1)
+    desk.manager.submit(_intent("tk-outside"))  # e.g. known from an earlier run's store
+    desk.dispatcher.cancel_stale(1_000)
+    assert desk.cancelled() == []
+
+
+def test_cancel_stale_sends_no_cancel_while_trading_is_halted() -> None:
+    control = _control(TradingState.HALTED)
+    desk = _Desk(cancel_after_bars=1, control=control)
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-1")), 0, 0)
+    desk.dispatcher.cancel_stale(5)
+    assert desk.cancelled() == []
+    assert desk.status("tk-1") is OrderStatus.ACCEPTED
+    # Once resumed, the same order (still stale) is cancelled.
+    control.set(TradingState.ACTIVE, "resume")
+    desk.dispatcher.cancel_stale(5)
+    assert desk.cancelled() == ["tk-1"]
+
+
+def test_cancel_stale_still_cancels_while_reducing() -> None:
+    desk = _Desk(cancel_after_bars=1, control=_control(TradingState.REDUCING))
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-1")), 0, 0)
+    desk.dispatcher.cancel_stale(1)
+    assert desk.cancelled() == ["tk-1"]
+
+
+# -- re-sent orders -----------------------------------------------------------------------------
+
+
+def test_an_order_re_sent_keeps_its_first_sent_cycle() -> None:
+    desk = _Desk(cancel_after_bars=3)
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-1")), 0, 0)
+    desk.dispatcher.dispatch(_plan(200, _intent("tk-1")), 200, 2)  # same client id again
+    assert desk.venue.submit_ids == ["tk-1"]  # the OMS does not send a known id twice
+    desk.dispatcher.cancel_stale(3)  # 3 cycles after the first send, 1 after the re-send
+    assert desk.cancelled() == ["tk-1"]
+
+
+def test_a_delayed_re_send_keeps_the_first_sent_cycle_too() -> None:
+    desk = _Desk(cancel_after_bars=3)
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-1")), 0, 0)
+    desk.dispatcher.dispatch(_plan(100, _intent("tk-1", delay_ms=100)), 100, 1)
+    desk.dispatcher.submit_due(200, 2)
+    desk.dispatcher.cancel_stale(2)
+    assert desk.cancelled() == []
+    desk.dispatcher.cancel_stale(3)
+    assert desk.cancelled() == ["tk-1"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a re-sent, already rejected client id is counted as a new venue rejection: "
+    "the OMS returns the stored REJECTED state without calling the venue, yet the "
+    "dispatcher records it again and escalates the symbol's backoff",
+)
+def test_re_sending_a_rejected_order_is_not_a_second_rejection() -> None:
+    desk = _Desk()
+    desk.venue.script(Outcome.REJECT)
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-1")), 0, 0)
+    desk.dispatcher.dispatch(_plan(5_000, _intent("tk-1")), 5_000, 1)
+    assert desk.venue.submit_ids == ["tk-1"]
+    assert desk.dispatcher.rejections == ((0, "tk-1", "Rejected: scripted rejection"),)
+    assert desk.dispatcher.backoff_until(0) == {"BTC/USDT": BASE_MS}
+
+
+# -- against a naive model ----------------------------------------------------------------------
+
+_cycle_shapes = st.lists(
+    st.tuples(
+        st.integers(min_value=1, max_value=3_000),  # time step to this cycle
+        st.lists(
+            st.tuples(
+                st.sampled_from([0, 0, 500, 1_000, 2_500]),  # delay_ms
+                st.booleans(),  # skipped
+                st.sampled_from(["BTC/USDT", "ETH/USDT"]),
+            ),
+            max_size=4,
+        ),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(shapes=_cycle_shapes, outcomes=st.lists(st.sampled_from([Outcome.ACCEPT, Outcome.REJECT])))
+def test_sends_and_rejections_match_a_naive_model_of_the_runner_cycle(
+    shapes: list[tuple[int, list[tuple[int, bool, str]]]], outcomes: list[Outcome]
+) -> None:
+    desk = _Desk()
+    desk.venue.script(*outcomes)
+    pending: list[tuple[int, ExecutionIntent]] = []
+    sends: list[tuple[int, str]] = []  # (time sent, client order id), in the model's order
+    now, index = 0, 0
+    for cycle, (step, shape) in enumerate(shapes):
+        now += step
+        intents = []
+        for delay, skipped, symbol in shape:
+            coid = f"tk{index:03d}"
+            intents.append(_intent(coid, symbol=symbol, delay_ms=delay, skipped=skipped))
+            index += 1
+        # The runner's order within a cycle: due intents first, then the new plan.
+        desk.dispatcher.submit_due(now, cycle)
+        desk.dispatcher.dispatch(_plan(now, *intents), now, cycle)
+        sends += [(now, i.client_order_id) for t, i in pending if t <= now]
+        pending = [(t, i) for t, i in pending if t > now]
+        pending += [(now + i.delay_ms, i) for i in intents if not i.skipped and i.delay_ms > 0]
+        sends += [(now, i.client_order_id) for i in intents if not i.skipped and i.delay_ms == 0]
+
+    sent = [coid for _, coid in sends]
+    assert desk.venue.submit_ids == sent
+    assert desk.manager.submit_calls == sent
+    # The venue answers the scripted outcomes in send order, then accepts.
+    rejected = [
+        (when, coid, "Rejected: scripted rejection")
+        for (when, coid), outcome in zip(sends, outcomes, strict=False)
+        if outcome is Outcome.REJECT
+    ]
+    assert desk.dispatcher.rejections == tuple(rejected)
