@@ -82,10 +82,14 @@ class IntentDispatcher:
                 self._manager.cancel(state.client_order_id)
 
     def _sent(self, client_order_id: str, symbol: str, now_ms: int, cycle: int) -> None:
+        if client_order_id in self._sent_at:
+            # A re-sent id is answered from the OMS's record, not by the venue: its outcome
+            # was counted when it was first sent (no second rejection, no backoff reset).
+            return
         state = self._manager.order(client_order_id)
         if state is None:
             return
-        self._sent_at.setdefault(client_order_id, cycle)
+        self._sent_at[client_order_id] = cycle
         if state.status is OrderStatus.REJECTED:
             self._rejections.append((now_ms, client_order_id, state.detail))
             self._backoff.rejected(symbol, now_ms)

@@ -6,7 +6,6 @@ the OMS tests use, a real `RejectionBackoff` and a real `TradingStateControl`.
 
 from decimal import Decimal
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.fakes.clock import FakeClock
@@ -345,12 +344,6 @@ def test_a_delayed_re_send_keeps_the_first_sent_cycle_too() -> None:
     assert desk.cancelled() == ["tk-1"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a re-sent, already rejected client id is counted as a new venue rejection: "
-    "the OMS returns the stored REJECTED state without calling the venue, yet the "
-    "dispatcher records it again and escalates the symbol's backoff",
-)
 def test_re_sending_a_rejected_order_is_not_a_second_rejection() -> None:
     desk = _Desk()
     desk.venue.script(Outcome.REJECT)
