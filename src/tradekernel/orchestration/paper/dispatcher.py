@@ -5,7 +5,8 @@ wait until their due time and are submitted at the start of that cycle. Every or
 is then looked up in the OMS: a rejection is recorded with the venue's detail and starts
 the symbol's `RejectionBackoff`, an acceptance resets it, and the cycle it was first sent
 in is kept so that an order still working `cancel_after_bars` cycles later is cancelled
-(unless the trading-state control forbids cancels).
+(unless the trading-state control forbids cancels). Orders rebuilt from the store after a
+restart are adopted as sent at the restart.
 """
 
 import attrs
@@ -65,6 +66,15 @@ class IntentDispatcher:
         report = self._consumer.consume(attrs.evolve(plan, intents=immediate))
         for submission in report.submissions:
             self._sent(submission.client_order_id, submission.symbol, now_ms, cycle)
+
+    def adopt_open(self, cycle: int) -> None:
+        """Count the OMS's open orders not sent by this dispatcher as sent at `cycle`.
+
+        After a restart the OMS is rebuilt from the store; its working orders then age
+        from the restart and `cancel_stale` still reaches them, instead of never.
+        """
+        for state in self._manager.open_orders():
+            self._sent_at.setdefault(state.client_order_id, cycle)
 
     def cancel_stale(self, cycle: int) -> None:
         """Cancel the open orders first sent `cancel_after_bars` or more cycles before `cycle`.

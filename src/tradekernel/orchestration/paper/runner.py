@@ -141,6 +141,7 @@ class PaperRunner:
             Fatal: from the venue, after the state was persisted.
         """
         self.manager.rebuild()
+        self._dispatcher.adopt_open(self._cycles)
         for step in self._source.warmup():
             self._take_bars(step)
         report = self._lifecycle.run()

@@ -301,6 +301,18 @@ def test_cancel_stale_never_cancels_orders_it_did_not_send() -> None:
     assert desk.cancelled() == []
 
 
+def test_orders_adopted_after_a_restart_age_from_the_restart() -> None:
+    desk = _Desk(cancel_after_bars=3)
+    desk.manager.submit(_intent("tk-before"))  # working when the previous run stopped
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-mine")), 0, 0)
+    desk.dispatcher.adopt_open(2)  # the restart happens at cycle 2
+    desk.dispatcher.cancel_stale(4)
+    # tk-mine keeps its own sent cycle (0); tk-before is only 2 cycles past the restart.
+    assert desk.cancelled() == ["tk-mine"]
+    desk.dispatcher.cancel_stale(5)
+    assert desk.cancelled() == ["tk-mine", "tk-before"]
+
+
 def test_cancel_stale_sends_no_cancel_while_trading_is_halted() -> None:
     control = _control(TradingState.HALTED)
     desk = _Desk(cancel_after_bars=1, control=control)
