@@ -71,7 +71,8 @@ async def look_up_unconfirmed(
         AmbiguousSubmit: the order was not found within the window.
         Fatal: from a lookup; all traffic is halted.
     """
-    deadline_ms = clock.now_ms() + int(policy.lookup_window_s * 1000)
+    # round, not int: 1.001 s * 1000 is 1000.999..., and truncating ends the window early.
+    deadline_ms = clock.now_ms() + round(policy.lookup_window_s * 1000)
     while True:
         try:
             return await fetch()

@@ -539,11 +539,6 @@ def test_lookup_count_matches_the_window_over_the_interval(
     assert clock.pauses == [interval_s] * (count - 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the deadline truncates lookup_window_s * 1000 with int(): 1.001 s becomes 1000 ms,"
-    " so a lookup 1.000 s in (still inside the window) is taken as past it",
-)
 def test_lookup_at_the_last_millisecond_inside_the_window_is_followed_by_another() -> None:
     clock = FakeClock()
     fetch = Lookups(clock)
