@@ -184,7 +184,7 @@ def wire(
             timeframe_ms=_TIMEFRAME_MS.get(settings.timeframe, 60_000),
             window=s.window,
             quote=settings.account.quote_asset,
-            reconcile_every_ms=int(s.reconcile_seconds * 1000),
+            reconcile_every_ms=round(s.reconcile_seconds * 1000),
             resume_after_ms=max(planned) if planned else None,
         ),
         kernel=build_kernel(settings, catalog),
