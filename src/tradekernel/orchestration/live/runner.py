@@ -5,7 +5,7 @@ real venue, or a paper venue fed the venue's live bars through `on_bars`).
 """
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 import attrs
@@ -14,7 +14,8 @@ from tradekernel.domain.blueprint import ExecutionPolicy
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.errors import Transient
-from tradekernel.domain.market import Bar, MarkPrice, SymbolRules
+from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import Journal, JournalEntry
@@ -22,8 +23,10 @@ from tradekernel.domain.ports.market_data import MarketDataPort
 from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.orchestration.canonical import canonical_json, hash_text
 from tradekernel.orchestration.context_record import context_json
+from tradekernel.orchestration.delayed_slices import DelayedSlices
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.live.backoff import RejectionBackoff
+from tradekernel.orchestration.live.closed_bars import BarListener, ClosedBarWindow
 from tradekernel.orchestration.live.ledger import Holding, holdings, ledger_fills, positions
 from tradekernel.orchestration.live.reconciliation import Reconciler, ReconciliationReport
 from tradekernel.orchestration.live.startup_guard import check_startup
@@ -32,8 +35,6 @@ from tradekernel.orchestration.live.telemetry import LiveTelemetry
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
 from tradekernel.shared.bars import BarSeries
-
-BarListener = Callable[[Sequence[Bar]], None]
 
 
 @attrs.frozen(kw_only=True)
@@ -60,6 +61,9 @@ class CycleReport:
     submitted: tuple[str, ...] = ()
     reconciliation: ReconciliationReport | None = None
     skipped: str | None = None
+    # Delayed slices that fell due but were not sent: (client order id, why).
+    dropped: tuple[tuple[str, str], ...] = ()
+    pending: int = 0  # delayed slices still waiting for their time
 
 
 class LiveRunner:
@@ -86,7 +90,6 @@ class LiveRunner:
         self._kernel = kernel
         self._manager = manager
         self._venue = venue
-        self._market = market
         self._store = store
         self._journal = journal
         self._control = control
@@ -95,11 +98,18 @@ class LiveRunner:
         self._reconciler = reconciler
         self._rules = rules
         self._now = clock.now_ms
-        self._on_bars = on_bars
         self._bases = {symbol: rule.base for symbol, rule in rules.items()}
         self._last_planned = settings.resume_after_ms
         self._last_reconcile: int | None = None
-        self._last_bar: dict[str, int] = {}
+        self._bars = ClosedBarWindow(
+            market=market,
+            symbols=settings.symbols,
+            timeframe_ms=settings.timeframe_ms,
+            window=settings.window,
+            resume_after_ms=settings.resume_after_ms,
+            on_bars=on_bars,
+        )
+        self._slices = DelayedSlices()
         self.telemetry = LiveTelemetry(
             journal=journal, run_id=settings.session_id, quote=settings.quote
         )
@@ -146,7 +156,7 @@ class LiveRunner:
                 report = self._reconciler.reconcile(now)
                 self._last_reconcile = now
             self.supervisor.poll(cancels_allowed=self._control.permits_cancel())
-            history = self._history(now)
+            history = self._bars.read(now)
         except Transient as error:
             return CycleReport(
                 now_ms=now,
@@ -157,11 +167,11 @@ class LiveRunner:
                 skipped=f"venue unreadable: {error}",
             )
         planned_ts = max((int(h.ts_ms[-1]) for h in history.values() if len(h)), default=None)
-        submitted: list[str] = []
+        submitted, dropped = self._send_due(now)
         if planned_ts is not None and (
             self._last_planned is None or planned_ts > self._last_planned
         ):
-            submitted = self._plan_and_send(planned_ts, history, state, stop_new)
+            submitted += self._plan_and_send(now, planned_ts, history, state, stop_new)
             self._last_planned = planned_ts
         self._record(now, history)
         return CycleReport(
@@ -171,6 +181,8 @@ class LiveRunner:
             stop_new_orders=stop_new,
             submitted=tuple(submitted),
             reconciliation=report,
+            dropped=tuple(dropped),
+            pending=len(self._slices),
         )
 
     def finish(self, reason: str) -> str:
@@ -185,29 +197,6 @@ class LiveRunner:
 
     def _book(self) -> dict[str, Holding]:
         return holdings(ledger_fills(self._store.all_events()), self._bases)
-
-    def _history(self, now: int) -> dict[str, BarSeries]:
-        s = self._s
-        since = max(0, now - s.timeframe_ms * (s.window + 1))
-        history: dict[str, BarSeries] = {}
-        fresh: list[Bar] = []
-        for symbol in s.symbols:
-            bars = self._market.fetch_bars(symbol, _timeframe(s.timeframe_ms), since, s.window + 1)
-            # Only closed bars: the one still forming would change under the planner.
-            closed = [bar for bar in bars if bar.ts_ms + s.timeframe_ms <= now]
-            if not closed:
-                continue
-            # After a restart, bars up to the last planned one were seen (by the paper
-            # venue too): feeding them again would match re-placed orders on old prices.
-            last = self._last_bar.get(
-                symbol, -1 if s.resume_after_ms is None else s.resume_after_ms
-            )
-            fresh += [bar for bar in closed if bar.ts_ms > last]
-            self._last_bar[symbol] = closed[-1].ts_ms
-            history[symbol] = BarSeries.from_bars(symbol, closed[-s.window :])
-        if fresh and self._on_bars is not None:
-            self._on_bars(sorted(fresh, key=lambda bar: (bar.ts_ms, bar.symbol)))
-        return history
 
     def _context(
         self, planned_ts: int, history: Mapping[str, BarSeries], state: TradingState, stop: bool
@@ -235,7 +224,12 @@ class LiveRunner:
         )
 
     def _plan_and_send(
-        self, planned_ts: int, history: Mapping[str, BarSeries], state: TradingState, stop: bool
+        self,
+        now: int,
+        planned_ts: int,
+        history: Mapping[str, BarSeries],
+        state: TradingState,
+        stop: bool,
     ) -> list[str]:
         context = self._context(planned_ts, history, state, stop)
         plan = self._kernel.plan(context)
@@ -253,12 +247,36 @@ class LiveRunner:
         )
         sent: list[str] = []
         for intent in plan.tradable_intents:
-            if self._control.permits(intent) is not None:
-                continue  # the state changed since planning: the gate's answer holds
-            self.telemetry.expect(intent.client_order_id, intent.reference_price)
-            self.supervisor.submit(intent)
-            sent.append(intent.client_order_id)
+            if intent.delay_ms > 0:
+                # A later slice (TWAP): due `delay_ms` after this decision, as in the
+                # backtest and paper runs; sent by the first cycle at or after that.
+                self._slices.hold(intent, now)
+            elif self._send(intent):
+                sent.append(intent.client_order_id)
         return sent
+
+    def _send_due(self, now: int) -> tuple[list[str], list[tuple[str, str]]]:
+        cooling = self._backoff.until_ms()
+        sent: list[str] = []
+        dropped: list[tuple[str, str]] = []
+        for intent in self._slices.take_due(now):
+            until = cooling.get(intent.symbol)
+            if until is not None and now < until:
+                # The venue refused this symbol since the slice was planned: more slices
+                # would only add rejections. The slice is dropped, and reported.
+                dropped.append((intent.client_order_id, f"rejection backoff until {until}"))
+            elif self._send(intent):
+                sent.append(intent.client_order_id)
+            else:
+                dropped.append((intent.client_order_id, "refused by the trading state"))
+        return sent, dropped
+
+    def _send(self, intent: ExecutionIntent) -> bool:
+        if self._control.permits(intent) is not None:
+            return False  # the state changed since planning: the gate's answer holds
+        self.telemetry.expect(intent.client_order_id, intent.reference_price)
+        self.supervisor.submit(intent)
+        return True
 
     def _record(self, now: int, history: Mapping[str, BarSeries]) -> None:
         self.telemetry.record_orders(self._manager.orders())
@@ -276,18 +294,6 @@ class LiveRunner:
 
 
 _EMPTY = Holding(symbol="", quantity=Decimal(0), cost=Decimal(0), realized_pnl=Decimal(0))
-_TIMEFRAMES = {
-    60_000: "1m",
-    300_000: "5m",
-    900_000: "15m",
-    3_600_000: "1h",
-    14_400_000: "4h",
-    86_400_000: "1d",
-}
-
-
-def _timeframe(ms: int) -> str:
-    return _TIMEFRAMES.get(ms, f"{ms // 60_000}m")
 
 
 def canonical_summary(data: Mapping[str, object]) -> str:

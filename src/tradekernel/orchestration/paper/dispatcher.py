@@ -12,9 +12,9 @@ restart are adopted as sent at the restart.
 import attrs
 
 from tradekernel.domain.enums import OrderStatus
-from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.plan import Plan
 from tradekernel.orchestration.consumers import OmsPlanConsumer
+from tradekernel.orchestration.delayed_slices import DelayedSlices
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.paper.backoff import RejectionBackoff
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
@@ -36,7 +36,7 @@ class IntentDispatcher:
         self._backoff = backoff
         self._cancel_after_bars = cancel_after_bars
         self._control = control
-        self._pending: list[tuple[int, ExecutionIntent]] = []
+        self._slices = DelayedSlices()
         self._sent_at: dict[str, int] = {}
         self._rejections: list[tuple[int, str, str]] = []
 
@@ -51,9 +51,7 @@ class IntentDispatcher:
 
     def submit_due(self, now_ms: int, cycle: int) -> None:
         """Submit the delayed intents due by `now_ms`, in the order they were planned."""
-        due = [intent for due_ms, intent in self._pending if due_ms <= now_ms]
-        self._pending = [(t, i) for t, i in self._pending if t > now_ms]
-        for intent in due:
+        for intent in self._slices.take_due(now_ms):
             self._manager.submit(intent)
             self._sent(intent.client_order_id, intent.symbol, now_ms, cycle)
 
@@ -61,7 +59,7 @@ class IntentDispatcher:
         """Queue the plan's delayed tradable intents and send the rest through the OMS."""
         for intent in plan.tradable_intents:
             if intent.delay_ms > 0:
-                self._pending.append((now_ms + intent.delay_ms, intent))
+                self._slices.hold(intent, now_ms)
         immediate = tuple(i for i in plan.intents if i.skipped or i.delay_ms == 0)
         report = self._consumer.consume(attrs.evolve(plan, intents=immediate))
         for submission in report.submissions:

@@ -1,0 +1,30 @@
+"""The later slices of a plan (TWAP), held until their time by the paper and live runners.
+
+An intent with `delay_ms > 0` is due `delay_ms` after the cycle that planned it; a runner
+sends it at the first cycle at or after that time, in the order it was planned (the
+backtest engine does the same on bar times). The queue is in memory: after a restart, a
+plan's unsent slices are not sent (the plan and its client ids stay in the journal).
+"""
+
+from tradekernel.domain.intents import ExecutionIntent
+
+
+class DelayedSlices:
+    """Intents waiting for their due time, kept in planning order."""
+
+    def __init__(self) -> None:
+        self._held: list[tuple[int, ExecutionIntent]] = []
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def hold(self, intent: ExecutionIntent, planned_ms: int) -> None:
+        """Keep `intent` until `planned_ms + intent.delay_ms`."""
+        self._held.append((planned_ms + intent.delay_ms, intent))
+
+    def take_due(self, now_ms: int) -> list[ExecutionIntent]:
+        """Remove and return the intents due by `now_ms`, in the order they were held."""
+        due = [intent for due_ms, intent in self._held if due_ms <= now_ms]
+        if due:
+            self._held = [(t, i) for t, i in self._held if t > now_ms]
+        return due

@@ -1,0 +1,75 @@
+"""TWAP slices in a live run: each goes out at its own time, as in the backtest and paper
+runs, never all at once; a slice that falls due while its symbol backs off is dropped."""
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from tests.integration.ccxt.fake_binance import Fault
+from tests.integration.live.live_venue import LiveFakeBinance, blueprint
+from tests.integration.live.runner_wiring import ShiftedClock, posted_ids, wire_live
+
+from tradekernel.bootstrap.live_job import LiveWiring
+
+IMMEDIATE = '[[planners.routing]]\ntype = "immediate"'
+TWAP = '[[planners.routing]]\ntype = "twap"\nslices = 3\nduration_ms = 90000'
+
+
+@pytest.fixture
+def run(tmp_path: Path, live_venue: LiveFakeBinance) -> Iterator[tuple[LiveWiring, ShiftedClock]]:
+    strategy = blueprint()
+    assert IMMEDIATE in strategy
+    clock = ShiftedClock()
+    wiring = wire_live(tmp_path, live_venue, clock, strategy=strategy.replace(IMMEDIATE, TWAP))
+    try:
+        wiring.runner.start()
+        yield wiring, clock
+    finally:
+        wiring.close()
+
+
+def test_twap_slices_are_sent_when_due_in_slice_order(
+    run: tuple[LiveWiring, ShiftedClock], live_venue: LiveFakeBinance
+) -> None:
+    wiring, clock = run
+    first = wiring.runner.cycle()
+    assert len(first.submitted) == 1 and first.pending == 2
+    clock.shift_ms += 29_000  # slice 2 is due 30 s after the decision
+    early = wiring.runner.cycle()
+    assert (early.submitted, early.pending) == ((), 2)
+    clock.shift_ms += 1_000
+    second = wiring.runner.cycle()
+    assert (len(second.submitted), second.pending) == (1, 1)
+    clock.shift_ms += 30_000
+    third = wiring.runner.cycle()
+    assert (len(third.submitted), third.pending, third.dropped) == (1, 0, ())
+    sent = [*first.submitted, *second.submitted, *third.submitted]
+    assert posted_ids(live_venue) == sent  # one request per slice, in slice order
+    quantities = [Decimal(p.params["quantity"]) for p in live_venue.calls("POST", "/api/v3/order")]
+    assert sum(quantities) == Decimal("0.01")
+    clock.shift_ms += 60_000
+    assert wiring.runner.cycle().submitted == ()  # nothing is sent twice
+
+
+def test_a_slice_due_during_the_symbols_rejection_backoff_is_dropped(
+    run: tuple[LiveWiring, ShiftedClock], live_venue: LiveFakeBinance
+) -> None:
+    wiring, clock = run
+    live_venue.script(
+        Fault(
+            kind="status",
+            method="POST",
+            path="/api/v3/order",
+            status=400,
+            body={"code": -1013, "msg": "Filter failure: LOT_SIZE"},
+        )
+    )
+    first = wiring.runner.cycle()  # slice 1 is rejected: the symbol starts backing off
+    assert len(first.submitted) == 1 and first.pending == 2
+    clock.shift_ms += 30_000
+    second = wiring.runner.cycle()
+    assert second.submitted == () and second.pending == 1
+    ((dropped, why),) = second.dropped
+    assert dropped not in first.submitted and why.startswith("rejection backoff until ")
+    assert posted_ids(live_venue) == list(first.submitted)
