@@ -2,11 +2,22 @@
 
 An intent with `delay_ms > 0` is due `delay_ms` after the cycle that planned it; a runner
 sends it at the first cycle at or after that time, in the order it was planned (the
-backtest engine does the same on bar times). The queue is in memory: after a restart, a
-plan's unsent slices are not sent (the plan and its client ids stay in the journal).
+backtest engine does the same on bar times). A due slice is checked again (`refusal`):
+one whose symbol is backing off after a rejection (an earlier slice was refused), or that
+the trading state no longer permits, is dropped and reported, not sent. The queue is in
+memory: after a restart, a plan's unsent slices are not sent (the plan and its client ids
+stay in the journal).
 """
 
+from collections.abc import Mapping
+from typing import Protocol
+
+from tradekernel.domain.enums import SkipReason
 from tradekernel.domain.intents import ExecutionIntent
+
+
+class PermitsIntents(Protocol):
+    def permits(self, intent: ExecutionIntent) -> SkipReason | None: ...
 
 
 class DelayedSlices:
@@ -28,3 +39,20 @@ class DelayedSlices:
         if due:
             self._held = [(t, i) for t, i in self._held if t > now_ms]
         return due
+
+
+def refusal(
+    intent: ExecutionIntent,
+    now_ms: int,
+    cooling: Mapping[str, int],
+    control: PermitsIntents | None,
+) -> str | None:
+    """Return why a due slice must not be sent now, or None to send it.
+
+    `cooling`: each backing-off symbol's cooldown end; `control`: the trading state.
+    """
+    until = cooling.get(intent.symbol)
+    if until is not None and now_ms < until:
+        return f"rejection backoff until {until}"
+    state = control.permits(intent) if control is not None else None
+    return None if state is None else f"trading state: {state.value}"

@@ -109,6 +109,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"orders   {len(result.order_states)} in the event store, {len(result.fills)} fills")
     if result.rejections:
         print(f"rejected {len(result.rejections)} orders, first: {result.rejections[0][2]}")
+    if result.dropped_slices:
+        _, first, why = result.dropped_slices[0]
+        print(f"dropped {len(result.dropped_slices)} delayed slices, first: {first} ({why})")
     for trade in result.open_trades:
         print(f"open     {trade.symbol}: {trade.open_qty} still held (marked at the last close)")
     print()

@@ -23,7 +23,7 @@ from tradekernel.domain.ports.market_data import MarketDataPort
 from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.orchestration.canonical import canonical_json, hash_text
 from tradekernel.orchestration.context_record import context_json
-from tradekernel.orchestration.delayed_slices import DelayedSlices
+from tradekernel.orchestration.delayed_slices import DelayedSlices, refusal
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.live.backoff import RejectionBackoff
 from tradekernel.orchestration.live.closed_bars import BarListener, ClosedBarWindow
@@ -256,19 +256,15 @@ class LiveRunner:
         return sent
 
     def _send_due(self, now: int) -> tuple[list[str], list[tuple[str, str]]]:
-        cooling = self._backoff.until_ms()
         sent: list[str] = []
         dropped: list[tuple[str, str]] = []
         for intent in self._slices.take_due(now):
-            until = cooling.get(intent.symbol)
-            if until is not None and now < until:
-                # The venue refused this symbol since the slice was planned: more slices
-                # would only add rejections. The slice is dropped, and reported.
-                dropped.append((intent.client_order_id, f"rejection backoff until {until}"))
+            # Read per slice: the one before may just have been refused.
+            why = refusal(intent, now, self._backoff.until_ms(), self._control)
+            if why is not None:
+                dropped.append((intent.client_order_id, why))
             elif self._send(intent):
                 sent.append(intent.client_order_id)
-            else:
-                dropped.append((intent.client_order_id, "refused by the trading state"))
         return sent, dropped
 
     def _send(self, intent: ExecutionIntent) -> bool:

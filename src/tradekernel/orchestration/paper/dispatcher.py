@@ -14,7 +14,7 @@ import attrs
 from tradekernel.domain.enums import OrderStatus
 from tradekernel.domain.plan import Plan
 from tradekernel.orchestration.consumers import OmsPlanConsumer
-from tradekernel.orchestration.delayed_slices import DelayedSlices
+from tradekernel.orchestration.delayed_slices import DelayedSlices, refusal
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.paper.backoff import RejectionBackoff
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
@@ -39,6 +39,12 @@ class IntentDispatcher:
         self._slices = DelayedSlices()
         self._sent_at: dict[str, int] = {}
         self._rejections: list[tuple[int, str, str]] = []
+        self._dropped: list[tuple[int, str, str]] = []
+
+    @property
+    def dropped(self) -> tuple[tuple[int, str, str], ...]:
+        """Return every due slice not sent as `(time, client order id, why)`."""
+        return tuple(self._dropped)
 
     @property
     def rejections(self) -> tuple[tuple[int, str, str], ...]:
@@ -50,8 +56,17 @@ class IntentDispatcher:
         return self._backoff.active(now_ms)
 
     def submit_due(self, now_ms: int, cycle: int) -> None:
-        """Submit the delayed intents due by `now_ms`, in the order they were planned."""
+        """Submit the delayed intents due by `now_ms`, in the order they were planned.
+
+        A slice whose symbol is backing off, or that the trading state no longer permits,
+        is dropped (`dropped`), as the live runner does.
+        """
         for intent in self._slices.take_due(now_ms):
+            # Read per slice: the one before may just have been refused.
+            why = refusal(intent, now_ms, self._backoff.active(now_ms), self._control)
+            if why is not None:
+                self._dropped.append((now_ms, intent.client_order_id, why))
+                continue
             self._manager.submit(intent)
             self._sent(intent.client_order_id, intent.symbol, now_ms, cycle)
 

@@ -28,6 +28,8 @@ class PaperResult:
     order_states: tuple[OrderState, ...]
     fills: tuple[Fill, ...]
     rejections: tuple[tuple[int, str, str], ...]
+    # Delayed slices that fell due but were not sent: (time, client order id, why).
+    dropped_slices: tuple[tuple[int, str, str], ...]
     closed_trades: tuple[ClosedTrade, ...]
     open_trades: tuple[OpenTrade, ...]
     equity_ts: IntArray

@@ -276,6 +276,7 @@ class PaperRunner:
             order_states=self.manager.orders(),
             fills=tuple(venue.own_trades()),
             rejections=self._dispatcher.rejections,
+            dropped_slices=self._dispatcher.dropped,
             closed_trades=venue.closed_trades(),
             open_trades=venue.open_trades(),
             equity_ts=self._equity.ts(),

@@ -366,6 +366,26 @@ def test_re_sending_a_rejected_order_is_not_a_second_rejection() -> None:
     assert desk.dispatcher.backoff_until(0) == {"BTC/USDT": BASE_MS}
 
 
+def test_a_slice_due_while_its_symbol_backs_off_is_dropped_not_sent() -> None:
+    desk = _Desk()
+    desk.venue.script(Outcome.REJECT)
+    plan = _plan(0, _intent("tk-1"), _intent("tk-2", delay_ms=500), _intent("tk-3", delay_ms=1_500))
+    desk.dispatcher.dispatch(plan, 0, 0)  # tk-1 is refused: backoff until 1000
+    desk.dispatcher.submit_due(500, 1)
+    desk.dispatcher.submit_due(1_500, 2)  # the backoff has ended: tk-3 goes out
+    assert desk.venue.submit_ids == ["tk-1", "tk-3"]
+    assert desk.dispatcher.dropped == ((500, "tk-2", "rejection backoff until 1000"),)
+
+
+def test_a_slice_the_trading_state_no_longer_permits_is_dropped() -> None:
+    desk = _Desk(control=_control(TradingState.HALTED))
+    desk.dispatcher.submit_due(0, 0)
+    desk.dispatcher.dispatch(_plan(0, _intent("tk-1", delay_ms=100)), 0, 0)
+    desk.dispatcher.submit_due(100, 1)
+    assert desk.venue.submit_ids == []
+    assert desk.dispatcher.dropped == ((100, "tk-1", "trading state: trading_halted"),)
+
+
 # -- against a naive model ----------------------------------------------------------------------
 
 _cycle_shapes = st.lists(
@@ -394,6 +414,20 @@ def test_sends_and_rejections_match_a_naive_model_of_the_runner_cycle(
     desk.venue.script(*outcomes)
     pending: list[tuple[int, ExecutionIntent]] = []
     sends: list[tuple[int, str]] = []  # (time sent, client order id), in the model's order
+    dropped: list[tuple[int, str]] = []
+    streak: dict[str, int] = {}
+    until: dict[str, int] = {}
+    answers = iter(outcomes)
+
+    def send(when: int, intent: ExecutionIntent) -> None:
+        # The venue answers the scripted outcomes in send order, then accepts.
+        sends.append((when, intent.client_order_id))
+        if next(answers, Outcome.ACCEPT) is Outcome.REJECT:
+            streak[intent.symbol] = streak.get(intent.symbol, 0) + 1
+            until[intent.symbol] = when + min(MAX_MS, BASE_MS * 2 ** (streak[intent.symbol] - 1))
+        else:
+            streak.pop(intent.symbol, None)
+
     now, index = 0, 0
     for cycle, (step, shape) in enumerate(shapes):
         now += step
@@ -405,15 +439,23 @@ def test_sends_and_rejections_match_a_naive_model_of_the_runner_cycle(
         # The runner's order within a cycle: due intents first, then the new plan.
         desk.dispatcher.submit_due(now, cycle)
         desk.dispatcher.dispatch(_plan(now, *intents), now, cycle)
-        sends += [(now, i.client_order_id) for t, i in pending if t <= now]
+        for t, intent in pending:
+            if t > now:
+                continue
+            if until.get(intent.symbol, -1) > now:
+                dropped.append((now, intent.client_order_id))  # backing off: not sent
+            else:
+                send(now, intent)
         pending = [(t, i) for t, i in pending if t > now]
         pending += [(now + i.delay_ms, i) for i in intents if not i.skipped and i.delay_ms > 0]
-        sends += [(now, i.client_order_id) for i in intents if not i.skipped and i.delay_ms == 0]
+        for intent in intents:
+            if not intent.skipped and intent.delay_ms == 0:
+                send(now, intent)
 
     sent = [coid for _, coid in sends]
     assert desk.venue.submit_ids == sent
     assert desk.manager.submit_calls == sent
-    # The venue answers the scripted outcomes in send order, then accepts.
+    assert [(when, coid) for when, coid, _why in desk.dispatcher.dropped] == dropped
     rejected = [
         (when, coid, "Rejected: scripted rejection")
         for (when, coid), outcome in zip(sends, outcomes, strict=False)
