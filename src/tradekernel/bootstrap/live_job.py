@@ -30,6 +30,7 @@ from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
 from tradekernel.domain.ports.simulation import SimulatedVenue
+from tradekernel.orchestration.delayed_slices import unsent_slices
 from tradekernel.orchestration.kernel_factory import build_kernel
 from tradekernel.orchestration.live.backoff import RejectionBackoff
 from tradekernel.orchestration.live.dry_run import PaperRestore, restore_paper
@@ -84,6 +85,8 @@ class LiveWiring:
     session_id: str
     live: bool
     restored: PaperRestore | None = None
+    # (cycle, client order id) of the previous session's delayed slices it never sent.
+    unsent_slices: tuple[tuple[int, str], ...] = ()
 
 
 def wire(
@@ -152,7 +155,8 @@ def wire(
     run_id = f"live-{bot_id}-{blueprint.config_hash[:8]}"
     reader = SqliteRunReader(connection)
     sessions = [r for r in reader.run_ids() if r.startswith(run_id + "-s")]
-    planned = [e.cycle_ts_ms for r in sessions for e in reader.plans(r)]
+    recorded = {r: reader.plans(r) for r in sessions}
+    planned = [e.cycle_ts_ms for entries in recorded.values() for e in entries]
     session_id = f"{run_id}-s{len(sessions) + 1}"
     journal = SqliteJournal(connection, batch_size=1)
     if record:
@@ -210,6 +214,8 @@ def wire(
         execution.close()
         connection.close()
 
+    # The last session's TWAP slices still waiting when it stopped are not sent now.
+    previous = recorded[sessions[-1]] if sessions else []
     return LiveWiring(
         runner=runner,
         reconciler=reconciler,
@@ -218,6 +224,7 @@ def wire(
         session_id=session_id,
         live=live,
         restored=restored,
+        unsent_slices=tuple(unsent_slices(previous, lambda c: bool(store.events_for(c)))),
     )
 
 

@@ -5,15 +5,17 @@ sends it at the first cycle at or after that time, in the order it was planned (
 backtest engine does the same on bar times). A due slice is checked again (`refusal`):
 one whose symbol is backing off after a rejection (an earlier slice was refused), or that
 the trading state no longer permits, is dropped and reported, not sent. The queue is in
-memory: after a restart, a plan's unsent slices are not sent (the plan and its client ids
-stay in the journal).
+memory: after a restart, a plan's unsent slices are not sent (their time has passed, or
+the restart makes them stale), and `unsent_slices` names them from the recorded plans.
 """
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from tradekernel.domain.enums import SkipReason
 from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.ports.journal import JournalEntry
 
 
 class PermitsIntents(Protocol):
@@ -56,3 +58,28 @@ def refusal(
         return f"rejection backoff until {until}"
     state = control.permits(intent) if control is not None else None
     return None if state is None else f"trading state: {state.value}"
+
+
+def unsent_slices(
+    plans: Iterable[JournalEntry], sent: Callable[[str], bool]
+) -> list[tuple[int, str]]:
+    """Return `(cycle, client order id)` of each recorded delayed slice never sent.
+
+    `plans`: recorded plans (canonical JSON); `sent`: whether the order store knows a
+    client order id. A plan that is not the documented JSON is skipped: it names no slice.
+    """
+    found: list[tuple[int, str]] = []
+    for entry in plans:
+        try:
+            intents = json.loads(entry.plan_json).get("intents", [])
+        except (ValueError, AttributeError):
+            continue
+        for intent in intents if isinstance(intents, list) else ():
+            if not isinstance(intent, dict) or intent.get("skipped"):
+                continue
+            client_id, delay = intent.get("client_order_id"), intent.get("delay_ms")
+            if not isinstance(client_id, str) or not isinstance(delay, int) or delay <= 0:
+                continue
+            if not sent(client_id):
+                found.append((entry.cycle_ts_ms, client_id))
+    return found

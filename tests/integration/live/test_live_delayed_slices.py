@@ -73,3 +73,31 @@ def test_a_slice_due_during_the_symbols_rejection_backoff_is_dropped(
     ((dropped, why),) = second.dropped
     assert dropped not in first.submitted and why.startswith("rejection backoff until ")
     assert posted_ids(live_venue) == list(first.submitted)
+
+
+def test_a_restart_names_the_slices_the_stopped_session_never_sent(
+    tmp_path: Path, live_venue: LiveFakeBinance
+) -> None:
+    strategy = blueprint().replace(IMMEDIATE, TWAP)
+    clock = ShiftedClock()
+    first = wire_live(tmp_path, live_venue, clock, strategy=strategy)
+    try:
+        first.runner.start()
+        report = first.runner.cycle()  # slice 1 sent, slices 2 and 3 waiting
+        assert report.pending == 2
+        assert first.unsent_slices == ()
+    finally:
+        first.close()
+    again = wire_live(tmp_path, live_venue, clock, strategy=strategy)
+    try:
+        assert len(again.unsent_slices) == 2
+        cycles = {cycle for cycle, _ in again.unsent_slices}
+        unsent = [coid for _, coid in again.unsent_slices]
+        assert len(cycles) == 1 and len(set(unsent)) == 2
+        assert not set(unsent) & set(posted_ids(live_venue))
+        assert set(report.submitted) == set(posted_ids(live_venue))
+        # The new session does not plan that bar again (it resumes after it): none is sent.
+        again.runner.start()
+        assert again.runner.cycle().submitted == ()
+    finally:
+        again.close()

@@ -61,6 +61,12 @@ def run(args: argparse.Namespace) -> int:
         )
     for coid, why in restored.not_restored if restored is not None else ():
         print(f"warning  order {coid} not restored on the paper venue: {why}", file=sys.stderr)
+    for cycle, coid in wiring.unsent_slices:
+        print(
+            f"warning  delayed slice {coid} (plan of {cycle}) was never sent before the "
+            "restart and is not sent now",
+            file=sys.stderr,
+        )
     try:
         summary = run_live(
             wiring,
