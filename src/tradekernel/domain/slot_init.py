@@ -75,7 +75,7 @@ def positional_new(cls: type[T], names: Sequence[str]) -> Callable[..., T]:
     """Return `new(*values)`: an instance of a `slot_init` class, `values` in `names` order.
 
     For the few places that build one object per symbol per cycle: a positional call skips
-    the class call and the keyword parsing, about a third of the constructor's cost. The
+    the class call and the keyword parsing, about half of the constructor's cost. The
     caller names every field (in its own order, so a reordered class cannot shift values);
     there are no defaults and no post-init check, so classes with one are refused.
     """
