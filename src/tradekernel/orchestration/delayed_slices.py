@@ -48,16 +48,23 @@ def refusal(
     now_ms: int,
     cooling: Mapping[str, int],
     control: PermitsIntents | None,
+    *,
+    stop_new_orders: bool = False,
 ) -> str | None:
     """Return why a due slice must not be sent now, or None to send it.
 
-    `cooling`: each backing-off symbol's cooldown end; `control`: the trading state.
+    `cooling`: each backing-off symbol's cooldown end; `control`: the trading state;
+    `stop_new_orders`: the operator's switch, which stops every slice but reductions.
     """
     until = cooling.get(intent.symbol)
     if until is not None and now_ms < until:
         return f"rejection backoff until {until}"
     state = control.permits(intent) if control is not None else None
-    return None if state is None else f"trading state: {state.value}"
+    if state is not None:
+        return f"trading state: {state.value}"
+    if stop_new_orders and not intent.reduce_only:
+        return "the stop-new-orders switch is on"
+    return None
 
 
 def unsent_slices(

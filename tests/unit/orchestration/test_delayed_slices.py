@@ -3,7 +3,9 @@
 import json
 from decimal import Decimal
 
-from tradekernel.domain.enums import OrderType, Side, SkipReason
+import attrs
+
+from tradekernel.domain.enums import CloseSemantics, OrderType, Side, SkipReason
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.ports.journal import JournalEntry
 from tradekernel.orchestration.delayed_slices import DelayedSlices, refusal, unsent_slices
@@ -43,6 +45,10 @@ def test_a_due_slice_is_refused_while_its_symbol_backs_off_or_trading_forbids_it
     assert refusal(intent, 1_500, {"BTC/USDT": 1_500}, None) is None  # the cooldown ended
     assert refusal(intent, 1_000, {"ETH/USDT": 9_000}, None) is None  # another symbol's
     assert refusal(intent, 1_000, {}, _Halted()) == "trading state: trading_halted"
+    stopped = "the stop-new-orders switch is on"
+    assert refusal(intent, 1_000, {}, None, stop_new_orders=True) == stopped
+    closing = attrs.evolve(intent, close_semantics=CloseSemantics.CLOSE_ALL, side=Side.SELL)
+    assert refusal(closing, 1_000, {}, None, stop_new_orders=True) is None  # reductions go
 
 
 def _entry(cycle: int, intents: object) -> JournalEntry:

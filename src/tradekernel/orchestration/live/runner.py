@@ -167,7 +167,7 @@ class LiveRunner:
                 skipped=f"venue unreadable: {error}",
             )
         planned_ts = max((int(h.ts_ms[-1]) for h in history.values() if len(h)), default=None)
-        submitted, dropped = self._send_due(now)
+        submitted, dropped = self._send_due(now, stop_new)
         if planned_ts is not None and (
             self._last_planned is None or planned_ts > self._last_planned
         ):
@@ -255,12 +255,14 @@ class LiveRunner:
                 sent.append(intent.client_order_id)
         return sent
 
-    def _send_due(self, now: int) -> tuple[list[str], list[tuple[str, str]]]:
+    def _send_due(self, now: int, stop_new: bool) -> tuple[list[str], list[tuple[str, str]]]:
         sent: list[str] = []
         dropped: list[tuple[str, str]] = []
         for intent in self._slices.take_due(now):
             # Read per slice: the one before may just have been refused.
-            why = refusal(intent, now, self._backoff.until_ms(), self._control)
+            why = refusal(
+                intent, now, self._backoff.until_ms(), self._control, stop_new_orders=stop_new
+            )
             if why is not None:
                 dropped.append((intent.client_order_id, why))
             elif self._send(intent):
