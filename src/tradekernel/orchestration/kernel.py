@@ -146,6 +146,7 @@ class PlanningKernel:
                 )
                 continue
             last = count - 1
+            ts_ms = series.ts_ms.item(last)
             table = series.table
             snapshot: FeatureSnapshot | None = None
             if table is not None and table.workers is tag:
@@ -165,10 +166,7 @@ class PlanningKernel:
                     # The assessment is read from its scored row: the snapshot is built
                     # below only if a worker or a planner is going to read it.
                     assessment = assess_row(
-                        scores[last].tolist(),
-                        symbol,
-                        series.ts_ms.item(last),
-                        assessment_id(symbol),
+                        scores[last].tolist(), symbol, ts_ms, assessment_id(symbol)
                     )
             else:
                 snapshot = snapshot_at(series, self._columns(series), last)
@@ -200,7 +198,7 @@ class PlanningKernel:
             else:
                 found_opportunities, found = (), []
             if per_account:
-                key = (series.ts_ms.item(last), selection)
+                key = (ts_ms, selection)
                 shared = account_results.get(key)
                 if shared is None:
                     snapshot = seen = deferred_snapshot(snapshot, series, last)
