@@ -31,6 +31,7 @@ from tradekernel.orchestration.cycle_context import (
     build_cycle_context,
     float_mark,
 )
+from tradekernel.orchestration.delayed_slices import DelayedSlices
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.shared.bars import BarSeries, FloatArray, IntArray
 
@@ -137,11 +138,8 @@ class BacktestEngine:
             if filled:
                 tracker.set_state(float(venue.cash()), run.account.quantities())
         if run.pending:
-            due = [intent for due_ms, intent in run.pending if due_ms <= now_ms]
-            if due:
-                run.pending = [(t, i) for t, i in run.pending if t > now_ms]
-                for intent in due:
-                    self._submit(intent, now_ms, run)
+            for intent in run.pending.take_due(now_ms):
+                self._submit(intent, now_ms, run)
 
     def _decide(
         self,
@@ -165,7 +163,7 @@ class BacktestEngine:
             if intent.skipped:
                 continue
             if intent.delay_ms > 0:
-                run.pending.append((now_ms + intent.delay_ms, intent))
+                run.pending.hold(intent, now_ms)
             else:
                 self._submit(intent, now_ms, run)
 
@@ -246,7 +244,7 @@ class _RunState:
         self.kernel_calls = 0
         self.steps = 0
         self.plan_hashes: list[tuple[int, str]] = []
-        self.pending: list[tuple[int, ExecutionIntent]] = []
+        self.pending = DelayedSlices()
         self.rejections: list[tuple[int, str, str]] = []
         self.submitted: list[tuple[str, str]] = []
         self.account = account
