@@ -44,13 +44,14 @@ def _clamp(values: FloatArray) -> FloatArray:
 
 
 def _micro(values: FloatArray) -> npt.NDArray[np.int64] | None:
-    # to_score on values that are not NaN: 0 at or below 0, 10**6 at or above 1, else the
-    # rounded micro-units (np.rint and round() both round half to even, exactly).
-    inner = (values > 0.0) & (values < 1.0)
-    if not np.isfinite(values[~((values <= 0.0) | (values >= 1.0))]).all():
+    # to_score: 0 at or below 0 (-inf too), 10**6 at or above 1 (inf too), else the rounded
+    # micro-units (np.rint and round() both round half to even, exactly). NaN is the one
+    # value to_score's integer path cannot take: None, so the caller falls back to it.
+    if np.isnan(values).any():
         return None
-    scaled = np.rint(np.where(inner, values, 0.0) * 1_000_000.0)
-    micro = np.where(values >= 1.0, MICRO_UNITS, np.where(inner, scaled, 0.0))
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = np.rint(values * 1_000_000.0)
+    micro = np.where(values >= 1.0, MICRO_UNITS, np.where(values > 0.0, scaled, 0.0))
     return micro.astype(np.int64)
 
 
