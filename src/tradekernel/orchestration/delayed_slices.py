@@ -1,10 +1,11 @@
-"""The later slices of a plan (TWAP), held until their time by the paper and live runners.
+"""The later slices of a plan (TWAP), held until their time in every mode.
 
-An intent with `delay_ms > 0` is due `delay_ms` after the cycle that planned it; a runner
-sends it at the first cycle at or after that time, in the order it was planned (the
-backtest engine does the same on bar times). A due slice is checked again (`refusal`):
-one whose symbol is backing off after a rejection (an earlier slice was refused), or that
-the trading state no longer permits, is dropped and reported, not sent. The queue is in
+An intent with `delay_ms > 0` is due `delay_ms` after the cycle that planned it; the
+backtest engine (on bar times), the paper runner and the live runner each send it at the
+first cycle at or after that time, in the order it was planned. In paper and live a due
+slice is checked again (`refusal`): one whose symbol is backing off after a rejection, or
+that the trading state or the stop-new-orders switch no longer permits, is dropped and
+reported, not sent (the backtest has neither backoff nor switches). The queue is in
 memory: after a restart, a plan's unsent slices are not sent (their time has passed, or
 the restart makes them stale), and `unsent_slices` names them from the recorded plans.
 """
