@@ -26,11 +26,11 @@ from tradekernel.bootstrap.blueprints import load
 from tradekernel.domain.enums import OrderStatus
 from tradekernel.domain.market import Bar
 from tradekernel.domain.plan import Plan
+from tradekernel.orchestration.cycle.market_clock import MarketClock
+from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.kernel_factory import build_kernel
 from tradekernel.orchestration.paper.bar_source import ReplaySource
-from tradekernel.orchestration.paper.market_clock import MarketClock
 from tradekernel.orchestration.paper.pacing import Pacer
-from tradekernel.orchestration.paper.result import PaperResult
 from tradekernel.orchestration.paper.runner import PaperPorts, PaperRunner, PaperSettings
 from tradekernel.shared.bars import BarSeries
 
@@ -81,7 +81,7 @@ class _Scenario:
         self.db = tmp_path / "scenario.db"
         self.plans: list[Plan] = []
 
-    def run(self, *, max_cycles: int | None, resume_from_ms: int | None) -> PaperResult:
+    def run(self, *, max_cycles: int | None, resume_from_ms: int | None) -> RunResult:
         settings = self.blueprint.settings
         runner_cfg = self.fixture.get("runner", {})
         connection = connect(self.db)
@@ -102,7 +102,7 @@ class _Scenario:
                     quote_asset=settings.account.quote_asset,
                     backoff_base_ms=settings.execution.backoff_base_ms,
                     backoff_max_ms=settings.execution.backoff_max_ms,
-                    cancel_after_bars=runner_cfg.get("cancel_after_bars"),
+                    entry_timeout_ms=runner_cfg.get("entry_timeout_ms", 0),
                     max_cycles=max_cycles,
                 ),
                 on_plan=lambda plan, *_: self.plans.append(plan),
@@ -122,7 +122,7 @@ class _Scenario:
             connection.close()
 
 
-def _play(fixture: dict[str, Any], tmp_path: Path) -> tuple[_Scenario, PaperResult]:
+def _play(fixture: dict[str, Any], tmp_path: Path) -> tuple[_Scenario, RunResult]:
     scenario = _Scenario(fixture, tmp_path)
     restart = fixture.get("runner", {}).get("restart_after_cycles")
     if restart is None:
@@ -135,7 +135,7 @@ def _play(fixture: dict[str, Any], tmp_path: Path) -> tuple[_Scenario, PaperResu
     return scenario, scenario.run(max_cycles=None, resume_from_ms=resume)
 
 
-def _order_rows(scenario: _Scenario, result: PaperResult) -> list[dict[str, str]]:
+def _order_rows(scenario: _Scenario, result: RunResult) -> list[dict[str, str]]:
     bar_of = {int(row[0]): index for index, row in enumerate(scenario.fixture["bars"])}
     rows = []
     for state in result.order_states:

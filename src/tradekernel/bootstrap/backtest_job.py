@@ -34,11 +34,9 @@ from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.journal import EquityPoint, JournalEntry, RunManifest
 from tradekernel.domain.ports.simulation import SimulatedVenue
-from tradekernel.orchestration.backtest.engine import (
-    BacktestEngine,
-    BacktestRequest,
-    BacktestResult,
-)
+from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
+from tradekernel.orchestration.cycle.market_clock import MarketClock
+from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.kernel import PlanningKernel
 
 
@@ -51,7 +49,7 @@ class DataInput:
 @attrs.frozen(kw_only=True, eq=False)
 class BacktestOutcome:
     run_id: str
-    result: BacktestResult
+    result: RunResult
     metrics: Metrics
     data: tuple[LoadedBars, ...]
     db_path: Path
@@ -177,9 +175,12 @@ def run_backtest(
                     )
                 )
 
+            # The market clock stamps orders with the bar time they were sent at.
+            clock = MarketClock()
             engine = BacktestEngine(
                 kernel,
-                venue if venue is not None else BacktestVenue(venue_settings(settings)),
+                venue if venue is not None else BacktestVenue(venue_settings(settings), clock),
+                clock=clock,
                 on_plan=record,
                 progress=(lambda done, _total: bar.update(done)) if bar is not None else None,
             )
@@ -189,6 +190,7 @@ def run_backtest(
                     series={item.series.symbol: item.series for item in data},
                     rules={s: settings.rules_for(s) for s in sorted(symbols)},
                     dense=dense,
+                    policy=settings.execution,
                 )
             )
             if bar is not None:
@@ -225,7 +227,7 @@ def run_backtest(
 MAX_RECORDED_EQUITY_POINTS = 20_000
 
 
-def recorded_equity(result: BacktestResult) -> Iterator[EquityPoint]:
+def recorded_equity(result: RunResult) -> Iterator[EquityPoint]:
     """Yield the equity to record: every bar up to 20,000 bars, an even stride beyond.
 
     The report and metrics use the full in-memory curve; the database keeps a curve fine

@@ -30,9 +30,9 @@ from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
 from tradekernel.domain.ports.simulation import SimulatedVenue
-from tradekernel.orchestration.delayed_slices import unsent_slices
+from tradekernel.orchestration.cycle.backoff import RejectionBackoff
+from tradekernel.orchestration.cycle.delayed_slices import unsent_slices
 from tradekernel.orchestration.kernel_factory import build_kernel
-from tradekernel.orchestration.live.backoff import RejectionBackoff
 from tradekernel.orchestration.live.dry_run import PaperRestore, restore_paper
 from tradekernel.orchestration.live.reconciliation import (
     Reconciler,
@@ -168,7 +168,6 @@ def wire(
     policy = settings.execution
     backoff = RejectionBackoff(
         store=SqliteBackoffStore(connection, bot_id=bot_id),
-        clock=clock,
         base_ms=policy.backoff_base_ms,
         max_ms=policy.backoff_max_ms,
     )

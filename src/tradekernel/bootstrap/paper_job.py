@@ -42,11 +42,11 @@ from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.journal import JournalEntry, RunManifest
 from tradekernel.domain.ports.sleeper import Sleeper
+from tradekernel.orchestration.cycle.market_clock import MarketClock
+from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.paper.bar_source import MarketStep, ReplaySource
-from tradekernel.orchestration.paper.market_clock import MarketClock
+from tradekernel.orchestration.paper.bar_source import ReplaySource
 from tradekernel.orchestration.paper.pacing import Pacer
-from tradekernel.orchestration.paper.result import PaperResult
 from tradekernel.orchestration.paper.runner import PaperPorts, PaperRunner, PaperSettings
 from tradekernel.orchestration.runtime.bot import BotRuntime
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
@@ -58,7 +58,7 @@ RunnerHook = Callable[[PaperRunner], Callable[[], None]]
 @attrs.frozen(kw_only=True, eq=False)
 class PaperOutcome:
     run_id: str
-    result: PaperResult
+    result: RunResult
     metrics: Metrics
     data: tuple[LoadedBars, ...]
     db_path: Path
@@ -149,7 +149,7 @@ def run_paper(
                     )
                 )
 
-            def progress(cycles: int, _step: MarketStep) -> None:
+            def progress(cycles: int) -> None:
                 if bar is not None and cycles % 256 == 0:
                     bar.update(cycles)
 
@@ -179,6 +179,7 @@ def run_paper(
                     quote_asset=settings.account.quote_asset,
                     backoff_base_ms=policy.backoff_base_ms,
                     backoff_max_ms=policy.backoff_max_ms,
+                    entry_timeout_ms=policy.entry_timeout_ms,
                 ),
                 runtime=runtime,
                 on_plan=record,

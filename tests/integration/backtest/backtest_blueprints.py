@@ -17,7 +17,7 @@ from tradekernel.bootstrap.blueprints import load
 from tradekernel.orchestration.backtest.engine import (
     BacktestEngine,
     BacktestRequest,
-    BacktestResult,
+    RunResult,
 )
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.kernel_factory import build_kernel
@@ -291,7 +291,7 @@ def run_engine(
     *,
     dense: bool,
     run_id: str = "run-under-test",
-) -> BacktestResult:
+) -> RunResult:
     """Run a fresh kernel and venue over `data`, the way `run_backtest` wires them."""
     settings = blueprint.settings
     engine = BacktestEngine(kernel_for(blueprint), BacktestVenue(venue_settings(settings)))

@@ -27,18 +27,16 @@ from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.bootstrap.blueprints import load
 from tradekernel.domain.enums import OrderType
-from tradekernel.orchestration.backtest.engine import BacktestResult
+from tradekernel.orchestration.cycle.result import RunResult
 
 
-def _both(
-    blueprint: LoadedBlueprint, data: Sequence[LoadedBars]
-) -> tuple[BacktestResult, BacktestResult]:
+def _both(blueprint: LoadedBlueprint, data: Sequence[LoadedBars]) -> tuple[RunResult, RunResult]:
     sparse = run_engine(blueprint, data, dense=False, run_id="same-run")
     dense = run_engine(blueprint, data, dense=True, run_id="same-run")
     return sparse, dense
 
 
-def _assert_identical(sparse: BacktestResult, dense: BacktestResult) -> None:
+def _assert_identical(sparse: RunResult, dense: RunResult) -> None:
     assert dense.kernel_calls == dense.bars
     assert sparse.kernel_calls < dense.kernel_calls
     assert sparse.fills == dense.fills

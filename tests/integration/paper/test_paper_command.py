@@ -81,7 +81,7 @@ def test_a_stop_request_finishes_the_cycle_in_flight_and_paces_at_speed_n(tmp_pa
     interval = int(data[0].series.ts_ms[1] - data[0].series.ts_ms[0])
 
     def stop_on_cycle_five(runner: PaperRunner) -> "object":
-        def hook(cycles: int, _step: object) -> None:
+        def hook(cycles: int) -> None:
             if cycles == 5:
                 runner.request_stop("operator")
 

@@ -21,6 +21,7 @@ from tradekernel.domain.errors import InsufficientFunds, OrderNotFound, Rejected
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill, Order
+from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.trades import ClosedTrade, OpenTrade
 
 ZERO = Decimal(0)
@@ -37,8 +38,10 @@ class BacktestVenue:
     IOC and FOK orders live for the first bar they see; FOK fills all or nothing.
     """
 
-    def __init__(self, settings: VenueSettings | None = None) -> None:
+    def __init__(self, settings: VenueSettings | None = None, clock: Clock | None = None) -> None:
         self.settings = settings or VenueSettings()
+        # Stamps orders with the time they were sent at; without one, the symbol's last bar.
+        self._clock = clock
         self._slippage = self.settings.slippage_bps / _BPS
         self._ledger = Ledger(self.settings.starting_cash)
         self._trips = RoundTripBook()
@@ -70,7 +73,8 @@ class BacktestVenue:
             self._reserved[intent.symbol] = self._reserved.get(intent.symbol, ZERO) + (
                 intent.quantity
             )
-        created = self._last_ts.get(intent.symbol, 0)
+        clock = self._clock
+        created = clock.now_ms() if clock is not None else self._last_ts.get(intent.symbol, 0)
         order = WorkingOrder(
             client_order_id=cid,
             symbol=intent.symbol,

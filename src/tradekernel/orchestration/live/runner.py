@@ -5,11 +5,12 @@ real venue, or a paper venue fed the venue's live bars through `on_bars`).
 """
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
 
+from tradekernel.domain.account import Balance
 from tradekernel.domain.blueprint import ExecutionPolicy
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.enums import TradingState
@@ -23,9 +24,16 @@ from tradekernel.domain.ports.market_data import MarketDataPort
 from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.orchestration.canonical import canonical_json, hash_text
 from tradekernel.orchestration.context_record import context_json
-from tradekernel.orchestration.delayed_slices import DelayedSlices, refusal
+from tradekernel.orchestration.cycle.assembler import (
+    AccountState,
+    SymbolCursor,
+    assemble_context,
+    float_mark,
+)
+from tradekernel.orchestration.cycle.backoff import RejectionBackoff
+from tradekernel.orchestration.cycle.delayed_slices import DelayedSlices, refusal
+from tradekernel.orchestration.cycle.equity import RunningPeak
 from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.live.backoff import RejectionBackoff
 from tradekernel.orchestration.live.closed_bars import BarListener, ClosedBarWindow
 from tradekernel.orchestration.live.ledger import Holding, holdings, ledger_fills, positions
 from tradekernel.orchestration.live.reconciliation import Reconciler, ReconciliationReport
@@ -110,6 +118,8 @@ class LiveRunner:
             on_bars=on_bars,
         )
         self._slices = DelayedSlices()
+        # The drawdown threats' peak, valued as the backtest values its equity curve.
+        self._peak = RunningPeak()
         self.telemetry = LiveTelemetry(
             journal=journal, run_id=settings.session_id, quote=settings.quote
         )
@@ -201,26 +211,33 @@ class LiveRunner:
     def _context(
         self, planned_ts: int, history: Mapping[str, BarSeries], state: TradingState, stop: bool
     ) -> PlanningContext[BarSeries]:
-        marks = {
-            symbol: MarkPrice(
-                symbol=symbol, price=Decimal(repr(float(h.close[-1]))), ts_ms=int(h.ts_ms[-1])
-            )
-            for symbol, h in history.items()
-        }
-        return PlanningContext(
+        balances = self._venue.balances()
+        held = positions(self._book())
+        peak = self._peak.mark(
+            cash=float(_free(balances, self._s.quote)),
+            quantities={s: float(p.quantity) for s, p in held.items()},
+            closes={s: float(h.close[-1]) for s, h in history.items() if len(h)},
+        )
+        return assemble_context(
             run_id=self._s.run_id,
             now_ms=planned_ts,
-            symbols=tuple(sorted(history)),
-            history=history,
+            cursors={
+                symbol: SymbolCursor(
+                    series=h, position=len(h) - 1, current=int(h.ts_ms[-1]) == planned_ts
+                )
+                for symbol, h in history.items()
+                if len(h)
+            },
             rules=self._rules,
-            marks=marks,
-            balances={b.asset: b for b in self._venue.balances()},
-            positions=positions(self._book()),
-            open_orders=self._manager.open_order_views(),
+            account=AccountState(
+                balances=balances,
+                positions=tuple(held.values()),
+                open_orders=self._manager.open_order_views(),
+            ),
+            peak_equity=float_mark(peak),
             trading_state=state,
             stop_new_orders=stop,
-            backoff_until_ms=self._backoff.until_ms(),
-            peak_equity=None,
+            backoff_until_ms=self._backoff.until(planned_ts),
         )
 
     def _plan_and_send(
@@ -251,29 +268,35 @@ class LiveRunner:
                 # A later slice (TWAP): due `delay_ms` after this decision, as in the
                 # backtest and paper runs; sent by the first cycle at or after that.
                 self._slices.hold(intent, now)
-            elif self._send(intent):
+            elif self._send(intent, planned_ts):
                 sent.append(intent.client_order_id)
         return sent
 
     def _send_due(self, now: int, stop_new: bool) -> tuple[list[str], list[tuple[str, str]]]:
         sent: list[str] = []
         dropped: list[tuple[str, str]] = []
+        # Backoff runs in bar time (as in every mode): the last bar planned on.
+        cycle_ms = now if self._last_planned is None else self._last_planned
         for intent in self._slices.take_due(now):
             # Read per slice: the one before may just have been refused.
             why = refusal(
-                intent, now, self._backoff.until_ms(), self._control, stop_new_orders=stop_new
+                intent,
+                cycle_ms,
+                self._backoff.until(cycle_ms),
+                self._control,
+                stop_new_orders=stop_new,
             )
             if why is not None:
                 dropped.append((intent.client_order_id, why))
-            elif self._send(intent):
+            elif self._send(intent, cycle_ms):
                 sent.append(intent.client_order_id)
         return sent, dropped
 
-    def _send(self, intent: ExecutionIntent) -> bool:
+    def _send(self, intent: ExecutionIntent, cycle_ms: int) -> bool:
         if self._control.permits(intent) is not None:
             return False  # the state changed since planning: the gate's answer holds
         self.telemetry.expect(intent.client_order_id, intent.reference_price)
-        self.supervisor.submit(intent)
+        self.supervisor.submit(intent, cycle_ms)
         return True
 
     def _record(self, now: int, history: Mapping[str, BarSeries]) -> None:
@@ -292,6 +315,10 @@ class LiveRunner:
 
 
 _EMPTY = Holding(symbol="", quantity=Decimal(0), cost=Decimal(0), realized_pnl=Decimal(0))
+
+
+def _free(balances: Sequence[Balance], asset: str) -> Decimal:
+    return next((b.free for b in balances if b.asset == asset), Decimal(0))
 
 
 def canonical_summary(data: Mapping[str, object]) -> str:

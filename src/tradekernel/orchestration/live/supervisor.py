@@ -18,7 +18,7 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.live_policy import FallbackReason, RollbackPolicy
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.ports.clock import Clock
-from tradekernel.orchestration.live.backoff import RejectionBackoff
+from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.shared.ids import client_order_id
@@ -65,15 +65,20 @@ class OrderSupervisor:
 
     # -- submission ---------------------------------------------------------------------
 
-    def submit(self, intent: ExecutionIntent) -> OrderState:
-        """Send a plan's intent, and count an entry's rejection toward its symbol's backoff."""
+    def submit(self, intent: ExecutionIntent, cycle_ms: int | None = None) -> OrderState:
+        """Send a plan's intent, and count an entry's rejection toward its symbol's backoff.
+
+        `cycle_ms` is the time of the bar the intent was planned on: the backoff runs in
+        bar time in every mode (without it, the clock's time).
+        """
+        now = self._clock.now_ms() if cycle_ms is None else cycle_ms
         self._intents[intent.client_order_id] = intent
         state = self._manager.submit(intent)
         if intent.close_semantics is CloseSemantics.OPEN:
             if state.status is OrderStatus.REJECTED:
-                self._backoff.record_rejection(intent.symbol, state.detail or "rejected")
+                self._backoff.rejected(intent.symbol, now, state.detail or "rejected")
             elif state.status is not OrderStatus.SUBMIT_AMBIGUOUS:
-                self._backoff.record_success(intent.symbol)
+                self._backoff.accepted(intent.symbol)
         self._after_end(state)
         return state
 

@@ -1,63 +1,39 @@
-"""The paper runner: the live kernel, one cycle per closed bar, orders through the OMS.
+"""The paper runner: the cycle runner on replayed bars, orders through the OMS.
 
-Each cycle mirrors a dense backtest step exactly (see `orchestration/backtest/engine.py`):
-feed the new bars to the venue and record the fills, submit delayed slices that are due,
-value the account, build the context with `cycle_context.build_cycle_context`, plan, record
-the plan (with its context) when it has a directive or an intent, and send the tradable
-intents through `OmsPlanConsumer`, so every order is an event in the store before the
-venue hears of it. On the same bars a replay therefore makes the backtest's plans.
-
-What only paper (and live) does: rejection backoff (`backoff.py`), cancelling orders left
-working for `cancel_after_bars` (both applied by `dispatcher.py` with the sending), the
-trading-state control, equity snapshots through the runtime's `AccountTelemetry`, pacing,
-and a graceful stop through the `Lifecycle`.
+A paper replay is the backtest's loop (`orchestration.cycle.runner.CycleRunner`) in a
+different configuration: dense steps, an `OmsDesk` (every order an event in the store
+before the venue hears of it), a `MarketClock` moved to each bar time (it stamps events),
+pacing to a replay speed, the trading-state control, equity snapshots through the
+runtime's `AccountTelemetry`, and a graceful stop through the `Lifecycle`. On the same
+bars it therefore makes the backtest's plans, by construction.
 """
 
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 
 import attrs
 
-from tradekernel.domain.enums import TradingState
-from tradekernel.domain.market import Bar, MarkPrice, SymbolRules
-from tradekernel.domain.orders import Fill, Order
-from tradekernel.domain.plan import Plan
-from tradekernel.domain.ports.clock import Clock
+from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.ports.journal import Journal
 from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.domain.ports.simulation import SimulatedVenue
-from tradekernel.orchestration.canonical import canonical_json, chain_hash, hash_text
-from tradekernel.orchestration.context_record import context_json
-from tradekernel.orchestration.cycle_context import (
-    AccountState,
-    SymbolCursor,
-    build_cycle_context,
-    float_mark,
-)
+from tradekernel.orchestration.cycle.desk import OmsDesk
+from tradekernel.orchestration.cycle.market_clock import MarketClock
+from tradekernel.orchestration.cycle.result import RunResult
+from tradekernel.orchestration.cycle.runner import CycleHooks, CycleRunner, CycleSettings, PlanSink
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.oms.order_manager import OmsSettings, OrderManager
-from tradekernel.orchestration.paper.backoff import RejectionBackoff
-from tradekernel.orchestration.paper.bar_source import BarSource, MarketStep
-from tradekernel.orchestration.paper.dispatcher import IntentDispatcher
-from tradekernel.orchestration.paper.float_equity import FloatEquity
-from tradekernel.orchestration.paper.history import GrowingHistory
-from tradekernel.orchestration.paper.known_features import KnownFeatures
-from tradekernel.orchestration.paper.market_clock import MarketClock
+from tradekernel.orchestration.paper.bar_source import ReplaySource
 from tradekernel.orchestration.paper.pacing import Pacer
-from tradekernel.orchestration.paper.result import PaperResult
 from tradekernel.orchestration.runtime.account_telemetry import AccountTelemetry
 from tradekernel.orchestration.runtime.bot import BotRuntime
 from tradekernel.orchestration.runtime.equity import EquityCalculator
 from tradekernel.orchestration.runtime.lifecycle import Lifecycle
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
 
-# (plan, plan hash, plan JSON, context JSON): what a recorded cycle stores.
-PlanSink = Callable[[Plan, str, str, str], None]
-
 
 @attrs.frozen(kw_only=True)
 class PaperSettings:
-    """How a paper run trades; the backoff times come from the blueprint's execution policy."""
+    """How a paper run trades; backoff and timeout come from the blueprint's execution policy."""
 
     run_id: str
     symbols: tuple[str, ...]
@@ -65,18 +41,18 @@ class PaperSettings:
     quote_asset: str
     backoff_base_ms: int = 60_000
     backoff_max_ms: int = 3_600_000
-    cancel_after_bars: int | None = None
+    entry_timeout_ms: int = 0
     max_cycles: int | None = None
     oms: OmsSettings = attrs.Factory(OmsSettings)
 
 
 @attrs.frozen(kw_only=True)
 class PaperPorts:
-    """What the runner talks to. `clock` stamps events (a `MarketClock` in a replay)."""
+    """What the runner talks to. `clock` is the replay's market clock (it stamps events)."""
 
     venue: SimulatedVenue
     store: OrderEventStore
-    clock: Clock
+    clock: MarketClock
     pacer: Pacer
     journal: Journal | None = None
     control: TradingStateControl | None = None
@@ -86,28 +62,21 @@ class PaperRunner:
     def __init__(
         self,
         kernel: PlanningKernel,
-        source: BarSource,
+        source: ReplaySource,
         ports: PaperPorts,
         settings: PaperSettings,
         *,
         runtime: BotRuntime | None = None,
         on_plan: PlanSink | None = None,
-        on_cycle: Callable[[int, MarketStep], None] | None = None,
+        on_cycle: Callable[[int], None] | None = None,
     ) -> None:
-        self._kernel = kernel
-        self._source = source
         self._ports = ports
         self._settings = settings
-        self._venue = ports.venue
+        self._on_cycle = on_cycle
         self.runtime = runtime or BotRuntime(config=settings)
         self.manager = OrderManager(
             store=ports.store, venue=ports.venue, clock=ports.clock, settings=settings.oms
         )
-        self._on_plan = on_plan
-        self._on_cycle = on_cycle
-        self._history = {s: GrowingHistory(s) for s in sorted(settings.symbols)}
-        self._features = KnownFeatures(kernel, source)
-        self._equity = FloatEquity(float(ports.venue.cash()))
         self._telemetry = AccountTelemetry(
             runtime=self.runtime,
             clock=ports.clock,
@@ -115,175 +84,62 @@ class PaperRunner:
             journal=ports.journal,
             run_id=settings.run_id,
         )
-        self._dispatcher = IntentDispatcher(
-            self.manager,
-            RejectionBackoff(base_ms=settings.backoff_base_ms, max_ms=settings.backoff_max_ms),
-            cancel_after_bars=settings.cancel_after_bars,
-            control=ports.control,
+        symbols = set(settings.symbols)
+        self._runner = CycleRunner(
+            kernel,
+            {s: series for s, series in source.series.items() if s in symbols},
+            OmsDesk(self.manager, ports.venue, journal=ports.journal, run_id=settings.run_id),
+            CycleSettings(
+                run_id=settings.run_id,
+                rules=settings.rules,
+                dense=True,
+                backoff_base_ms=settings.backoff_base_ms,
+                backoff_max_ms=settings.backoff_max_ms,
+                entry_timeout_ms=settings.entry_timeout_ms,
+                plan_from_ms=source.resume_from_ms,
+            ),
+            CycleHooks(
+                on_plan=on_plan,
+                clock=ports.clock,
+                before_step=ports.pacer.wait_for,
+                after_step=self._after_step,
+                control=ports.control,
+            ),
         )
         self._lifecycle = Lifecycle(
             runtime=self.runtime,
-            step=self._cycle,
+            step=self._runner.step,
             persist=self._persist,
             max_cycles=settings.max_cycles,
         )
-        self._plan_hashes: list[tuple[int, str]] = []
-        self._cycles = 0
 
     def request_stop(self, reason: str) -> None:
         """Ask for a graceful stop after the cycle in flight (safe from a signal handler)."""
         self._lifecycle.request_stop(reason)
 
-    def run(self) -> PaperResult:
-        """Rebuild the OMS from the store, warm up, then trade until the data or a stop ends.
+    def run(self) -> RunResult:
+        """Rebuild the OMS from the store, then trade until the data or a stop ends.
 
         Raises:
             Fatal: from the venue, after the state was persisted.
         """
-        self.manager.rebuild()
-        self._dispatcher.adopt_open(self._cycles)
-        for step in self._source.warmup():
-            self._take_bars(step)
+        self._runner.start()
         report = self._lifecycle.run()
-        return self._result(report.stop_reason)
+        return self._runner.result(report.stop_reason)
 
-    # -- one cycle ------------------------------------------------------------------------
-
-    def _cycle(self) -> bool:
-        step = self._source.next_step()
-        if step is None:
-            return False
-        self._ports.pacer.wait_for(step.ts_ms)
-        if isinstance(self._ports.clock, MarketClock):
-            self._ports.clock.set(step.ts_ms)
-        now = step.ts_ms
-        fills = self._take_bars(step)
-        if fills:
-            self.manager.apply_fills(fills)
-            quantities = {p.symbol: float(p.quantity) for p in self._venue.positions()}
-            self._equity.set_state(float(self._venue.cash()), quantities)
-        if self.manager.open_orders():
-            self.manager.refresh_open()
-        self._dispatcher.submit_due(now, self._cycles)
-        self._dispatcher.cancel_stale(self._cycles)
-        self._equity.mark(now, {s: self._last_close(s) for s in self._history})
-        self._decide(now)
-        self._snapshot(now)
-        self._cycles += 1
-        if self._on_cycle is not None:
-            self._on_cycle(self._cycles, step)
-        return True
-
-    def _take_bars(self, step: MarketStep) -> list[Fill]:
-        fills: list[Fill] = []
-        for bar in step.bars:
-            history = self._history.get(bar.symbol)
-            if history is None:
-                continue
-            history.append(bar)
-            fills.extend(self._feed(bar))
-        return fills
-
-    def _feed(self, bar: Bar) -> list[Fill]:
-        found = list(self._venue.on_bar(bar))
-        if self._ports.journal is not None:
-            for fill in found:
-                self._ports.journal.record_fill(self._settings.run_id, fill)
-        return found
-
-    def _decide(self, now: int) -> None:
-        control = self._ports.control
-        state = control.refresh() if control is not None else TradingState.ACTIVE
-        cursors = {}
-        for symbol, history in self._history.items():
-            current = history.last_ts_ms == now
-            series = history.series()
-            if current:
-                series = self._features.of(symbol, series)
-            cursors[symbol] = SymbolCursor(
-                series=series, position=len(history) - 1, current=current
-            )
-        context = build_cycle_context(
-            run_id=self._settings.run_id,
-            now_ms=now,
-            cursors=cursors,
-            rules=self._settings.rules,
-            account=AccountState(
-                balances=self._venue.balances(),
-                positions=self._venue.positions(),
-                open_orders=self.manager.open_order_views(),
-            ),
-            peak_equity=float_mark(self._equity.peak),
-            trading_state=state,
-            backoff_until_ms=self._dispatcher.backoff_until(now),
-        )
-        plan = self._kernel.plan(context)
-        if not (plan.directives or plan.intents):
-            return
-        text = canonical_json(plan)
-        digest = hash_text(text)
-        self._plan_hashes.append((now, digest))
-        if self._on_plan is not None:
-            self._on_plan(plan, digest, text, context_json(context))
-        self._dispatcher.dispatch(plan, now, self._cycles)
-
-    def _snapshot(self, now: int) -> None:
-        marks = {}
-        for symbol in self._history:
-            close = self._last_close(symbol)
-            if close is not None:
-                marks[symbol] = MarkPrice(symbol=symbol, price=float_mark(close), ts_ms=now)
+    def _after_step(self, index: int) -> None:
+        venue = self._ports.venue
         self._telemetry.record(
-            balances=self._venue.balances(), positions=self._venue.positions(), marks=marks
+            balances=venue.balances(),
+            positions=venue.positions(),
+            marks=self._runner.marks_at(index),
         )
-
-    def _last_close(self, symbol: str) -> float | None:
-        history = self._history[symbol]
-        return float(history.series().close[-1]) if len(history) else None
-
-    # -- the end --------------------------------------------------------------------------
+        if self._on_cycle is not None:
+            self._on_cycle(self._runner.cycles)
 
     def _persist(self, reason: str) -> None:
         journal = self._ports.journal
         if journal is None:
             return
-        for order in self._venue_orders():
+        for order in self._runner.orders():
             journal.record_order(self._settings.run_id, order)
-
-    def _venue_orders(self) -> tuple[Order, ...]:
-        # An order refused at submit never reached the venue: only the OMS knows it.
-        return tuple(
-            self._venue.fetch_order(state.spec.symbol, state.client_order_id)
-            for state in self.manager.orders()
-            if state.venue_order_id is not None
-        )
-
-    def _result(self, stop_reason: str) -> PaperResult:
-        venue = self._venue
-        marks: dict[str, Decimal] = {}
-        for symbol in self._history:
-            close = self._last_close(symbol)
-            if close is not None:
-                marks[symbol] = float_mark(close)
-        orders = self._venue_orders()
-        return PaperResult(
-            run_id=self._settings.run_id,
-            cycles=self._cycles,
-            stop_reason=stop_reason,
-            plan_hashes=tuple(self._plan_hashes),
-            run_plan_hash=chain_hash([digest for _, digest in self._plan_hashes]),
-            orders=orders,
-            order_states=self.manager.orders(),
-            fills=tuple(venue.own_trades()),
-            rejections=self._dispatcher.rejections,
-            dropped_slices=self._dispatcher.dropped,
-            closed_trades=venue.closed_trades(),
-            open_trades=venue.open_trades(),
-            equity_ts=self._equity.ts(),
-            equity=self._equity.curve(),
-            cash=self._equity.cash_curve(),
-            final_equity=venue.equity(marks),
-            final_marks=marks,
-            fees=venue.fees_paid,
-            exposed_bars=self._equity.exposed_bars,
-        )

@@ -16,9 +16,9 @@ from tradekernel.domain.orders import Order
 from tradekernel.orchestration.backtest.engine import (
     BacktestEngine,
     BacktestRequest,
-    BacktestResult,
+    RunResult,
 )
-from tradekernel.orchestration.backtest.timeline import build_timeline, on_timeline
+from tradekernel.orchestration.cycle.timeline import build_timeline, on_timeline
 from tradekernel.orchestration.kernel_factory import build_kernel
 from tradekernel.shared.bars import BarSeries
 
@@ -140,7 +140,7 @@ def run(
     dense: bool = False,
     venue_wrapper: type | None = None,
     **options: str,
-) -> BacktestResult:
+) -> RunResult:
     engine, venue, rules = build(tmp_path, sorted(data), **options)
     if venue_wrapper is not None:
         kernel = engine._kernel
@@ -219,7 +219,7 @@ def test_twap_slices_add_up_to_the_planned_quantity(tmp_path: Path) -> None:
     assert sells == buys
 
 
-def naive_equity(bars: Mapping[str, BarSeries], result: BacktestResult, cash: float) -> list[float]:
+def naive_equity(bars: Mapping[str, BarSeries], result: RunResult, cash: float) -> list[float]:
     """Return cash + sum(qty * close) per timeline bar, replaying the fills in order."""
     times = sorted({int(t) for s in bars.values() for t in s.ts_ms})
     quantity: dict[str, Decimal] = {}

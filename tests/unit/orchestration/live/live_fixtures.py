@@ -5,7 +5,7 @@ from decimal import Decimal
 from tests.fakes.clock import FakeClock
 from tests.fakes.execution import FakeExecution
 from tests.fakes.order_store import FakeOrderStore
-from tests.unit.orchestration.live.test_rejection_backoff import MemoryBackoffStore
+from tests.unit.orchestration.cycle.test_rejection_backoff import MemoryBackoffStore
 
 from tradekernel.domain.account import Balance
 from tradekernel.domain.blueprint import ExecutionPolicy
@@ -13,7 +13,7 @@ from tradekernel.domain.enums import CloseSemantics, OrderType, Side
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.live_policy import OrphanPolicy
 from tradekernel.domain.market import SymbolRules
-from tradekernel.orchestration.live.backoff import RejectionBackoff
+from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.live.reconciliation import Reconciler, ReconcileSettings
 from tradekernel.orchestration.live.supervisor import OrderSupervisor
 from tradekernel.orchestration.oms.order_manager import OrderManager
@@ -64,9 +64,7 @@ class Live:
         self.venue.set_account([Balance(asset="USDT", free=Decimal(10_000))], [])
         self.oms = OrderManager(store=self.store, venue=self.venue, clock=self.clock)
         self.backoff_store = MemoryBackoffStore()
-        self.backoff = RejectionBackoff(
-            store=self.backoff_store, clock=self.clock, base_ms=1_000, max_ms=8_000
-        )
+        self.backoff = RejectionBackoff(store=self.backoff_store, base_ms=1_000, max_ms=8_000)
         self.reconciler = Reconciler(
             manager=self.oms,
             venue=self.venue,

@@ -81,11 +81,11 @@ def test_rejected_entry_starts_a_backoff_and_a_close_is_never_counted() -> None:
     live = Live()
     live.venue.script(Outcome.REJECT, Outcome.REJECT)
     live.supervisor.submit(intent("tkA"))
-    assert live.backoff.until_ms() == {SYMBOL: live.clock.now_ms() + 1_000}
+    assert live.backoff.until(live.clock.now_ms()) == {SYMBOL: live.clock.now_ms() + 1_000}
     live.supervisor.submit(intent("tkB", side=Side.SELL, semantics=CloseSemantics.CLOSE_ALL))
     assert live.backoff.records()[0].failures == 1
     live.supervisor.submit(intent("tkC"))
-    assert live.backoff.until_ms() == {}
+    assert live.backoff.until(live.clock.now_ms()) == {}
 
 
 def test_halted_state_polls_fills_but_sends_no_cancel() -> None:

@@ -8,7 +8,7 @@ import attrs
 from tradekernel.domain.enums import CloseSemantics, OrderType, Side, SkipReason
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.ports.journal import JournalEntry
-from tradekernel.orchestration.delayed_slices import DelayedSlices, refusal, unsent_slices
+from tradekernel.orchestration.cycle.delayed_slices import DelayedSlices, refusal, unsent_slices
 
 
 def _slice(coid: str, delay_ms: int, symbol: str = "BTC/USDT") -> ExecutionIntent:

@@ -7,7 +7,8 @@ from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.domain.enums import OrderType, Side
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
-from tradekernel.orchestration.backtest.account_view import AccountView
+from tradekernel.orchestration.cycle.desk import DirectDesk
+from tradekernel.orchestration.cycle.venue_account import VenueAccount
 
 SYMBOLS = ("A/USD", "B/USD")
 
@@ -37,19 +38,24 @@ def _direct(venue: BacktestVenue) -> tuple[object, ...]:
     return (
         list(venue.balances()),
         list(venue.positions()),
-        tuple(o.as_open_order_view() for o in venue.open_orders()),
+        tuple(
+            sorted(
+                (o.as_open_order_view() for o in venue.open_orders()),
+                key=lambda v: v.client_order_id,
+            )
+        ),
         tuple(sorted((held | working) & set(SYMBOLS))),
     )
 
 
-def _cached(view: AccountView) -> tuple[object, ...]:
+def _cached(view: VenueAccount) -> tuple[object, ...]:
     state = view.state()
     return (list(state.balances), list(state.positions), state.open_orders, view.exposed())
 
 
 def test_the_view_reports_what_the_venue_reports_after_each_change() -> None:
     venue = BacktestVenue(VenueSettings(starting_cash=Decimal(10_000)))
-    view = AccountView(venue, SYMBOLS)
+    view = VenueAccount(venue, SYMBOLS, DirectDesk(venue).open_order_views)
     assert _cached(view) == _direct(venue)
     assert view.exposed() == ()
     venue.submit(_intent("b1", "B/USD", Side.BUY))
@@ -68,7 +74,7 @@ def test_the_view_reports_what_the_venue_reports_after_each_change() -> None:
 
 def test_the_view_does_not_ask_the_venue_again_until_told_of_a_change() -> None:
     venue = BacktestVenue(VenueSettings(starting_cash=Decimal(10_000)))
-    view = AccountView(venue, SYMBOLS)
+    view = VenueAccount(venue, SYMBOLS, DirectDesk(venue).open_order_views)
     first = view.state()
     venue.submit(_intent("b1", "B/USD", Side.BUY))
     # Unchanged on purpose: only the loop knows when the venue moved, and it says so.

@@ -1,22 +1,29 @@
-"""What the venue reports about the account, cached between the loop's changes to it."""
+"""What a simulated venue reports about the account, cached between the runner's changes."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tradekernel.domain.account import Position
+from tradekernel.domain.orders import OpenOrderView
 from tradekernel.domain.ports.simulation import SimulatedVenue
-from tradekernel.orchestration.cycle_context import AccountState
+from tradekernel.orchestration.cycle.assembler import AccountState
 
 
-class AccountView:
+class VenueAccount:
     """What the venue reports about the account, asked again only after it may have changed.
 
-    The venue's state changes only when the loop feeds it a bar or submits an order, and
-    the loop calls `changed()` at both; in between, the positions, balances and open
+    The venue's state changes only when the runner feeds it a bar or submits an order, and
+    the runner calls `changed()` at both; in between, the positions, balances and open
     orders it reported stay true, so each is built once per change instead of per use.
     """
 
-    def __init__(self, venue: SimulatedVenue, symbols: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        venue: SimulatedVenue,
+        symbols: tuple[str, ...],
+        open_orders: Callable[[], tuple[OpenOrderView, ...]],
+    ) -> None:
         self._venue = venue
+        self._open_orders = open_orders
         self._symbols = symbols
         self._positions: Sequence[Position] | None = None
         self._held: tuple[str, ...] = ()
@@ -60,10 +67,6 @@ class AccountView:
             self._state = AccountState(
                 balances=venue.balances(),
                 positions=self.positions(),
-                open_orders=(
-                    tuple(order.as_open_order_view() for order in venue.open_orders())
-                    if venue.has_open_orders()
-                    else ()
-                ),
+                open_orders=self._open_orders() if venue.has_open_orders() else (),
             )
         return self._state

@@ -1,4 +1,4 @@
-"""What a paper run produced: the backtest's result fields, plus the OMS's view."""
+"""What a run of the cycle runner produced, in every mode."""
 
 from collections.abc import Mapping
 from decimal import Decimal
@@ -12,15 +12,20 @@ from tradekernel.shared.bars import FloatArray, IntArray
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class PaperResult:
-    """`plan_hashes` lists every plan with a directive or an intent, like a backtest's.
+class RunResult:
+    """One run's outcome. `plan_hashes` lists every plan with a directive or an intent.
 
-    The equity arrays hold one float value per cycle, computed with the backtest's float
-    expression, so a replay's curve equals a dense backtest's bit for bit.
+    `bars` counts the timeline's bars, `cycles` the steps the runner took after its
+    warm-up (every bar when dense), `kernel_calls` the plans made. The equity arrays hold
+    one float per bar from the first planned one, `cash + qty * close` per held symbol in
+    symbol order; `final_equity` is the venue's exact Decimal valuation at `final_marks`
+    and is the one figure a report shows as the final equity.
     """
 
     run_id: str
+    bars: int
     cycles: int
+    kernel_calls: int
     stop_reason: str
     plan_hashes: tuple[tuple[int, str], ...]
     run_plan_hash: str
@@ -30,6 +35,8 @@ class PaperResult:
     rejections: tuple[tuple[int, str, str], ...]
     # Delayed slices that fell due but were not sent: (time, client order id, why).
     dropped_slices: tuple[tuple[int, str, str], ...]
+    # Entries cancelled after `entry_timeout_ms`: (time, client order id).
+    timed_out: tuple[tuple[int, str], ...]
     closed_trades: tuple[ClosedTrade, ...]
     open_trades: tuple[OpenTrade, ...]
     equity_ts: IntArray

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tradekernel.orchestration.backtest.steps import StepCursor
+from tradekernel.orchestration.cycle.stepping import StepCursor
 
 
 def _scan(steps: list[int], index: int) -> int | None:

@@ -7,9 +7,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tradekernel.orchestration.backtest import equity
-from tradekernel.orchestration.backtest.equity import EquityTracker
-from tradekernel.orchestration.backtest.timeline import Timeline, build_timeline
+from tradekernel.orchestration.cycle import equity
+from tradekernel.orchestration.cycle.equity import EquityTracker
+from tradekernel.orchestration.cycle.timeline import Timeline, build_timeline
 from tradekernel.shared.bars import BarSeries, FloatArray
 
 MINUTE = 60_000

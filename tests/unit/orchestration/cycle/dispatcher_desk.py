@@ -6,6 +6,8 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.execution import FakeExecution
 from tests.fakes.order_store import FakeOrderStore
 from tests.fakes.runtime import StubRuntime
+from tradekernel.orchestration.paper.backoff import RejectionBackoff
+from tradekernel.orchestration.paper.dispatcher import IntentDispatcher
 from typing_extensions import override
 
 from tradekernel.domain.enums import OrderStatus, OrderType, Side, SkipReason, TradingState
@@ -14,8 +16,6 @@ from tradekernel.domain.plan import Plan, UniverseRecord
 from tradekernel.domain.ports.control_store import ControlRecord
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.oms.order_state import OrderState
-from tradekernel.orchestration.paper.backoff import RejectionBackoff
-from tradekernel.orchestration.paper.dispatcher import IntentDispatcher
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
 
 UNIVERSE = UniverseRecord(candidates=(), allow=(), deny=(), selected=())

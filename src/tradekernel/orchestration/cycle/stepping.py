@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from tradekernel.orchestration.backtest.timeline import Timeline, on_timeline
+from tradekernel.orchestration.cycle.timeline import Timeline, on_timeline
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.shared.bars import BarSeries, IntArray
 from tradekernel.shared.candidates import BoolArray

@@ -1,8 +1,9 @@
-"""The planning context of one cycle, built the same way by the backtest loop and paper runner.
+"""The one context assembler: the planning context of a cycle, built the same way in every mode.
 
-Both loops call this one function, so for the same bars and the same account state they
-hand the kernel equal contexts, and the kernel returns equal plans: this is what makes a
-paper replay reproduce a backtest plan for plan.
+The cycle runner (backtest and paper), the live runner, the one-off commands (`plan`,
+`check-lookahead`) and `replay` (rebuilding a recorded context) all call
+`assemble_context`, so for the same bars and the same account state they hand the kernel
+equal contexts, and the kernel returns equal plans.
 """
 
 from collections.abc import Mapping, Sequence
@@ -46,7 +47,7 @@ def float_mark(value: float) -> Decimal:
     return Decimal(repr(float(value)))
 
 
-def build_cycle_context(
+def assemble_context(
     *,
     run_id: str,
     now_ms: int,
@@ -56,6 +57,7 @@ def build_cycle_context(
     peak_equity: Decimal | None,
     trading_state: TradingState = TradingState.ACTIVE,
     backoff_until_ms: Mapping[str, int] | None = None,
+    stop_new_orders: bool = False,
 ) -> PlanningContext[BarSeries]:
     """Return the planning context of the cycle at `now_ms`.
 
@@ -89,6 +91,7 @@ def build_cycle_context(
         positions={p.symbol: p for p in account.positions if p.quantity != 0},
         open_orders=account.open_orders,
         trading_state=trading_state,
+        stop_new_orders=stop_new_orders,
         backoff_until_ms=dict(backoff_until_ms or {}),
         peak_equity=peak_equity,
     )

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from tradekernel.orchestration.backtest.timeline import Timeline
+from tradekernel.orchestration.cycle.timeline import Timeline
 from tradekernel.shared.bars import BarSeries, FloatArray
 
 _SHORT = 48
@@ -160,3 +160,28 @@ class EquityTracker:
     def exposed_bars(self) -> int:
         """Return how many bars advanced to had a non-zero holding."""
         return sum(n for n, run in zip(self._lengths(), self._runs, strict=True) if run[2])
+
+
+class RunningPeak:
+    """The peak equity of a run valued one cycle at a time (live, where bars arrive).
+
+    Each value is `EquityTracker`'s expression: `cash + qty * close` per held symbol,
+    added in symbol order in float64, so the same account on the same closes gives the
+    backtest's peak bit for bit.
+    """
+
+    def __init__(self) -> None:
+        self.peak: float | None = None
+
+    def mark(
+        self, *, cash: float, quantities: Mapping[str, float], closes: Mapping[str, float]
+    ) -> float:
+        """Value the account at one cycle and return the peak so far."""
+        value = cash
+        for symbol in sorted(quantities):
+            quantity = quantities[symbol]
+            if quantity != 0.0:
+                value += quantity * closes.get(symbol, 0.0)
+        peak = value if self.peak is None else max(self.peak, value)
+        self.peak = peak
+        return peak
