@@ -17,10 +17,10 @@ Rules (prices before the volume cap and the cash check):
 
 from decimal import Decimal
 
-from tradekernel.adapters.backtest.exact import add, mul, sub
 from tradekernel.adapters.backtest.working_order import WorkingOrder
 from tradekernel.domain.enums import Liquidity, OrderType, Side
 from tradekernel.domain.market import Bar
+from tradekernel.shared.exact import add, mul, sub
 
 ONE = Decimal(1)
 

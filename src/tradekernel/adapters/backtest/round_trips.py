@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import attrs
 
-from tradekernel.adapters.backtest.exact import add, div, mul, sub
 from tradekernel.domain.enums import Side
 from tradekernel.domain.orders import Fill
 from tradekernel.domain.trades import ClosedTrade, OpenTrade
+from tradekernel.shared.exact import add, div, mul, sub
 
 ZERO = Decimal(0)
 

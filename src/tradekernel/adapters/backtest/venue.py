@@ -9,8 +9,6 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from tradekernel.adapters.backtest.admission import admission_problem, base_of
-from tradekernel.adapters.backtest.exact import add, mul
-from tradekernel.adapters.backtest.ledger import Ledger
 from tradekernel.adapters.backtest.matching import match
 from tradekernel.adapters.backtest.round_trips import RoundTripBook
 from tradekernel.adapters.backtest.settings import VenueSettings
@@ -23,6 +21,8 @@ from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.trades import ClosedTrade, OpenTrade
+from tradekernel.shared.exact import add, mul
+from tradekernel.shared.ledger import SpotLedger
 
 ZERO = Decimal(0)
 _BPS = Decimal(10_000)
@@ -43,7 +43,7 @@ class BacktestVenue:
         # Stamps orders with the time they were sent at; without one, the symbol's last bar.
         self._clock = clock
         self._slippage = self.settings.slippage_bps / _BPS
-        self._ledger = Ledger(self.settings.starting_cash)
+        self._ledger = SpotLedger(self.settings.starting_cash)
         self._trips = RoundTripBook()
         self._orders: dict[str, WorkingOrder] = {}
         self._working: dict[str, list[WorkingOrder]] = {}

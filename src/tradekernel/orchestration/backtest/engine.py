@@ -15,13 +15,13 @@ import attrs
 from tradekernel.domain.blueprint import ExecutionPolicy
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.ports.simulation import SimulatedVenue
+from tradekernel.orchestration.cycle.decision import PlanSink
 from tradekernel.orchestration.cycle.desk import DirectDesk
 from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.cycle.runner import (
     CycleHooks,
     CycleRunner,
     CycleSettings,
-    PlanSink,
     Progress,
     SettableClock,
 )

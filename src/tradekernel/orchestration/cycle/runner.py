@@ -28,12 +28,11 @@ from tradekernel.domain.enums import SkipReason, TradingState
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import Fill, Order
-from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.backoff_store import BackoffStore
-from tradekernel.orchestration.canonical import canonical_json, chain_hash, hash_text
-from tradekernel.orchestration.context_record import context_json
-from tradekernel.orchestration.cycle.assembler import SymbolCursor, assemble_context, float_mark
+from tradekernel.orchestration.canonical import chain_hash
+from tradekernel.orchestration.cycle.assembler import SymbolCursor, float_mark
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
+from tradekernel.orchestration.cycle.decision import CycleState, Decider, PlanSink
 from tradekernel.orchestration.cycle.desk import OrderDesk
 from tradekernel.orchestration.cycle.equity import EquityTracker
 from tradekernel.orchestration.cycle.order_care import OrderCare
@@ -44,8 +43,6 @@ from tradekernel.orchestration.cycle.venue_account import VenueAccount
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.shared.bars import BarSeries
 
-# (plan, plan hash, plan JSON, context JSON): what a recorded cycle stores.
-PlanSink = Callable[[Plan, str, str, str], None]
 Progress = Callable[[int, int], None]
 
 
@@ -135,9 +132,10 @@ class CycleRunner:
         self._first = 0 if start is None else int(timeline.ts_ms.searchsorted(start, side="left"))
         self._index: int | None = 0 if count else None
         self._last = -1
-        self.kernel_calls = 0
+        self._decider = Decider(
+            kernel, run_id=settings.run_id, rules=settings.rules, on_plan=hooks.on_plan
+        )
         self.cycles = 0
-        self._plan_hashes: list[tuple[int, str]] = []
         self._started = False
 
     def start(self) -> None:
@@ -241,26 +239,18 @@ class CycleRunner:
             )
             for symbol, series, position, has_bar in self._views
         }
-        context = assemble_context(
-            run_id=self._settings.run_id,
-            now_ms=now_ms,
-            cursors=cursors,
-            rules=self._settings.rules,
-            account=self._account.state(),
-            peak_equity=float_mark(self._equity.peak),
-            trading_state=control.refresh() if control is not None else TradingState.ACTIVE,
-            backoff_until_ms=self._care.backoff.until(now_ms),
+        plan = self._decider.decide(
+            now_ms,
+            cursors,
+            CycleState(
+                account=self._account.state(),
+                peak_equity=float_mark(self._equity.peak),
+                trading_state=control.refresh() if control is not None else TradingState.ACTIVE,
+                backoff_until_ms=self._care.backoff.until(now_ms),
+            ),
         )
-        plan = self._kernel.plan(context)
-        self.kernel_calls += 1
-        if not (plan.directives or plan.intents):
-            return
-        text = canonical_json(plan)
-        digest = hash_text(text)
-        self._plan_hashes.append((now_ms, digest))
-        if self._hooks.on_plan is not None:
-            self._hooks.on_plan(plan, digest, text, context_json(context))
-        self._care.dispatch(plan, now_ms)
+        if plan is not None:
+            self._care.dispatch(plan, now_ms)
 
     def result(self, stop_reason: str) -> RunResult:
         """Return what the run produced up to the last step taken."""
@@ -276,10 +266,10 @@ class CycleRunner:
             run_id=self._settings.run_id,
             bars=len(self.timeline),
             cycles=self.cycles,
-            kernel_calls=self.kernel_calls,
+            kernel_calls=self._decider.kernel_calls,
             stop_reason=stop_reason,
-            plan_hashes=tuple(self._plan_hashes),
-            run_plan_hash=chain_hash([digest for _, digest in self._plan_hashes]),
+            plan_hashes=tuple(self._decider.plan_hashes),
+            run_plan_hash=chain_hash([digest for _, digest in self._decider.plan_hashes]),
             orders=self.orders(),
             order_states=self._desk.order_states(),
             fills=tuple(venue.own_trades()),

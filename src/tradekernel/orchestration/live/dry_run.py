@@ -33,7 +33,7 @@ from tradekernel.domain.market import Bar
 from tradekernel.domain.ports.order_store import OrderEvent
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.live.continued_orders import ContinuedOrdersVenue, FilledBefore
-from tradekernel.orchestration.live.ledger import ledger_fills
+from tradekernel.orchestration.live.recorded_fills import recorded_fills
 from tradekernel.orchestration.oms.order_book import OrderBook
 
 REPLAY_PREFIX = "restore-"
@@ -65,7 +65,7 @@ def restore_paper(
     """
     stamps: dict[str, int] = {}
     replayed = 0
-    for fill in ledger_fills(events):
+    for fill in recorded_fills(events):
         stamp = stamps.get(fill.symbol, 0) + 1
         stamps[fill.symbol] = stamp
         paper.submit(

@@ -25,7 +25,7 @@ from tradekernel.domain.live_policy import OrphanPolicy
 from tradekernel.domain.orders import Order
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.order_store import OrderEventStore
-from tradekernel.orchestration.live.ledger import holdings, ledger_fills
+from tradekernel.orchestration.live.recorded_fills import ledger_of, recorded_fills
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.shared.ids import CLIENT_ID_PREFIX
@@ -260,14 +260,13 @@ class Reconciler:
 
     def _holding_gaps(self) -> tuple[HoldingGap, ...]:
         settings = self._settings
-        book = holdings(ledger_fills(self._store.all_events()), settings.bases)
+        book = ledger_of(recorded_fills(self._store.all_events()), settings.bases)
         balances = {b.asset: b.total for b in self._venue.balances()}
         gaps: list[HoldingGap] = []
         for symbol in sorted(settings.symbols):
             asset = settings.bases[symbol]
             venue_qty = balances.get(asset, Decimal(0))
-            held = book.get(symbol)
-            ledger_qty = held.quantity if held is not None else Decimal(0)
+            ledger_qty = book.held(symbol)
             if abs(venue_qty - ledger_qty) > settings.tolerance.get(symbol, Decimal(0)):
                 gaps.append(
                     HoldingGap(

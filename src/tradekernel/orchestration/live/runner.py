@@ -35,14 +35,15 @@ from tradekernel.orchestration.cycle.delayed_slices import DelayedSlices, refusa
 from tradekernel.orchestration.cycle.equity import RunningPeak
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.live.closed_bars import BarListener, ClosedBarWindow
-from tradekernel.orchestration.live.ledger import Holding, holdings, ledger_fills, positions
 from tradekernel.orchestration.live.reconciliation import Reconciler, ReconciliationReport
+from tradekernel.orchestration.live.recorded_fills import ledger_of, recorded_fills
 from tradekernel.orchestration.live.startup_guard import check_startup
 from tradekernel.orchestration.live.supervisor import OrderSupervisor
 from tradekernel.orchestration.live.telemetry import LiveTelemetry
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
 from tradekernel.shared.bars import BarSeries
+from tradekernel.shared.ledger import SpotLedger
 
 
 @attrs.frozen(kw_only=True)
@@ -130,7 +131,7 @@ class LiveRunner:
             run_id=settings.run_id,
             rules=rules,
             backoff=backoff,
-            holding=lambda symbol: self._book().get(symbol, _EMPTY).quantity,
+            holding=lambda symbol: self._book().held(symbol),
         )
 
     def start(self) -> ReconciliationReport:
@@ -197,7 +198,7 @@ class LiveRunner:
 
     def finish(self, reason: str) -> str:
         """Write the run's summary (PnL, slippage, stop reason); return it as JSON."""
-        realized = sum((h.realized_pnl for h in self._book().values()), Decimal(0))
+        realized = self._book().realized_pnl
         summary = self.telemetry.summary(realized)
         text = canonical_summary({**summary, "stop_reason": reason})
         self._journal.finish_run(self._s.session_id, text)
@@ -205,14 +206,14 @@ class LiveRunner:
 
     # -- internals ----------------------------------------------------------------------
 
-    def _book(self) -> dict[str, Holding]:
-        return holdings(ledger_fills(self._store.all_events()), self._bases)
+    def _book(self) -> SpotLedger:
+        return ledger_of(recorded_fills(self._store.all_events()), self._bases)
 
     def _context(
         self, planned_ts: int, history: Mapping[str, BarSeries], state: TradingState, stop: bool
     ) -> PlanningContext[BarSeries]:
         balances = self._venue.balances()
-        held = positions(self._book())
+        held = self._book().positions()
         peak = self._peak.mark(
             cash=float(_free(balances, self._s.quote)),
             quantities={s: float(p.quantity) for s, p in held.items()},
@@ -301,7 +302,7 @@ class LiveRunner:
 
     def _record(self, now: int, history: Mapping[str, BarSeries]) -> None:
         self.telemetry.record_orders(self._manager.orders())
-        self.telemetry.record_fills(ledger_fills(self._store.all_events()))
+        self.telemetry.record_fills(recorded_fills(self._store.all_events()))
         marks = {
             symbol: MarkPrice(symbol=symbol, price=Decimal(repr(float(h.close[-1]))), ts_ms=now)
             for symbol, h in history.items()
@@ -309,12 +310,9 @@ class LiveRunner:
         self.telemetry.record_equity(
             ts_ms=now,
             balances=self._venue.balances(),
-            positions=positions(self._book()).values(),
+            positions=self._book().positions().values(),
             marks=marks,
         )
-
-
-_EMPTY = Holding(symbol="", quantity=Decimal(0), cost=Decimal(0), realized_pnl=Decimal(0))
 
 
 def _free(balances: Sequence[Balance], asset: str) -> Decimal:

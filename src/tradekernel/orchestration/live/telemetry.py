@@ -9,7 +9,6 @@ from tradekernel.domain.enums import Side
 from tradekernel.domain.market import MarkPrice
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.journal import EquityPoint, Journal
-from tradekernel.orchestration.live.ledger import LedgerFill
 from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.orchestration.runtime.equity import EquityCalculator
 
@@ -73,27 +72,14 @@ class LiveTelemetry:
             written += 1
         return written
 
-    def record_fills(self, fills: Iterable[LedgerFill]) -> int:
+    def record_fills(self, fills: Iterable[Fill]) -> int:
         written = 0
         for fill in fills:
             key = (fill.client_order_id, fill.trade_id)
             if key in self._fills:
                 continue
             self._fills.add(key)
-            self._journal.record_fill(
-                self._run_id,
-                Fill(
-                    trade_id=fill.trade_id,
-                    client_order_id=fill.client_order_id,
-                    symbol=fill.symbol,
-                    side=fill.side,
-                    quantity=fill.quantity,
-                    price=fill.price,
-                    fee=fill.fee,
-                    fee_asset=fill.fee_asset,
-                    ts_ms=fill.ts_ms,
-                ),
-            )
+            self._journal.record_fill(self._run_id, fill)
             reference = self._references.get(fill.client_order_id)
             if reference is not None:
                 self.slippages.append(

@@ -16,10 +16,11 @@ from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.ports.journal import Journal
 from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.domain.ports.simulation import SimulatedVenue
+from tradekernel.orchestration.cycle.decision import PlanSink
 from tradekernel.orchestration.cycle.desk import OmsDesk
 from tradekernel.orchestration.cycle.market_clock import MarketClock
 from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.cycle.runner import CycleHooks, CycleRunner, CycleSettings, PlanSink
+from tradekernel.orchestration.cycle.runner import CycleHooks, CycleRunner, CycleSettings
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.oms.order_manager import OmsSettings, OrderManager
 from tradekernel.orchestration.paper.bar_source import ReplaySource

@@ -1,6 +1,11 @@
-"""Spot accounting in the quote asset: cash, holdings at cost, realised PnL and fees.
+"""The one spot ledger: cash, holdings at cost, realised PnL and fees, folded from fills.
 
-The identity the ledger guarantees, exactly (to the last decimal digit), at every moment:
+The simulated venue books its fills here, and the live runner folds the fills recorded in
+the order store through the same code, so a position (quantity, average entry price,
+opened time) reads the same in every mode for the same fills.
+
+The identity the ledger guarantees, exactly (to the last decimal digit), when fees are paid
+in the quote asset:
 
     cash + sum(cost_basis over symbols) + fees_paid == starting_cash + realized_pnl
 
@@ -9,6 +14,9 @@ from cash; a sell of q (out of a holding Q with basis B) removes `B * q / Q` fro
 (all of B when q == Q), adds p*q - f to cash and `p*q - B*q/Q` to realised PnL. Realised
 PnL is gross of fees; net PnL is `realized_pnl - fees_paid`. The one rounded quotient is
 used on both sides of the books, so it cannot break the identity.
+
+A fee paid in the symbol's base asset (some venues take it from what was bought) reduces
+the holding instead of the cash, as the venue reduces the balance.
 """
 
 from collections.abc import Mapping
@@ -16,16 +24,16 @@ from decimal import Decimal
 
 import attrs
 
-from tradekernel.adapters.backtest.exact import add, div, mul, sub
 from tradekernel.domain.account import Position
 from tradekernel.domain.enums import Side
 from tradekernel.domain.orders import Fill
+from tradekernel.shared.exact import add, div, mul, sub
 
 ZERO = Decimal(0)
 
 
 @attrs.define(kw_only=True, slots=True)
-class Holding:
+class LedgerHolding:
     symbol: str
     quantity: Decimal = ZERO
     cost_basis: Decimal = ZERO
@@ -33,7 +41,7 @@ class Holding:
     opened_ms: int = 0
 
     def as_position(self) -> Position:
-        average = div(self.cost_basis, self.quantity) if self.quantity else ZERO
+        average = div(self.cost_basis, self.quantity) if self.quantity > 0 else ZERO
         return Position(
             symbol=self.symbol,
             quantity=self.quantity,
@@ -43,57 +51,79 @@ class Holding:
         )
 
 
-class Ledger:
-    """Cash and holdings of one spot account with one quote asset."""
+class SpotLedger:
+    """Cash and holdings of one spot account with one quote asset.
 
-    def __init__(self, starting_cash: Decimal) -> None:
+    `bases` maps a symbol to its base asset (to recognise a fee paid in it). `strict`
+    refuses a sell above the holding (a simulated venue checks holdings first, so one is
+    a bug); a live account may sell what it held before the bot's own fills, and then the
+    sale beyond the holding is booked at no cost.
+    """
+
+    def __init__(
+        self,
+        starting_cash: Decimal,
+        *,
+        bases: Mapping[str, str] | None = None,
+        strict: bool = True,
+    ) -> None:
         self.starting_cash = starting_cash
         self.cash = starting_cash
         self.fees_paid = ZERO
         self.realized_pnl = ZERO
-        self._holdings: dict[str, Holding] = {}
+        self._bases = dict(bases or {})
+        self._strict = strict
+        self._holdings: dict[str, LedgerHolding] = {}
 
-    def holding(self, symbol: str) -> Holding | None:
+    def holding(self, symbol: str) -> LedgerHolding | None:
         return self._holdings.get(symbol)
 
     def held(self, symbol: str) -> Decimal:
         holding = self._holdings.get(symbol)
         return holding.quantity if holding is not None else ZERO
 
-    def holdings(self) -> list[Holding]:
+    def holdings(self) -> list[LedgerHolding]:
         """Return the holdings with a non-zero quantity, sorted by symbol."""
         return [holding for _, holding in sorted(self._holdings.items()) if holding.quantity != 0]
 
+    def positions(self) -> dict[str, Position]:
+        """Return the long holdings as planning positions, by symbol (sorted)."""
+        return {h.symbol: h.as_position() for h in self.holdings() if h.quantity > 0}
+
     def apply(self, fill: Fill) -> None:
-        """Book one fill. The venue checks cash (buys) and holdings (sells) beforehand.
+        """Book one fill.
 
         Raises:
-            ValueError: If a sell exceeds the holding (a venue bug: spot cannot go short).
+            ValueError: A strict ledger's sell exceeds the holding (spot cannot go short).
         """
         notional = mul(fill.quantity, fill.price)
         holding = self._holdings.get(fill.symbol)
         if holding is None:
-            holding = Holding(symbol=fill.symbol)
+            holding = LedgerHolding(symbol=fill.symbol)
             self._holdings[fill.symbol] = holding
-        self.fees_paid = add(self.fees_paid, fill.fee)
+        base_fee = (
+            fill.fee if fill.fee_asset and fill.fee_asset == self._bases.get(fill.symbol) else ZERO
+        )
+        quote_fee = fill.fee if base_fee == ZERO else ZERO
+        self.fees_paid = add(self.fees_paid, quote_fee)
         if fill.side is Side.BUY:
-            if holding.quantity == 0:
+            if holding.quantity <= 0:
                 holding.opened_ms = fill.ts_ms
-            self.cash = sub(self.cash, add(notional, fill.fee))
-            holding.quantity = add(holding.quantity, fill.quantity)
+            self.cash = sub(self.cash, add(notional, quote_fee))
+            holding.quantity = sub(add(holding.quantity, fill.quantity), base_fee)
             holding.cost_basis = add(holding.cost_basis, notional)
             return
-        if fill.quantity > holding.quantity:
+        held = max(holding.quantity, ZERO)
+        if fill.quantity > held and self._strict:
             raise ValueError(
                 f"sell of {fill.quantity} {fill.symbol} exceeds the holding {holding.quantity}"
             )
-        if fill.quantity == holding.quantity:
-            removed = holding.cost_basis
-        else:
-            removed = div(mul(holding.cost_basis, fill.quantity), holding.quantity)
-        pnl = sub(notional, removed)
-        self.cash = add(self.cash, sub(notional, fill.fee))
-        holding.quantity = sub(holding.quantity, fill.quantity)
+        sold = min(fill.quantity, held)
+        # All of the basis when all is sold: no rounded quotient left behind.
+        removed = holding.cost_basis if sold == held else div(mul(holding.cost_basis, sold), held)
+        pnl = sub(mul(sold, fill.price), removed)
+        self.cash = add(self.cash, sub(notional, quote_fee))
+        holding.quantity = sub(sub(holding.quantity, fill.quantity), base_fee)
         holding.cost_basis = sub(holding.cost_basis, removed)
         holding.realized_pnl = add(holding.realized_pnl, pnl)
         self.realized_pnl = add(self.realized_pnl, pnl)

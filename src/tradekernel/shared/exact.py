@@ -1,4 +1,4 @@
-"""The decimal context the venue computes money in: wide enough that nothing rounds.
+"""The decimal contexts money is computed in (venue, ledger): wide enough that nothing rounds.
 
 Notionals, fees, slipped prices and ledger sums are products and sums of a few decimals
 of at most a few dozen digits each; 120 significant digits keep them exact, which is what

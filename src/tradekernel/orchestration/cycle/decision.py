@@ -1,0 +1,83 @@
+"""The decision of one cycle, the same in every mode: context, plan, record.
+
+`Decider.decide` assembles the context with `assembler.assemble_context`, asks the kernel
+for the plan, and hands the plan, its hash, its canonical JSON and the context's record to
+the mode's recorder, before any of its orders is sent (write-ahead). The caller then gives
+the plan's intents to order care. A backtest or paper run records only plans with a
+directive or an intent (an empty plan says nothing); live records every plan, so a
+session's journal shows that it was awake.
+"""
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+
+import attrs
+
+from tradekernel.domain.enums import TradingState
+from tradekernel.domain.market import SymbolRules
+from tradekernel.domain.plan import Plan
+from tradekernel.orchestration.canonical import canonical_json, hash_text
+from tradekernel.orchestration.context_record import context_json
+from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor, assemble_context
+from tradekernel.orchestration.kernel import PlanningKernel
+
+# (plan, plan hash, plan JSON, context JSON): what a recorded cycle stores.
+PlanSink = Callable[[Plan, str, str, str], None]
+
+
+@attrs.frozen(kw_only=True)
+class CycleState:
+    """What the runner knows of the account and the controls at the cycle."""
+
+    account: AccountState
+    peak_equity: Decimal | None
+    trading_state: TradingState = TradingState.ACTIVE
+    stop_new_orders: bool = False
+    backoff_until_ms: Mapping[str, int] = attrs.Factory(dict)
+
+
+class Decider:
+    """Plan one cycle and record it; count the plans made and keep the recorded hashes."""
+
+    def __init__(
+        self,
+        kernel: PlanningKernel,
+        *,
+        run_id: str,
+        rules: Mapping[str, SymbolRules],
+        on_plan: PlanSink | None = None,
+        record_empty: bool = False,
+    ) -> None:
+        self._kernel = kernel
+        self._run_id = run_id
+        self._rules = rules
+        self._on_plan = on_plan
+        self._record_empty = record_empty
+        self.kernel_calls = 0
+        self.plan_hashes: list[tuple[int, str]] = []
+
+    def decide(
+        self, now_ms: int, cursors: Mapping[str, SymbolCursor], state: CycleState
+    ) -> Plan | None:
+        """Return the cycle's plan once recorded, or None for an empty plan not recorded."""
+        context = assemble_context(
+            run_id=self._run_id,
+            now_ms=now_ms,
+            cursors=cursors,
+            rules=self._rules,
+            account=state.account,
+            peak_equity=state.peak_equity,
+            trading_state=state.trading_state,
+            stop_new_orders=state.stop_new_orders,
+            backoff_until_ms=state.backoff_until_ms,
+        )
+        plan = self._kernel.plan(context)
+        self.kernel_calls += 1
+        if not (self._record_empty or plan.directives or plan.intents):
+            return None
+        text = canonical_json(plan)
+        digest = hash_text(text)
+        self.plan_hashes.append((now_ms, digest))
+        if self._on_plan is not None:
+            self._on_plan(plan, digest, text, context_json(context))
+        return plan
