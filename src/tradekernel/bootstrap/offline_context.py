@@ -1,14 +1,13 @@
 """A planning context from recorded bars for one-off cycles (plan, check-lookahead)."""
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.domain.account import Balance
 from tradekernel.domain.blueprint import BlueprintSettings
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.errors import ConfigError
-from tradekernel.domain.market import MarkPrice
+from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor, assemble_context
 from tradekernel.shared.bars import BarSeries
 
 
@@ -27,26 +26,28 @@ def _bar_index(series: BarSeries, at_ms: int | None) -> int:
 def offline_context(
     settings: BlueprintSettings, data: Sequence[LoadedBars], at_ms: int | None, *, run_id: str
 ) -> PlanningContext[BarSeries]:
-    """Return the context at `at_ms` (default: the last bar): a flat account, starting cash."""
-    history: dict[str, BarSeries] = {}
-    marks: dict[str, MarkPrice] = {}
+    """Return the context at `at_ms` (default: the last bar): a flat account, starting cash.
+
+    Built by the one context assembler, as every cycle of every mode is; every symbol's
+    last bar at or before `at_ms` is planned on.
+    """
+    cursors: dict[str, SymbolCursor] = {}
     for loaded in data:
         series = loaded.series
-        index = _bar_index(series, at_ms)
-        history[series.symbol] = series.head(index + 1)
-        marks[series.symbol] = MarkPrice(
-            symbol=series.symbol,
-            price=Decimal(repr(float(series.close[index]))),
-            ts_ms=int(series.ts_ms[index]),
+        cursors[series.symbol] = SymbolCursor(
+            series=series, position=_bar_index(series, at_ms), current=True
         )
-    now_ms = max(int(h.ts_ms[-1]) for h in history.values()) if at_ms is None else at_ms
+    last = max(int(c.series.ts_ms[c.position]) for c in cursors.values())
     quote = settings.account.quote_asset
-    return PlanningContext(
+    cash = settings.account.starting_cash
+    return assemble_context(
         run_id=run_id,
-        now_ms=now_ms,
-        symbols=tuple(sorted(history)),
-        history=history,
-        rules={symbol: settings.rules_for(symbol) for symbol in sorted(history)},
-        marks=marks,
-        balances={quote: Balance(asset=quote, free=settings.account.starting_cash)},
+        now_ms=last if at_ms is None else at_ms,
+        cursors=cursors,
+        rules={symbol: settings.rules_for(symbol) for symbol in sorted(cursors)},
+        account=AccountState(
+            balances=(Balance(asset=quote, free=cash),), positions=(), open_orders=()
+        ),
+        # A flat account: its equity is its cash, and so is its peak.
+        peak_equity=cash,
     )

@@ -1,5 +1,8 @@
-"""TWAP slices in a live run: each goes out at its own time, as in the backtest and paper
-runs, never all at once; a slice that falls due while its symbol backs off is dropped."""
+"""TWAP slices in a live run: each goes out at its own bar, as in the backtest and paper
+runs, never all at once; a slice that falls due while its symbol backs off is dropped.
+
+Slices fall due in bar time in every mode: a slice is sent by the first cycle whose last
+closed bar is at or after its due time, so live sends it on the bar a backtest does."""
 
 from collections.abc import Iterator
 from decimal import Decimal
@@ -7,18 +10,30 @@ from pathlib import Path
 
 import pytest
 from tests.integration.ccxt.fake_binance import Fault
-from tests.integration.live.live_venue import LiveFakeBinance, blueprint
+from tests.integration.live.live_venue import HOUR_MS, LiveFakeBinance, blueprint, kline
 from tests.integration.live.runner_wiring import ShiftedClock, posted_ids, wire_live
 
 from tradekernel.bootstrap.live_job import LiveWiring
 
 IMMEDIATE = '[[planners.routing]]\ntype = "immediate"'
-TWAP = '[[planners.routing]]\ntype = "twap"\nslices = 3\nduration_ms = 90000'
+# Three slices one hourly bar apart.
+TWAP = '[[planners.routing]]\ntype = "twap"\nslices = 3\nduration_ms = 10800000'
+
+
+def next_bar(clock: ShiftedClock, venue: LiveFakeBinance) -> None:
+    """Let an hour pass: one more flat bar closes (no new signal on it)."""
+    clock.shift_ms += HOUR_MS
+    rows = venue.klines["BTCUSDT"]
+    rows.append(kline(rows[-1][0] + HOUR_MS, rows[-1][4]))
+
+
+# A rejection keeps the symbol's entries back for two bars (in bar time, as in every mode).
+BACKOFF = "\n[execution]\nbackoff_base_ms = 7200000\nbackoff_max_ms = 14400000\n"
 
 
 @pytest.fixture
 def run(tmp_path: Path, live_venue: LiveFakeBinance) -> Iterator[tuple[LiveWiring, ShiftedClock]]:
-    strategy = blueprint()
+    strategy = blueprint() + BACKOFF
     assert IMMEDIATE in strategy
     clock = ShiftedClock()
     wiring = wire_live(tmp_path, live_venue, clock, strategy=strategy.replace(IMMEDIATE, TWAP))
@@ -35,20 +50,20 @@ def test_twap_slices_are_sent_when_due_in_slice_order(
     wiring, clock = run
     first = wiring.runner.cycle()
     assert len(first.submitted) == 1 and first.pending == 2
-    clock.shift_ms += 29_000  # slice 2 is due 30 s after the decision
+    clock.shift_ms += 30_000  # time passes, but no bar closes: slice 2 waits for its bar
     early = wiring.runner.cycle()
     assert (early.submitted, early.pending) == ((), 2)
-    clock.shift_ms += 1_000
+    next_bar(clock, live_venue)
     second = wiring.runner.cycle()
     assert (len(second.submitted), second.pending) == (1, 1)
-    clock.shift_ms += 30_000
+    next_bar(clock, live_venue)
     third = wiring.runner.cycle()
     assert (len(third.submitted), third.pending, third.dropped) == (1, 0, ())
     sent = [*first.submitted, *second.submitted, *third.submitted]
     assert posted_ids(live_venue) == sent  # one request per slice, in slice order
     quantities = [Decimal(p.params["quantity"]) for p in live_venue.calls("POST", "/api/v3/order")]
     assert sum(quantities) == Decimal("0.01")
-    clock.shift_ms += 60_000
+    next_bar(clock, live_venue)
     assert wiring.runner.cycle().submitted == ()  # nothing is sent twice
 
 
@@ -67,7 +82,7 @@ def test_a_slice_due_during_the_symbols_rejection_backoff_is_dropped(
     )
     first = wiring.runner.cycle()  # slice 1 is rejected: the symbol starts backing off
     assert len(first.submitted) == 1 and first.pending == 2
-    clock.shift_ms += 30_000
+    next_bar(clock, live_venue)
     second = wiring.runner.cycle()
     assert second.submitted == () and second.pending == 1
     ((dropped, why),) = second.dropped

@@ -18,11 +18,21 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.plan import Plan
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.delayed_slices import DelayedSlices, PermitsIntents, refusal
-from tradekernel.orchestration.cycle.desk import OrderDesk
+from tradekernel.orchestration.cycle.desk import Outcome
 
 
 class PermitsCancels(PermitsIntents, Protocol):
     def permits_cancel(self) -> bool: ...
+
+
+class SendingDesk(Protocol):
+    """What order care needs of a desk (every `OrderDesk` is one; so is live's)."""
+
+    def send(self, intent: ExecutionIntent) -> Outcome: ...
+
+    def cancel(self, intent_symbol: str, client_order_id: str) -> None: ...
+
+    def working(self) -> tuple[tuple[str, str], ...]: ...
 
 
 class OrderCare:
@@ -30,7 +40,7 @@ class OrderCare:
 
     def __init__(
         self,
-        desk: OrderDesk,
+        desk: SendingDesk,
         backoff: RejectionBackoff,
         *,
         entry_timeout_ms: int = 0,
@@ -115,6 +125,12 @@ class OrderCare:
 
     def _send(self, intent: ExecutionIntent, now_ms: int) -> None:
         cid = intent.client_order_id
+        control = self._control
+        state = control.permits(intent) if control is not None else None
+        if state is not None:
+            # The trading state changed since the plan was made: its gate's answer holds.
+            self.dropped.append((now_ms, cid, f"trading state: {state.value}"))
+            return
         outcome = self._desk.send(intent)
         if self._on_send is not None:
             self._on_send()

@@ -12,27 +12,26 @@ import attrs
 
 from tradekernel.domain.account import Balance
 from tradekernel.domain.blueprint import ExecutionPolicy
-from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.errors import Transient
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import MarkPrice, SymbolRules
+from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import Journal, JournalEntry
 from tradekernel.domain.ports.market_data import MarketDataPort
 from tradekernel.domain.ports.order_store import OrderEventStore
-from tradekernel.orchestration.canonical import canonical_json, hash_text
-from tradekernel.orchestration.context_record import context_json
 from tradekernel.orchestration.cycle.assembler import (
     AccountState,
     SymbolCursor,
-    assemble_context,
     float_mark,
 )
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
-from tradekernel.orchestration.cycle.delayed_slices import DelayedSlices, refusal
+from tradekernel.orchestration.cycle.decision import CycleState, Decider
+from tradekernel.orchestration.cycle.desk import Outcome
 from tradekernel.orchestration.cycle.equity import RunningPeak
+from tradekernel.orchestration.cycle.order_care import OrderCare
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.live.closed_bars import BarListener, ClosedBarWindow
 from tradekernel.orchestration.live.reconciliation import Reconciler, ReconciliationReport
@@ -118,7 +117,6 @@ class LiveRunner:
             resume_after_ms=settings.resume_after_ms,
             on_bars=on_bars,
         )
-        self._slices = DelayedSlices()
         # The drawdown threats' peak, valued as the backtest values its equity curve.
         self._peak = RunningPeak()
         self.telemetry = LiveTelemetry(
@@ -130,8 +128,17 @@ class LiveRunner:
             clock=clock,
             run_id=settings.run_id,
             rules=rules,
-            backoff=backoff,
             holding=lambda symbol: self._book().held(symbol),
+        )
+        self._desk = SupervisedDesk(self.supervisor, manager, self.telemetry)
+        # Entry timeouts are the supervisor's here: it also falls back and rolls back.
+        self._care = OrderCare(self._desk, backoff, control=control)
+        self._decider = Decider(
+            kernel,
+            run_id=settings.run_id,
+            rules=rules,
+            on_plan=self._write_ahead,
+            record_empty=True,
         )
 
     def start(self) -> ReconciliationReport:
@@ -178,11 +185,21 @@ class LiveRunner:
                 skipped=f"venue unreadable: {error}",
             )
         planned_ts = max((int(h.ts_ms[-1]) for h in history.values() if len(h)), default=None)
-        submitted, dropped = self._send_due(now, stop_new)
+        # The cycle's time is its last closed bar's, as a backtest step's is: slices fall
+        # due and backoffs end on the same bar in every mode.
+        cycle_ms = planned_ts if planned_ts is not None else self._last_planned
+        dropped_before = len(self._care.dropped)
+        self._desk.sent.clear()
+        if cycle_ms is not None:
+            self._care.send_due(cycle_ms, stop_new_orders=stop_new)
         if planned_ts is not None and (
             self._last_planned is None or planned_ts > self._last_planned
         ):
-            submitted += self._plan_and_send(now, planned_ts, history, state, stop_new)
+            plan = self._decider.decide(
+                planned_ts, _cursors(history, planned_ts), self._state(history, state, stop_new)
+            )
+            if plan is not None:
+                self._care.dispatch(plan, planned_ts)
             self._last_planned = planned_ts
         self._record(now, history)
         return CycleReport(
@@ -190,10 +207,10 @@ class LiveRunner:
             planned_ts_ms=planned_ts,
             trading_state=state,
             stop_new_orders=stop_new,
-            submitted=tuple(submitted),
+            submitted=tuple(self._desk.sent),
             reconciliation=report,
-            dropped=tuple(dropped),
-            pending=len(self._slices),
+            dropped=tuple((cid, why) for _, cid, why in self._care.dropped[dropped_before:]),
+            pending=len(self._care),
         )
 
     def finish(self, reason: str) -> str:
@@ -209,9 +226,9 @@ class LiveRunner:
     def _book(self) -> SpotLedger:
         return ledger_of(recorded_fills(self._store.all_events()), self._bases)
 
-    def _context(
-        self, planned_ts: int, history: Mapping[str, BarSeries], state: TradingState, stop: bool
-    ) -> PlanningContext[BarSeries]:
+    def _state(
+        self, history: Mapping[str, BarSeries], state: TradingState, stop: bool
+    ) -> CycleState:
         balances = self._venue.balances()
         held = self._book().positions()
         peak = self._peak.mark(
@@ -219,17 +236,8 @@ class LiveRunner:
             quantities={s: float(p.quantity) for s, p in held.items()},
             closes={s: float(h.close[-1]) for s, h in history.items() if len(h)},
         )
-        return assemble_context(
-            run_id=self._s.run_id,
-            now_ms=planned_ts,
-            cursors={
-                symbol: SymbolCursor(
-                    series=h, position=len(h) - 1, current=int(h.ts_ms[-1]) == planned_ts
-                )
-                for symbol, h in history.items()
-                if len(h)
-            },
-            rules=self._rules,
+        planned = max(int(h.ts_ms[-1]) for h in history.values() if len(h))
+        return CycleState(
             account=AccountState(
                 balances=balances,
                 positions=tuple(held.values()),
@@ -238,67 +246,21 @@ class LiveRunner:
             peak_equity=float_mark(peak),
             trading_state=state,
             stop_new_orders=stop,
-            backoff_until_ms=self._backoff.until(planned_ts),
+            backoff_until_ms=self._care.backoff.until(planned),
         )
 
-    def _plan_and_send(
-        self,
-        now: int,
-        planned_ts: int,
-        history: Mapping[str, BarSeries],
-        state: TradingState,
-        stop: bool,
-    ) -> list[str]:
-        context = self._context(planned_ts, history, state, stop)
-        plan = self._kernel.plan(context)
-        text = canonical_json(plan)
-        # Write-ahead: the plan is on disk before any of its orders is sent.
+    def _write_ahead(self, plan: Plan, digest: str, text: str, context: str) -> None:
+        # The plan is on disk before any of its orders is sent.
         self._journal.record_plan(
             JournalEntry(
                 run_id=self._s.session_id,
-                cycle_ts_ms=planned_ts,
-                plan_hash=hash_text(text),
+                cycle_ts_ms=plan.cycle_ts_ms,
+                plan_hash=digest,
                 plan_json=text,
-                context_json=context_json(context),
+                context_json=context,
                 client_order_ids=tuple(i.client_order_id for i in plan.intents),
             )
         )
-        sent: list[str] = []
-        for intent in plan.tradable_intents:
-            if intent.delay_ms > 0:
-                # A later slice (TWAP): due `delay_ms` after this decision, as in the
-                # backtest and paper runs; sent by the first cycle at or after that.
-                self._slices.hold(intent, now)
-            elif self._send(intent, planned_ts):
-                sent.append(intent.client_order_id)
-        return sent
-
-    def _send_due(self, now: int, stop_new: bool) -> tuple[list[str], list[tuple[str, str]]]:
-        sent: list[str] = []
-        dropped: list[tuple[str, str]] = []
-        # Backoff runs in bar time (as in every mode): the last bar planned on.
-        cycle_ms = now if self._last_planned is None else self._last_planned
-        for intent in self._slices.take_due(now):
-            # Read per slice: the one before may just have been refused.
-            why = refusal(
-                intent,
-                cycle_ms,
-                self._backoff.until(cycle_ms),
-                self._control,
-                stop_new_orders=stop_new,
-            )
-            if why is not None:
-                dropped.append((intent.client_order_id, why))
-            elif self._send(intent, cycle_ms):
-                sent.append(intent.client_order_id)
-        return sent, dropped
-
-    def _send(self, intent: ExecutionIntent, cycle_ms: int) -> bool:
-        if self._control.permits(intent) is not None:
-            return False  # the state changed since planning: the gate's answer holds
-        self.telemetry.expect(intent.client_order_id, intent.reference_price)
-        self.supervisor.submit(intent, cycle_ms)
-        return True
 
     def _record(self, now: int, history: Mapping[str, BarSeries]) -> None:
         self.telemetry.record_orders(self._manager.orders())
@@ -313,6 +275,40 @@ class LiveRunner:
             positions=self._book().positions().values(),
             marks=marks,
         )
+
+
+def _cursors(history: Mapping[str, BarSeries], planned_ts: int) -> dict[str, SymbolCursor]:
+    # A symbol whose last bar is older than the cycle's is marked, not planned, as in a
+    # backtest's gap: there is nothing new to decide on for it.
+    return {
+        symbol: SymbolCursor(series=h, position=len(h) - 1, current=int(h.ts_ms[-1]) == planned_ts)
+        for symbol, h in history.items()
+        if len(h)
+    }
+
+
+class SupervisedDesk:
+    """Live order care's desk: each intent through the supervisor and the OMS."""
+
+    def __init__(
+        self, supervisor: OrderSupervisor, manager: OrderManager, telemetry: LiveTelemetry
+    ) -> None:
+        self._supervisor = supervisor
+        self._manager = manager
+        self._telemetry = telemetry
+        self.sent: list[str] = []
+
+    def send(self, intent: ExecutionIntent) -> Outcome:
+        self._telemetry.expect(intent.client_order_id, intent.reference_price)
+        state = self._supervisor.submit(intent)
+        self.sent.append(intent.client_order_id)
+        return Outcome(status=state.status, detail=state.detail)
+
+    def cancel(self, intent_symbol: str, client_order_id: str) -> None:
+        self._manager.cancel(client_order_id)
+
+    def working(self) -> tuple[tuple[str, str], ...]:
+        return tuple((s.spec.symbol, s.client_order_id) for s in self._manager.open_orders())
 
 
 def _free(balances: Sequence[Balance], asset: str) -> Decimal:

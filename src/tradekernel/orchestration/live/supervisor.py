@@ -18,7 +18,6 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.live_policy import FallbackReason, RollbackPolicy
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.ports.clock import Clock
-from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.shared.ids import client_order_id
@@ -48,7 +47,6 @@ class OrderSupervisor:
         clock: Clock,
         run_id: str,
         rules: Mapping[str, SymbolRules],
-        backoff: RejectionBackoff,
         holding: Callable[[str], Decimal],
     ) -> None:
         self._manager = manager
@@ -56,7 +54,6 @@ class OrderSupervisor:
         self._clock = clock
         self._run_id = run_id
         self._rules = rules
-        self._backoff = backoff
         self._holding = holding
         self._intents: dict[str, ExecutionIntent] = {}
         self._handled: set[str] = set()
@@ -65,20 +62,14 @@ class OrderSupervisor:
 
     # -- submission ---------------------------------------------------------------------
 
-    def submit(self, intent: ExecutionIntent, cycle_ms: int | None = None) -> OrderState:
-        """Send a plan's intent, and count an entry's rejection toward its symbol's backoff.
+    def submit(self, intent: ExecutionIntent) -> OrderState:
+        """Send a plan's intent through the OMS and take care of it if it ended at once.
 
-        `cycle_ms` is the time of the bar the intent was planned on: the backoff runs in
-        bar time in every mode (without it, the clock's time).
+        Its outcome counts toward the symbol's rejection backoff in order care
+        (`cycle.order_care`), as in every mode.
         """
-        now = self._clock.now_ms() if cycle_ms is None else cycle_ms
         self._intents[intent.client_order_id] = intent
         state = self._manager.submit(intent)
-        if intent.close_semantics is CloseSemantics.OPEN:
-            if state.status is OrderStatus.REJECTED:
-                self._backoff.rejected(intent.symbol, now, state.detail or "rejected")
-            elif state.status is not OrderStatus.SUBMIT_AMBIGUOUS:
-                self._backoff.accepted(intent.symbol)
         self._after_end(state)
         return state
 

@@ -82,6 +82,5 @@ class Live:
             clock=self.clock,
             run_id="run",
             rules=RULES,
-            backoff=self.backoff,
             holding=lambda symbol: Decimal(1_000),
         )

@@ -5,7 +5,11 @@ from tests.unit.orchestration.live.live_fixtures import SYMBOL, Live, intent
 
 from tradekernel.domain.blueprint import ExecutionPolicy
 from tradekernel.domain.enums import CloseSemantics, OrderStatus, OrderType, Side
+from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.live_policy import RollbackPolicy
+from tradekernel.domain.plan import Plan, UniverseRecord
+from tradekernel.orchestration.cycle.desk import Outcome as DeskOutcome
+from tradekernel.orchestration.cycle.order_care import OrderCare
 
 
 def _market_follow_ups(live: Live) -> list[tuple[str, Decimal]]:
@@ -77,15 +81,42 @@ def test_market_fallback_needs_permission_and_a_listed_reason() -> None:
     assert per_intent.supervisor.follow_ups[0].reason == "reject"
 
 
-def test_rejected_entry_starts_a_backoff_and_a_close_is_never_counted() -> None:
+class _SupervisedDesk:
+    """Order care's desk over the supervisor, as the live runner wires it."""
+
+    def __init__(self, live: Live) -> None:
+        self.live = live
+
+    def send(self, sent: ExecutionIntent) -> DeskOutcome:
+        state = self.live.supervisor.submit(sent)
+        return DeskOutcome(status=state.status, detail=state.detail)
+
+    def cancel(self, intent_symbol: str, client_order_id: str) -> None:
+        self.live.oms.cancel(client_order_id)
+
+    def working(self) -> tuple[tuple[str, str], ...]:
+        return tuple((s.spec.symbol, s.client_order_id) for s in self.live.oms.open_orders())
+
+
+def _plan(now_ms: int, *intents: ExecutionIntent) -> Plan:
+    universe = UniverseRecord(candidates=(), allow=(), deny=(), selected=())
+    return Plan(run_id="run", cycle_ts_ms=now_ms, universe=universe, intents=intents)
+
+
+def test_a_rejected_live_entry_starts_a_backoff_and_a_close_is_never_counted() -> None:
     live = Live()
+    care = OrderCare(_SupervisedDesk(live), live.backoff)
+    now = 7_000
     live.venue.script(Outcome.REJECT, Outcome.REJECT)
-    live.supervisor.submit(intent("tkA"))
-    assert live.backoff.until(live.clock.now_ms()) == {SYMBOL: live.clock.now_ms() + 1_000}
-    live.supervisor.submit(intent("tkB", side=Side.SELL, semantics=CloseSemantics.CLOSE_ALL))
+    care.dispatch(_plan(now, intent("tkA")), now)
+    assert live.backoff.until(now) == {SYMBOL: now + 1_000}
+    assert live.backoff_store.rows[SYMBOL].failures == 1  # written through: survives a restart
+    care.dispatch(
+        _plan(now, intent("tkB", side=Side.SELL, semantics=CloseSemantics.CLOSE_ALL)), now
+    )
     assert live.backoff.records()[0].failures == 1
-    live.supervisor.submit(intent("tkC"))
-    assert live.backoff.until(live.clock.now_ms()) == {}
+    care.dispatch(_plan(now, intent("tkC")), now)
+    assert live.backoff.until(now) == {}
 
 
 def test_halted_state_polls_fills_but_sends_no_cancel() -> None:
