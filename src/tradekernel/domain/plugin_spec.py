@@ -18,6 +18,9 @@ class PluginSpec:
     `provides` lists what the plugin makes available, e.g. the feature columns of a
     context worker, so the validator can check that what a plugin reads exists.
     `requires` lists the feature columns (or other provided names) it reads.
+    What `factory` builds must satisfy the stage protocol of `kind`, and any optional
+    capability it implements (`DeclaresActivity`, `DeclaresThreatScope`, `CandidateMask`,
+    `ScoresRows`) correctly; both are checked once, when a blueprint's kernel is built.
     """
 
     kind: PluginKind

@@ -1,56 +1,64 @@
 """Where on a symbol's history the kernel can emit a directive (for the sparse backtest).
 
-A strategy planner declares its `activity`:
-- "signals": it emits directives only at a bar with an opportunity signal, or with a threat
+A strategy planner declares its `activity` (`DeclaresActivity`, a `PlannerActivity`):
+- SIGNALS: it emits directives only at a bar with an opportunity signal, or with a threat
   signal while the symbol has a position or a working order;
-- "position": as "signals", and also on every bar while exposed (trailing stops, break-even);
-- "exposed": only while exposed (a position or a working order), on any such bar: a
+- POSITION: as SIGNALS, and also on every bar while exposed (trailing stops, break-even);
+- EXPOSED: only while exposed (a position or a working order), on any such bar: a
   planner that manages what is held and never opens;
-- "always": on any bar.
+- ALWAYS: on any bar.
 A planner that also implements `CandidateMask` (a schedule) adds the bars it names.
 Undeclared planners and workers without a candidate mask count as acting on every bar, so
 the sparse loop stays exact for any plugin; it is only faster for those that declare.
+The declarations were checked when the blueprint's kernel was built
+(`orchestration.plugin_contract`); here they are only read.
 """
-
-from typing import Protocol, runtime_checkable
 
 import attrs
 import numpy as np
 
+from tradekernel.domain.ports.plugins import PlannerActivity, ThreatScope
 from tradekernel.orchestration.kernel_spec import KernelSpec
+from tradekernel.orchestration.plugin_contract import (
+    candidate_mask_of,
+    declared_activity,
+    declared_scope,
+)
 from tradekernel.shared.bars import BarSeries
-from tradekernel.shared.candidates import BoolArray, CandidateMask
+from tradekernel.shared.candidates import BoolArray
 from tradekernel.shared.kernel_table import BitArray, bit_dtype
 
-SIGNALS = "signals"
-POSITION = "position"
-EXPOSED = "exposed"
-ALWAYS = "always"
+# The vocabularies by their short names, for the stages that test membership.
+SIGNALS = PlannerActivity.SIGNALS
+POSITION = PlannerActivity.POSITION
+EXPOSED = PlannerActivity.EXPOSED
+ALWAYS = PlannerActivity.ALWAYS
+BAR = ThreatScope.BAR
+HOLDING = ThreatScope.HOLDING
+ACCOUNT = ThreatScope.ACCOUNT
+
+__all__ = [
+    "ACCOUNT",
+    "ALWAYS",
+    "BAR",
+    "EXPOSED",
+    "HOLDING",
+    "POSITION",
+    "SIGNALS",
+    "Activity",
+    "activity",
+    "candidate_bits",
+    "declared_activity",
+    "may_act",
+    "planner_activity",
+    "signal_workers",
+    "threat_scope",
+]
 
 
-@runtime_checkable
-class DeclaresActivity(Protocol):
-    @property
-    def activity(self) -> str: ...
-
-
-# What a threat worker's result depends on (its optional `scope`), so the kernel calls it
-# no more often than that:
-BAR = "bar"  # the symbol's bar and features (the default): called per symbol
-HOLDING = "holding"  # fires only for a symbol with a position or a working order
-ACCOUNT = "account"  # the account and the bar time only: one call per bar time per cycle
-
-
-@runtime_checkable
-class DeclaresScope(Protocol):
-    @property
-    def scope(self) -> str: ...
-
-
-def threat_scope(worker: object) -> str:
-    """Return a threat worker's declared scope; anything but holding/account is `bar`."""
-    declared = worker.scope if isinstance(worker, DeclaresScope) else BAR
-    return declared if declared in (HOLDING, ACCOUNT) else BAR
+def threat_scope(worker: object) -> ThreatScope:
+    """Return a threat worker's declared scope; an undeclared worker is `BAR`."""
+    return declared_scope(worker)
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -62,29 +70,24 @@ class Activity:
 
 
 def _mask(plugin: object, series: BarSeries) -> BoolArray | None:
-    if isinstance(plugin, CandidateMask):
-        return np.asarray(plugin.candidate_mask(series, series.features), dtype=np.bool_)
-    return None
+    candidate_mask = candidate_mask_of(plugin)
+    if candidate_mask is None:
+        return None
+    return np.asarray(candidate_mask(series, series.features), dtype=np.bool_)
 
 
-def planner_activity(planner: object) -> str:
-    """Return a planner's declared activity; a schedule (or no declaration) is `always`.
+def planner_activity(planner: object) -> PlannerActivity:
+    """Return a planner's activity per cycle; a schedule (or no declaration) is `ALWAYS`.
 
     A planner with a candidate mask may act on the bars its mask names, which the kernel
     cannot see from one cycle's inputs, so it is always called.
     """
-    if isinstance(planner, CandidateMask):
+    if candidate_mask_of(planner) is not None:
         return ALWAYS
-    declared = declared_activity(planner)
-    return declared if declared in (SIGNALS, POSITION, EXPOSED) else ALWAYS
+    return declared_activity(planner)
 
 
-def declared_activity(planner: object) -> str:
-    """Return what a planner declares as its activity, `always` when it declares nothing."""
-    return planner.activity if isinstance(planner, DeclaresActivity) else ALWAYS
-
-
-def may_act(declared: str, opportunity: bool, threat: bool, exposed: bool) -> bool:
+def may_act(declared: PlannerActivity, opportunity: bool, threat: bool, exposed: bool) -> bool:
     """Return whether a planner of `declared` activity can emit a directive for a symbol.
 
     `opportunity`/`threat`: the symbol has such a signal this cycle; `exposed`: it has an

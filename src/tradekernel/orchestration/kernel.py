@@ -34,6 +34,7 @@ from tradekernel.orchestration.plan_order import (
     sorted_threats,
     unique_directives,
 )
+from tradekernel.orchestration.plugin_contract import row_scorer
 from tradekernel.orchestration.precompute import with_table
 from tradekernel.orchestration.signal_stage import SignalWorkers
 from tradekernel.orchestration.snapshots import (
@@ -47,7 +48,6 @@ from tradekernel.orchestration.universe_stage import UniverseStage
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.decimal_context import planning_decimals
 from tradekernel.shared.ids import id_family
-from tradekernel.shared.row_scores import ScoresRows
 
 
 class PlanningKernel:
@@ -67,7 +67,7 @@ class PlanningKernel:
         }
         self._signals = SignalWorkers(spec)
         aggregator = spec.aggregator
-        self._assess_row = aggregator.assess_row if isinstance(aggregator, ScoresRows) else None
+        self._assess_row = aggregator.assess_row if row_scorer(aggregator) else None
         self._universe = UniverseStage(spec.universe)
 
     @property

@@ -1,6 +1,11 @@
-"""Build a PlanningKernel from validated blueprint settings and a plugin catalog."""
+"""Build a PlanningKernel from validated blueprint settings and a plugin catalog.
 
-from typing import Any, TypeVar
+This is where a blueprint's plugins are checked, once: each against the protocol of its
+stage and its optional capabilities (`orchestration.plugin_contract`), so the kernel can
+rely on them without probing per cycle.
+"""
+
+from typing import TypeVar
 
 from tradekernel.domain.blueprint import BlueprintSettings, PluginConfig
 from tradekernel.domain.enums import PluginKind
@@ -14,29 +19,59 @@ from tradekernel.orchestration.holistic_kernel import HolisticPlanningKernel, ho
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.kernel_spec import KernelSpec, UniversePolicy
 from tradekernel.orchestration.plugin_catalog import PluginCatalog
+from tradekernel.orchestration.plugin_contract import (
+    ALLOCATOR,
+    CONTEXT_AGGREGATOR,
+    CONTEXT_WORKER,
+    ENTRY,
+    EXIT,
+    OPPORTUNITY,
+    ROUTING,
+    SIZE,
+    STRATEGY,
+    THREAT,
+    UNIVERSE,
+    CapabilityError,
+    PluginRole,
+    conforming,
+)
 from tradekernel.orchestration.selection import PlannerChoice
 
 T = TypeVar("T")
 
 
-def instantiate(plugin: PluginConfig, catalog: PluginCatalog) -> Any:
-    """Call the plugin's factory with its structured params.
+def instantiate(plugin: PluginConfig, catalog: PluginCatalog, role: PluginRole[T]) -> T:
+    """Call the plugin's factory with its structured params and check what it built.
 
     Raises:
-        ConfigError: when the factory refuses the params (naming the plugin's key path).
+        ConfigError: when the plugin is not of the role's kind, its factory refuses the
+            params, or what it built does not satisfy the role's protocol or declares a
+            capability wrongly (naming the plugin's type and key path).
     """
+    if plugin.kind is not role.kind:
+        raise ConfigError(
+            f"a {plugin.kind.value} plugin {plugin.type!r} cannot serve as {role.protocol}",
+            path=plugin.path,
+        )
     spec = catalog.get((plugin.kind, plugin.type))
     if spec is None:
         raise ConfigError(f"unknown {plugin.kind.value} type {plugin.type!r}", path=plugin.path)
     try:
-        return spec.factory(plugin.params)
+        built = spec.factory(plugin.params)
     except (ValueError, TypeError) as error:
         raise ConfigError(str(error), path=plugin.path) from None
+    try:
+        return conforming(role, built)
+    except CapabilityError as error:
+        raise ConfigError(
+            f"{plugin.kind.value} plugin {plugin.type!r} ({type(built).__name__}) {error}",
+            path=plugin.path,
+        ) from None
 
 
-def _choice(plugin: PluginConfig, catalog: PluginCatalog) -> PlannerChoice[Any]:
+def _choice(plugin: PluginConfig, catalog: PluginCatalog, role: PluginRole[T]) -> PlannerChoice[T]:
     return PlannerChoice(
-        planner=instantiate(plugin, catalog),
+        planner=instantiate(plugin, catalog, role),
         name=plugin.type,
         min_confidence=plugin.min_confidence,
         max_confidence=plugin.max_confidence,
@@ -66,6 +101,7 @@ def _universe(settings: BlueprintSettings, catalog: PluginCatalog) -> UniversePo
         selector = instantiate(
             PluginConfig(kind=PluginKind.UNIVERSE, type="ranked", params=params, path="universe"),
             catalog,
+            UNIVERSE,
         )
     elif universe.method != "static":
         raise ConfigError(
@@ -82,8 +118,7 @@ def _allocator(plugin: PluginConfig, catalog: PluginCatalog) -> Allocator:
     # (it composes features.portfolio), which no feature catalog may import.
     if plugin.type == HOLISTIC_ALLOCATOR:
         return holistic_allocator(plugin.params, plugin.path)
-    allocator: Allocator = instantiate(plugin, catalog)
-    return allocator
+    return instantiate(plugin, catalog, ALLOCATOR)
 
 
 def build_kernel(settings: BlueprintSettings, catalog: PluginCatalog) -> PlanningKernel:
@@ -94,15 +129,15 @@ def build_kernel(settings: BlueprintSettings, catalog: PluginCatalog) -> Plannin
     """
     spec = KernelSpec(
         universe=_universe(settings, catalog),
-        workers=tuple(instantiate(p, catalog) for p in settings.workers),
-        aggregator=instantiate(settings.aggregator, catalog),
-        opportunities=tuple(instantiate(p, catalog) for p in settings.opportunities),
-        threats=tuple(instantiate(p, catalog) for p in settings.threats),
-        strategies=tuple(instantiate(p, catalog) for p in settings.strategies),
-        entry=tuple(_choice(p, catalog) for p in settings.entry),
-        size=tuple(_choice(p, catalog) for p in settings.size),
-        exit=tuple(_choice(p, catalog) for p in settings.exit),
-        routing=tuple(_choice(p, catalog) for p in settings.routing),
+        workers=tuple(instantiate(p, catalog, CONTEXT_WORKER) for p in settings.workers),
+        aggregator=instantiate(settings.aggregator, catalog, CONTEXT_AGGREGATOR),
+        opportunities=tuple(instantiate(p, catalog, OPPORTUNITY) for p in settings.opportunities),
+        threats=tuple(instantiate(p, catalog, THREAT) for p in settings.threats),
+        strategies=tuple(instantiate(p, catalog, STRATEGY) for p in settings.strategies),
+        entry=tuple(_choice(p, catalog, ENTRY) for p in settings.entry),
+        size=tuple(_choice(p, catalog, SIZE) for p in settings.size),
+        exit=tuple(_choice(p, catalog, EXIT) for p in settings.exit),
+        routing=tuple(_choice(p, catalog, ROUTING) for p in settings.routing),
         allocator=_allocator(settings.allocator, catalog),
         intents=IntentSettings(
             quote_asset=settings.account.quote_asset, fee_rate=settings.fees.taker

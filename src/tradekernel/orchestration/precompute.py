@@ -8,9 +8,9 @@ import attrs
 import numpy as np
 
 from tradekernel.orchestration.activity import candidate_bits
+from tradekernel.orchestration.plugin_contract import row_scorer
 from tradekernel.shared.bars import BarSeries
 from tradekernel.shared.kernel_table import KernelTable
-from tradekernel.shared.row_scores import ScoresRows
 
 
 def with_table(
@@ -32,8 +32,6 @@ def with_table(
         names=names,
         rows=rows,
         complete=np.asarray(~np.isnan(rows).any(axis=1), dtype=np.bool_),
-        scores=aggregator.score_rows(staged, columns)
-        if isinstance(aggregator, ScoresRows)
-        else None,
+        scores=aggregator.score_rows(staged, columns) if row_scorer(aggregator) else None,
     )
     return attrs.evolve(staged, table=table)

@@ -2,11 +2,13 @@
 
 The sparse backtest calls the kernel only on bars where some plugin could act. A plugin
 that can say so in advance implements `CandidateMask`; one that cannot is treated as
-active on every bar (so the sparse loop stays exact, only slower).
+active on every bar (so the sparse loop stays exact, only slower). The capability is
+checked once when a blueprint's kernel is built (`orchestration.plugin_contract`), never
+probed with `isinstance` per cycle.
 """
 
 from collections.abc import Mapping
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -16,7 +18,6 @@ from tradekernel.shared.bars import BarSeries, FloatArray
 BoolArray = npt.NDArray[np.bool_]
 
 
-@runtime_checkable
 class CandidateMask(Protocol):
     def candidate_mask(self, bars: BarSeries, features: Mapping[str, FloatArray]) -> BoolArray:
         """Return True at every bar index where `evaluate` could return a non-None result.

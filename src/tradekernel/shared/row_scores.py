@@ -12,7 +12,7 @@ calls `assess` as before.
 """
 
 from collections.abc import Mapping
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 from tradekernel.domain.signals import ContextAssessment
 from tradekernel.shared.bars import BarSeries, FloatArray
@@ -21,8 +21,12 @@ from tradekernel.shared.kernel_table import ScoreMatrix
 __all__ = ["ScoreMatrix", "ScoresRows"]
 
 
-@runtime_checkable
 class ScoresRows(Protocol):
+    """Optional capability of a `ContextAggregator`, checked once when a kernel is built.
+
+    Both methods or neither: `orchestration.plugin_contract` refuses a half implementation.
+    """
+
     def score_rows(self, bars: BarSeries, features: Mapping[str, FloatArray]) -> ScoreMatrix | None:
         """Return one row of integers per bar of `bars`, or None to be assessed per cycle."""
         ...

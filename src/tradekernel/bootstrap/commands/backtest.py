@@ -15,11 +15,15 @@ from tradekernel.bootstrap.commands.common import (
     with_universe_lists,
 )
 from tradekernel.bootstrap.container import configured
+from tradekernel.bootstrap.sparse_verify import verify_blueprint
+from tradekernel.orchestration.backtest.sparse_check import describe
 
 EXAMPLES = """examples:
   tradekernel backtest                       # the bundled SMA-cross example on bundled BTC data
   tradekernel backtest --config examples/sma_cross.toml --data BTC/USD=bars.csv --out out/
   tradekernel backtest --dense --db runs.db  # call the kernel on every bar (same trades)
+  tradekernel backtest --config my.toml --data BTC/USD=bars.csv --verify-sparse
+                                             # check the sparse loop against the dense one
 """
 
 
@@ -47,10 +51,16 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         metavar="FILE",
         help=f"SQLite records (default: ./{DEFAULT_DB})",
     )
-    parser.add_argument(
+    loop = parser.add_mutually_exclusive_group()
+    loop.add_argument(
         "--dense",
         action="store_true",
         help="call the kernel on every bar instead of only where plugins can act",
+    )
+    loop.add_argument(
+        "--verify-sparse",
+        action="store_true",
+        help="run dense and sparse, name the first bar where they differ (exit 1); records nothing",
     )
     parser.add_argument(
         "--run-id",
@@ -71,6 +81,20 @@ def run(args: argparse.Namespace) -> int:
     blueprint = container.blueprint()
     data = load_data(data_inputs(args.data, blueprint))
     kernel = container.kernel()
+    if args.verify_sparse:
+        check = verify_blueprint(
+            blueprint,
+            kernel,
+            data,
+            new_venue=container.execution,
+            run_id=args.run_id,
+            progress_stream=None if args.quiet else sys.stderr,
+        )
+        print(
+            f"verify   kernel called on {check.dense_calls} bars dense, {check.sparse_calls} sparse"
+        )
+        print(describe(check))
+        return 0 if check.difference is None else 1
     outcome = run_backtest(
         blueprint,
         kernel,

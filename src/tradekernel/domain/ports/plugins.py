@@ -2,8 +2,16 @@
 
 Every plugin is pure: same inputs, same outputs, no I/O, no clock, no randomness. Ids of
 what a plugin emits are derived from content (`tradekernel.shared.ids.derive_id`).
+
+Besides its stage protocol a plugin may implement optional capabilities, each a Protocol:
+`DeclaresActivity` (strategy planners), `DeclaresThreatScope` (threat workers), and, in
+`shared`, `CandidateMask` (signal workers, planners) and `ScoresRows` (the aggregator).
+They are checked once, when a blueprint's kernel is built
+(`orchestration.plugin_contract`): a plugin that implements one wrongly is a ConfigError
+naming its type and key path. None of them is probed per cycle.
 """
 
+import enum
 from collections.abc import Mapping, Sequence
 from typing import Protocol, TypeVar
 
@@ -30,6 +38,48 @@ from tradekernel.domain.trade_plans import (
 
 SeriesT_contra = TypeVar("SeriesT_contra", contravariant=True)
 ColumnT_co = TypeVar("ColumnT_co", covariant=True)
+
+
+class PlannerActivity(enum.Enum):
+    """Where a strategy planner can emit a directive for a symbol (see `DeclaresActivity`)."""
+
+    SIGNALS = "signals"
+    """Only at a bar with an opportunity signal, or a threat while the symbol is exposed."""
+    POSITION = "position"
+    """As SIGNALS, and also on every bar while exposed (trailing stops, break-even)."""
+    EXPOSED = "exposed"
+    """Only while exposed (a position or a working order), on any such bar: never opens."""
+    ALWAYS = "always"
+    """On any bar: what an undeclared planner counts as."""
+
+
+class ThreatScope(enum.Enum):
+    """What a threat worker's result depends on (see `DeclaresThreatScope`)."""
+
+    BAR = "bar"
+    """The symbol's bar and features: called per symbol (what an undeclared worker is)."""
+    HOLDING = "holding"
+    """Fires only for a symbol with a position or a working order."""
+    ACCOUNT = "account"
+    """Reads only the account and the bar time: one call per bar time per cycle."""
+
+
+class DeclaresActivity(Protocol):
+    """Optional capability of a `StrategyPlanner`: it says where it can act.
+
+    The kernel (and the sparse backtest) then calls it only where it can; a planner that
+    emits a directive where its declaration says it cannot breaks dense == sparse.
+    """
+
+    @property
+    def activity(self) -> PlannerActivity: ...
+
+
+class DeclaresThreatScope(Protocol):
+    """Optional capability of a `ThreatWorker`: what its result depends on."""
+
+    @property
+    def scope(self) -> ThreatScope: ...
 
 
 class UniverseSelector(Protocol):

@@ -6,6 +6,7 @@ import attrs
 
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.plugin_spec import PluginSpec
+from tradekernel.domain.ports.plugins import ThreatScope
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot, ThreatSignal
 from tradekernel.domain.stage_inputs import AccountView
 from tradekernel.features.signals.signal_builders import threat
@@ -45,10 +46,10 @@ class MaxDrawdown:
         return self._params.name
 
     @property
-    def scope(self) -> str:
+    def scope(self) -> ThreatScope:
         """Declare what the result depends on (see orchestration.activity): the account and
         the bar time only, so one evaluation serves every symbol at that time."""
-        return "account"
+        return ThreatScope.ACCOUNT
 
     def evaluate(
         self, snapshot: FeatureSnapshot, assessment: ContextAssessment, account: AccountView

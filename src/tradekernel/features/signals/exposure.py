@@ -6,6 +6,7 @@ import attrs
 
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.plugin_spec import PluginSpec
+from tradekernel.domain.ports.plugins import ThreatScope
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot, ThreatSignal
 from tradekernel.domain.stage_inputs import AccountView
 from tradekernel.features.signals.signal_builders import threat
@@ -35,10 +36,10 @@ class ExposureConcentration:
         return self._params.name
 
     @property
-    def scope(self) -> str:
+    def scope(self) -> ThreatScope:
         """Declare where it can fire (see orchestration.activity): only for a symbol the
         account holds, since it measures that holding's share of equity."""
-        return "holding"
+        return ThreatScope.HOLDING
 
     def evaluate(
         self, snapshot: FeatureSnapshot, assessment: ContextAssessment, account: AccountView

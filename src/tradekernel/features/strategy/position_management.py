@@ -25,6 +25,7 @@ import attrs
 from tradekernel.domain.account import Position
 from tradekernel.domain.directives import ExitDirective, SizeDirective, StrategyDirective
 from tradekernel.domain.enums import DirectiveScope, OrderType, Side
+from tradekernel.domain.ports.plugins import PlannerActivity
 from tradekernel.domain.stage_inputs import StrategyInputs
 from tradekernel.features.strategy.hints import (
     HintParams,
@@ -102,10 +103,10 @@ class PositionManagementPlanner:
         return self._name
 
     @property
-    def activity(self) -> str:
+    def activity(self) -> PlannerActivity:
         """Declare where this planner can act (see orchestration.activity): it manages a
         held position and never opens one, so it has nothing to do while flat."""
-        return "exposed"
+        return PlannerActivity.EXPOSED
 
     @property
     def params(self) -> PositionManagementParams:

@@ -23,6 +23,7 @@ import numpy as np
 
 from tradekernel.domain.directives import ExitDirective, SizeDirective, StrategyDirective
 from tradekernel.domain.enums import DirectiveScope, Side, SizingPolicy
+from tradekernel.domain.ports.plugins import PlannerActivity
 from tradekernel.domain.stage_inputs import StrategyInputs
 from tradekernel.features.strategy.hints import (
     HintParams,
@@ -93,9 +94,9 @@ class ScheduledPlanner:
         return self._name
 
     @property
-    def activity(self) -> str:
+    def activity(self) -> PlannerActivity:
         """Declare where this planner can act (see orchestration.activity)."""
-        return "signals"
+        return PlannerActivity.SIGNALS
 
     @property
     def params(self) -> ScheduledParams:

@@ -19,6 +19,7 @@ import attrs
 
 from tradekernel.domain.directives import ExitDirective, StrategyDirective
 from tradekernel.domain.enums import DirectiveScope, Side
+from tradekernel.domain.ports.plugins import PlannerActivity
 from tradekernel.domain.signals import OpportunitySignal, ThreatSignal
 from tradekernel.domain.stage_inputs import StrategyInputs
 from tradekernel.features.strategy.hints import (
@@ -83,9 +84,9 @@ class WeightedPlanner:
         return self._name
 
     @property
-    def activity(self) -> str:
+    def activity(self) -> PlannerActivity:
         """Declare where this planner can act (see orchestration.activity)."""
-        return "signals"
+        return PlannerActivity.SIGNALS
 
     @property
     def params(self) -> WeightedParams:

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from tradekernel.domain.signals import ContextAssessment
 from tradekernel.features.context.aggregator import AggregatorParams, ContextScoreAggregator
 from tradekernel.features.context.components import ComponentParams
+from tradekernel.orchestration.plugin_contract import row_scorer
 from tradekernel.orchestration.snapshots import snapshot_at
 from tradekernel.shared.bars import BarSeries
-from tradekernel.shared.row_scores import ScoresRows
 
 KINDS = ("trend", "momentum", "regime", "volume")
 COLUMNS = ("c1", "c2", "c3")
@@ -94,7 +94,7 @@ def test_the_weighted_aggregator_scores_rows_and_the_others_do_not() -> None:
     component = ComponentParams(name="m", kind="momentum", column="c1")
     series = _series([1.0, 2.0], {"c1": [40.0, 60.0]})
     weighted = ContextScoreAggregator(AggregatorParams(components=(component,)))
-    assert isinstance(weighted, ScoresRows)
+    assert row_scorer(weighted)
     assert weighted.score_rows(series, series.features) is not None
     for method in ("max", "consensus"):
         other = ContextScoreAggregator(AggregatorParams(components=(component,), method=method))

@@ -19,16 +19,17 @@ from tradekernel.features.signals.liquidity import LiquidityCollapse, LiquidityC
 from tradekernel.features.signals.mean_reversion import RsiReversion, RsiReversionParams
 from tradekernel.features.signals.volatility_spike import VolatilitySpike, VolatilitySpikeParams
 from tradekernel.features.signals.volume_spike import VolumeSpike, VolumeSpikeParams
+from tradekernel.orchestration.plugin_contract import candidate_mask_of
 from tradekernel.shared.bars import BarSeries, FloatArray
-from tradekernel.shared.candidates import CandidateMask
 
 Frame = tuple[BarSeries, dict[str, FloatArray]]
 
 
 def check_mask_covers_evaluate(worker: object, frame: Frame, threat: bool) -> int:
     bars, features = frame
-    assert isinstance(worker, CandidateMask)
-    mask = worker.candidate_mask(bars, features)
+    candidate_mask = candidate_mask_of(worker)
+    assert candidate_mask is not None
+    mask = candidate_mask(bars, features)
     assert mask.dtype == np.bool_
     assert mask.shape == (len(bars),)
     fired = 0
@@ -175,9 +176,9 @@ def test_missing_feature_column_gives_an_all_false_mask() -> None:
 
 
 def test_account_based_threats_have_no_candidate_mask() -> None:
-    assert not isinstance(MaxDrawdown(MaxDrawdownParams()), CandidateMask)
-    assert not isinstance(ExposureConcentration(ExposureConcentrationParams()), CandidateMask)
-    assert isinstance(VolatilitySpike(VolatilitySpikeParams()), CandidateMask)
+    assert candidate_mask_of(MaxDrawdown(MaxDrawdownParams())) is None
+    assert candidate_mask_of(ExposureConcentration(ExposureConcentrationParams())) is None
+    assert candidate_mask_of(VolatilitySpike(VolatilitySpikeParams())) is not None
 
 
 def test_mask_reads_bars_features_when_not_passed_explicitly() -> None:

@@ -8,8 +8,8 @@ from strategy_inputs_builder import make_inputs, working_order
 
 from tradekernel.domain.enums import DirectiveScope, Side, SizingPolicy
 from tradekernel.features.strategy.scheduled import ScheduledParams, ScheduledPlanner, ScheduleMode
+from tradekernel.orchestration.plugin_contract import candidate_mask_of
 from tradekernel.shared.bars import BarSeries
-from tradekernel.shared.candidates import CandidateMask
 
 DAY = 86_400_000
 HOUR = 3_600_000
@@ -100,7 +100,7 @@ def test_planner_is_a_candidate_mask_over_bar_series() -> None:
         close=values,
         volume=values,
     )
-    assert isinstance(planner, CandidateMask)
+    assert candidate_mask_of(planner) is not None
     assert planner.candidate_mask(bars, {}).tolist() == [t % 4 == 0 for t in range(10)]
 
 

@@ -17,7 +17,7 @@ from kernel_fixtures import CATALOG, RICH_BLUEPRINT, context_at, real_series
 
 from tradekernel.adapters.config.blueprint_loader import parse_blueprint
 from tradekernel.domain.directives import StrategyDirective
-from tradekernel.domain.ports.plugins import StrategyPlanner
+from tradekernel.domain.ports.plugins import PlannerActivity, StrategyPlanner
 from tradekernel.domain.stage_inputs import StrategyInputs
 from tradekernel.orchestration.activity import (
     ALWAYS,
@@ -119,6 +119,6 @@ def test_every_bar_of_a_stretch_plans_the_same_both_ways() -> None:
     ],
 )
 def test_may_act_follows_the_documented_activity(
-    declared: str, opportunity: bool, threat: bool, exposed: bool, expected: bool
+    declared: PlannerActivity, opportunity: bool, threat: bool, exposed: bool, expected: bool
 ) -> None:
     assert may_act(declared, opportunity, threat, exposed) is expected

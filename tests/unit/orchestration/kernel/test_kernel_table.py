@@ -21,14 +21,15 @@ from kernel_fixtures import CATALOG, RICH_BLUEPRINT, context_at, real_series
 from tradekernel.adapters.config.blueprint_loader import parse_blueprint
 from tradekernel.domain.directives import SizeDirective, StrategyDirective
 from tradekernel.domain.enums import DirectiveScope, Side, SizingPolicy
+from tradekernel.domain.ports.plugins import PlannerActivity
 from tradekernel.domain.stage_inputs import StrategyInputs
 from tradekernel.orchestration.activity import activity, candidate_bits, signal_workers
 from tradekernel.orchestration.canonical import canonical_json
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.plugin_contract import candidate_mask_of
 from tradekernel.orchestration.snapshots import snapshot_at, table_snapshot
 from tradekernel.shared.bars import BarSeries
-from tradekernel.shared.candidates import CandidateMask
 from tradekernel.shared.kernel_table import bit_dtype
 
 EVERY_SIGNAL = (
@@ -140,8 +141,9 @@ def test_each_bit_is_its_workers_mask() -> None:
         assert bits is not None
         for number, worker in enumerate(workers):
             bit = (bits >> number) & 1
-            if isinstance(worker, CandidateMask):
-                expected = worker.candidate_mask(series, series.features)
+            candidate_mask = candidate_mask_of(worker)
+            if candidate_mask is not None:
+                expected = candidate_mask(series, series.features)
                 np.testing.assert_array_equal(bit.astype(bool), expected)
             else:
                 assert bit.all()  # account-based workers are called on every bar
@@ -274,7 +276,7 @@ class _DirectsTheOtherSymbol:
     """A planner acting only where exposed, directing the other symbol (never exposed)."""
 
     name = "foreign"
-    activity = "exposed"
+    activity = PlannerActivity.EXPOSED
 
     def plan(self, inputs: StrategyInputs) -> tuple[StrategyDirective, ...]:
         if inputs.symbol != "BTC/USD":

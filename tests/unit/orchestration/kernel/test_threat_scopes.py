@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from kernel_fixtures import CATALOG, RICH_BLUEPRINT, context_at, real_series
 
 from tradekernel.adapters.config.blueprint_loader import parse_blueprint
+from tradekernel.domain.ports.plugins import ThreatScope
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot, ThreatSignal
 from tradekernel.domain.stage_inputs import AccountView
 from tradekernel.orchestration.activity import ACCOUNT, BAR, HOLDING, threat_scope
@@ -56,7 +57,7 @@ class Scoped(Unscoped):
     """A counting shell that keeps the wrapped worker's scope."""
 
     @property
-    def scope(self) -> str:
+    def scope(self) -> ThreatScope:
         return threat_scope(self._inner)
 
 
