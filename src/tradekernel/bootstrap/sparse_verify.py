@@ -15,8 +15,9 @@ from tradekernel.adapters.reports.terminal import ProgressBar
 from tradekernel.bootstrap.backtest_job import data_fingerprint
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.ports.simulation import SimulatedVenue
-from tradekernel.orchestration.backtest.engine import BacktestRequest, Progress
+from tradekernel.orchestration.backtest.engine import BacktestRequest
 from tradekernel.orchestration.backtest.sparse_check import SparseCheck, verify_sparse
+from tradekernel.orchestration.cycle.runner import Progress
 from tradekernel.orchestration.kernel import PlanningKernel
 
 
@@ -47,6 +48,7 @@ def verify_blueprint(
         run_id=run_id or f"bt-{blueprint.config_hash[:8]}-{data_fingerprint(data)[:8]}",
         series={item.series.symbol: item.series for item in data},
         rules={symbol: settings.rules_for(symbol) for symbol in symbols},
+        policy=settings.execution,
     )
     total = max((len(item.series) for item in data), default=0)
     bars: list[ProgressBar] = []

@@ -17,13 +17,10 @@ import attrs
 from tradekernel.domain.orders import Fill
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.simulation import SimulatedVenue
-from tradekernel.orchestration.backtest.engine import (
-    BacktestEngine,
-    BacktestRequest,
-    BacktestResult,
-    Progress,
-)
+from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
 from tradekernel.orchestration.backtest.reference_kernel import reference_kernel
+from tradekernel.orchestration.cycle.result import RunResult
+from tradekernel.orchestration.cycle.runner import Progress
 from tradekernel.orchestration.kernel import PlanningKernel
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -132,8 +129,8 @@ def fill_difference(dense: Sequence[Fill], sparse: Sequence[Fill]) -> Difference
 
 
 def compare_runs(
-    dense: BacktestResult,
-    sparse: BacktestResult,
+    dense: RunResult,
+    sparse: RunResult,
     dense_plans: Sequence[RecordedPlan],
     sparse_plans: Sequence[RecordedPlan],
 ) -> SparseCheck:
@@ -162,7 +159,7 @@ def verify_sparse(
     `progress_of("dense")` and then `progress_of("sparse")` give each run's progress
     callback (None for none).
     """
-    runs: list[tuple[BacktestResult, list[RecordedPlan]]] = []
+    runs: list[tuple[RunResult, list[RecordedPlan]]] = []
     for dense in (True, False):
         recorder = PlanRecorder()
         progress = progress_of("dense" if dense else "sparse")
