@@ -23,6 +23,7 @@ from tradekernel.adapters.sqlite.rows import (
     fill_row,
     order_row,
 )
+from tradekernel.adapters.sqlite.transaction import transaction
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.journal import EquityPoint, JournalEntry, RunManifest
@@ -143,7 +144,7 @@ class SqliteJournal:
             manifest.data_sources,
         )
         try:
-            with self._transaction():
+            with transaction(self._connection):
                 self._connection.execute(
                     f"INSERT INTO runs ({MANIFEST_COLUMNS}, seq) VALUES "
                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM runs))",
@@ -204,7 +205,7 @@ class SqliteJournal:
             ConfigError: if the run was never started in this database.
         """
         self.flush()
-        with self._transaction():
+        with transaction(self._connection):
             cursor = self._connection.execute(
                 "UPDATE runs SET finished = 1, summary_json = ? WHERE run_id = ?",
                 (summary_json, run_id),
@@ -222,7 +223,7 @@ class SqliteJournal:
         if self.pending_rows == 0:
             return
         try:
-            with self._transaction():
+            with transaction(self._connection):
                 # Plans first: the index rows follow their plans.
                 self._connection.executemany(_UPSERT_PLAN, [row for row, _ in self._plans.values()])
                 # A re-recorded cycle must not keep the client ids of the plan it replaced.
@@ -256,27 +257,3 @@ class SqliteJournal:
     def _maybe_flush(self) -> None:
         if self.pending_rows >= self._batch_size:
             self.flush()
-
-    def _transaction(self) -> "_Transaction":
-        return _Transaction(self._connection)
-
-
-class _Transaction:
-    """`BEGIN ... COMMIT`, or `ROLLBACK` on error, on an autocommit connection."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-
-    def __enter__(self) -> None:
-        self._connection.execute("BEGIN")
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            self._connection.execute("COMMIT")
-        else:
-            self._connection.execute("ROLLBACK")

@@ -15,6 +15,7 @@ from typing import Any
 import cattrs
 
 from tradekernel.adapters.sqlite.database import connect
+from tradekernel.adapters.sqlite.transaction import transaction
 from tradekernel.domain.portfolio import ActionSequence, ScoredSequence
 
 _SCHEMA = """
@@ -72,7 +73,7 @@ class SqliteSequenceStore:
     def save_sequences(
         self, run_key: str, sequences: Sequence[ActionSequence], filtered: int
     ) -> None:
-        with self._transaction():
+        with transaction(self._connection):
             self._connection.execute(
                 "INSERT INTO portfolio_runs (run_key, total, filtered) VALUES (?, ?, ?)",
                 (run_key, len(sequences), filtered),
@@ -101,7 +102,7 @@ class SqliteSequenceStore:
         ]
 
     def record(self, run_key: str, scored: Sequence[tuple[int, ScoredSequence]]) -> None:
-        with self._transaction():
+        with transaction(self._connection):
             self._connection.executemany(
                 "UPDATE portfolio_sequences SET scored_json = ? WHERE run_key = ? AND position = ?",
                 [(self._dump(item), run_key, index) for index, item in scored],
@@ -121,19 +122,3 @@ class SqliteSequenceStore:
             (run_key,),
         ).fetchone()
         return (int(row[0]), int(row[1])) if row is not None else (0, 0)
-
-    def _transaction(self) -> "_Transaction":
-        return _Transaction(self._connection)
-
-
-class _Transaction:
-    """BEGIN/COMMIT around a block on an autocommit connection (rollback on error)."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-
-    def __enter__(self) -> None:
-        self._connection.execute("BEGIN")
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self._connection.execute("COMMIT" if exc_type is None else "ROLLBACK")
