@@ -6,11 +6,29 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 
 from tradekernel.bootstrap.gc_policy import long_run_gc
-from tradekernel.domain.errors import ConfigError, DataError, TradekernelError
+from tradekernel.domain.errors import (
+    ConfigError,
+    DataError,
+    OutputError,
+    StorageError,
+    TradekernelError,
+)
 
+# The documented exit codes (README.md, "Exit codes"); scripts branch on them.
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_STORAGE = 3
+EXIT_OUTPUT = 4
+EXIT_INTERRUPTED = 130
+
+_HINTS = {
+    EXIT_USAGE: "run with --help for usage and examples",
+    EXIT_STORAGE: "check the --db file: a tradekernel database, writable, not open in another "
+    "program; or pass another --db",
+    EXIT_OUTPUT: "check that the --out path is a writable directory (not a file), "
+    "or pass another --out",
+}
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -40,7 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code (0 ok, 1 findings, 2 bad input)."""
+    """Run the CLI and return its exit code.
+
+    0 ok, 1 findings (or another refusal), 2 bad input (arguments, config, data),
+    3 storage (the run database), 4 output (`--out` files), 130 interrupted.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
@@ -51,15 +73,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         with long_run_gc():
             return handler(args)
     except (ConfigError, DataError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        print("hint: run with --help for usage and examples", file=sys.stderr)
-        return EXIT_USAGE
+        return _report(error, EXIT_USAGE)
+    except StorageError as error:
+        return _report(error, EXIT_STORAGE)
+    except OutputError as error:
+        return _report(error, EXIT_OUTPUT)
     except TradekernelError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FINDINGS
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+
+
+def _report(error: TradekernelError, code: int) -> int:
+    print(f"error: {error}", file=sys.stderr)
+    print(f"hint: {_HINTS[code]}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,6 +16,9 @@ def transaction(connection: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        connection.execute("ROLLBACK")
+        # A failed COMMIT or a statement error may already have ended the transaction;
+        # a ROLLBACK then would raise and hide the error that matters.
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
         raise
     connection.execute("COMMIT")
