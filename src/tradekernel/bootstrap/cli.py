@@ -73,11 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         with long_run_gc():
             return handler(args)
     except (ConfigError, DataError) as error:
-        return _report(error, EXIT_USAGE)
+        return _print_error(error, EXIT_USAGE)
     except StorageError as error:
-        return _report(error, EXIT_STORAGE)
+        return _print_error(error, EXIT_STORAGE)
     except OutputError as error:
-        return _report(error, EXIT_OUTPUT)
+        return _print_error(error, EXIT_OUTPUT)
     except TradekernelError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FINDINGS
@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-def _report(error: TradekernelError, code: int) -> int:
+def _print_error(error: TradekernelError, code: int) -> int:
     print(f"error: {error}", file=sys.stderr)
     print(f"hint: {_HINTS[code]}", file=sys.stderr)
     return code
