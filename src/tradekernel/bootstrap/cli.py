@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tradekernel",
         description="One deterministic planning kernel for backtest, paper and live trading.",
-        epilog="Example: tradekernel backtest --out out/  (runs the bundled example)",
+        epilog="Example: tradekernel backtest --out out/  (runs the bundled example)\n\n"
+        "Exit codes: 0 ok, 1 findings, 2 bad input (arguments, config, data), "
+        "3 storage (--db), 4 output (--out), 130 interrupted.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tradekernel {_version()}")

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -123,6 +124,16 @@ def test_check_output_dir_refuses_a_file_in_the_way(tmp_path: Path, out: str, me
     with pytest.raises(OutputError, match=message) as caught:
         check_output_dir(tmp_path / out)
     assert caught.value.path == str(tmp_path / "taken")
+
+
+def test_check_output_dir_refuses_a_directory_it_may_not_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # File modes do not bind root, and tests may run as root: stand in for a read-only mount.
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != tmp_path)
+    with pytest.raises(OutputError, match=r"^output directory is not writable @ ") as caught:
+        check_output_dir(tmp_path / "new")
+    assert caught.value.path == str(tmp_path)
 
 
 def test_check_output_dir_accepts_a_directory_still_to_be_created(tmp_path: Path) -> None:
