@@ -7,8 +7,8 @@ from tradekernel.adapters.config.blueprint_loader import (
     LoadedBlueprint,
     config_hash_of,
     parse_blueprint,
-    read_toml,
 )
+from tradekernel.adapters.config.toml_file import read_toml
 from tradekernel.bootstrap.plugins import full_catalog
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError

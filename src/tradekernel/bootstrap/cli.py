@@ -6,11 +6,29 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 
 from tradekernel.bootstrap.gc_policy import long_run_gc
-from tradekernel.domain.errors import ConfigError, DataError, TradekernelError
+from tradekernel.domain.errors import (
+    ConfigError,
+    DataError,
+    OutputError,
+    StorageError,
+    TradekernelError,
+)
 
+# The documented exit codes (README.md, "Exit codes"); scripts branch on them.
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_STORAGE = 3
+EXIT_OUTPUT = 4
+EXIT_INTERRUPTED = 130
+
+_HINTS = {
+    EXIT_USAGE: "run with --help for usage and examples",
+    EXIT_STORAGE: "check the --db file: a tradekernel database, writable, not open in another "
+    "program; or pass another --db",
+    EXIT_OUTPUT: "check that the --out path is a writable directory (not a file), "
+    "or pass another --out",
+}
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -27,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tradekernel",
         description="One deterministic planning kernel for backtest, paper and live trading.",
-        epilog="Example: tradekernel backtest --out out/  (runs the bundled example)",
+        epilog="Example: tradekernel backtest --out out/  (runs the bundled example)\n\n"
+        "Exit codes: 0 ok, 1 findings, 2 bad input (arguments, config, data), "
+        "3 storage (--db), 4 output (--out), 130 interrupted.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tradekernel {_version()}")
@@ -40,7 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code (0 ok, 1 findings, 2 bad input)."""
+    """Run the CLI and return its exit code.
+
+    0 ok, 1 findings (or another refusal), 2 bad input (arguments, config, data),
+    3 storage (the run database), 4 output (`--out` files), 130 interrupted.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
@@ -51,15 +75,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         with long_run_gc():
             return handler(args)
     except (ConfigError, DataError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        print("hint: run with --help for usage and examples", file=sys.stderr)
-        return EXIT_USAGE
+        return _print_error(error, EXIT_USAGE)
+    except StorageError as error:
+        return _print_error(error, EXIT_STORAGE)
+    except OutputError as error:
+        return _print_error(error, EXIT_OUTPUT)
     except TradekernelError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FINDINGS
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+
+
+def _print_error(error: TradekernelError, code: int) -> int:
+    print(f"error: {error}", file=sys.stderr)
+    print(f"hint: {_HINTS[code]}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

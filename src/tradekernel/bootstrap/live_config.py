@@ -8,8 +8,8 @@ from pathlib import Path
 import attrs
 
 from tradekernel.adapters.ccxt.config import CcxtSettings
-from tradekernel.adapters.config.blueprint_loader import read_toml
 from tradekernel.adapters.config.converter import strict_converter, structure
+from tradekernel.adapters.config.toml_file import read_toml
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.live_policy import OrphanPolicy
 

@@ -69,3 +69,25 @@ class DataError(TradekernelError):
         if line is not None:
             where = f"{where}:{line}"
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class StorageError(TradekernelError):
+    """The run store cannot be opened, read or written; `path` names the database or record.
+
+    Examples: the file is not a SQLite database, the database is locked or was written by
+    a newer tradekernel, a write hits a full disk, a stored value no longer parses.
+    """
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.message = message
+        self.path = path
+        super().__init__(f"{message} @ {path}")
+
+
+class OutputError(TradekernelError):
+    """An output file or directory (`--out`, reports) cannot be written; `path` names it."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.message = message
+        self.path = path
+        super().__init__(f"{message} @ {path}")

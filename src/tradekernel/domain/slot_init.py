@@ -23,7 +23,7 @@ T = TypeVar("T")
 REPLACED: dict[type, Callable[..., None]] = {}
 
 
-def _refuse(cls: type, reason: str) -> TypeError:
+def _refusal(cls: type, reason: str) -> TypeError:
     return TypeError(f"slot_init cannot take over {cls.__qualname__}.__init__: {reason}")
 
 
@@ -31,17 +31,17 @@ def slot_init(cls: type[T]) -> type[T]:
     """Give a frozen, slotted, keyword-only attrs class the descriptor-based `__init__`."""
     klass: Any = cls  # set up dynamically below: mypy sees the class attrs declared
     if not attrs.has(klass) or "__slots__" not in cls.__dict__:
-        raise _refuse(cls, "not a slotted attrs class")
+        raise _refusal(cls, "not a slotted attrs class")
     namespace: dict[str, Any] = {"NOTHING": attrs.NOTHING}
     params: list[str] = []
     body: list[str] = []
     for number, field in enumerate(attrs.fields(klass)):
         if field.validator is not None or field.converter is not None:
-            raise _refuse(cls, f"{field.name} has a validator or converter")
+            raise _refusal(cls, f"{field.name} has a validator or converter")
         if field.on_setattr not in (None, attrs.setters.NO_OP):
-            raise _refuse(cls, f"{field.name} has an on_setattr hook")
+            raise _refusal(cls, f"{field.name} has an on_setattr hook")
         if not field.init or not field.kw_only:
-            raise _refuse(cls, f"{field.name} is not a keyword-only init argument")
+            raise _refusal(cls, f"{field.name} is not a keyword-only init argument")
         name = field.alias
         namespace[f"set{number}"] = cls.__dict__[field.name].__set__
         default = field.default
@@ -50,7 +50,7 @@ def slot_init(cls: type[T]) -> type[T]:
             body.append(f"set{number}(self, {name})")
         elif isinstance(default, attrs.Factory):  # type: ignore[arg-type] # attrs types it oddly
             if default.takes_self:
-                raise _refuse(cls, f"{field.name}'s factory takes self")
+                raise _refusal(cls, f"{field.name}'s factory takes self")
             namespace[f"factory{number}"] = default.factory
             params.append(f"{name}=NOTHING")
             body.append(f"set{number}(self, factory{number}() if {name} is NOTHING else {name})")
@@ -80,13 +80,13 @@ def positional_new(cls: type[T], names: Sequence[str]) -> Callable[..., T]:
     there are no defaults and no post-init check, so classes with one are refused.
     """
     if cls not in REPLACED:
-        raise _refuse(cls, "positional_new needs a slot_init class")
+        raise _refusal(cls, "positional_new needs a slot_init class")
     if getattr(cls, "__attrs_post_init__", None) is not None:
-        raise _refuse(cls, "positional_new skips __attrs_post_init__")
+        raise _refusal(cls, "positional_new skips __attrs_post_init__")
     klass: Any = cls
     fields = {field.name for field in attrs.fields(klass)}
     if sorted(names) != sorted(fields):
-        raise _refuse(cls, f"positional_new must name every field once: {sorted(fields)}")
+        raise _refusal(cls, f"positional_new must name every field once: {sorted(fields)}")
     namespace: dict[str, Any] = {"new_object": object.__new__, "cls": cls}
     body = ["self = new_object(cls)"]
     for number, name in enumerate(names):

@@ -46,7 +46,7 @@ from tradekernel.orchestration.holistic_state import (
 ZERO = Decimal(0)
 
 
-def _refuse(item: ExecutionDirective, reason: SkipReason, detail: str) -> AllocationRejection:
+def _rejection(item: ExecutionDirective, reason: SkipReason, detail: str) -> AllocationRejection:
     return AllocationRejection(directive_id=item.directive_id, reason=reason, detail=detail)
 
 
@@ -88,7 +88,9 @@ class HolisticAllocator:
             detail = "holistic allocator has no cycle market; build the kernel with build_kernel"
             return AllocationResult(
                 accepted=(),
-                rejected=tuple(_refuse(i, SkipReason.RULES_UNAVAILABLE, detail) for i in ordered),
+                rejected=tuple(
+                    _rejection(i, SkipReason.RULES_UNAVAILABLE, detail) for i in ordered
+                ),
             )
         fixed: list[ExecutionDirective] = []
         closes: list[ExecutionDirective] = []
@@ -121,12 +123,12 @@ class HolisticAllocator:
             return None
         symbol = directive.symbol
         if market.marks.get(symbol, ZERO) <= 0:
-            return _refuse(item, SkipReason.MISSING_MARK_PRICE, f"no mark price for {symbol}")
+            return _rejection(item, SkipReason.MISSING_MARK_PRICE, f"no mark price for {symbol}")
         if symbol not in market.rules:
-            return _refuse(item, SkipReason.RULES_UNAVAILABLE, f"no trading rules for {symbol}")
+            return _rejection(item, SkipReason.RULES_UNAVAILABLE, f"no trading rules for {symbol}")
         rival = candidates.get((symbol, directive.side))
         if rival is not None:
-            return _refuse(
+            return _rejection(
                 item,
                 SkipReason.PORTFOLIO_PLAN,
                 f"holistic: directive {rival.execution.directive_id} already plans "
@@ -136,9 +138,9 @@ class HolisticAllocator:
         action = candidate_action(item, market, quantity)
         if action is None:
             if directive.side is Side.SELL and quantity <= 0:
-                return _refuse(item, SkipReason.NOTHING_TO_CLOSE, f"no {symbol} holding to sell")
+                return _rejection(item, SkipReason.NOTHING_TO_CLOSE, f"no {symbol} holding to sell")
             step = market.rules[symbol].step_size
-            return _refuse(
+            return _rejection(
                 item,
                 SkipReason.QTY_ROUNDS_TO_ZERO,
                 f"quantity {quantity} floors to 0 at step {step}",
@@ -185,7 +187,7 @@ class HolisticAllocator:
         taken = {(a.symbol, a.side) for a in executed}
         ranked = sorted(scored, key=rank_key)
         rejections = [
-            _refuse(c.execution, *left_out(c.key, best, ranked))
+            _rejection(c.execution, *left_out(c.key, best, ranked))
             for c in sorted(candidates, key=lambda c: priority_key(c.execution))
             if c.key not in taken
         ]

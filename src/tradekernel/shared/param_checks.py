@@ -9,6 +9,11 @@ import attrs
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
+def field_path(instance: object, attribute: "attrs.Attribute[Any]") -> str:
+    """Return `Class.field`, how planner params validators name the field they refuse."""
+    return f"{type(instance).__name__}.{attribute.name}"
+
+
 def at_least(minimum: int | float | Decimal) -> Validator:
     """Return a validator refusing values below `minimum`.
 
@@ -51,17 +56,23 @@ def at_most(maximum: int | float | Decimal) -> Validator:
     return check
 
 
-def one_of(choices: Collection[str]) -> Validator:
-    """Return a validator refusing strings outside `choices`.
+def one_of(choices: Collection[str], *, qualified: bool = False) -> Validator:
+    """Return a validator refusing strings (or StrEnum members) outside `choices`.
+
+    Args:
+        choices: The accepted values.
+        qualified: Name the field as `Class.field` (the planner params' style) instead of
+            `field` (the plugin params' style).
 
     Raises:
         ValueError: from the validator, e.g. `source must be one of close, hl2, got 'mid'`.
     """
     listed = ", ".join(sorted(choices))
 
-    def check(_instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+    def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
         if value not in choices:
-            raise ValueError(f"{attribute.name} must be one of {listed}, got {value!r}")
+            where = field_path(instance, attribute) if qualified else attribute.name
+            raise ValueError(f"{where} must be one of {listed}, got {value!r}")
 
     return check
 

@@ -9,7 +9,7 @@ from journal_fixtures import manifest, order, plan_entry
 from tradekernel.adapters.sqlite.database import SCHEMA_VERSION, connect
 from tradekernel.adapters.sqlite.journal import SqliteJournal
 from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
-from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.errors import StorageError
 
 # The version-1 tables this release shipped with, before the plan index existed.
 _VERSION_1_ORDERS = """
@@ -80,7 +80,7 @@ def test_a_database_from_a_newer_schema_is_refused_untouched(tmp_path: Path) -> 
     with sqlite3.connect(path) as raw:
         raw.execute("CREATE TABLE schema_info (version INTEGER NOT NULL)")
         raw.execute("INSERT INTO schema_info VALUES (?)", (SCHEMA_VERSION + 1,))
-    with pytest.raises(ConfigError, match=rf"version {SCHEMA_VERSION + 1} is newer") as caught:
+    with pytest.raises(StorageError, match=rf"version {SCHEMA_VERSION + 1} is newer") as caught:
         connect(path)
     assert str(path) in str(caught.value)
     with sqlite3.connect(path) as raw:
@@ -88,13 +88,16 @@ def test_a_database_from_a_newer_schema_is_refused_untouched(tmp_path: Path) -> 
     assert tables == {"schema_info"}
 
 
-def test_a_file_that_is_not_a_database_is_a_config_error(tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_database_is_a_storage_error_naming_it(tmp_path: Path) -> None:
     path = tmp_path / "notes.sqlite"
     path.write_text("these are not the pages you are looking for\n" * 100)
-    with pytest.raises(ConfigError, match="cannot open database"):
+    with pytest.raises(
+        StorageError, match=r"^cannot open database: file is not a database"
+    ) as caught:
         connect(path)
+    assert caught.value.path == str(path)
 
 
 def test_a_missing_directory_is_named(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="does not exist"):
+    with pytest.raises(StorageError, match="does not exist"):
         connect(tmp_path / "nowhere" / "runs.sqlite")

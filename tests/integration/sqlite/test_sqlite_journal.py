@@ -11,7 +11,7 @@ from tradekernel.adapters.sqlite.database import connect
 from tradekernel.adapters.sqlite.journal import SqliteJournal
 from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.domain.enums import OrderStatus
-from tradekernel.domain.errors import ConfigError, OrderNotFound
+from tradekernel.domain.errors import ConfigError, OrderNotFound, StorageError
 from tradekernel.domain.ports.journal import EquityPoint, Journal, JournalEntry
 
 
@@ -39,7 +39,7 @@ def test_manifest_round_trips_and_latest_run_is_the_last_started(db_path: Path) 
 def test_starting_the_same_run_twice_is_a_clear_error(db_path: Path) -> None:
     journal = SqliteJournal(connect(db_path))
     journal.start_run(manifest("run-1"))
-    with pytest.raises(ConfigError, match=r"run-1.*already recorded"):
+    with pytest.raises(StorageError, match=r"run-1.*already recorded"):
         journal.start_run(manifest("run-1"))
 
 
@@ -185,7 +185,7 @@ def test_plan_json_without_client_ids_is_refused_with_its_location(db_path: Path
 def test_plan_of_a_run_never_started_is_a_clear_error_at_flush(db_path: Path) -> None:
     journal = SqliteJournal(connect(db_path))
     journal.record_plan(plan_entry("ghost", 1, []))
-    with pytest.raises(ConfigError, match=r"start_run.*ghost"):
+    with pytest.raises(StorageError, match=r"start_run.*ghost"):
         journal.flush()
 
 
@@ -199,7 +199,7 @@ def test_finish_run_flushes_and_stores_the_summary(db_path: Path) -> None:
     journal.finish_run("run-1", '{"trades": 3}')
     assert reader.run_summary("run-1") == '{"trades": 3}'
     assert reader.equity("run-1") == [EquityPoint(ts_ms=1, equity=Decimal("1.5"), cash=Decimal(0))]
-    with pytest.raises(ConfigError, match="unknown run id 'run-x'"):
+    with pytest.raises(StorageError, match="unknown run id 'run-x'"):
         journal.finish_run("run-x", "{}")
 
 
@@ -321,3 +321,27 @@ def test_rows_of_one_batch_in_random_key_order_keep_which_record_wins(db_path: P
     assert reader.fills_for_order("tkB") == [first_fill]
     assert connection.execute("SELECT COUNT(*) FROM orders").fetchone() == (3,)
     assert connection.execute("SELECT COUNT(*) FROM fills").fetchone() == (3,)
+
+
+def test_a_locked_database_is_a_storage_error_and_the_rows_stay_buffered(
+    db_path: Path,
+) -> None:
+    connection = connect(db_path)
+    connection.execute("PRAGMA busy_timeout = 0")  # fail at once instead of waiting 5 s
+    journal = SqliteJournal(connection)
+    journal.start_run(manifest("run-1"))
+    journal.record_equity("run-1", [EquityPoint(ts_ms=1, equity=Decimal(1), cash=Decimal(1))])
+    other = connect(db_path)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
+    try:
+        with pytest.raises(StorageError, match=r"^cannot write journal rows: database is locked"):
+            journal.flush()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert journal.pending_rows == 1
+    assert not connection.in_transaction
+    journal.flush()
+    assert SqliteRunReader(connection).equity("run-1") == [
+        EquityPoint(ts_ms=1, equity=Decimal(1), cash=Decimal(1))
+    ]

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tradekernel.adapters.config.blueprint_loader import parse_blueprint, read_toml
+from tradekernel.adapters.config.blueprint_loader import parse_blueprint
+from tradekernel.adapters.config.toml_file import read_toml
 from tradekernel.bootstrap.cli import main
 from tradekernel.bootstrap.plugins import full_catalog
 from tradekernel.domain.errors import ConfigError

@@ -17,9 +17,9 @@ def admission_problem(intent: ExecutionIntent, *, known: Collection[str], quote_
     if not intent.quantity.is_finite() or intent.quantity <= 0:
         return f"quantity must be positive, got {intent.quantity}"
     kind = intent.order_type
-    if kind in (OrderType.LIMIT, OrderType.STOP_LIMIT) and not _positive(intent.price):
+    if kind in (OrderType.LIMIT, OrderType.STOP_LIMIT) and not _is_positive(intent.price):
         return f"{kind} order needs a positive price"
-    if kind in (OrderType.STOP, OrderType.STOP_LIMIT) and not _positive(intent.stop_price):
+    if kind in (OrderType.STOP, OrderType.STOP_LIMIT) and not _is_positive(intent.stop_price):
         return f"{kind} order needs a positive stop_price"
     if quote_of(intent.symbol) not in (None, quote_asset):
         return f"symbol {intent.symbol} is not quoted in {quote_asset}"
@@ -28,7 +28,7 @@ def admission_problem(intent: ExecutionIntent, *, known: Collection[str], quote_
     return ""
 
 
-def _positive(value: Decimal | None) -> bool:
+def _is_positive(value: Decimal | None) -> bool:
     return value is not None and value.is_finite() and value > 0
 
 

@@ -41,7 +41,7 @@ def match(order: WorkingOrder, bar: Bar, slippage: Decimal) -> tuple[Decimal, Li
         if not _stop_hit(order, bar):
             return None
         order.triggered = True
-        stop = _required(order.stop_price)
+        stop = _required_price(order.stop_price)
         base = max(stop, bar.open) if order.side is Side.BUY else min(stop, bar.open)
         return _taker(order.side, base, slippage)
     # STOP_LIMIT
@@ -60,7 +60,7 @@ def _taker(side: Side, base: Decimal, slippage: Decimal) -> tuple[Decimal, Liqui
 
 
 def _limit(order: WorkingOrder, bar: Bar) -> tuple[Decimal, Liquidity] | None:
-    limit = _required(order.price)
+    limit = _required_price(order.price)
     if order.side is Side.BUY:
         if bar.low <= limit:
             return min(limit, bar.open), Liquidity.MAKER
@@ -71,11 +71,11 @@ def _limit(order: WorkingOrder, bar: Bar) -> tuple[Decimal, Liquidity] | None:
 
 
 def _stop_hit(order: WorkingOrder, bar: Bar) -> bool:
-    stop = _required(order.stop_price)
+    stop = _required_price(order.stop_price)
     return bar.high >= stop if order.side is Side.BUY else bar.low <= stop
 
 
-def _required(value: Decimal | None) -> Decimal:
+def _required_price(value: Decimal | None) -> Decimal:
     # submit() refuses orders without the price their type needs, so this never fires.
     if value is None:
         raise AssertionError("order without the price its type requires")

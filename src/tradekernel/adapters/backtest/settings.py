@@ -5,19 +5,21 @@ from decimal import Decimal
 import attrs
 
 
-def _non_negative(_instance: object, attribute: "attrs.Attribute[Decimal]", value: Decimal) -> None:
+def _finite_non_negative(
+    _instance: object, attribute: "attrs.Attribute[Decimal]", value: Decimal
+) -> None:
     if not value.is_finite() or value < 0:
         raise ValueError(f"venue.{attribute.name} must be a finite decimal >= 0, got {value}")
 
 
 def _fee_rate(instance: object, attribute: "attrs.Attribute[Decimal]", value: Decimal) -> None:
-    _non_negative(instance, attribute, value)
+    _finite_non_negative(instance, attribute, value)
     if value >= 1:
         raise ValueError(f"venue.{attribute.name} is a fraction of notional (< 1), got {value}")
 
 
 def _slippage(instance: object, attribute: "attrs.Attribute[Decimal]", value: Decimal) -> None:
-    _non_negative(instance, attribute, value)
+    _finite_non_negative(instance, attribute, value)
     if value >= 10_000:
         raise ValueError(f"venue.{attribute.name} must be below 10000 bps, got {value}")
 
@@ -52,5 +54,5 @@ class VenueSettings:
     taker_fee: Decimal = attrs.field(default=Decimal("0.001"), validator=_fee_rate)
     slippage_bps: Decimal = attrs.field(default=Decimal(0), validator=_slippage)
     participation: Decimal | None = attrs.field(default=None, validator=_participation)
-    starting_cash: Decimal = attrs.field(default=Decimal(10_000), validator=_non_negative)
+    starting_cash: Decimal = attrs.field(default=Decimal(10_000), validator=_finite_non_negative)
     quote_asset: str = attrs.field(default="USD", validator=_quote)

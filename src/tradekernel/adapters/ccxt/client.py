@@ -99,3 +99,15 @@ def build_exchange(settings: CcxtSettings, credentials: Credentials) -> Any:
     if settings.api_base_url is not None:
         exchange.urls["api"] = rewrite_base_url(exchange.urls["api"], settings.api_base_url)
     return exchange
+
+
+async def build_exchange_in_loop(settings: CcxtSettings, credentials: Credentials) -> Any:
+    """Return `build_exchange(settings, credentials)`, built on the running event loop.
+
+    aiohttp binds its session to the loop it was created on: an adapter with a private
+    loop runs this coroutine on that loop.
+
+    Raises:
+        ConfigError: ccxt does not know the exchange id.
+    """
+    return build_exchange(settings, credentials)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import attrs
 import numpy as np
 
-from tradekernel.adapters.ccxt.client import build_exchange
+from tradekernel.adapters.ccxt.client import build_exchange_in_loop
 from tradekernel.adapters.ccxt.config import CcxtSettings, credentials_from_env
 from tradekernel.adapters.ccxt.mapping import balances_from_ccxt, order_from_ccxt
 from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
@@ -61,7 +61,9 @@ class CcxtExecution:
         self._redact = credentials.redact
         self._sleep = sleep if sleep is not None else asyncio.sleep
         self._loop = asyncio.new_event_loop()
-        self._exchange: Any = self._loop.run_until_complete(_build(settings, credentials))
+        self._exchange: Any = self._loop.run_until_complete(
+            build_exchange_in_loop(settings, credentials)
+        )
         self._retry = RetryRunner(
             policy=settings.retry,
             rng=rng,
@@ -267,11 +269,6 @@ class CcxtExecution:
         if not self._markets_loaded:
             await self._retry.run("load markets", self._exchange.load_markets)
             self._markets_loaded = True
-
-
-async def _build(settings: CcxtSettings, credentials: Any) -> Any:
-    # aiohttp binds its session to the running loop: build inside the private loop.
-    return build_exchange(settings, credentials)
 
 
 def _satisfies_the_port(execution: CcxtExecution) -> ExecutionPort:

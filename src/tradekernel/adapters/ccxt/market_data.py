@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from tradekernel.adapters.ccxt.client import build_exchange
+from tradekernel.adapters.ccxt.client import build_exchange_in_loop
 from tradekernel.adapters.ccxt.config import CcxtSettings, Credentials
 from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
 from tradekernel.adapters.ccxt.retry import RetryRunner, Sleep
@@ -25,7 +25,7 @@ T = TypeVar("T")
 _NO_KEYS = Credentials(api_key="", secret="")
 
 
-def _decimal(value: Any, where: str) -> Decimal:
+def _ccxt_decimal(value: Any, where: str) -> Decimal:
     if value is None:
         raise DataError(f"missing number in {where}", file="ccxt market data")
     # repr of a float is its shortest exact decimal form: 50000.1 stays 50000.1.
@@ -44,11 +44,11 @@ def bar_from_ohlcv(symbol: str, row: Sequence[Any]) -> Bar:
     return Bar(
         symbol=symbol,
         ts_ms=int(row[0]),
-        open=_decimal(row[1], where),
-        high=_decimal(row[2], where),
-        low=_decimal(row[3], where),
-        close=_decimal(row[4], where),
-        volume=_decimal(row[5], where) if row[5] is not None else Decimal(0),
+        open=_ccxt_decimal(row[1], where),
+        high=_ccxt_decimal(row[2], where),
+        low=_ccxt_decimal(row[3], where),
+        close=_ccxt_decimal(row[4], where),
+        volume=_ccxt_decimal(row[5], where) if row[5] is not None else Decimal(0),
     )
 
 
@@ -61,9 +61,9 @@ def mark_from_ticker(symbol: str, ticker: Mapping[str, Any], fallback_ms: int) -
     where = f"ticker of {symbol}"
     last = ticker.get("last")
     if last is not None:
-        price = _decimal(last, where)
+        price = _ccxt_decimal(last, where)
     elif ticker.get("bid") is not None and ticker.get("ask") is not None:
-        price = (_decimal(ticker["bid"], where) + _decimal(ticker["ask"], where)) / 2
+        price = (_ccxt_decimal(ticker["bid"], where) + _ccxt_decimal(ticker["ask"], where)) / 2
     else:
         raise DataError(f"{where} has no last price and no bid/ask", file="ccxt market data")
     stamp = ticker.get("timestamp")
@@ -91,7 +91,9 @@ class CcxtMarketData:
         """
         self._settings = settings
         self._loop = asyncio.new_event_loop()
-        self._exchange: Any = self._loop.run_until_complete(_build(settings))
+        self._exchange: Any = self._loop.run_until_complete(
+            build_exchange_in_loop(settings, _NO_KEYS)
+        )
         self._retry = RetryRunner(
             policy=settings.retry,
             rng=rng,
@@ -176,11 +178,6 @@ class CcxtMarketData:
         if not self._markets_loaded:
             await self._retry.run("load markets", self._exchange.load_markets)
             self._markets_loaded = True
-
-
-async def _build(settings: CcxtSettings) -> Any:
-    # aiohttp binds its session to the running loop: build inside the private loop.
-    return build_exchange(settings, _NO_KEYS)
 
 
 def _satisfies_the_port(market: CcxtMarketData) -> MarketDataPort:

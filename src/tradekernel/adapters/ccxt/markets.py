@@ -10,7 +10,7 @@ from tradekernel.domain.errors import DataError
 from tradekernel.domain.market import SymbolRules
 
 
-def _decimal(value: Any) -> Decimal | None:
+def _ccxt_decimal_or_none(value: Any) -> Decimal | None:
     if value is None:
         return None
     # repr of a float is its shortest exact decimal form: 1e-05 -> Decimal("0.00001").
@@ -19,7 +19,7 @@ def _decimal(value: Any) -> Decimal | None:
 
 def _increment(value: Any, precision_mode: int) -> Decimal | None:
     """Return the increment a precision entry means (`5` places -> 0.00001; 0.1 -> 0.1)."""
-    number = _decimal(value)
+    number = _ccxt_decimal_or_none(value)
     if number is None:
         return None
     if precision_mode == ccxt.DECIMAL_PLACES:
@@ -43,8 +43,8 @@ def symbol_rules_from_market(market: Mapping[str, Any], precision_mode: int) -> 
     step = _increment(precision.get("amount"), precision_mode)
     if tick is None or step is None:
         raise DataError(f"market {symbol} has no price or amount precision", file="ccxt markets")
-    min_qty = _decimal((limits.get("amount") or {}).get("min")) or Decimal(0)
-    min_notional = _decimal((limits.get("cost") or {}).get("min")) or Decimal(0)
+    min_qty = _ccxt_decimal_or_none((limits.get("amount") or {}).get("min")) or Decimal(0)
+    min_notional = _ccxt_decimal_or_none((limits.get("cost") or {}).get("min")) or Decimal(0)
     return SymbolRules(
         symbol=symbol,
         base=str(market["base"]),

@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +17,7 @@ from tradekernel.adapters.config.plugin_tables import (
     table_list,
 )
 from tradekernel.adapters.config.portfolio_loader import bucket_settings
+from tradekernel.adapters.config.toml_file import read_toml
 from tradekernel.domain.blueprint import (
     DEFAULT_STEP_SIZE,
     DEFAULT_TICK_SIZE,
@@ -89,18 +89,6 @@ def config_hash_of(data: Mapping[str, Any]) -> str:
     """Return the sha256 of the parsed TOML (comments and layout do not change it)."""
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def read_toml(path: Path) -> tuple[str, dict[str, Any]]:
-    """Return the text and parsed table of a TOML file. Raises ConfigError with the line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"cannot read config file: {error.strerror}", file=str(path)) from None
-    try:
-        return text, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"invalid TOML: {error}", file=str(path)) from None
 
 
 def load_blueprint(path: str | Path, catalog: Catalog) -> LoadedBlueprint:

@@ -20,51 +20,51 @@ from tradekernel.domain.errors import ConfigError
 T = TypeVar("T")
 
 
-def _describe(value: object) -> str:
+def _type_and_value(value: object) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
 def _structure_decimal(value: object, _: type) -> Decimal:
     # Floats are refused: 0.1 in TOML is already the binary 0.1000000000000000055...
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise TypeError(f"expected a decimal string, got {_describe(value)}")
+        raise TypeError(f"expected a decimal string, got {_type_and_value(value)}")
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise ValueError(f"expected a decimal string, got {_describe(value)}") from None
+        raise ValueError(f"expected a decimal string, got {_type_and_value(value)}") from None
     if not number.is_finite():
-        raise ValueError(f"expected a finite decimal, got {_describe(value)}")
+        raise ValueError(f"expected a finite decimal, got {_type_and_value(value)}")
     return number
 
 
 def _structure_int(value: object, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected an integer, got {_describe(value)}")
+        raise TypeError(f"expected an integer, got {_type_and_value(value)}")
     return value
 
 
 def _structure_float(value: object, _: type) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"expected a number, got {_describe(value)}")
+        raise TypeError(f"expected a number, got {_type_and_value(value)}")
     return float(value)
 
 
 def _structure_bool(value: object, _: type) -> bool:
     if not isinstance(value, bool):
-        raise TypeError(f"expected true or false, got {_describe(value)}")
+        raise TypeError(f"expected true or false, got {_type_and_value(value)}")
     return value
 
 
 def _structure_str(value: object, _: type) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {_describe(value)}")
+        raise TypeError(f"expected a string, got {_type_and_value(value)}")
     return value
 
 
 def _structure_enum(value: object, cls: type[Enum]) -> Enum:
     members = ", ".join(repr(member.value) for member in cls)
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise TypeError(f"expected one of {members}, got {_describe(value)}")
+        raise TypeError(f"expected one of {members}, got {_type_and_value(value)}")
     try:
         return cls(value)
     except ValueError:
@@ -94,7 +94,7 @@ def strict_converter() -> cattrs.Converter:
 
         def structure(data: Any, target: type[Any]) -> Any:
             if not isinstance(data, dict):
-                raise TypeError(f"expected a table, got {_describe(data)}")
+                raise TypeError(f"expected a table, got {_type_and_value(data)}")
             try:
                 return generated(data, target)
             except (ValueError, TypeError) as error:

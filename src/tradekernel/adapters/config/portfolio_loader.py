@@ -8,7 +8,6 @@ the inline keys win), `sliders`, `target_source`, `target_weights`, `simulation`
 Precedence: preset < bucket file < sliders < explicit tables.
 """
 
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import cattrs
 
 from tradekernel.adapters.config.converter import strict_converter, structure
 from tradekernel.adapters.config.portfolio_files import BucketFile, PortfolioSection, StateFile
+from tradekernel.adapters.config.toml_file import read_toml
 from tradekernel.domain.account import Position
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.market import SymbolRules
@@ -38,21 +38,6 @@ class PortfolioSetup:
     state: PortfolioState
     assignment: dict[str, str]
     targets: dict[str, dict[str, Decimal]]
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """Return the parsed TOML file.
-
-    Raises:
-        ConfigError: if the file is missing or not valid TOML (with the line).
-    """
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError("file not found", file=str(path)) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"invalid TOML: {error}", file=str(path)) from None
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +104,7 @@ def bucket_settings(
     file = str(config_path)
     if isinstance(raw.get("config"), str):
         linked = config_path.parent / raw["config"]
-        raw = _merge(read_toml(linked), raw)
+        raw = _merge(read_toml(linked)[1], raw)
     bucket = structure(converter, raw, BucketFile, path=path, file=file)
     if bucket.preset is not None and bucket.preset not in PRESETS:
         names = ", ".join(sorted(PRESETS))
@@ -207,7 +192,7 @@ def load_portfolio(path: str | Path) -> PortfolioSetup:
     """
     config_path = Path(path)
     file = str(config_path)
-    raw = read_toml(config_path)
+    _text, raw = read_toml(config_path)
     converter = strict_converter()
     unknown = sorted(set(raw) - {"portfolio", "state"})
     if unknown:
@@ -232,7 +217,7 @@ def load_portfolio(path: str | Path) -> PortfolioSetup:
         raise ConfigError(error.message, path=error.path, file=file) from None
     if section.state is not None:
         state_path = config_path.parent / section.state
-        state_raw: Any = read_toml(state_path)
+        state_raw: Any = read_toml(state_path)[1]
         state_file = str(state_path)
     elif "state" in raw:
         state_raw, state_file = raw["state"], file

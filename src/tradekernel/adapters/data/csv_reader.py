@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tradekernel.adapters.data.report import LoadedBars, build_report
-from tradekernel.adapters.data.validation import COLUMNS, RawColumns, validate
+from tradekernel.adapters.data.validation import COLUMNS, RawColumns, validate_bars
 from tradekernel.domain.errors import DataError
 from tradekernel.shared.bars import BarSeries
 
@@ -64,7 +64,7 @@ def read_csv_bars(path: Path | str, symbol: str) -> LoadedBars:
         close=table[:, 4],
         volume=table[:, 5],
     )
-    validate(raw, file=file, line_of=lambda index: index + 2, unit="line")
+    validate_bars(raw, file=file, line_of=lambda index: index + 2, unit="line")
     ts_ms = raw.timestamp_ms.astype(np.int64)
     series = BarSeries(
         symbol=symbol,

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from tradekernel.adapters.data.report import LoadedBars, build_report
-from tradekernel.adapters.data.validation import COLUMNS, RawColumns, validate
+from tradekernel.adapters.data.validation import COLUMNS, RawColumns, validate_bars
 from tradekernel.domain.errors import DataError
 from tradekernel.shared.bars import BarSeries, FloatArray
 
@@ -45,7 +45,7 @@ def read_parquet_bars(path: Path | str, symbol: str) -> LoadedBars:
         raise DataError("no data rows", file=file)
     columns = {name: _column(table.column(name), name, file) for name in COLUMNS}
     raw = RawColumns(**columns)
-    validate(raw, file=file, line_of=lambda index: index + 1, unit="row")
+    validate_bars(raw, file=file, line_of=lambda index: index + 1, unit="row")
     ts_ms = raw.timestamp_ms.astype(np.int64)
     series = BarSeries(
         symbol=symbol,

@@ -35,7 +35,7 @@ class RawColumns:
         return value
 
 
-def validate(raw: RawColumns, *, file: str, line_of: Callable[[int], int], unit: str) -> None:
+def validate_bars(raw: RawColumns, *, file: str, line_of: Callable[[int], int], unit: str) -> None:
     """Check every rule and raise for the earliest offending row.
 
     Raises:

@@ -28,7 +28,7 @@ polyline.drawdown { stroke: #d1242f; stroke-width: 1.2; }
 """
 
 
-def _table(css_class: str, header: Sequence[str] | None, rows: Sequence[Sequence[str]]) -> str:
+def _html_table(css_class: str, header: Sequence[str] | None, rows: Sequence[Sequence[str]]) -> str:
     head = ""
     if header is not None:
         head = "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr></thead>"
@@ -76,13 +76,13 @@ def report_html_text(
         '<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
-        f"{_table('identity', None, identity_rows)}"
+        f"{_html_table('identity', None, identity_rows)}"
         f"<h2>Equity</h2>{equity_chart}"
         f"<h2>Drawdown</h2>{drawdown_chart}"
-        f"<h2>Metrics</h2>{_table('metrics', None, metric_rows(metrics))}"
+        f"<h2>Metrics</h2>{_html_table('metrics', None, metric_rows(metrics))}"
         + (f'<ul class="notes">{notes}</ul>' if notes else "")
         + f"<h2>Trades ({len(trades)})</h2>"
-        f"{_table('trades', TRADES_HEADER, [trade_row(trade) for trade in trades])}"
+        f"{_html_table('trades', TRADES_HEADER, [trade_row(trade) for trade in trades])}"
         "</body></html>\n"
     )
 

@@ -1,5 +1,6 @@
 """Writing a run's report files into its output directory."""
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from tradekernel.adapters.reports.report_html import write_report_html
 from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.summary_json import write_summary_json
 from tradekernel.adapters.reports.trades_csv import write_trades_csv
-from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.errors import OutputError
 from tradekernel.domain.trades import ClosedTrade
 
 
@@ -20,6 +21,30 @@ class ReportPaths:
     trades_csv: Path
     summary_json: Path
     report_html: Path
+
+
+def _reason(error: OSError) -> str:
+    # strerror ("Permission denied") without the errno and the path the error repeats.
+    return error.strerror or str(error)
+
+
+def check_output_dir(out_dir: Path) -> None:
+    """Refuse an output directory that cannot be created or written, before a run starts.
+
+    Raises:
+        OutputError: if `out_dir` or its nearest existing ancestor is not a directory, or
+            that directory is not writable; `path` names it.
+    """
+    existing = out_dir
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        if existing == out_dir:
+            raise OutputError("the output directory is a file", path=str(out_dir))
+        message = f"cannot create the output directory {out_dir}: a parent is a file"
+        raise OutputError(message, path=str(existing))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError("output directory is not writable", path=str(existing))
 
 
 def write_outputs(
@@ -35,8 +60,8 @@ def write_outputs(
     Existing files of the same names are replaced.
 
     Raises:
-        ConfigError: if the directory cannot be created or a file cannot be written; the
-            message names the path (`--out`).
+        OutputError: if the directory cannot be created or a file cannot be written;
+            `path` names the directory or file.
     """
     paths = ReportPaths(
         trades_csv=out_dir / "trades.csv",
@@ -46,8 +71,8 @@ def write_outputs(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ConfigError(
-            f"cannot create output directory {out_dir}: {error}", path="--out"
+        raise OutputError(
+            f"cannot create output directory: {_reason(error)}", path=str(out_dir)
         ) from error
     current = paths.trades_csv
     try:
@@ -57,5 +82,5 @@ def write_outputs(
         current = paths.report_html
         write_report_html(current, identity, metrics, curve, trades)
     except OSError as error:
-        raise ConfigError(f"cannot write {current}: {error}", path="--out") from error
+        raise OutputError(f"cannot write file: {_reason(error)}", path=str(current)) from error
     return paths

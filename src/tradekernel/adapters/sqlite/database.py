@@ -3,7 +3,7 @@
 import sqlite3
 from pathlib import Path
 
-from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.errors import StorageError
 
 SCHEMA_VERSION = 3
 
@@ -149,12 +149,16 @@ def connect(path: str | Path) -> sqlite3.Connection:
     statements in explicit `BEGIN ... COMMIT` transactions.
 
     Raises:
-        ConfigError: if the directory does not exist, the file is not a SQLite database, or
-            the database was written by a newer tradekernel (a newer schema version).
+        StorageError: naming the file, if its directory does not exist, it is not a SQLite
+            database, it is locked or unreadable, or it was written by a newer tradekernel
+            (a newer schema version).
     """
     target = Path(path)
     if str(path) != ":memory:" and not target.parent.exists():
-        raise ConfigError(f"directory {target.parent} does not exist", path="--db")
+        raise StorageError(
+            f"cannot create the database: directory {target.parent} does not exist",
+            path=str(path),
+        )
     connection: sqlite3.Connection | None = None
     try:
         connection = sqlite3.connect(str(path), isolation_level=None)
@@ -163,21 +167,34 @@ def connect(path: str | Path) -> sqlite3.Connection:
         connection.execute("PRAGMA foreign_keys=ON")
         version = _stored_version(connection)
         if version is not None and version > SCHEMA_VERSION:
-            raise ConfigError(
+            raise StorageError(
                 f"database schema version {version} is newer than this tradekernel supports "
                 f"({SCHEMA_VERSION}); upgrade tradekernel or use another --db",
                 path=str(path),
             )
         if version is not None and version < 1:
-            raise ConfigError(f"database schema version {version} is not valid", path=str(path))
+            raise StorageError(f"database schema version {version} is not valid", path=str(path))
         if version != SCHEMA_VERSION:
             _migrate(connection, version)
-    except sqlite3.DatabaseError as error:
+    except sqlite3.Error as error:
         if connection is not None:
             connection.close()
-        raise ConfigError(f"cannot open database: {error}", path=str(path)) from error
-    except ConfigError:
+        raise StorageError(f"cannot open database: {error}", path=str(path)) from error
+    except StorageError:
         if connection is not None:
             connection.close()
         raise
     return connection
+
+
+def database_file(connection: sqlite3.Connection) -> str:
+    """Return the file behind `connection` (`:memory:` for an in-memory database).
+
+    Used to name the place in a `StorageError` raised far from `connect`.
+    """
+    try:
+        rows = connection.execute("PRAGMA database_list").fetchall()
+    except sqlite3.Error:
+        return "(database)"
+    files = [str(row[2]) for row in rows if row[1] == "main"]
+    return files[0] if files and files[0] else ":memory:"

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from types import TracebackType
 
+from tradekernel.adapters.sqlite.database import database_file
 from tradekernel.adapters.sqlite.rows import (
     FILL_COLUMNS,
     MANIFEST_COLUMNS,
@@ -23,7 +24,8 @@ from tradekernel.adapters.sqlite.rows import (
     fill_row,
     order_row,
 )
-from tradekernel.domain.errors import ConfigError
+from tradekernel.adapters.sqlite.transaction import transaction
+from tradekernel.domain.errors import StorageError
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.journal import EquityPoint, JournalEntry, RunManifest
 
@@ -115,7 +117,7 @@ class SqliteJournal:
         if exc is None:
             self.flush()
             return
-        with contextlib.suppress(ConfigError, sqlite3.Error):
+        with contextlib.suppress(StorageError):
             self.flush()
 
     @property
@@ -127,7 +129,8 @@ class SqliteJournal:
         """Record a new run; it becomes the latest run of the database.
 
         Raises:
-            ConfigError: if the database already holds a run with this id.
+            StorageError: if the database already holds a run with this id, or cannot be
+                written.
         """
         self.flush()
         values = (
@@ -143,16 +146,19 @@ class SqliteJournal:
             manifest.data_sources,
         )
         try:
-            with self._transaction():
+            with transaction(self._connection):
                 self._connection.execute(
                     f"INSERT INTO runs ({MANIFEST_COLUMNS}, seq) VALUES "
                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM runs))",
                     values,
                 )
         except sqlite3.IntegrityError as error:
-            raise ConfigError(
-                f"run {manifest.run_id!r} is already recorded in this database", path="run_id"
+            raise StorageError(
+                f"run {manifest.run_id!r} is already recorded in this database",
+                path=database_file(self._connection),
             ) from error
+        except sqlite3.Error as error:
+            raise self._write_failure("cannot record the run", error) from error
 
     def record_plan(self, entry: JournalEntry) -> None:
         """Buffer one cycle's plan and index the client order ids of its intents.
@@ -201,28 +207,36 @@ class SqliteJournal:
         """Write every buffered row and mark the run finished with its summary.
 
         Raises:
-            ConfigError: if the run was never started in this database.
+            StorageError: if the run was never started in this database, or the database
+                cannot be written.
         """
         self.flush()
-        with self._transaction():
-            cursor = self._connection.execute(
-                "UPDATE runs SET finished = 1, summary_json = ? WHERE run_id = ?",
-                (summary_json, run_id),
+        try:
+            with transaction(self._connection):
+                cursor = self._connection.execute(
+                    "UPDATE runs SET finished = 1, summary_json = ? WHERE run_id = ?",
+                    (summary_json, run_id),
+                )
+        except sqlite3.Error as error:
+            raise self._write_failure("cannot finish the run", error) from error
+        if cursor.rowcount == 0:
+            raise StorageError(
+                f"unknown run id {run_id!r}: start_run first",
+                path=database_file(self._connection),
             )
-            if cursor.rowcount == 0:
-                raise ConfigError(f"unknown run id {run_id!r}: start_run first", path="run_id")
 
     def flush(self) -> None:
         """Write every buffered row in one transaction.
 
         Raises:
-            ConfigError: if a plan names a run that was never started (nothing is written
-                and the rows stay buffered).
+            StorageError: if a plan names a run that was never started, or the database
+                cannot be written (locked, full disk); nothing is written and the rows stay
+                buffered.
         """
         if self.pending_rows == 0:
             return
         try:
-            with self._transaction():
+            with transaction(self._connection):
                 # Plans first: the index rows follow their plans.
                 self._connection.executemany(_UPSERT_PLAN, [row for row, _ in self._plans.values()])
                 # A re-recorded cycle must not keep the client ids of the plan it replaced.
@@ -243,10 +257,12 @@ class SqliteJournal:
                 self._connection.executemany(_UPSERT_EQUITY, self._equity)
         except sqlite3.IntegrityError as error:
             runs = sorted({run_id for run_id, _ in self._plans})
-            raise ConfigError(
+            raise StorageError(
                 f"cannot write journal rows ({error}); was start_run called for {runs}?",
-                path="run_id",
+                path=database_file(self._connection),
             ) from error
+        except sqlite3.Error as error:
+            raise self._write_failure("cannot write journal rows", error) from error
         self._plans.clear()
         self._plan_rows = 0
         self._orders.clear()
@@ -257,26 +273,5 @@ class SqliteJournal:
         if self.pending_rows >= self._batch_size:
             self.flush()
 
-    def _transaction(self) -> "_Transaction":
-        return _Transaction(self._connection)
-
-
-class _Transaction:
-    """`BEGIN ... COMMIT`, or `ROLLBACK` on error, on an autocommit connection."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-
-    def __enter__(self) -> None:
-        self._connection.execute("BEGIN")
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            self._connection.execute("COMMIT")
-        else:
-            self._connection.execute("ROLLBACK")
+    def _write_failure(self, what: str, error: sqlite3.Error) -> StorageError:
+        return StorageError(f"{what}: {error}", path=database_file(self._connection))

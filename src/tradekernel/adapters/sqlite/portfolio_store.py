@@ -5,16 +5,19 @@ so an interrupted search loses at most the batch in flight. Decimals are stored 
 exact strings (via cattrs), so a resumed result equals the one-shot result bit for bit.
 """
 
+import contextlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import cattrs
 
-from tradekernel.adapters.sqlite.database import connect
+from tradekernel.adapters.sqlite.database import connect, database_file
+from tradekernel.adapters.sqlite.transaction import transaction
+from tradekernel.domain.errors import StorageError
 from tradekernel.domain.portfolio import ActionSequence, ScoredSequence
 
 _SCHEMA = """
@@ -53,7 +56,7 @@ class SqliteSequenceStore:
         """Open (creating if needed) the database at `path`.
 
         Raises:
-            ConfigError: if the file cannot be opened as a tradekernel database.
+            StorageError: if the file cannot be opened as a tradekernel database.
         """
         return cls(connect(path))
 
@@ -72,7 +75,7 @@ class SqliteSequenceStore:
     def save_sequences(
         self, run_key: str, sequences: Sequence[ActionSequence], filtered: int
     ) -> None:
-        with self._transaction():
+        with self._writing("cannot save the sequences"), transaction(self._connection):
             self._connection.execute(
                 "INSERT INTO portfolio_runs (run_key, total, filtered) VALUES (?, ?, ?)",
                 (run_key, len(sequences), filtered),
@@ -101,7 +104,7 @@ class SqliteSequenceStore:
         ]
 
     def record(self, run_key: str, scored: Sequence[tuple[int, ScoredSequence]]) -> None:
-        with self._transaction():
+        with self._writing("cannot record scores"), transaction(self._connection):
             self._connection.executemany(
                 "UPDATE portfolio_sequences SET scored_json = ? WHERE run_key = ? AND position = ?",
                 [(self._dump(item), run_key, index) for index, item in scored],
@@ -122,18 +125,11 @@ class SqliteSequenceStore:
         ).fetchone()
         return (int(row[0]), int(row[1])) if row is not None else (0, 0)
 
-    def _transaction(self) -> "_Transaction":
-        return _Transaction(self._connection)
-
-
-class _Transaction:
-    """BEGIN/COMMIT around a block on an autocommit connection (rollback on error)."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-
-    def __enter__(self) -> None:
-        self._connection.execute("BEGIN")
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self._connection.execute("COMMIT" if exc_type is None else "ROLLBACK")
+    @contextlib.contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        # The planner sees one error type whatever SQLite refused (a lock, a full disk).
+        try:
+            yield
+        except sqlite3.Error as error:
+            where = database_file(self._connection)
+            raise StorageError(f"{what}: {error}", path=where) from error

@@ -10,7 +10,7 @@ import sqlite3
 from decimal import Decimal, InvalidOperation
 
 from tradekernel.domain.enums import Liquidity, OrderStatus, OrderType, Side
-from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.errors import StorageError
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.journal import EquityPoint, RunManifest
 
@@ -39,15 +39,15 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _decimal(text: str, where: str) -> Decimal:
+def _stored_decimal(text: str, where: str) -> Decimal:
     try:
         return Decimal(text)
     except InvalidOperation as error:
-        raise ConfigError(f"stored value {text!r} is not a decimal", path=where) from error
+        raise StorageError(f"stored value {text!r} is not a decimal", path=where) from error
 
 
-def _optional_decimal(text: str | None, where: str) -> Decimal | None:
-    return None if text is None else _decimal(text, where)
+def _stored_optional_decimal(text: str | None, where: str) -> Decimal | None:
+    return None if text is None else _stored_decimal(text, where)
 
 
 def order_row(run_id: str, order: Order) -> OrderRow:
@@ -75,7 +75,7 @@ def order_from_row(row: sqlite3.Row) -> Order:
     """Return the Order of an `orders` row (selected with `ORDER_COLUMNS`).
 
     Raises:
-        ConfigError: if a stored value is not readable, naming the table, column and id.
+        StorageError: if a stored value is not readable, naming the table, column and id.
     """
     where = f"orders[{row['client_order_id']}]"
     try:
@@ -84,12 +84,12 @@ def order_from_row(row: sqlite3.Row) -> Order:
             symbol=row["symbol"],
             side=Side(row["side"]),
             order_type=OrderType(row["order_type"]),
-            quantity=_decimal(row["quantity"], f"{where}.quantity"),
-            price=_optional_decimal(row["price"], f"{where}.price"),
-            stop_price=_optional_decimal(row["stop_price"], f"{where}.stop_price"),
+            quantity=_stored_decimal(row["quantity"], f"{where}.quantity"),
+            price=_stored_optional_decimal(row["price"], f"{where}.price"),
+            stop_price=_stored_optional_decimal(row["stop_price"], f"{where}.stop_price"),
             status=OrderStatus(row["status"]),
-            filled_quantity=_decimal(row["filled_quantity"], f"{where}.filled_quantity"),
-            average_fill_price=_optional_decimal(
+            filled_quantity=_stored_decimal(row["filled_quantity"], f"{where}.filled_quantity"),
+            average_fill_price=_stored_optional_decimal(
                 row["average_fill_price"], f"{where}.average_fill_price"
             ),
             venue_order_id=row["venue_order_id"],
@@ -98,7 +98,7 @@ def order_from_row(row: sqlite3.Row) -> Order:
             reduce_only=bool(row["reduce_only"]),
         )
     except ValueError as error:
-        raise ConfigError(f"stored order is not readable: {error}", path=where) from error
+        raise StorageError(f"stored order is not readable: {error}", path=where) from error
 
 
 def fill_row(run_id: str, fill: Fill) -> FillRow:
@@ -122,7 +122,7 @@ def fill_from_row(row: sqlite3.Row) -> Fill:
     """Return the Fill of a `fills` row (selected with `FILL_COLUMNS`).
 
     Raises:
-        ConfigError: if a stored value is not readable, naming the table, column and id.
+        StorageError: if a stored value is not readable, naming the table, column and id.
     """
     where = f"fills[{row['trade_id']}]"
     try:
@@ -131,15 +131,15 @@ def fill_from_row(row: sqlite3.Row) -> Fill:
             client_order_id=row["client_order_id"],
             symbol=row["symbol"],
             side=Side(row["side"]),
-            quantity=_decimal(row["quantity"], f"{where}.quantity"),
-            price=_decimal(row["price"], f"{where}.price"),
-            fee=_decimal(row["fee"], f"{where}.fee"),
+            quantity=_stored_decimal(row["quantity"], f"{where}.quantity"),
+            price=_stored_decimal(row["price"], f"{where}.price"),
+            fee=_stored_decimal(row["fee"], f"{where}.fee"),
             fee_asset=row["fee_asset"],
             ts_ms=int(row["ts_ms"]),
             liquidity=Liquidity(row["liquidity"]),
         )
     except ValueError as error:
-        raise ConfigError(f"stored fill is not readable: {error}", path=where) from error
+        raise StorageError(f"stored fill is not readable: {error}", path=where) from error
 
 
 def equity_row(run_id: str, point: EquityPoint) -> EquityRow:
@@ -152,8 +152,8 @@ def equity_from_row(row: sqlite3.Row) -> EquityPoint:
     where = f"equity[{row['ts_ms']}]"
     return EquityPoint(
         ts_ms=int(row["ts_ms"]),
-        equity=_decimal(row["equity"], f"{where}.equity"),
-        cash=_decimal(row["cash"], f"{where}.cash"),
+        equity=_stored_decimal(row["equity"], f"{where}.equity"),
+        cash=_stored_decimal(row["cash"], f"{where}.cash"),
     )
 
 

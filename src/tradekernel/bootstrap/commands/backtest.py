@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from tradekernel.adapters.reports.terminal import summary_table
+from tradekernel.adapters.reports.writer import check_output_dir
 from tradekernel.bootstrap.backtest_job import load_data, run_backtest
 from tradekernel.bootstrap.commands.common import (
     DEFAULT_DB,
@@ -72,6 +73,8 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        check_output_dir(args.out)  # refuse a bad --out before the run, not after it
     container = configured(
         mode="backtest",
         db_path=args.db,

@@ -28,7 +28,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     validate.set_defaults(handler=run)
 
 
-def _describe(plugin: PluginConfig) -> str:
+def _plugin_line(plugin: PluginConfig) -> str:
     selection = ""
     if (plugin.min_confidence, plugin.max_confidence) != (
         Decimal(0),
@@ -62,5 +62,5 @@ def run(args: argparse.Namespace) -> int:
         f"  universe          {', '.join(settings.universe.symbols)} ({settings.universe.method})"
     )
     for label, plugins in stages:
-        print(f"  {label:<17} {', '.join(_describe(p) for p in plugins) or '(none)'}")
+        print(f"  {label:<17} {', '.join(_plugin_line(p) for p in plugins) or '(none)'}")
     return 0

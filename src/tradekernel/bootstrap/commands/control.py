@@ -53,7 +53,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.set_defaults(handler=run)
 
 
-def describe(record: ControlRecord | None, bot_id: str) -> str:
+def describe_control(record: ControlRecord | None, bot_id: str) -> str:
     """Return the one-line state of a bot, e.g. `bot default: halted (reason ...)`."""
     if record is None:
         return f"bot {bot_id}: active (never set)"
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = container.control_store()
         if args.action == "status":
-            print(describe(store.read(args.bot), args.bot))
+            print(describe_control(store.read(args.bot), args.bot))
             return 0
         record = ControlRecord(
             bot_id=args.bot,
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             source="cli",
         )
         store.write(record)
-        print(describe(store.read(args.bot), args.bot))
+        print(describe_control(store.read(args.bot), args.bot))
     finally:
         container.shutdown_resources()
     return 0

@@ -9,6 +9,7 @@ from tradekernel.bootstrap.commands.common import (
     data_inputs,
     load_blueprint_arg,
 )
+from tradekernel.domain.errors import ConfigError
 from tradekernel.orchestration.kernel_factory import build_kernel
 from tradekernel.orchestration.lookahead import LookaheadFinding, check_lookahead
 
@@ -56,8 +57,7 @@ def _print(finding: LookaheadFinding) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.samples < 1:
-        print("error: --samples must be at least 1")
-        return 2
+        raise ConfigError(f"must be at least 1, got {args.samples}", path="--samples")
     blueprint, catalog = load_blueprint_arg(args.config)
     data = load_data(data_inputs(args.data, blueprint))
     kernel = build_kernel(blueprint.settings, catalog)

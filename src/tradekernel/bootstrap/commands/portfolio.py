@@ -85,7 +85,7 @@ def _actions(item: ScoredSequence) -> str:
     return ", ".join(f"{a.side.value} {a.quantity.normalize():f} {a.symbol}" for a in item.executed)
 
 
-def _row(item: ScoredSequence) -> dict[str, Any]:
+def _json_row(item: ScoredSequence) -> dict[str, Any]:
     return {
         "sequence_id": item.sequence.sequence_id,
         "pattern": item.sequence.pattern,
@@ -112,7 +112,7 @@ def _row(item: ScoredSequence) -> dict[str, Any]:
     }
 
 
-def _table(rows: list[list[str]]) -> list[str]:
+def _text_table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
@@ -152,14 +152,14 @@ def _render(results: list[tuple[str, Decimal, PortfolioState, PortfolioPlan]]) -
                     f"{_actions(item)} [{item.sequence.note}; not executed]",
                 ]
             )
-        lines.extend("  " + line for line in _table(rows))
+        lines.extend("  " + line for line in _text_table(rows))
         if plan.best is not None:
             breakdown = [["component", "value", "weight"]] + [
                 [c.name, str(c.value), f"{c.weight.normalize():f}"]
                 for c in plan.best.score.components
             ]
             lines.append("  best score breakdown:")
-            lines.extend("    " + line for line in _table(breakdown))
+            lines.extend("    " + line for line in _text_table(breakdown))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -188,9 +188,9 @@ def run(args: argparse.Namespace) -> int:
                     "evaluated": plan.evaluated,
                     "invalid": plan.invalid,
                     "filtered": plan.filtered,
-                    "best": _row(plan.best) if plan.best else None,
-                    "runners_up": [_row(item) for item in plan.runners_up],
-                    "what_ifs": [_row(item) for item in plan.hypotheticals],
+                    "best": _json_row(plan.best) if plan.best else None,
+                    "runners_up": [_json_row(item) for item in plan.runners_up],
+                    "what_ifs": [_json_row(item) for item in plan.hypotheticals],
                 }
                 for name, share, state, plan in results
             ],

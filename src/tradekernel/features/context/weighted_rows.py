@@ -37,7 +37,7 @@ REGIMES = (Regime.UNKNOWN, Regime.TRENDING, Regime.RANGING)  # row code -> regim
 _UNSET = -1  # no regime component has voted yet
 
 
-def _clamp(values: FloatArray) -> FloatArray:
+def _clamp_array(values: FloatArray) -> FloatArray:
     # 1 at or above 1, the value above 0, else 0 (NaN included), as components._clamp.
     clamped: FloatArray = np.where(values >= 1.0, 1.0, np.where(values > 0.0, values, 0.0))
     return clamped
@@ -63,11 +63,11 @@ def _votes(
         if component.kind == "trend":
             votes = ~np.isnan(value) & (value != 0.0)
             gap = (close - value) / np.abs(value) / float(component.scale)
-            return votes, _clamp(gap), _clamp(-gap)
+            return votes, _clamp_array(gap), _clamp_array(-gap)
         votes = ~np.isnan(value)
         if component.kind == "momentum":
-            return votes, _clamp((value - 50.0) / 50.0), _clamp((50.0 - value) / 50.0)
-        return votes, _clamp(value), _clamp(1.0 - value)
+            return votes, _clamp_array((value - 50.0) / 50.0), _clamp_array((50.0 - value) / 50.0)
+        return votes, _clamp_array(value), _clamp_array(1.0 - value)
 
 
 def score_rows(

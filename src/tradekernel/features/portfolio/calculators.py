@@ -23,7 +23,7 @@ class Calculator(Protocol):
     def candidates(self, view: PlanningView) -> tuple[TradeAction, ...]: ...
 
 
-def _clamp(value: Decimal) -> Decimal:
+def _unit_score(value: Decimal) -> Decimal:
     return max(ZERO, min(ONE, value)).quantize(Decimal("0.000001"))
 
 
@@ -54,7 +54,7 @@ class ProfitTaking:
                 reason = f"gain {gain:.1%} >= {self.params.gain_threshold:.1%}"
                 found.append(
                     view.action(
-                        position.symbol, Side.SELL, notional, self.name, _clamp(gain), reason
+                        position.symbol, Side.SELL, notional, self.name, _unit_score(gain), reason
                     )
                 )
         return _keep(found)
@@ -154,7 +154,9 @@ class RebalanceSells:
                 reason = f"weight {weight:.1%} > target {target:.1%}"
                 notional = excess * view.equity
                 found.append(
-                    view.action(symbol, Side.SELL, notional, self.name, _clamp(excess * 4), reason)
+                    view.action(
+                        symbol, Side.SELL, notional, self.name, _unit_score(excess * 4), reason
+                    )
                 )
         return _keep(found)
 
@@ -174,7 +176,7 @@ class RebalanceBuys:
                 reason = f"weight {weight:.1%} < target {target:.1%}"
                 notional = gap * view.equity
                 found.append(
-                    view.action(symbol, Side.BUY, notional, self.name, _clamp(gap * 4), reason)
+                    view.action(symbol, Side.BUY, notional, self.name, _unit_score(gap * 4), reason)
                 )
         return _keep(found)
 
@@ -199,7 +201,7 @@ class TargetWeight:
                 continue
             side = Side.BUY if gap > 0 else Side.SELL
             reason = f"to target {target:.1%} from {weight:.1%}"
-            priority = _clamp(abs(gap) * 4)
+            priority = _unit_score(abs(gap) * 4)
             found.append(
                 view.action(symbol, side, abs(gap) * view.equity, self.name, priority, reason)
             )

@@ -9,7 +9,9 @@ from tradekernel.features.portfolio.settings import ModuleConfig, PlannerSetting
 from tradekernel.features.portfolio.validator import validate
 
 
-def _build(kind: ModuleKind, modules: tuple[ModuleConfig, ...], prefix: str) -> tuple[Any, ...]:
+def _build_modules(
+    kind: ModuleKind, modules: tuple[ModuleConfig, ...], prefix: str
+) -> tuple[Any, ...]:
     built = []
     for module in modules:
         spec = lookup(kind, module.name)
@@ -31,8 +33,8 @@ def create_planner(
     return HolisticPlanner(
         bucket=bucket,
         settings=settings,
-        calculators=_build(ModuleKind.CALCULATOR, settings.calculators, prefix),
-        patterns=_build(ModuleKind.PATTERN, settings.patterns, prefix),
-        generators=_build(ModuleKind.GENERATOR, settings.generators, prefix),
-        filters=_build(ModuleKind.FILTER, settings.filters, prefix),
+        calculators=_build_modules(ModuleKind.CALCULATOR, settings.calculators, prefix),
+        patterns=_build_modules(ModuleKind.PATTERN, settings.patterns, prefix),
+        generators=_build_modules(ModuleKind.GENERATOR, settings.generators, prefix),
+        filters=_build_modules(ModuleKind.FILTER, settings.filters, prefix),
     )

@@ -38,7 +38,7 @@ def ranked(actions: Iterable[TradeAction]) -> list[TradeAction]:
     return sorted(actions, key=lambda a: (-a.priority, a.key))
 
 
-def _side(candidates: Iterable[TradeAction], side: Side, *sources: str) -> list[TradeAction]:
+def _ranked_side(candidates: Iterable[TradeAction], side: Side, *sources: str) -> list[TradeAction]:
     return ranked(a for a in candidates if a.side is side and (not sources or a.source in sources))
 
 
@@ -76,30 +76,30 @@ class SimplePattern:
 
 
 def direct_buy(c: tuple[TradeAction, ...], _v: PlanningView, limit: int) -> tuple[ActionSet, ...]:
-    buys = _side(c, Side.BUY)
+    buys = _ranked_side(c, Side.BUY)
     return _sets(*([b] for b in buys), buys, limit=limit)
 
 
 def profit_taking_reinvest(
     c: tuple[TradeAction, ...], _v: PlanningView, limit: int
 ) -> tuple[ActionSet, ...]:
-    sells = _side(c, Side.SELL, "profit_taking")
+    sells = _ranked_side(c, Side.SELL, "profit_taking")
     if not sells:
         return ()
-    buys = _side(c, Side.BUY, "opportunity_buys", "rebalance_buys")
+    buys = _ranked_side(c, Side.BUY, "opportunity_buys", "rebalance_buys")
     return _sets(sells + buys[:1], sells + buys, limit=limit)
 
 
 def rebalance(c: tuple[TradeAction, ...], _v: PlanningView, limit: int) -> tuple[ActionSet, ...]:
-    sells = _side(c, Side.SELL, "rebalance_sells")
-    buys = _side(c, Side.BUY, "rebalance_buys")
+    sells = _ranked_side(c, Side.SELL, "rebalance_sells")
+    buys = _ranked_side(c, Side.BUY, "rebalance_buys")
     return _sets(sells + buys, limit=limit)
 
 
 def averaging_down(
     c: tuple[TradeAction, ...], _v: PlanningView, limit: int
 ) -> tuple[ActionSet, ...]:
-    buys = _side(c, Side.BUY, "averaging_down")
+    buys = _ranked_side(c, Side.BUY, "averaging_down")
     return _sets(*([b] for b in buys), buys, limit=limit)
 
 
@@ -109,12 +109,12 @@ def single_best(c: tuple[TradeAction, ...], _v: PlanningView, limit: int) -> tup
 
 
 def multi_sell(c: tuple[TradeAction, ...], _v: PlanningView, limit: int) -> tuple[ActionSet, ...]:
-    sells = _side(c, Side.SELL)
+    sells = _ranked_side(c, Side.SELL)
     return _sets(sells, limit=limit) if len(sells) > 1 else ()
 
 
 def mixed(c: tuple[TradeAction, ...], _v: PlanningView, limit: int) -> tuple[ActionSet, ...]:
-    sells, buys = _side(c, Side.SELL)[:4], _side(c, Side.BUY)[:4]
+    sells, buys = _ranked_side(c, Side.SELL)[:4], _ranked_side(c, Side.BUY)[:4]
     result: list[ActionSet] = []
     for n_sells, n_buys in ((1, 1), (1, 2), (2, 1), (2, 2)):
         for sold in itertools.combinations(sells, n_sells):
@@ -128,10 +128,10 @@ def mixed(c: tuple[TradeAction, ...], _v: PlanningView, limit: int) -> tuple[Act
 def opportunity_first(
     c: tuple[TradeAction, ...], _v: PlanningView, limit: int
 ) -> tuple[ActionSet, ...]:
-    buys = _side(c, Side.BUY, "opportunity_buys")
+    buys = _ranked_side(c, Side.BUY, "opportunity_buys")
     if not buys:
         return ()
-    sells = _side(c, Side.SELL)
+    sells = _ranked_side(c, Side.SELL)
     return _sets(buys, buys + sells[:1], buys[:1] + sells, limit=limit)
 
 
@@ -139,13 +139,13 @@ def deep_rebalance(
     c: tuple[TradeAction, ...], _v: PlanningView, limit: int
 ) -> tuple[ActionSet, ...]:
     moves = [a for a in c if a.source == "target_weight"]
-    return _sets(_side(moves, Side.SELL) + _side(moves, Side.BUY), limit=limit)
+    return _sets(_ranked_side(moves, Side.SELL) + _ranked_side(moves, Side.BUY), limit=limit)
 
 
 def cash_generation(
     c: tuple[TradeAction, ...], _v: PlanningView, limit: int
 ) -> tuple[ActionSet, ...]:
-    sells = _side(c, Side.SELL)
+    sells = _ranked_side(c, Side.SELL)
     return _sets(*(sells[:n] for n in range(1, len(sells) + 1)), limit=limit)
 
 
@@ -169,9 +169,9 @@ class MarketRegime:
     ) -> tuple[ActionSet, ...]:
         trend = view.state.trend
         if trend is MarketTrend.BULL:
-            return _sets(_side(candidates, Side.BUY, *BUY_SOURCES), limit=limit)
+            return _sets(_ranked_side(candidates, Side.BUY, *BUY_SOURCES), limit=limit)
         if trend is MarketTrend.BEAR:
-            return _sets(_side(candidates, Side.SELL), limit=limit)
+            return _sets(_ranked_side(candidates, Side.SELL), limit=limit)
         return rebalance(candidates, view, limit)
 
 
@@ -192,7 +192,7 @@ class Adaptive:
         self, candidates: tuple[TradeAction, ...], view: PlanningView, limit: int
     ) -> tuple[ActionSet, ...]:
         cash_share = view.state.cash / view.equity if view.equity > 0 else ZERO
-        sells, buys = _side(candidates, Side.SELL), _side(candidates, Side.BUY)
+        sells, buys = _ranked_side(candidates, Side.SELL), _ranked_side(candidates, Side.BUY)
         if cash_share >= self.params.high_cash:
             return _sets(buys, limit=limit)
         if cash_share <= self.params.low_cash:

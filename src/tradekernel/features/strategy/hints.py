@@ -26,7 +26,6 @@ from tradekernel.domain.enums import (
 from tradekernel.domain.stage_inputs import StrategyInputs
 from tradekernel.features.strategy.validators import decimal_in, int_at_least, is_bool, member_of
 from tradekernel.shared.ids import derive_id
-from tradekernel.shared.quantize import to_decimal
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -138,8 +137,3 @@ def directive_id(
     return derive_id(
         "dir", inputs.run_id, inputs.ts_ms, inputs.symbol, source, side, scope, *discriminator
     )
-
-
-def reference_price(close: float) -> Decimal:
-    """Return the bar close as a Decimal (8 places), the price planners reason with."""
-    return to_decimal(close)

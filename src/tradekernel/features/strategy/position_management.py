@@ -32,11 +32,10 @@ from tradekernel.features.strategy.hints import (
     closing_size,
     directive_id,
     entry_directive,
-    reference_price,
     routing_directive,
 )
 from tradekernel.features.strategy.validators import decimal_in
-from tradekernel.shared.quantize import to_score
+from tradekernel.shared.quantize import to_decimal, to_score
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -117,7 +116,7 @@ class PositionManagementPlanner:
         position = inputs.position
         if position is None or position.quantity <= 0 or position.avg_entry_price <= 0:
             return ()
-        close = reference_price(inputs.snapshot.close)
+        close = to_decimal(inputs.snapshot.close)
         trailing = self._trailing(inputs, position, close)
         if trailing is not None:
             return (trailing,)
@@ -160,7 +159,7 @@ class PositionManagementPlanner:
         high = inputs.snapshot.get(params.trail_column)
         if high is None:
             return None
-        stop = reference_price(high) * (_ONE - params.trail_pct)
+        stop = to_decimal(high) * (_ONE - params.trail_pct)
         if close >= stop:
             return None
         return self._directive(

@@ -30,12 +30,12 @@ from tradekernel.features.strategy.hints import (
     closing_size,
     directive_id,
     entry_directive,
-    reference_price,
     routing_directive,
 )
 from tradekernel.features.strategy.validators import decimal_in, int_at_least, member_of
 from tradekernel.shared.bars import BarSeries, FloatArray, IntArray
 from tradekernel.shared.candidates import BoolArray
+from tradekernel.shared.quantize import to_decimal
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -137,7 +137,7 @@ class ScheduledPlanner:
         """Return the DCA buy or rebalance trade due at this bar, if any."""
         if not self.fires_at(inputs.ts_ms):
             return ()
-        price = reference_price(inputs.snapshot.close)
+        price = to_decimal(inputs.snapshot.close)
         if price <= 0:
             return ()
         if self._params.mode is ScheduleMode.DCA:

@@ -6,11 +6,9 @@ from typing import Any
 
 import attrs
 
+from tradekernel.shared.param_checks import field_path
+
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
-
-
-def _where(instance: object, attribute: "attrs.Attribute[Any]") -> str:
-    return f"{type(instance).__name__}.{attribute.name}"
 
 
 def decimal_in(
@@ -36,13 +34,13 @@ def decimal_in(
             return
         if not isinstance(value, Decimal) or not value.is_finite():
             raise ValueError(
-                f"{_where(instance, attribute)}: expected a decimal string in {text}, "
+                f"{field_path(instance, attribute)}: expected a decimal string in {text}, "
                 f"got {type(value).__name__} {value!r}"
             )
         below = low is not None and (value <= low if low_open else value < low)
         if below or (high is not None and value > high):
             raise ValueError(
-                f"{_where(instance, attribute)}: expected a value in {text}, got {value}"
+                f"{field_path(instance, attribute)}: expected a value in {text}, got {value}"
             )
 
     return check
@@ -56,10 +54,11 @@ def int_at_least(low: int, *, optional: bool = False) -> Validator:
             return
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(
-                f"{_where(instance, attribute)}: expected an integer, got {type(value).__name__}"
+                f"{field_path(instance, attribute)}: expected an integer, "
+                f"got {type(value).__name__}"
             )
         if value < low:
-            raise ValueError(f"{_where(instance, attribute)}: expected >= {low}, got {value}")
+            raise ValueError(f"{field_path(instance, attribute)}: expected >= {low}, got {value}")
 
     return check
 
@@ -68,7 +67,7 @@ def is_bool(instance: object, attribute: "attrs.Attribute[Any]", value: object) 
     """Accept only a real bool (not 0/1 or a string)."""
     if not isinstance(value, bool):
         raise ValueError(
-            f"{_where(instance, attribute)}: expected true or false, got {type(value).__name__}"
+            f"{field_path(instance, attribute)}: expected true or false, got {type(value).__name__}"
         )
 
 
@@ -81,7 +80,7 @@ def member_of(enum_type: type[Any], *, optional: bool = False) -> Validator:
         if not isinstance(value, enum_type):
             allowed = ", ".join(repr(member.value) for member in enum_type)
             raise ValueError(
-                f"{_where(instance, attribute)}: expected one of {allowed}, got {value!r}"
+                f"{field_path(instance, attribute)}: expected one of {allowed}, got {value!r}"
             )
 
     return check

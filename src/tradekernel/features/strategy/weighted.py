@@ -29,11 +29,10 @@ from tradekernel.features.strategy.hints import (
     entry_directive,
     exit_directive,
     opening_size,
-    reference_price,
     routing_directive,
 )
 from tradekernel.features.strategy.validators import decimal_in, is_bool
-from tradekernel.shared.quantize import to_score
+from tradekernel.shared.quantize import to_decimal, to_score
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -161,7 +160,7 @@ class WeightedPlanner:
                 confidence=to_score(float(score)),
                 entry=self._entry,
                 size=self._opening,
-                exit=exit_directive(params, side, reference_price(inputs.snapshot.close)),
+                exit=exit_directive(params, side, to_decimal(inputs.snapshot.close)),
                 routing=self._routing,
                 causes=tuple(sorted(causes)),
                 reason=f"{side} score {score} >= entry_threshold {params.entry_threshold}",

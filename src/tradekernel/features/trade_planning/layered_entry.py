@@ -29,8 +29,8 @@ from tradekernel.features.trade_planning.validation import (
     POSITIVE,
     decimal_range,
     int_range,
-    one_of,
 )
+from tradekernel.shared.param_checks import one_of
 
 NAME = "layered"
 MAX_LAYERS = 20
@@ -56,14 +56,14 @@ class LayeredEntryParams:
     first_offset_bps: Decimal = attrs.field(default=Decimal(10), validator=OFFSET_BPS)
     spacing_bps: Decimal = attrs.field(default=Decimal(25), validator=POSITIVE)
     weighting: LayerWeighting = attrs.field(
-        default=LayerWeighting.EQUAL, validator=one_of(*LayerWeighting)
+        default=LayerWeighting.EQUAL, validator=one_of(tuple(LayerWeighting), qualified=True)
     )
     # Bounded so that the smallest of 20 geometric layers keeps a non-zero fraction.
     ratio: Decimal = attrs.field(
         default=Decimal("1.5"), validator=decimal_range(low=Decimal("0.5"), high=Decimal(2))
     )
     time_in_force: TimeInForce = attrs.field(
-        default=TimeInForce.GTC, validator=one_of(*PASSIVE_TIME_IN_FORCE)
+        default=TimeInForce.GTC, validator=one_of(PASSIVE_TIME_IN_FORCE, qualified=True)
     )
 
     def __attrs_post_init__(self) -> None:

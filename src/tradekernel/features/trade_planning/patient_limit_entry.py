@@ -18,7 +18,8 @@ from tradekernel.features.trade_planning.reference import (
     passive_price,
     reference_price,
 )
-from tradekernel.features.trade_planning.validation import OFFSET_BPS, one_of
+from tradekernel.features.trade_planning.validation import OFFSET_BPS
+from tradekernel.shared.param_checks import one_of
 
 NAME = "patient_limit"
 PASSIVE_TIME_IN_FORCE = (TimeInForce.GTC, TimeInForce.POST_ONLY)
@@ -30,7 +31,7 @@ class PatientLimitEntryParams:
 
     offset_bps: Decimal = attrs.field(default=Decimal(10), validator=OFFSET_BPS)
     time_in_force: TimeInForce = attrs.field(
-        default=TimeInForce.GTC, validator=one_of(*PASSIVE_TIME_IN_FORCE)
+        default=TimeInForce.GTC, validator=one_of(PASSIVE_TIME_IN_FORCE, qualified=True)
     )
 
 

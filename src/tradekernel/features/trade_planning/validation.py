@@ -11,18 +11,16 @@ from typing import Any
 import attrs
 
 from tradekernel.features.trade_planning.reference import BPS_PER_UNIT
+from tradekernel.shared.param_checks import field_path
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
-
-
-def _where(instance: object, attribute: "attrs.Attribute[Any]") -> str:
-    return f"{type(instance).__name__}.{attribute.name}"
 
 
 def _finite_decimal(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> Decimal:
     # bool and float are refused on purpose: a float would carry binary rounding into money.
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise ValueError(f"{_where(instance, attribute)} must be a finite Decimal, got {value!r}")
+        where = field_path(instance, attribute)
+        raise ValueError(f"{where} must be a finite Decimal, got {value!r}")
     return value
 
 
@@ -50,7 +48,7 @@ def decimal_range(
         too_low = low is not None and (number < low if low_inclusive else number <= low)
         too_high = high is not None and (number > high if high_inclusive else number >= high)
         if too_low or too_high:
-            raise ValueError(f"{_where(instance, attribute)} must be {wanted}, got {value!r}")
+            raise ValueError(f"{field_path(instance, attribute)} must be {wanted}, got {value!r}")
 
     return check
 
@@ -61,21 +59,9 @@ def int_range(*, low: int, high: int | None = None) -> Validator:
 
     def check(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{_where(instance, attribute)} must be an int, got {value!r}")
+            raise ValueError(f"{field_path(instance, attribute)} must be an int, got {value!r}")
         if value < low or (high is not None and value > high):
-            raise ValueError(f"{_where(instance, attribute)} must be {wanted}, got {value!r}")
-
-    return check
-
-
-def one_of(*allowed: object) -> Validator:
-    """Return a validator accepting only the listed values."""
-    wanted = ", ".join(str(item) for item in allowed)
-
-    def check(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-        if value not in allowed:
-            where = _where(instance, attribute)
-            raise ValueError(f"{where} must be one of {wanted}, got {value!r}")
+            raise ValueError(f"{field_path(instance, attribute)} must be {wanted}, got {value!r}")
 
     return check
 
@@ -84,7 +70,7 @@ def column_name(instance: object, attribute: "attrs.Attribute[Any]", value: obje
     """Accept a non-blank feature column name."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError(
-            f"{_where(instance, attribute)} must be a non-empty column name, got {value!r}"
+            f"{field_path(instance, attribute)} must be a non-empty column name, got {value!r}"
         )
 
 

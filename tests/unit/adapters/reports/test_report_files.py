@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,9 +12,9 @@ from report_fixtures import curve, identity, trade, two_year_metrics
 
 from tradekernel.adapters.reports.summary_json import summary_json_text
 from tradekernel.adapters.reports.trades_csv import trades_csv_text
-from tradekernel.adapters.reports.writer import write_outputs
+from tradekernel.adapters.reports.writer import check_output_dir, write_outputs
 from tradekernel.domain.enums import Side
-from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.errors import OutputError
 from tradekernel.domain.trades import ClosedTrade
 
 
@@ -95,10 +96,46 @@ def test_write_outputs_creates_the_directory_and_the_three_files(tmp_path: Path)
     assert paths.report_html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
-def test_write_outputs_into_a_file_path_is_a_config_error(tmp_path: Path) -> None:
+def test_write_outputs_into_a_file_path_is_an_output_error_naming_it(tmp_path: Path) -> None:
     blocker = tmp_path / "taken"
     blocker.write_text("not a directory")
     equity, metrics = two_year_metrics()
-    with pytest.raises(ConfigError, match=r"cannot create output directory .*taken") as caught:
+    with pytest.raises(OutputError, match=r"^cannot create output directory: ") as caught:
         write_outputs(blocker, identity=identity(), metrics=metrics, curve=equity, trades=[])
-    assert caught.value.path == "--out"
+    assert caught.value.path == str(blocker)
+
+
+def test_a_report_file_that_cannot_be_written_is_an_output_error_naming_the_file(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "summary.json").mkdir()  # a directory where the file must go
+    equity, metrics = two_year_metrics()
+    with pytest.raises(OutputError, match=r"^cannot write file: ") as caught:
+        write_outputs(tmp_path, identity=identity(), metrics=metrics, curve=equity, trades=[])
+    assert caught.value.path == str(tmp_path / "summary.json")
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [("taken", "the output directory is a file"), ("taken/sub", "a parent is a file")],
+)
+def test_check_output_dir_refuses_a_file_in_the_way(tmp_path: Path, out: str, message: str) -> None:
+    (tmp_path / "taken").write_text("not a directory")
+    with pytest.raises(OutputError, match=message) as caught:
+        check_output_dir(tmp_path / out)
+    assert caught.value.path == str(tmp_path / "taken")
+
+
+def test_check_output_dir_refuses_a_directory_it_may_not_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # File modes do not bind root, and tests may run as root: stand in for a read-only mount.
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != tmp_path)
+    with pytest.raises(OutputError, match=r"^output directory is not writable @ ") as caught:
+        check_output_dir(tmp_path / "new")
+    assert caught.value.path == str(tmp_path)
+
+
+def test_check_output_dir_accepts_a_directory_still_to_be_created(tmp_path: Path) -> None:
+    check_output_dir(tmp_path / "a" / "b")
+    assert not (tmp_path / "a").exists()  # checking creates nothing
