@@ -46,16 +46,7 @@ ROLE_NAMES: Mapping[str, tuple[tuple[str, ...], str]] = {
 }
 
 # name -> the modules allowed to hold it until the duplicate is removed
-ALLOWED_DUPLICATES: Mapping[str, frozenset[str]] = {
-    # removed by the one-cycle rebuild
-    "AccountView": frozenset({"domain/stage_inputs.py", "orchestration/backtest/account_view.py"}),
-    # removed by the one-cycle rebuild
-    "Holding": frozenset({"adapters/backtest/ledger.py", "orchestration/live/ledger.py"}),
-    # removed by the one-cycle rebuild
-    "RejectionBackoff": frozenset(
-        {"orchestration/live/backoff.py", "orchestration/paper/backoff.py"}
-    ),
-}
+ALLOWED_DUPLICATES: Mapping[str, frozenset[str]] = {}
 
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 

@@ -17,7 +17,7 @@ from tradekernel.bootstrap.commands.common import (
 )
 from tradekernel.bootstrap.container import configured
 from tradekernel.bootstrap.sparse_verify import verify_blueprint
-from tradekernel.orchestration.backtest.sparse_check import describe
+from tradekernel.orchestration.backtest.sparse_check import describe_check
 
 EXAMPLES = """examples:
   tradekernel backtest                       # the bundled SMA-cross example on bundled BTC data
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"verify   kernel called on {check.dense_calls} bars dense, {check.sparse_calls} sparse"
         )
-        print(describe(check))
+        print(describe_check(check))
         return 0 if check.difference is None else 1
     outcome = run_backtest(
         blueprint,

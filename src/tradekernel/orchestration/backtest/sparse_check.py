@@ -50,7 +50,7 @@ class PlanRecorder:
 
 
 @attrs.frozen(kw_only=True)
-class Difference:
+class SparseDifference:
     """The first bar where the runs differ: a plan only one made, two hashes, or fills."""
 
     ts_ms: int
@@ -66,12 +66,12 @@ class SparseCheck:
     run_plan_hash: str
     dense_calls: int
     sparse_calls: int
-    difference: Difference | None
+    difference: SparseDifference | None
 
 
-def _only(run: str, plan: RecordedPlan) -> Difference:
+def _only(run: str, plan: RecordedPlan) -> SparseDifference:
     other = "sparse" if run == "dense" else "dense"
-    return Difference(
+    return SparseDifference(
         ts_ms=plan.ts_ms,
         symbols=plan.symbols,
         what=f"a plan only the {run} run made (hash {plan.plan_hash}); the {other} run "
@@ -81,7 +81,7 @@ def _only(run: str, plan: RecordedPlan) -> Difference:
 
 def plan_difference(
     dense: Sequence[RecordedPlan], sparse: Sequence[RecordedPlan]
-) -> Difference | None:
+) -> SparseDifference | None:
     """Return the earliest bar where the two plan sequences (each in time order) differ."""
     d = s = 0
     while d < len(dense) and s < len(sparse):
@@ -91,7 +91,7 @@ def plan_difference(
         if two.ts_ms < one.ts_ms:
             return _only("sparse", two)
         if one.plan_hash != two.plan_hash:
-            return Difference(
+            return SparseDifference(
                 ts_ms=one.ts_ms,
                 symbols=tuple(sorted({*one.symbols, *two.symbols})),
                 what=f"two different plans (dense hash {one.plan_hash}, "
@@ -111,7 +111,7 @@ def _describe_fill(fill: Fill | None) -> str:
     return f"{fill.side.value} {fill.quantity} @ {fill.price} ({fill.client_order_id})"
 
 
-def fill_difference(dense: Sequence[Fill], sparse: Sequence[Fill]) -> Difference | None:
+def fill_difference(dense: Sequence[Fill], sparse: Sequence[Fill]) -> SparseDifference | None:
     """Return the first fill (in execution order) where the two runs differ, or None."""
     for number in range(max(len(dense), len(sparse))):
         one = dense[number] if number < len(dense) else None
@@ -119,7 +119,7 @@ def fill_difference(dense: Sequence[Fill], sparse: Sequence[Fill]) -> Difference
         if one == two:
             continue
         first = min((f for f in (one, two) if f is not None), key=lambda f: f.ts_ms)
-        return Difference(
+        return SparseDifference(
             ts_ms=first.ts_ms,
             symbols=(first.symbol,),
             what=f"fill {number + 1} differs (dense {_describe_fill(one)}, "
@@ -181,7 +181,7 @@ def utc_text(ts_ms: int) -> str:
     return moment.isoformat(timespec=spec).replace("+00:00", "Z")
 
 
-def describe(check: SparseCheck) -> str:
+def describe_check(check: SparseCheck) -> str:
     """Return the one-line verdict: agreement with the plan count and hash, or the bar."""
     difference = check.difference
     if difference is None:

@@ -22,7 +22,7 @@ from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRe
 from tradekernel.orchestration.backtest.sparse_check import (
     RecordedPlan,
     SparseCheck,
-    describe,
+    describe_check,
     fill_difference,
     plan_difference,
     utc_text,
@@ -109,9 +109,9 @@ def test_times_are_iso_utc_and_the_verdict_names_time_epoch_and_symbol() -> None
     assert utc_text(1499220000000) == "2017-07-05T02:00:00Z"
     assert utc_text(1) == "1970-01-01T00:00:00.001Z"
     agreed = SparseCheck(plans=3, run_plan_hash="H", dense_calls=9, sparse_calls=4, difference=None)
-    assert describe(agreed) == "dense and sparse agree: 3 plans, run plan hash H"
+    assert describe_check(agreed) == "dense and sparse agree: 3 plans, run plan hash H"
     found = plan_difference([_plan(1499220000000, "x")], [])
-    text = describe(attrs.evolve(agreed, difference=found))
+    text = describe_check(attrs.evolve(agreed, difference=found))
     assert text.startswith(
         "dense and sparse differ first at 2017-07-05T02:00:00Z "
         "(epoch ms 1499220000000, BTC/USD): a plan only the dense run made"
