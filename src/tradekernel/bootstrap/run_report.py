@@ -1,9 +1,7 @@
 """A finished run's metrics, identity and `--out` files: the same for backtest and paper."""
 
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
 
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.report import LoadedBars
@@ -11,8 +9,7 @@ from tradekernel.adapters.reports.equity_curve import EquityCurve
 from tradekernel.adapters.reports.metrics import Metrics, compute_metrics
 from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.writer import ReportPaths, write_outputs
-from tradekernel.domain.trades import ClosedTrade
-from tradekernel.shared.bars import FloatArray, IntArray
+from tradekernel.orchestration.cycle.result import RunResult
 
 
 def bar_interval_ms(data: Sequence[LoadedBars]) -> int:
@@ -21,27 +18,13 @@ def bar_interval_ms(data: Sequence[LoadedBars]) -> int:
     return min(intervals) if intervals else 60_000
 
 
-class FinishedRun(Protocol):
-    """What a backtest or paper result offers its reports."""
-
-    @property
-    def run_plan_hash(self) -> str: ...
-
-    @property
-    def equity_ts(self) -> IntArray: ...
-
-    @property
-    def equity(self) -> FloatArray: ...
-
-    @property
-    def closed_trades(self) -> Sequence[ClosedTrade]: ...
-
-    @property
-    def fees(self) -> Decimal: ...
+def _curve(result: RunResult) -> EquityCurve:
+    # One final equity per run: the venue's exact valuation, never the float curve's end.
+    return EquityCurve.from_arrays(result.equity_ts, result.equity, final=result.final_equity)
 
 
 def summarise_run(
-    result: FinishedRun,
+    result: RunResult,
     *,
     blueprint: LoadedBlueprint,
     data: Sequence[LoadedBars],
@@ -52,7 +35,7 @@ def summarise_run(
 ) -> tuple[Metrics, RunIdentity]:
     """Return the run's metrics and the identity its reports carry."""
     metrics = compute_metrics(
-        EquityCurve.from_arrays(result.equity_ts, result.equity),
+        _curve(result),
         result.closed_trades,
         starting_cash=blueprint.settings.account.starting_cash,
         total_fees=result.fees,
@@ -70,7 +53,7 @@ def summarise_run(
 
 
 def write_run_outputs(
-    out_dir: Path | None, result: FinishedRun, *, identity: RunIdentity, metrics: Metrics
+    out_dir: Path | None, result: RunResult, *, identity: RunIdentity, metrics: Metrics
 ) -> ReportPaths | None:
     """Write trades.csv, summary.json and report.html when `--out` was given."""
     if out_dir is None:
@@ -79,6 +62,6 @@ def write_run_outputs(
         out_dir,
         identity=identity,
         metrics=metrics,
-        curve=EquityCurve.from_arrays(result.equity_ts, result.equity),
+        curve=_curve(result),
         trades=result.closed_trades,
     )

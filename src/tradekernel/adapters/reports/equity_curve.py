@@ -26,8 +26,12 @@ class EquityCurve:
         return int(self.ts_ms.shape[0])
 
     @classmethod
-    def from_arrays(cls, ts_ms: IntArray, equity: FloatArray) -> "EquityCurve":
-        """Build a curve from columns.
+    def from_arrays(
+        cls, ts_ms: IntArray, equity: FloatArray, *, final: Decimal | None = None
+    ) -> "EquityCurve":
+        """Build a curve from columns; `final` is the run's exact final equity, if known.
+
+        Without `final`, the last float value stands for it (as its shortest decimal).
 
         Raises:
             ValueError: if the columns are empty, differ in length, hold a non-finite
@@ -49,7 +53,8 @@ class EquityCurve:
         if steps.size:
             index = int(steps[0]) + 1
             raise ValueError(f"equity curve: ts_ms[{index}] is not after ts_ms[{index - 1}]")
-        return cls(ts_ms=ts, equity=values, final=Decimal(repr(float(values[-1]))))
+        exact = Decimal(repr(float(values[-1]))) if final is None else final
+        return cls(ts_ms=ts, equity=values, final=exact)
 
     @classmethod
     def from_points(cls, points: Sequence[EquityPoint]) -> "EquityCurve":
