@@ -39,6 +39,7 @@ from tradekernel.orchestration.backtest.engine import (
     BacktestRequest,
     BacktestResult,
 )
+from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.kernel import PlanningKernel
 
 
@@ -156,6 +157,7 @@ def run_backtest(
                     started_ms=time.time_ns() // 1_000_000,
                     config_text=blueprint.text,
                     data_sources=data_sources(data),
+                    hash_format_version=HASH_FORMAT_VERSION,
                 )
             )
             total = max(len(item.series) for item in data) if data else 0
