@@ -66,6 +66,7 @@ def _engine_part() -> dict[str, float]:
     from tradekernel.domain.plan import Plan
     from tradekernel.domain.ports.journal import JournalEntry, RunManifest
     from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
+    from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
     from tradekernel.orchestration.kernel_factory import build_kernel
 
     started = time.perf_counter()
@@ -90,6 +91,7 @@ def _engine_part() -> dict[str, float]:
                     data_fingerprint="generated",
                     started_ms=0,
                     config_text=blueprint.text,
+                    hash_format_version=HASH_FORMAT_VERSION,
                 )
             )
 

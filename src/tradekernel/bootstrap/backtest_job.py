@@ -35,6 +35,7 @@ from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.journal import EquityPoint, JournalEntry, RunManifest
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
+from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.cycle.market_clock import MarketClock
 from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.kernel import PlanningKernel
@@ -154,6 +155,7 @@ def run_backtest(
                     started_ms=time.time_ns() // 1_000_000,
                     config_text=blueprint.text,
                     data_sources=data_sources(data),
+                    hash_format_version=HASH_FORMAT_VERSION,
                 )
             )
             total = max(len(item.series) for item in data) if data else 0

@@ -30,6 +30,7 @@ from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
 from tradekernel.domain.ports.simulation import SimulatedVenue
+from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.delayed_slices import unsent_slices
 from tradekernel.orchestration.kernel_factory import build_kernel
@@ -73,6 +74,7 @@ def _manifest(loaded: LoadedLive, session_id: str, live: bool, now_ms: int) -> R
         config_text=loaded.text,
         exchange=ccxt_settings.exchange_id,
         market_type=ccxt_settings.market_type.value,
+        hash_format_version=HASH_FORMAT_VERSION,
     )
 
 

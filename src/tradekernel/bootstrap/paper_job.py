@@ -42,6 +42,7 @@ from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.journal import JournalEntry, RunManifest
 from tradekernel.domain.ports.sleeper import Sleeper
+from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.cycle.market_clock import MarketClock
 from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.kernel import PlanningKernel
@@ -128,6 +129,7 @@ def run_paper(
                     started_ms=time.time_ns() // 1_000_000,
                     config_text=blueprint.text,
                     data_sources=data_sources(data),
+                    hash_format_version=HASH_FORMAT_VERSION,
                 )
             )
             source = ReplaySource({item.series.symbol: item.series for item in data})

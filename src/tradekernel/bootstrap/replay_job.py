@@ -30,6 +30,7 @@ from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError, DataError
 from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.ports.journal import JournalEntry, RunManifest
+from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.kernel_factory import build_kernel
 from tradekernel.orchestration.replay import ReplayReport, replay_entries
@@ -167,6 +168,24 @@ def recorded_blueprint(manifest: RunManifest) -> tuple[LoadedBlueprint, Catalog]
     return loaded, catalog
 
 
+def require_hash_format(manifest: RunManifest) -> None:
+    """Refuse a run whose plans were written in another canonical-JSON hash format.
+
+    Replay compares new plans with the recorded text byte for byte; across formats the
+    bytes (and hashes) may differ for no reason in the plans themselves.
+
+    Raises:
+        DataError: the run recorded another hash-format version; the message names both.
+    """
+    recorded = manifest.hash_format_version
+    if recorded != HASH_FORMAT_VERSION:
+        raise DataError(
+            f"run {manifest.run_id!r} recorded its plans under hash-format version "
+            f"{recorded}, this tradekernel writes version {HASH_FORMAT_VERSION}: the plans "
+            "cannot be compared; re-run the backtest to record them in this version"
+        )
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class ReplayOutcome:
     report: ReplayReport
@@ -214,7 +233,8 @@ def run_replay(
 
     Raises:
         ConfigError: the database, run, data files or blueprint cannot be used.
-        DataError: a recorded context does not fit the reloaded data.
+        DataError: the run's plans were recorded under another hash-format version, or
+            a recorded context does not fit the reloaded data.
     """
     if not db_path.is_file():
         raise ConfigError(f"no database {db_path}; run a backtest first", path="--db")
@@ -227,6 +247,7 @@ def run_replay(
         entries = reader.plans(chosen)
     finally:
         connection.close()
+    require_hash_format(manifest)
     blueprint, catalog = load(config) if config is not None else recorded_blueprint(manifest)
     if refine is not None:
         # e.g. the command merging --allow/--deny, as the backtest merged them.

@@ -1,75 +1,72 @@
 """Canonical JSON of plans and contexts, and the plan hash.
 
-Canonical means: keys sorted, no whitespace, Decimals as their exact strings, enums as
-their values, tuples as lists. Equal plans give byte-identical JSON and so equal hashes,
-in any process and under any PYTHONHASHSEED.
+Canonical means: keys sorted, no whitespace, UTF-8, attrs instances as objects of their
+fields, Decimals as their exact strings, enums as their values, tuples as lists. Equal
+plans give byte-identical JSON and so equal hashes, in any process and under any
+PYTHONHASHSEED. The text is msgspec's JSON encoder with `order="sorted"`: one maintained
+encoder, no generated code, no fallback. A value it cannot encode is an error.
 
-The text is written by `CanonicalWriter` (compiled per class, no intermediate dicts);
-`reference_json` is the original cattrs-then-json path it must match byte for byte, and
-the fallback for anything the writer cannot write.
+`HASH_FORMAT_VERSION` names these rules. Every run manifest records the version its plans
+were hashed under, and plans (or hashes) recorded under another version are never
+compared with new ones: `replay` refuses them. Version 1 was cattrs then
+`json.dumps(sort_keys=True, ensure_ascii=True)`; version 2 (msgspec) writes the same bytes
+for ASCII text without floats (every bundled example), but non-ASCII text as UTF-8 instead
+of `\\uXXXX` escapes, floats in msgspec's shortest form (`1e16`, not `1e+16`) and
+non-finite floats as `null`. See docs/backtesting.md.
 """
 
 import hashlib
-import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import cattrs
+import msgspec
 
 from tradekernel.domain.plan import Plan
-from tradekernel.orchestration.canonical_writer import CanonicalWriter
 
-_converter = cattrs.Converter()
-_converter.register_unstructure_hook(Decimal, str)
-# Built after the hooks are registered: the writer reads them when it compiles a class.
-_writer = CanonicalWriter(_converter)
+HASH_FORMAT_VERSION: Final = "2"
 
 
-def unstructure(value: object) -> Any:
-    """Return plain JSON-ready data for an attrs value (Decimals as strings)."""
-    return _converter.unstructure(value)
+# No enc_hook: every type a plan or context holds is native to msgspec (attrs classes,
+# Decimal, enums, str, int, bool, None, tuples, dicts with str keys), and for any other
+# type msgspec raises TypeError naming it. That is the wanted outcome: a value without a
+# canonical text is an error, never a guess.
+_encoder = msgspec.json.Encoder(decimal_format="string", order="sorted")
 
 
-def reference_json(value: object) -> str:
-    """Return the canonical JSON text the slow, obviously right way (cattrs, then json)."""
-    return json.dumps(unstructure(value), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+def canonical_bytes(value: object) -> bytes:
+    """Return the canonical JSON of an attrs value or plain data as UTF-8 bytes.
+
+    Raises:
+        TypeError: when the value holds something canonical JSON cannot encode (an object
+            of an unsupported type, a dict with non-str keys); the message names the type.
+    """
+    return _encoder.encode(value)
 
 
 def canonical_json(value: object) -> str:
     """Return the canonical JSON text of an attrs value or plain data.
 
     Raises:
-        TypeError: when the value holds something JSON cannot encode (as json.dumps does).
+        TypeError: when the value holds something canonical JSON cannot encode (an object
+            of an unsupported type, a dict with non-str keys); the message names the type.
     """
-    try:
-        return _writer.write(value)
-    except Exception:
-        # The writer raises on anything it cannot write exactly (a value of an undeclared
-        # type, say); the reference path then gives the text, or the genuine error.
-        return reference_json(value)
-
-
-def canonical_text(value: object) -> str:
-    """Return the fast writer's text of a value, never falling back (for tests and benchmarks).
-
-    Raises:
-        Exception: whatever the writer raises where `canonical_json` would fall back.
-    """
-    return _writer.write(value)
+    return _encoder.encode(value).decode("utf-8")
 
 
 def hash_text(canonical: str) -> str:
-    """Return the sha256 hex digest of canonical JSON text."""
-    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+    """Return the sha256 hex digest of canonical JSON text (of its UTF-8 bytes)."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def plan_hash(plan: Plan) -> str:
     """Return the sha256 hex digest of the plan's canonical JSON."""
-    return hash_text(canonical_json(plan))
+    return hashlib.sha256(canonical_bytes(plan)).hexdigest()
 
 
 def structure_plan(data: Any) -> Plan:
-    """Rebuild a Plan from its unstructured form (used by replay and explain)."""
+    """Rebuild a Plan from its decoded canonical JSON (used by replay and explain)."""
+    # Decoding only: cattrs through its public API, with Decimals read from their strings.
     converter = cattrs.Converter()
     converter.register_structure_hook(Decimal, lambda value, _: Decimal(value))
     return converter.structure(data, Plan)

@@ -6,9 +6,8 @@ the bar windows are `series.head(bars)`, so `replay` feeds the kernel what it sa
 """
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
-from json.encoder import encode_basestring_ascii
 from typing import Any
 
 import cattrs
@@ -19,98 +18,40 @@ from tradekernel.domain.enums import TradingState
 from tradekernel.domain.errors import DataError
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import OpenOrderView
-from tradekernel.orchestration.canonical import canonical_text, unstructure
-from tradekernel.orchestration.canonical_writer import plain_text
+from tradekernel.orchestration.canonical import canonical_json
 from tradekernel.shared.bars import BarSeries
 
 _converter = cattrs.Converter()
 _converter.register_structure_hook(Decimal, lambda value, _: Decimal(value))
-_esc = encode_basestring_ascii
 
 
 def context_json(context: PlanningContext[BarSeries]) -> str:
     """Return the canonical JSON record of a context (bar windows as counts and last times).
 
-    The text is written directly; it is byte-identical to `reference_context_json`, which
-    is used instead whenever the direct writer cannot write a part exactly.
-
     Raises:
-        TypeError: when the context holds something JSON cannot encode.
+        TypeError: when the context holds something canonical JSON cannot encode (the
+            message names the type); nothing falls back to another encoder.
     """
-    try:
-        return _written(context)
-    except Exception:
-        return reference_context_json(context)
-
-
-def _written(context: PlanningContext[BarSeries]) -> str:
-    # Keys in sorted order; each part is json.dumps's text of the reference record's part.
-    history = sorted(context.history.items())
-    peak = context.peak_equity
-    return "".join(
-        (
-            '{"backoff_until_ms":',
-            _mapping(context.backoff_until_ms, plain_text),
-            ',"balances":',
-            _mapping(context.balances, canonical_text),
-            ',"bars":{',
-            ",".join([_esc(s) + ":" + str(len(h)) for s, h in history]),
-            '},"last_ts_ms":{',
-            ",".join([_esc(s) + ":" + str(int(h.ts_ms[-1])) for s, h in history if len(h)]),
-            '},"marks":',
-            _mapping(context.marks, canonical_text),
-            ',"now_ms":',
-            plain_text(context.now_ms),
-            ',"open_orders":[',
-            ",".join([canonical_text(o) for o in context.open_orders]),
-            '],"peak_equity":',
-            "null" if peak is None else _esc(str(peak)),
-            ',"positions":',
-            _mapping(context.positions, canonical_text),
-            ',"rules":',
-            _mapping(context.rules, canonical_text),
-            ',"run_id":',
-            plain_text(context.run_id),
-            ',"stop_new_orders":',
-            plain_text(context.stop_new_orders),
-            ',"symbols":[',
-            ",".join([plain_text(s) for s in context.symbols]),
-            '],"trading_state":',
-            plain_text(context.trading_state.value),
-            "}",
-        )
-    )
-
-
-def _mapping(mapping: Mapping[str, Any], write: Callable[[Any], str]) -> str:
-    # Raises on a key that is not a str: json would convert it, the reference path does.
-    if not mapping:
-        return "{}"
-    if len(mapping) == 1:
-        ((key, value),) = mapping.items()
-        return "{" + _esc(key) + ":" + write(value) + "}"
-    return "{" + ",".join([_esc(k) + ":" + write(v) for k, v in sorted(mapping.items())]) + "}"
-
-
-def reference_context_json(context: PlanningContext[BarSeries]) -> str:
-    """Return the canonical JSON record of a context the slow, obviously right way."""
+    # The attrs values go to the encoder as they are; it sorts every key, including the
+    # symbol keys of these mappings, so no sorting is needed here.
+    history = context.history
     record = {
         "run_id": context.run_id,
         "now_ms": context.now_ms,
-        "symbols": list(context.symbols),
-        "bars": {s: len(h) for s, h in sorted(context.history.items())},
-        "last_ts_ms": {s: int(h.ts_ms[-1]) for s, h in sorted(context.history.items()) if len(h)},
-        "rules": {s: unstructure(r) for s, r in sorted(context.rules.items())},
-        "marks": {s: unstructure(m) for s, m in sorted(context.marks.items())},
-        "balances": {a: unstructure(b) for a, b in sorted(context.balances.items())},
-        "positions": {s: unstructure(p) for s, p in sorted(context.positions.items())},
-        "open_orders": [unstructure(o) for o in context.open_orders],
-        "trading_state": context.trading_state.value,
+        "symbols": context.symbols,
+        "bars": {symbol: len(series) for symbol, series in history.items()},
+        "last_ts_ms": {s: int(h.ts_ms[-1]) for s, h in history.items() if len(h)},
+        "rules": context.rules,
+        "marks": context.marks,
+        "balances": context.balances,
+        "positions": context.positions,
+        "open_orders": context.open_orders,
+        "trading_state": context.trading_state,
         "stop_new_orders": context.stop_new_orders,
-        "backoff_until_ms": dict(sorted(context.backoff_until_ms.items())),
-        "peak_equity": None if context.peak_equity is None else str(context.peak_equity),
+        "backoff_until_ms": context.backoff_until_ms,
+        "peak_equity": context.peak_equity,
     }
-    return json.dumps(record, sort_keys=True, separators=(",", ":"))
+    return canonical_json(record)
 
 
 def _typed(data: Mapping[str, Any], cls: type[Any]) -> dict[str, Any]:

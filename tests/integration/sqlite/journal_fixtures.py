@@ -19,6 +19,7 @@ def manifest(run_id: str, started_ms: int = 1_700_000_000_000) -> RunManifest:
         config_text="[run]\nmode = 'backtest'\n",
         exchange="binance",
         market_type="spot",
+        hash_format_version="2",
     )
 
 

@@ -3,6 +3,7 @@
 import sqlite3
 from pathlib import Path
 
+import attrs
 import pytest
 from journal_fixtures import manifest, order, plan_entry
 
@@ -101,3 +102,18 @@ def test_a_file_that_is_not_a_database_is_a_storage_error_naming_it(tmp_path: Pa
 def test_a_missing_directory_is_named(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="does not exist"):
         connect(tmp_path / "nowhere" / "runs.sqlite")
+
+
+def test_runs_recorded_before_the_hash_format_column_read_back_as_format_1(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as raw:
+        raw.executescript(_VERSION_1_ORDERS)
+    connection = connect(path)
+    with SqliteJournal(connection) as journal:
+        journal.start_run(attrs.evolve(manifest("new-run"), hash_format_version="7"))
+    reader = SqliteRunReader(connection)
+    # Format 1 (cattrs then json.dumps) is what every earlier release hashed plans with.
+    assert reader.run_manifest("old-run").hash_format_version == "1"
+    assert reader.run_manifest("new-run").hash_format_version == "7"

@@ -10,6 +10,7 @@ import pytest
 from tradekernel.adapters.data.bundled import bundled_path
 from tradekernel.bootstrap.blueprints import bundled_blueprint
 from tradekernel.bootstrap.cli import main
+from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
 
 
 @pytest.fixture
@@ -159,3 +160,17 @@ def test_replay_applies_the_runs_own_cli_lists_without_repeating_them(
     # Replaying another blueprint takes only the lists given now: the recorded deny is gone.
     assert main(["replay", "--quiet", "--db", str(db), "--config", str(bundled_blueprint())]) == 1
     assert "universe.deny" in capsys.readouterr().out
+
+
+def test_replay_refuses_a_run_recorded_under_another_hash_format_naming_both_versions(
+    recorded: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, db, _ = recorded
+    with sqlite3.connect(db) as connection:
+        recorded_as = connection.execute("SELECT hash_format_version FROM runs").fetchone()[0]
+        connection.execute("UPDATE runs SET hash_format_version = '1'")
+    assert recorded_as == HASH_FORMAT_VERSION == "2"
+    assert main(["replay", "--quiet", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert f"hash-format version 1, this tradekernel writes version {HASH_FORMAT_VERSION}" in err
+    assert "re-run the backtest" in err

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from tradekernel.domain.errors import StorageError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL);
@@ -107,6 +107,11 @@ _MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE runs ADD COLUMN data_sources TEXT NOT NULL DEFAULT '{}';
     CREATE INDEX IF NOT EXISTS plan_orders_by_cycle ON plan_orders (run_id, cycle_ts_ms);
+    """,
+    # 3 -> 4: the canonical-JSON format a run's plan hashes were written in. Every run
+    # recorded before this column existed was hashed under format 1 (cattrs then json).
+    """
+    ALTER TABLE runs ADD COLUMN hash_format_version TEXT NOT NULL DEFAULT '1';
     """,
 )
 

@@ -144,12 +144,14 @@ class SqliteJournal:
             manifest.exchange,
             manifest.market_type,
             manifest.data_sources,
+            manifest.hash_format_version,
         )
         try:
             with transaction(self._connection):
                 self._connection.execute(
                     f"INSERT INTO runs ({MANIFEST_COLUMNS}, seq) VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM runs))",
+                    f"({', '.join('?' * len(values))}, "
+                    "(SELECT COALESCE(MAX(seq), 0) + 1 FROM runs))",
                     values,
                 )
         except sqlite3.IntegrityError as error:

@@ -31,7 +31,7 @@ FILL_COLUMNS = (
 )
 MANIFEST_COLUMNS = (
     "run_id, mode, config_hash, code_version, data_fingerprint, started_ms, config_text, "
-    "exchange, market_type, data_sources"
+    "exchange, market_type, data_sources, hash_format_version"
 )
 
 
@@ -170,4 +170,5 @@ def manifest_from_row(row: sqlite3.Row) -> RunManifest:
         exchange=row["exchange"],
         market_type=row["market_type"],
         data_sources=row["data_sources"],
+        hash_format_version=row["hash_format_version"],
     )

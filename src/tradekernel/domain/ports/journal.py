@@ -11,12 +11,21 @@ from tradekernel.domain.orders import Fill, Order
 
 @attrs.frozen(kw_only=True)
 class RunManifest:
+    """How a run started: its config, code, data, and the hash format of its plans.
+
+    `hash_format_version` is the canonical-JSON format the run's plans and plan hashes
+    were written in (`orchestration.canonical.HASH_FORMAT_VERSION` when it was recorded;
+    "1" for runs recorded before the version was stored). Plans of two versions are
+    never compared.
+    """
+
     run_id: str
     mode: str
     config_hash: str
     code_version: str
     data_fingerprint: str
     started_ms: int
+    hash_format_version: str
     config_text: str = ""
     exchange: str = ""
     market_type: str = ""
