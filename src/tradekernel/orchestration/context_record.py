@@ -19,6 +19,7 @@ from tradekernel.domain.errors import DataError
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import OpenOrderView
 from tradekernel.orchestration.canonical import canonical_json
+from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor, assemble_context
 from tradekernel.shared.bars import BarSeries
 
 _converter = cattrs.Converter()
@@ -61,36 +62,62 @@ def _typed(data: Mapping[str, Any], cls: type[Any]) -> dict[str, Any]:
 def context_from_json(text: str, series: Mapping[str, BarSeries]) -> PlanningContext[BarSeries]:
     """Rebuild a recorded context on the run's full bar series (features may be attached).
 
+    The context is assembled again by the one assembler (`cycle.assembler`) from the
+    recorded account and the bars the record points at; the marks it derives must be the
+    recorded ones, so a replay plans on exactly the context the run planned on.
+
     Raises:
-        DataError: when a series is missing or does not match the recorded last bar time.
+        DataError: when a series is missing, does not match the recorded bar times, or
+            gives other marks than the record's.
     """
     record = json.loads(text)
-    history: dict[str, BarSeries] = {}
+    now_ms = record["now_ms"]
+    marks = _typed(record["marks"], MarkPrice)
+    cursors: dict[str, SymbolCursor] = {}
     for symbol, count in record["bars"].items():
         full = series.get(symbol)
         if full is None or len(full) < count:
-            raise DataError(f"recorded cycle {record['now_ms']} needs {count} bars of {symbol}")
-        window = full.head(count)
+            raise DataError(f"recorded cycle {now_ms} needs {count} bars of {symbol}")
         expected = record["last_ts_ms"].get(symbol)
-        if expected is not None and int(window.ts_ms[-1]) != expected:
+        if expected is not None and count and int(full.ts_ms[count - 1]) != expected:
             raise DataError(
-                f"{symbol} bar {count} is at {int(window.ts_ms[-1])}, the record says {expected}:"
-                " not the data this run decided on"
+                f"{symbol} bar {count} is at {int(full.ts_ms[count - 1])}, the record says "
+                f"{expected}: not the data this run decided on"
             )
-        history[symbol] = window
+        cursors[symbol] = SymbolCursor(series=full, position=count - 1, current=True)
+    for symbol, mark in marks.items():
+        # A symbol marked but not planned (a gap in its bars): its last bar at the mark.
+        full = series.get(symbol)
+        if symbol not in cursors and full is not None:
+            position = int(full.ts_ms.searchsorted(mark.ts_ms, side="right")) - 1
+            cursors[symbol] = SymbolCursor(series=full, position=position, current=False)
     peak = record["peak_equity"]
-    return PlanningContext(
+    context = assemble_context(
         run_id=record["run_id"],
-        now_ms=record["now_ms"],
-        symbols=tuple(record["symbols"]),
-        history=history,
+        now_ms=now_ms,
+        cursors=cursors,
         rules=_typed(record["rules"], SymbolRules),
-        marks=_typed(record["marks"], MarkPrice),
-        balances=_typed(record["balances"], Balance),
-        positions=_typed(record["positions"], Position),
-        open_orders=tuple(_converter.structure(o, OpenOrderView) for o in record["open_orders"]),
-        trading_state=TradingState(record["trading_state"]),
-        stop_new_orders=record["stop_new_orders"],
-        backoff_until_ms=record["backoff_until_ms"],
+        account=AccountState(
+            balances=tuple(_typed(record["balances"], Balance).values()),
+            positions=tuple(_typed(record["positions"], Position).values()),
+            open_orders=tuple(
+                _converter.structure(o, OpenOrderView) for o in record["open_orders"]
+            ),
+        ),
         peak_equity=None if peak is None else Decimal(peak),
+        trading_state=TradingState(record["trading_state"]),
+        backoff_until_ms=record["backoff_until_ms"],
+        stop_new_orders=record["stop_new_orders"],
     )
+    for symbol in sorted(set(marks) | set(context.marks)):
+        if marks.get(symbol) != context.marks.get(symbol):
+            raise DataError(
+                f"recorded cycle {now_ms}: the mark of {symbol} is {marks.get(symbol)}, the bars "
+                f"give {context.marks.get(symbol)}: not the data this run decided on"
+            )
+    if context.symbols != tuple(record["symbols"]):
+        raise DataError(
+            f"recorded cycle {now_ms} planned {record['symbols']}, the bars give "
+            f"{list(context.symbols)}"
+        )
+    return context
