@@ -3,6 +3,9 @@
 Fed the same intents and the same bars, both desks must report the same outcomes, the
 same working orders and open-order views, the same orders after fills, and send the venue
 identical submissions: otherwise a backtest and a paper run of one plan could diverge.
+Client order ids are unique here: a re-sent id reaches the backtest venue through the
+direct desk (refused there as a duplicate) but not through the OMS, which answers it from
+its record; order care counts neither answer, so its decisions still agree.
 """
 
 from collections.abc import Callable, Sequence

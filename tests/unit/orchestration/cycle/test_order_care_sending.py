@@ -327,6 +327,8 @@ def test_sends_and_rejections_match_a_naive_model_of_the_runner_step(
         for t, intent in pending:
             if t > now:
                 continue
+            # A due slice of a symbol backing off is dropped, a close too (the refusal
+            # rule of delayed_slices; only the planning gates let closes through).
             if until.get(intent.symbol, -1) > now:
                 dropped.append((now, intent.client_order_id))  # backing off: not sent
             else:
