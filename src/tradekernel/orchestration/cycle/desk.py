@@ -90,7 +90,8 @@ class DirectDesk:
         try:
             order = self._venue.submit(intent)
         except Rejected as error:
-            return Outcome(status=OrderStatus.REJECTED, detail=str(error))
+            # Worded as the OMS records it, so rejections and backoff reasons match paper's.
+            return Outcome(status=OrderStatus.REJECTED, detail=f"{type(error).__name__}: {error}")
         self._sent.append((intent.symbol, intent.client_order_id))
         return Outcome(status=order.status)
 

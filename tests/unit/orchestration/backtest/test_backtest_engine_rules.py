@@ -183,7 +183,7 @@ def test_a_rejected_submit_is_recorded_and_the_run_goes_on(tmp_path: Path) -> No
     ((ts, cid, message),) = result.rejections
     assert ts == T0 + 6 * HOUR
     assert cid.startswith("tk")
-    assert message == "buys are refused here"
+    assert message == "Rejected: buys are refused here"  # worded as paper records it
     assert result.fills == ()
     assert result.orders == ()
     assert result.equity.tolist() == [1000.0] * len(CLOSES)
