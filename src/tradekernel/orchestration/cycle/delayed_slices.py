@@ -1,20 +1,21 @@
 """The later slices of a plan (TWAP), held until their time in every mode.
 
-An intent with `delay_ms > 0` is due `delay_ms` after the cycle that planned it; the
-backtest engine (on bar times), the paper runner and the live runner each send it at the
-first cycle at or after that time, in the order it was planned. In paper and live a due
-slice is checked again (`refusal`): one whose symbol is backing off after a rejection, or
-that the trading state or the stop-new-orders switch no longer permits, is dropped and
-reported, not sent (the backtest has neither backoff nor switches). The queue is in
-memory: after a restart, a plan's unsent slices are not sent (their time has passed, or
-the restart makes them stale), and `unsent_slices` names them from the recorded plans.
+An intent with `delay_ms > 0` is due `delay_ms` after the cycle that planned it; order care
+(`cycle/order_care.py`) sends it at the first cycle at or after that time, in the order it
+was planned, in the backtest, paper and live alike (times are bar times). A due slice is
+checked again (`refusal`): an entry slice whose symbol is backing off after a rejection,
+or a slice the trading state or the stop-new-orders switch no longer permits, is dropped
+and reported, not sent; a closing or reducing slice is never held back by a backoff. The
+queue is in memory: after a restart, a plan's unsent slices are not sent (their time has
+passed, or the restart makes them stale), and `unsent_slices` names them from the
+recorded plans.
 """
 
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
-from tradekernel.domain.enums import SkipReason
+from tradekernel.domain.enums import CloseSemantics, SkipReason
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.ports.journal import JournalEntry
 
@@ -58,7 +59,8 @@ def refusal(
     `stop_new_orders`: the operator's switch, which stops every slice but reductions.
     """
     until = cooling.get(intent.symbol)
-    if until is not None and now_ms < until:
+    if until is not None and now_ms < until and intent.close_semantics is CloseSemantics.OPEN:
+        # A cooldown holds back entries only: it never keeps the bot in a position.
         return f"rejection backoff until {until}"
     state = control.permits(intent) if control is not None else None
     if state is not None:

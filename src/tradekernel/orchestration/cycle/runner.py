@@ -142,8 +142,10 @@ class CycleRunner:
         """Let the desk take up orders from an earlier session (a restart) before the first step."""
         self._started = True
         first_ms = int(self.timeline.ts_ms[self._first]) if len(self.timeline) else 0
-        symbols = dict((cid, symbol) for symbol, cid in self._desk.working())
-        self._care.adopt(self._desk.start(), first_ms, symbols)
+        # The desk reloads its orders first (an OMS from its store): then they can be named.
+        adopted = self._desk.start()
+        symbols = {cid: symbol for symbol, cid in self._desk.working()}
+        self._care.adopt(adopted, first_ms, symbols)
 
     def run(self, stop_reason: str = "end of data") -> RunResult:
         """Run every step to the end of the bars and return the result."""

@@ -327,9 +327,10 @@ def test_sends_and_rejections_match_a_naive_model_of_the_runner_step(
         for t, intent in pending:
             if t > now:
                 continue
-            # A due slice of a symbol backing off is dropped, a close too (the refusal
-            # rule of delayed_slices; only the planning gates let closes through).
-            if until.get(intent.symbol, -1) > now:
+            # A due entry slice of a symbol backing off is dropped; a closing slice is
+            # sent (a cooldown never keeps the bot in a position, as the gates say).
+            entry = intent.close_semantics is CloseSemantics.OPEN
+            if entry and until.get(intent.symbol, -1) > now:
                 dropped.append((now, intent.client_order_id))  # backing off: not sent
             else:
                 send(now, intent)

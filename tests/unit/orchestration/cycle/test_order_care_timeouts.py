@@ -165,9 +165,10 @@ def test_re_sending_an_adopted_order_counts_no_outcome() -> None:
 
 
 def test_timeouts_send_no_cancel_while_trading_is_halted() -> None:
-    control = control_in(TradingState.HALTED)
+    control = control_in(TradingState.ACTIVE)
     desk = Desk(entry_timeout_ms=1_000, control=control)
     desk.care.dispatch(make_plan(0, make_intent("tk-1")), 0)
+    control.set(TradingState.HALTED, "operator")  # halted once the entry is working
     desk.care.cancel_timed_out(5_000)
     assert desk.cancelled() == []
     assert desk.care.timed_out == []
@@ -179,7 +180,16 @@ def test_timeouts_send_no_cancel_while_trading_is_halted() -> None:
 
 
 def test_timeouts_still_cancel_while_reducing() -> None:
-    desk = Desk(entry_timeout_ms=1_000, control=control_in(TradingState.REDUCING))
+    control = control_in(TradingState.ACTIVE)
+    desk = Desk(entry_timeout_ms=1_000, control=control)
     desk.care.dispatch(make_plan(0, make_intent("tk-1")), 0)
+    control.set(TradingState.REDUCING, "operator")
     desk.care.cancel_timed_out(1_000)
     assert desk.cancelled() == ["tk-1"]
+
+
+def test_an_entry_the_trading_state_no_longer_permits_is_dropped_not_sent() -> None:
+    desk = Desk(control=control_in(TradingState.HALTED))
+    desk.care.dispatch(make_plan(0, make_intent("tk-1")), 0)
+    assert desk.venue.submit_ids == []
+    assert desk.care.dropped == [(0, "tk-1", "trading state: trading_halted")]
