@@ -27,7 +27,7 @@ from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.plan import Plan
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
 from tradekernel.orchestration.canonical import canonical_json
-from tradekernel.orchestration.context_record import context_from_json, context_json
+from tradekernel.orchestration.cycle.context_record import context_from_json, context_json
 from tradekernel.orchestration.kernel_factory import build_kernel
 from tradekernel.shared.bars import BarSeries
 

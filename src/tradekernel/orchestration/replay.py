@@ -17,7 +17,7 @@ import attrs
 from tradekernel.domain.errors import DataError
 from tradekernel.domain.ports.journal import JournalEntry
 from tradekernel.orchestration.canonical import canonical_json
-from tradekernel.orchestration.context_record import context_from_json
+from tradekernel.orchestration.cycle.context_record import context_from_json
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.shared.bars import BarSeries
 

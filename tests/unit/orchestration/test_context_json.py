@@ -21,7 +21,7 @@ from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import OpenOrderView
-from tradekernel.orchestration.context_record import context_json
+from tradekernel.orchestration.cycle.context_record import context_json
 from tradekernel.shared.bars import BarSeries
 
 

@@ -17,8 +17,8 @@ from tradekernel.domain.enums import TradingState
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.plan import Plan
 from tradekernel.orchestration.canonical import canonical_json, hash_text
-from tradekernel.orchestration.context_record import context_json
 from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor, assemble_context
+from tradekernel.orchestration.cycle.context_record import context_json
 from tradekernel.orchestration.kernel import PlanningKernel
 
 # (plan, plan hash, plan JSON, context JSON): what a recorded cycle stores.

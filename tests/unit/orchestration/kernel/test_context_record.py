@@ -9,7 +9,7 @@ from kernel_fixtures import context_at, real_series, rich_kernel
 
 from tradekernel.domain.errors import DataError
 from tradekernel.orchestration.canonical import plan_hash
-from tradekernel.orchestration.context_record import context_from_json, context_json
+from tradekernel.orchestration.cycle.context_record import context_from_json, context_json
 
 KERNEL = rich_kernel()
 SERIES = real_series(KERNEL)
