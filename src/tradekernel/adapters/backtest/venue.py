@@ -1,8 +1,8 @@
-"""The backtest venue: an ExecutionPort whose orders match against bars fed by the loop.
+"""The backtest venue: an ExecutionPort whose orders match against bars the runner feeds.
 
-The loop decides on bar i's close, submits, then feeds bars i+1, i+2, ... with `on_bar`
-while `has_open_orders(symbol)` is True. Fill prices follow `matching`; accounting follows
-`ledger` (spot, one quote asset, several symbols on one timeline).
+The runner decides on bar i's close, submits, then feeds bars i+1, i+2, ... with `on_bar`
+while `has_open_orders(symbol)` is True. Fill prices follow `matching`; the books are the
+one spot ledger (`shared/ledger.py`).
 """
 
 from collections.abc import Mapping, Sequence
@@ -40,8 +40,7 @@ class BacktestVenue:
 
     def __init__(self, settings: VenueSettings | None = None, clock: Clock | None = None) -> None:
         self.settings = settings or VenueSettings()
-        # Stamps orders with the time they were sent at; without one, the symbol's last bar.
-        self._clock = clock
+        self._clock = clock  # stamps orders when sent; without one, the symbol's last bar
         self._slippage = self.settings.slippage_bps / _BPS
         self._ledger = SpotLedger(self.settings.starting_cash)
         self._trips = RoundTripBook()

@@ -14,7 +14,6 @@ from tradekernel.domain.account import Balance
 from tradekernel.domain.blueprint import ExecutionPolicy
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.errors import Transient
-from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.clock import Clock
@@ -29,7 +28,6 @@ from tradekernel.orchestration.cycle.assembler import (
 )
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.decision import CycleState, Decider
-from tradekernel.orchestration.cycle.desk import Outcome
 from tradekernel.orchestration.cycle.equity import RunningPeak
 from tradekernel.orchestration.cycle.order_care import OrderCare
 from tradekernel.orchestration.kernel import PlanningKernel
@@ -37,6 +35,7 @@ from tradekernel.orchestration.live.closed_bars import BarListener, ClosedBarWin
 from tradekernel.orchestration.live.reconciliation import Reconciler, ReconciliationReport
 from tradekernel.orchestration.live.recorded_fills import ledger_of, recorded_fills
 from tradekernel.orchestration.live.startup_guard import check_startup
+from tradekernel.orchestration.live.supervised_desk import SupervisedDesk
 from tradekernel.orchestration.live.supervisor import OrderSupervisor
 from tradekernel.orchestration.live.telemetry import LiveTelemetry
 from tradekernel.orchestration.oms.order_manager import OrderManager
@@ -285,30 +284,6 @@ def _cursors(history: Mapping[str, BarSeries], planned_ts: int) -> dict[str, Sym
         for symbol, h in history.items()
         if len(h)
     }
-
-
-class SupervisedDesk:
-    """Live order care's desk: each intent through the supervisor and the OMS."""
-
-    def __init__(
-        self, supervisor: OrderSupervisor, manager: OrderManager, telemetry: LiveTelemetry
-    ) -> None:
-        self._supervisor = supervisor
-        self._manager = manager
-        self._telemetry = telemetry
-        self.sent: list[str] = []
-
-    def send(self, intent: ExecutionIntent) -> Outcome:
-        self._telemetry.expect(intent.client_order_id, intent.reference_price)
-        state = self._supervisor.submit(intent)
-        self.sent.append(intent.client_order_id)
-        return Outcome(status=state.status, detail=state.detail)
-
-    def cancel(self, intent_symbol: str, client_order_id: str) -> None:
-        self._manager.cancel(client_order_id)
-
-    def working(self) -> tuple[tuple[str, str], ...]:
-        return tuple((s.spec.symbol, s.client_order_id) for s in self._manager.open_orders())
 
 
 def _free(balances: Sequence[Balance], asset: str) -> Decimal:
