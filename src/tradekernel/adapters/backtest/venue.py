@@ -295,7 +295,3 @@ class BacktestVenue:
     def open_trades(self) -> tuple[OpenTrade, ...]:
         """Return the round trips still open, sorted by symbol (for final marking)."""
         return self._trips.open_trades()
-
-    def open_trade(self, symbol: str) -> OpenTrade | None:
-        """Return the round trip of `symbol` still open, if any."""
-        return self._trips.open_trade(symbol)
