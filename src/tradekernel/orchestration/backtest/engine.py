@@ -5,7 +5,8 @@ runner then jumps from one bar where something can happen to the next: a bar whe
 kernel can emit a directive (`PlanningKernel.activity`), or any bar while the venue holds
 working orders or delayed slices wait. `dense=True` calls the kernel on every bar
 instead; both give the same trades and the same plan hashes (see docs/backtesting.md).
-A backtest is nothing but this configuration of `orchestration.cycle.runner.CycleRunner`.
+A backtest is nothing but this configuration of the one cycle runner
+(`orchestration.cycle.recorded_run.RecordedRun`).
 """
 
 from collections.abc import Mapping
@@ -17,14 +18,14 @@ from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.cycle.decision import PlanSink
 from tradekernel.orchestration.cycle.desk import DirectDesk
-from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.cycle.runner import (
+from tradekernel.orchestration.cycle.recorded_market import Progress
+from tradekernel.orchestration.cycle.recorded_run import (
     CycleHooks,
-    CycleRunner,
     CycleSettings,
-    Progress,
+    RecordedRun,
     SettableClock,
 )
+from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.shared.bars import BarSeries
 
@@ -57,7 +58,7 @@ class BacktestEngine:
     def run(self, request: BacktestRequest) -> RunResult:
         """Run the backtest and return its result."""
         policy = request.policy
-        runner = CycleRunner(
+        runner = RecordedRun(
             self._kernel,
             request.series,
             DirectDesk(self._venue),

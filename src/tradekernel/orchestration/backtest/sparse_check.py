@@ -19,8 +19,8 @@ from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
 from tradekernel.orchestration.backtest.reference_kernel import reference_kernel
+from tradekernel.orchestration.cycle.recorded_market import Progress
 from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.cycle.runner import Progress
 from tradekernel.orchestration.kernel import PlanningKernel
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

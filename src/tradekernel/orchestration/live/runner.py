@@ -1,47 +1,39 @@
-"""The live runner: one cycle = control, reconcile when due, care of orders, plan, send.
+"""The live runner: the one cycle runner on the live market, one cycle per wall-clock tick.
 
 The same loop serves live trading and the dry run: only the `ExecutionPort` differs (the
-real venue, or a paper venue fed the venue's live bars through `on_bars`).
+real venue, or a paper venue fed the venue's live bars through `on_bars`). The market
+(`live_market.LiveMarket`) reconciles, polls orders and reads the closed bars; order care,
+the decision and the records are the cycle runner's, as in a backtest.
 """
 
 import json
-from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Mapping
 
 import attrs
 
-from tradekernel.domain.account import Balance
 from tradekernel.domain.blueprint import ExecutionPolicy
 from tradekernel.domain.enums import TradingState
-from tradekernel.domain.errors import Transient
-from tradekernel.domain.market import MarkPrice, SymbolRules
+from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import Journal, JournalEntry
 from tradekernel.domain.ports.market_data import MarketDataPort
 from tradekernel.domain.ports.order_store import OrderEventStore
-from tradekernel.orchestration.cycle.assembler import (
-    AccountState,
-    SymbolCursor,
-    float_mark,
-)
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
-from tradekernel.orchestration.cycle.decision import CycleState, Decider
-from tradekernel.orchestration.cycle.equity import RunningPeak
+from tradekernel.orchestration.cycle.decision import Decider
 from tradekernel.orchestration.cycle.order_care import OrderCare
+from tradekernel.orchestration.cycle.runner import CycleRunner
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.live.closed_bars import BarListener, ClosedBarWindow
+from tradekernel.orchestration.live.live_market import LiveMarket
 from tradekernel.orchestration.live.reconciliation import Reconciler, ReconciliationReport
-from tradekernel.orchestration.live.recorded_fills import ledger_of, recorded_fills
 from tradekernel.orchestration.live.startup_guard import check_startup
 from tradekernel.orchestration.live.supervised_desk import SupervisedDesk
 from tradekernel.orchestration.live.supervisor import OrderSupervisor
 from tradekernel.orchestration.live.telemetry import LiveTelemetry
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
-from tradekernel.shared.bars import BarSeries
-from tradekernel.shared.ledger import SpotLedger
 
 
 @attrs.frozen(kw_only=True)
@@ -74,6 +66,8 @@ class CycleReport:
 
 
 class LiveRunner:
+    """The cycle runner on the live market: one `cycle()` per wall-clock tick."""
+
     def __init__(
         self,
         *,
@@ -94,30 +88,10 @@ class LiveRunner:
         on_bars: BarListener | None = None,
     ) -> None:
         self._s = settings
-        self._kernel = kernel
         self._manager = manager
-        self._venue = venue
-        self._store = store
         self._journal = journal
-        self._control = control
-        self._stop_new_orders = stop_new_orders
-        self._backoff = backoff
         self._reconciler = reconciler
-        self._rules = rules
         self._now = clock.now_ms
-        self._bases = {symbol: rule.base for symbol, rule in rules.items()}
-        self._last_planned = settings.resume_after_ms
-        self._last_reconcile: int | None = None
-        self._bars = ClosedBarWindow(
-            market=market,
-            symbols=settings.symbols,
-            timeframe_ms=settings.timeframe_ms,
-            window=settings.window,
-            resume_after_ms=settings.resume_after_ms,
-            on_bars=on_bars,
-        )
-        # The drawdown threats' peak, valued as the backtest values its equity curve.
-        self._peak = RunningPeak()
         self.telemetry = LiveTelemetry(
             journal=journal, run_id=settings.session_id, quote=settings.quote
         )
@@ -127,17 +101,44 @@ class LiveRunner:
             clock=clock,
             run_id=settings.run_id,
             rules=rules,
-            holding=lambda symbol: self._book().held(symbol),
+            holding=lambda symbol: self.market.book().held(symbol),
+        )
+        self.market = LiveMarket(
+            bars=ClosedBarWindow(
+                market=market,
+                symbols=settings.symbols,
+                timeframe_ms=settings.timeframe_ms,
+                window=settings.window,
+                resume_after_ms=settings.resume_after_ms,
+                on_bars=on_bars,
+            ),
+            venue=venue,
+            manager=manager,
+            store=store,
+            supervisor=self.supervisor,
+            reconciler=reconciler,
+            telemetry=self.telemetry,
+            clock=clock,
+            permits_cancel=control.permits_cancel,
+            stop_new_orders=stop_new_orders,
+            quote=settings.quote,
+            bases={symbol: rule.base for symbol, rule in rules.items()},
+            reconcile_every_ms=settings.reconcile_every_ms,
+            resume_after_ms=settings.resume_after_ms,
         )
         self._desk = SupervisedDesk(self.supervisor, manager, self.telemetry)
-        # Entry timeouts are the supervisor's here: it also falls back and rolls back.
-        self._care = OrderCare(self._desk, backoff, control=control)
-        self._decider = Decider(
-            kernel,
-            run_id=settings.run_id,
-            rules=rules,
-            on_plan=self._write_ahead,
-            record_empty=True,
+        self._runner = CycleRunner(
+            self.market,
+            # Entry timeouts are the supervisor's here: it also falls back and rolls back.
+            OrderCare(self._desk, backoff, control=control),
+            Decider(
+                kernel,
+                run_id=settings.run_id,
+                rules=rules,
+                on_plan=self._write_ahead,
+                record_empty=True,
+            ),
+            control=control,
         )
 
     def start(self) -> ReconciliationReport:
@@ -148,7 +149,7 @@ class LiveRunner:
         """
         self._manager.rebuild()
         report = self._reconciler.reconcile(self._now())
-        self._last_reconcile = self._now()
+        self.market.last_reconcile = self._now()
         check_startup(report)
         return report
 
@@ -161,92 +162,34 @@ class LiveRunner:
         Raises:
             Fatal: the venue demands that all traffic stop (a ban, refused keys).
         """
-        now = self._now()
-        state = self._control.refresh()
-        stop_new = self._stop_new_orders()
-        report = None
-        try:
-            if (
-                self._last_reconcile is None
-                or now - self._last_reconcile >= self._s.reconcile_every_ms
-            ):
-                report = self._reconciler.reconcile(now)
-                self._last_reconcile = now
-            self.supervisor.poll(cancels_allowed=self._control.permits_cancel())
-            history = self._bars.read(now)
-        except Transient as error:
-            return CycleReport(
-                now_ms=now,
-                planned_ts_ms=None,
-                trading_state=state,
-                stop_new_orders=stop_new,
-                reconciliation=report,
-                skipped=f"venue unreadable: {error}",
-            )
-        planned_ts = max((int(h.ts_ms[-1]) for h in history.values() if len(h)), default=None)
-        # The cycle's time is its last closed bar's, as a backtest step's is: slices fall
-        # due and backoffs end on the same bar in every mode.
-        cycle_ms = planned_ts if planned_ts is not None else self._last_planned
-        dropped_before = len(self._care.dropped)
+        care = self._runner.care
+        dropped_before = len(care.dropped)
         self._desk.sent.clear()
-        if cycle_ms is not None:
-            self._care.send_due(cycle_ms, stop_new_orders=stop_new)
-        if planned_ts is not None and (
-            self._last_planned is None or planned_ts > self._last_planned
-        ):
-            plan = self._decider.decide(
-                planned_ts, _cursors(history, planned_ts), self._state(history, state, stop_new)
-            )
-            if plan is not None:
-                self._care.dispatch(plan, planned_ts)
-            self._last_planned = planned_ts
-        self._record(now, history)
+        self._runner.step()
+        done = self._runner.last
+        assert done is not None  # a live market always makes a step
+        seen = self.market.step
         return CycleReport(
-            now_ms=now,
-            planned_ts_ms=planned_ts,
-            trading_state=state,
-            stop_new_orders=stop_new,
+            now_ms=seen.now_ms,
+            planned_ts_ms=seen.planned_ts_ms,
+            trading_state=done.trading_state,
+            stop_new_orders=done.tick.stop_new_orders,
             submitted=tuple(self._desk.sent),
-            reconciliation=report,
-            dropped=tuple((cid, why) for _, cid, why in self._care.dropped[dropped_before:]),
-            pending=len(self._care),
+            reconciliation=seen.reconciliation,
+            skipped=done.tick.skipped,
+            dropped=tuple((cid, why) for _, cid, why in care.dropped[dropped_before:]),
+            pending=len(care),
         )
 
     def finish(self, reason: str) -> str:
         """Write the run's summary (PnL, slippage, stop reason); return it as JSON."""
-        realized = self._book().realized_pnl
+        realized = self.market.book().realized_pnl
         summary = self.telemetry.summary(realized)
         text = canonical_summary({**summary, "stop_reason": reason})
         self._journal.finish_run(self._s.session_id, text)
         return text
 
     # -- internals ----------------------------------------------------------------------
-
-    def _book(self) -> SpotLedger:
-        return ledger_of(recorded_fills(self._store.all_events()), self._bases)
-
-    def _state(
-        self, history: Mapping[str, BarSeries], state: TradingState, stop: bool
-    ) -> CycleState:
-        balances = self._venue.balances()
-        held = self._book().positions()
-        peak = self._peak.mark(
-            cash=float(_free(balances, self._s.quote)),
-            quantities={s: float(p.quantity) for s, p in held.items()},
-            closes={s: float(h.close[-1]) for s, h in history.items() if len(h)},
-        )
-        planned = max(int(h.ts_ms[-1]) for h in history.values() if len(h))
-        return CycleState(
-            account=AccountState(
-                balances=balances,
-                positions=tuple(held.values()),
-                open_orders=self._manager.open_order_views(),
-            ),
-            peak_equity=float_mark(peak),
-            trading_state=state,
-            stop_new_orders=stop,
-            backoff_until_ms=self._care.backoff.until(planned),
-        )
 
     def _write_ahead(self, plan: Plan, digest: str, text: str, context: str) -> None:
         # The plan is on disk before any of its orders is sent.
@@ -260,34 +203,6 @@ class LiveRunner:
                 client_order_ids=tuple(i.client_order_id for i in plan.intents),
             )
         )
-
-    def _record(self, now: int, history: Mapping[str, BarSeries]) -> None:
-        self.telemetry.record_orders(self._manager.orders())
-        self.telemetry.record_fills(recorded_fills(self._store.all_events()))
-        marks = {
-            symbol: MarkPrice(symbol=symbol, price=Decimal(repr(float(h.close[-1]))), ts_ms=now)
-            for symbol, h in history.items()
-        }
-        self.telemetry.record_equity(
-            ts_ms=now,
-            balances=self._venue.balances(),
-            positions=self._book().positions().values(),
-            marks=marks,
-        )
-
-
-def _cursors(history: Mapping[str, BarSeries], planned_ts: int) -> dict[str, SymbolCursor]:
-    # A symbol whose last bar is older than the cycle's is marked, not planned, as in a
-    # backtest's gap: there is nothing new to decide on for it.
-    return {
-        symbol: SymbolCursor(series=h, position=len(h) - 1, current=int(h.ts_ms[-1]) == planned_ts)
-        for symbol, h in history.items()
-        if len(h)
-    }
-
-
-def _free(balances: Sequence[Balance], asset: str) -> Decimal:
-    return next((b.free for b in balances if b.asset == asset), Decimal(0))
 
 
 def canonical_summary(data: Mapping[str, object]) -> str:

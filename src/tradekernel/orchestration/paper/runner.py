@@ -1,6 +1,6 @@
 """The paper runner: the cycle runner on replayed bars, orders through the OMS.
 
-A paper replay is the backtest's loop (`orchestration.cycle.runner.CycleRunner`) in a
+A paper replay is the backtest's loop (`orchestration.cycle.recorded_run.RecordedRun`) in a
 different configuration: dense steps, an `OmsDesk` (every order an event in the store
 before the venue hears of it), a `MarketClock` moved to each bar time (it stamps events),
 pacing to a replay speed, the trading-state control, equity snapshots through the
@@ -19,8 +19,8 @@ from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.cycle.decision import PlanSink
 from tradekernel.orchestration.cycle.desk import OmsDesk
 from tradekernel.orchestration.cycle.market_clock import MarketClock
+from tradekernel.orchestration.cycle.recorded_run import CycleHooks, CycleSettings, RecordedRun
 from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.cycle.runner import CycleHooks, CycleRunner, CycleSettings
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.oms.order_manager import OmsSettings, OrderManager
 from tradekernel.orchestration.paper.bar_source import ReplaySource
@@ -86,7 +86,7 @@ class PaperRunner:
             run_id=settings.run_id,
         )
         symbols = set(settings.symbols)
-        self._runner = CycleRunner(
+        self._runner = RecordedRun(
             kernel,
             {s: series for s, series in source.series.items() if s in symbols},
             OmsDesk(self.manager, ports.venue, journal=ports.journal, run_id=settings.run_id),

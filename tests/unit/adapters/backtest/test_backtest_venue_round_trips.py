@@ -46,7 +46,7 @@ def test_round_trip_with_dca_entry_and_partial_exit_reports_vwap_fees_and_net_pn
         venue.submit(market(f"o{ts}", side, D(qty)))
         venue.on_bar(flat_bar(ts, D(price)))
     assert venue.closed_trades() == ()
-    still_open = venue.open_trade(SYMBOL)
+    still_open = next((t for t in venue.open_trades() if t.symbol == SYMBOL), None)
     assert still_open is not None
     assert still_open.open_qty == D("1.5")
     assert still_open.entry_price == D(105)
@@ -77,7 +77,7 @@ def test_second_round_trip_opens_after_the_position_returns_to_zero() -> None:
         venue.on_bar(flat_bar(ts, D(price)))
     (first,) = venue.closed_trades()
     assert first.pnl == D(2)
-    reopened = venue.open_trade(SYMBOL)
+    reopened = next((t for t in venue.open_trades() if t.symbol == SYMBOL), None)
     assert reopened is not None
     assert reopened.entry_time_ms == 3
     assert venue.positions()[0].opened_ms == 3

@@ -1,0 +1,59 @@
+"""What a mode's market gives the cycle runner: its steps, its bars and its account.
+
+A `Market` is the part of a mode that knows where bars come from and what the account
+is: a recorded history stepped bar by bar or sparsely (`recorded_market.RecordedMarket`,
+backtest and paper), or the venue's last closed bars read on the wall clock
+(`live/live_market.py`). Everything else in a step (order care, the decision, the
+records) is the runner's, the same in every mode.
+"""
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Protocol
+
+import attrs
+
+from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor
+
+
+@attrs.frozen(kw_only=True)
+class Tick:
+    """One step: the cycle's time (the open time of the last closed bar) and what may run.
+
+    `care` is False for a warm-up step (its bars were seen by an earlier session) and for a
+    step whose venue could not be read (`skipped` says why): order care waits then.
+    """
+
+    ts_ms: int
+    care: bool = True
+    new_bar: bool = True
+    stop_new_orders: bool = False
+    skipped: str | None = None
+
+
+class Market(Protocol):
+    """Where the bars come from and what the account is, step by step."""
+
+    def begin(self) -> Tick | None:
+        """Start the next step (feed or poll the venue, read the bars); None at the end."""
+        ...
+
+    def should_plan(self, tick: Tick) -> bool:
+        """Return True if the kernel may act at this step (asked after order care ran)."""
+        ...
+
+    def cursors(self) -> Mapping[str, SymbolCursor]:
+        """Return where each symbol stands at this step."""
+        ...
+
+    def account(self) -> AccountState:
+        """Return the balances, positions and open orders the kernel sees."""
+        ...
+
+    def peak_equity(self) -> Decimal | None:
+        """Return the run's peak equity up to this step (drawdown threats read it)."""
+        ...
+
+    def end(self, tick: Tick, *, slices_waiting: bool) -> None:
+        """Finish the step: choose the next one (recorded), record telemetry (live)."""
+        ...

@@ -1,0 +1,158 @@
+"""A recorded market: prepared bar histories stepped bar by bar, or sparsely.
+
+The backtest and the paper replay trade on this market. Indicators are computed once over
+the whole history (`PlanningKernel.precompute`); the market steps over the sorted union
+of the symbols' bar times (`timeline`). Sparse stepping (`stepping.StepSchedule`) jumps
+from one bar where the kernel can act to the next, stepping every bar while an order
+works or a slice waits; dense stepping visits every bar. At each step the simulated venue
+is fed the bars of the symbols with working orders, and the equity curve is brought up
+to the bar (its peak feeds the drawdown threats).
+"""
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+
+from tradekernel.domain.market import MarkPrice
+from tradekernel.domain.orders import Fill
+from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor, float_mark
+from tradekernel.orchestration.cycle.desk import OrderDesk
+from tradekernel.orchestration.cycle.equity import EquityTracker
+from tradekernel.orchestration.cycle.market import Tick
+from tradekernel.orchestration.cycle.stepping import StepSchedule
+from tradekernel.orchestration.cycle.timeline import build_timeline
+from tradekernel.orchestration.cycle.venue_account import VenueAccount
+from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.shared.bars import BarSeries
+
+Progress = Callable[[int, int], None]
+
+
+class RecordedMarket:
+    """Recorded series on one timeline, fed step by step to a desk's simulated venue.
+
+    Steps before `plan_from_ms` are warm-up: their bars reach the venue, nothing else
+    runs (a restarted bot continues planning where it stopped). `on_time` is called with
+    each planned step's time before anything else (a market clock, pacing).
+    """
+
+    def __init__(
+        self,
+        kernel: PlanningKernel,
+        series: Mapping[str, BarSeries],
+        desk: OrderDesk,
+        *,
+        dense: bool = False,
+        plan_from_ms: int | None = None,
+        on_time: Callable[[int], None] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.series = {s: kernel.precompute(bars) for s, bars in sorted(series.items())}
+        self.timeline = timeline = build_timeline(self.series)
+        self._stepping = StepSchedule(kernel, self.series, timeline, dense)
+        self._desk = desk
+        self.venue = venue = desk.venue
+        self.account_view = VenueAccount(venue, timeline.symbols, desk.open_order_views)
+        self.equity = EquityTracker(timeline, self.series, float(venue.cash()))
+        self._on_time = on_time
+        self._progress = progress
+        # Per symbol, in timeline order: what every step reads, looked up once.
+        self._views = tuple(
+            (symbol, self.series[symbol], timeline.index[symbol], timeline.has_bar[symbol])
+            for symbol in timeline.symbols
+        )
+        count = len(timeline)
+        start = plan_from_ms
+        self.first = 0 if start is None else int(timeline.ts_ms.searchsorted(start, side="left"))
+        self._index: int | None = 0 if count else None
+        self.last = -1
+        self._steps = 0
+
+    @property
+    def first_ms(self) -> int:
+        """Return the time of the first planned step (0 for an empty market)."""
+        return int(self.timeline.ts_ms[self.first]) if self.first < len(self.timeline) else 0
+
+    def begin(self) -> Tick | None:
+        index = self._index
+        if index is None:
+            return None
+        now_ms = int(self.timeline.ts_ms.item(index))
+        warm = index < self.first
+        if not warm and self._on_time is not None:
+            # Warm-up bars were seen by an earlier session: the clock stays where it is.
+            self._on_time(now_ms)
+        self._feed(index)
+        return Tick(ts_ms=now_ms, care=not warm)
+
+    def should_plan(self, tick: Tick) -> bool:
+        if not tick.care or self._index is None:
+            return False
+        self.equity.advance(self._index)
+        return self._stepping.kernel_at(self._index, self.account_view.exposed())
+
+    def cursors(self) -> dict[str, SymbolCursor]:
+        index = self._at()
+        return {
+            symbol: SymbolCursor(
+                series=series, position=int(position.item(index)), current=bool(has_bar.item(index))
+            )
+            for symbol, series, position, has_bar in self._views
+        }
+
+    def account(self) -> AccountState:
+        return self.account_view.state()
+
+    def peak_equity(self) -> Decimal:
+        return float_mark(self.equity.peak)
+
+    def end(self, tick: Tick, *, slices_waiting: bool) -> None:
+        index = self._at()
+        self.equity.advance(index)
+        self.last = index
+        self._steps += 1
+        count = len(self.timeline)
+        if self._progress is not None and (self._steps % 4096 == 0 or index + 1 == count):
+            self._progress(index + 1, count)
+        if not tick.care or slices_waiting or self.venue.has_open_orders():
+            following: int | None = index + 1
+        else:
+            following = self._stepping.next_after(index, self.account_view.exposed())
+        if following is None or following >= count:
+            # The end of the bars: the bars skipped after the last step still count for
+            # the equity curve and the final marks.
+            following = None
+            self.equity.advance(count - 1)
+            self.last = count - 1
+        self._index = following
+
+    def marks_at(self, index: int) -> dict[str, MarkPrice]:
+        """Return each symbol's last close at or before bar `index`, stamped with its time."""
+        marks = {}
+        now_ms = int(self.timeline.ts_ms.item(index))
+        for symbol, series, position, _ in self._views:
+            at = int(position.item(index))
+            if at >= 0:
+                marks[symbol] = MarkPrice(
+                    symbol=symbol, price=float_mark(series.close.item(at)), ts_ms=now_ms
+                )
+        return marks
+
+    def _at(self) -> int:
+        index = self._index
+        if index is None:
+            raise RuntimeError("no step in progress")
+        return index
+
+    def _feed(self, index: int) -> None:
+        venue = self.venue
+        if not venue.has_open_orders():
+            return
+        fills: list[Fill] = []
+        for symbol, series, position, has_bar in self._views:
+            if venue.has_open_orders(symbol) and has_bar.item(index):
+                fills.extend(venue.on_bar(series.bar_at(int(position.item(index)))))
+        self._desk.take_fills(fills)
+        # A bar can fill, expire or reject orders: all change what the venue reports.
+        self.account_view.changed()
+        if fills:
+            self.equity.set_state(float(venue.cash()), self.account_view.quantities())

@@ -1,0 +1,177 @@
+"""The live market: the venue's last closed bars and account, read on the wall clock.
+
+Each step (a live cycle) the market reconciles with the venue when due, polls the
+working orders through the supervisor (fills, cancel confirmations, entry timeouts with
+fallback and rollback), and reads each symbol's last closed bars. The step's time is the
+open time of the newest closed bar, as a recorded market's step is a bar's; the kernel may
+act once per newly closed bar. The account the kernel sees is the venue's balances, the
+positions of the bot's own recorded fills (the one spot ledger) and the OMS's open
+orders; the peak equity is valued as a backtest values its equity curve.
+
+A venue that cannot be read (`Transient`) makes a step that skips order care and the
+decision: nothing is planned or sent on a view of the venue that may be stale.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+
+import attrs
+
+from tradekernel.domain.account import Balance
+from tradekernel.domain.errors import Transient
+from tradekernel.domain.market import MarkPrice
+from tradekernel.domain.ports.clock import Clock
+from tradekernel.domain.ports.execution import ExecutionPort
+from tradekernel.domain.ports.order_store import OrderEventStore
+from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor, float_mark
+from tradekernel.orchestration.cycle.equity import RunningPeak
+from tradekernel.orchestration.cycle.market import Tick
+from tradekernel.orchestration.live.closed_bars import ClosedBarWindow
+from tradekernel.orchestration.live.reconciliation import Reconciler, ReconciliationReport
+from tradekernel.orchestration.live.recorded_fills import ledger_of, recorded_fills
+from tradekernel.orchestration.live.supervisor import OrderSupervisor
+from tradekernel.orchestration.live.telemetry import LiveTelemetry
+from tradekernel.orchestration.oms.order_manager import OrderManager
+from tradekernel.shared.bars import BarSeries
+from tradekernel.shared.ledger import SpotLedger
+
+
+@attrs.define
+class LiveStep:
+    """What the last step saw: wall time, newest bar, reconciliation, why it was skipped."""
+
+    now_ms: int = 0
+    planned_ts_ms: int | None = None
+    reconciliation: ReconciliationReport | None = None
+
+
+class LiveMarket:
+    def __init__(
+        self,
+        *,
+        bars: ClosedBarWindow,
+        venue: ExecutionPort,
+        manager: OrderManager,
+        store: OrderEventStore,
+        supervisor: OrderSupervisor,
+        reconciler: Reconciler,
+        telemetry: LiveTelemetry,
+        clock: Clock,
+        permits_cancel: Callable[[], bool],
+        stop_new_orders: Callable[[], bool],
+        quote: str,
+        bases: Mapping[str, str],
+        reconcile_every_ms: int,
+        resume_after_ms: int | None,
+    ) -> None:
+        self._bars = bars
+        self._venue = venue
+        self._manager = manager
+        self._store = store
+        self._supervisor = supervisor
+        self._reconciler = reconciler
+        self._telemetry = telemetry
+        self._now = clock.now_ms
+        self._permits_cancel = permits_cancel
+        self._stop_new_orders = stop_new_orders
+        self._quote = quote
+        self._bases = dict(bases)
+        self._reconcile_every_ms = reconcile_every_ms
+        self.last_planned = resume_after_ms
+        self.last_reconcile: int | None = None
+        self._history: dict[str, BarSeries] = {}
+        self._peak = RunningPeak()
+        self.step = LiveStep()
+
+    def book(self) -> SpotLedger:
+        """Return the ledger of the bot's own recorded fills."""
+        return ledger_of(recorded_fills(self._store.all_events()), self._bases)
+
+    def begin(self) -> Tick:
+        now = self._now()
+        stop_new = self._stop_new_orders()
+        self.step = step = LiveStep(now_ms=now)
+        try:
+            if self.last_reconcile is None or now - self.last_reconcile >= self._reconcile_every_ms:
+                step.reconciliation = self._reconciler.reconcile(now)
+                self.last_reconcile = now
+            self._supervisor.poll(cancels_allowed=self._permits_cancel())
+            history = self._bars.read(now)
+        except Transient as error:
+            self._history = {}
+            last = self.last_planned
+            return Tick(
+                ts_ms=now if last is None else last,
+                care=False,
+                new_bar=False,
+                stop_new_orders=stop_new,
+                skipped=f"venue unreadable: {error}",
+            )
+        self._history = history
+        planned = max((int(h.ts_ms[-1]) for h in history.values() if len(h)), default=None)
+        step.planned_ts_ms = planned
+        # The cycle's time is its last closed bar's, as a recorded step's is: slices fall
+        # due and backoffs end on the same bar in every mode.
+        cycle_ms = planned if planned is not None else self.last_planned
+        new_bar = planned is not None and (self.last_planned is None or planned > self.last_planned)
+        return Tick(
+            ts_ms=now if cycle_ms is None else cycle_ms,
+            care=cycle_ms is not None,
+            new_bar=new_bar,
+            stop_new_orders=stop_new,
+        )
+
+    def should_plan(self, tick: Tick) -> bool:
+        return tick.new_bar
+
+    def cursors(self) -> dict[str, SymbolCursor]:
+        planned = self.step.planned_ts_ms
+        # A symbol whose last bar is older than the cycle's is marked, not planned, as in a
+        # recorded market's gap: there is nothing new to decide on for it.
+        return {
+            symbol: SymbolCursor(series=h, position=len(h) - 1, current=int(h.ts_ms[-1]) == planned)
+            for symbol, h in self._history.items()
+            if len(h)
+        }
+
+    def account(self) -> AccountState:
+        return AccountState(
+            balances=self._venue.balances(),
+            positions=tuple(self.book().positions().values()),
+            open_orders=self._manager.open_order_views(),
+        )
+
+    def peak_equity(self) -> Decimal:
+        balances = self._venue.balances()
+        held = self.book().positions()
+        peak = self._peak.mark(
+            cash=float(_free(balances, self._quote)),
+            quantities={s: float(p.quantity) for s, p in held.items()},
+            closes={s: float(h.close[-1]) for s, h in self._history.items() if len(h)},
+        )
+        return float_mark(peak)
+
+    def end(self, tick: Tick, *, slices_waiting: bool) -> None:
+        if tick.skipped is not None:
+            return
+        if tick.new_bar:
+            self.last_planned = tick.ts_ms
+        telemetry = self._telemetry
+        telemetry.record_orders(self._manager.orders())
+        telemetry.record_fills(recorded_fills(self._store.all_events()))
+        now = self.step.now_ms
+        marks = {
+            symbol: MarkPrice(symbol=symbol, price=float_mark(h.close[-1]), ts_ms=now)
+            for symbol, h in self._history.items()
+            if len(h)
+        }
+        telemetry.record_equity(
+            ts_ms=now,
+            balances=self._venue.balances(),
+            positions=self.book().positions().values(),
+            marks=marks,
+        )
+
+
+def _free(balances: Sequence[Balance], asset: str) -> Decimal:
+    return next((b.free for b in balances if b.asset == asset), Decimal(0))
