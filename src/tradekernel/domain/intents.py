@@ -1,6 +1,5 @@
 """Execution intents: quantised, venue-ready orders (or skipped ones, with the reason)."""
 
-from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
@@ -13,10 +12,8 @@ from tradekernel.domain.enums import (
     SkipReason,
     TimeInForce,
 )
-from tradekernel.domain.slot_init import positional_new, slot_init
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class ExecutionIntent:
     """One order the plan wants sent, or keeps skipped with a reason code.
@@ -55,43 +52,10 @@ class ExecutionIntent:
         """Return this intent marked skipped; the first reason recorded wins."""
         if self.skipped:
             return self
-        return _copy(self, self.quantity, self.price, self.stop_price, True, reason, detail)
+        return attrs.evolve(self, skipped=True, skip_reason=reason, skip_detail=detail)
 
     def requantised(
         self, quantity: Decimal, price: Decimal | None, stop_price: Decimal | None
     ) -> "ExecutionIntent":
         """Return this intent with a new quantity, price and stop price (the gates' grid)."""
-        return _copy(
-            self, quantity, price, stop_price, self.skipped, self.skip_reason, self.skip_detail
-        )
-
-
-_CHANGED = ("quantity", "price", "stop_price", "skipped", "skip_reason", "skip_detail")
-_Copy = Callable[
-    [
-        ExecutionIntent,
-        Decimal,
-        Decimal | None,
-        Decimal | None,
-        bool,
-        SkipReason | None,
-        str,
-    ],
-    ExecutionIntent,
-]
-
-
-def _compile_copy() -> _Copy:
-    # attrs.evolve introspects the class on every call, twice the cost of the constructor;
-    # the gates copy most intents of a cycle. The copy is generated from the class's fields,
-    # so a field added later is copied too.
-    fields = [field.name for field in attrs.fields(ExecutionIntent)]
-    values = ", ".join(name if name in _CHANGED else f"intent.{name}" for name in fields)
-    source = f"def copy(intent, {', '.join(_CHANGED)}):\n    return new({values})"
-    namespace: dict[str, object] = {"new": positional_new(ExecutionIntent, fields)}
-    exec(compile(source, "<ExecutionIntent copy>", "exec"), namespace)
-    copy: _Copy = namespace["copy"]  # type: ignore[assignment]
-    return copy
-
-
-_copy = _compile_copy()
+        return attrs.evolve(self, quantity=quantity, price=price, stop_price=stop_price)
