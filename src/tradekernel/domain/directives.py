@@ -12,10 +12,8 @@ from tradekernel.domain.enums import (
     SizingPolicy,
     TimingPreference,
 )
-from tradekernel.domain.slot_init import slot_init
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class EntryDirective:
     timing: TimingPreference = TimingPreference.ANY
@@ -24,7 +22,6 @@ class EntryDirective:
     max_slippage_bps: Decimal | None = None
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class SizeDirective:
     """`EXPLICIT` sizing carries its own quantity; `DELEGATED` lets a size planner decide."""
@@ -35,7 +32,6 @@ class SizeDirective:
     max_notional: Decimal | None = None
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class ExitDirective:
     stop_loss_price: Decimal | None = None
@@ -44,7 +40,6 @@ class ExitDirective:
     risk_reward: Decimal | None = None
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class RoutingDirective:
     style_hint: RoutingStyle | None = None
@@ -52,7 +47,6 @@ class RoutingDirective:
     max_slices: int | None = None
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class StrategyDirective:
     """One decision of a strategy planner about one symbol, with what caused it."""

@@ -10,11 +10,9 @@ import attrs
 from tradekernel.domain.directives import StrategyDirective
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.signals import ContextAssessment, OpportunitySignal, ThreatSignal
-from tradekernel.domain.slot_init import slot_init
 from tradekernel.domain.trade_plans import ExecutionDirective
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class Diagnostic:
     """A note from a stage: `code` is a stable reason code, `message` says it in words."""
@@ -25,7 +23,6 @@ class Diagnostic:
     symbol: str | None = None
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class CausalityLink:
     """One node of a plan's causality chain: `parents` are the ids of what caused it."""
@@ -36,7 +33,6 @@ class CausalityLink:
     summary: str = ""
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class UniverseRecord:
     """How the universe was formed: the candidates, the merged lists and the result."""
@@ -48,7 +44,6 @@ class UniverseRecord:
     method: str = "static"
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class Plan:
     """Everything decided in one cycle, in a fixed order. Consumers must not re-sort it."""

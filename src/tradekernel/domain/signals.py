@@ -10,10 +10,8 @@ from decimal import Decimal
 import attrs
 
 from tradekernel.domain.enums import Regime, Side
-from tradekernel.domain.slot_init import slot_init
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class FeatureSnapshot:
     """Context-worker outputs for one symbol at one bar (and the bar before it).
@@ -35,7 +33,6 @@ class FeatureSnapshot:
         return self.previous.get(name)
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class ContextAssessment:
     """How favourable the context is: `strength` (for trading) and `weakness` (against)."""
@@ -49,7 +46,6 @@ class ContextAssessment:
     summary: tuple[tuple[str, Decimal], ...] = ()
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class OpportunitySignal:
     signal_id: str
@@ -61,7 +57,6 @@ class OpportunitySignal:
     reason: str
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class ThreatSignal:
     """A reason not to trade, or to reduce; `symbol` None means portfolio-wide."""

@@ -14,10 +14,8 @@ from tradekernel.domain.signals import (
     OpportunitySignal,
     ThreatSignal,
 )
-from tradekernel.domain.slot_init import slot_init
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class AccountView:
     """The account in the quote currency, as planning sees it at the cycle's marks."""
@@ -42,7 +40,6 @@ class AccountView:
         return max(Decimal(0), (self.peak_equity - self.equity) / self.peak_equity)
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class UniverseCandidate:
     symbol: str
@@ -50,7 +47,6 @@ class UniverseCandidate:
     liquidity: Decimal = Decimal(0)
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class StrategyInputs:
     """The four quadrants for one symbol, plus what the account holds there."""

@@ -6,10 +6,8 @@ import attrs
 
 from tradekernel.domain.directives import StrategyDirective
 from tradekernel.domain.enums import OrderType, RoutingStyle, TimeInForce
-from tradekernel.domain.slot_init import slot_init
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class EntryLayer:
     """One price level of an entry; fractions of a layered entry add up to 1."""
@@ -19,7 +17,6 @@ class EntryLayer:
     price: Decimal | None = None
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class EntryPlan:
     directive_id: str
@@ -29,7 +26,6 @@ class EntryPlan:
     reference_price: Decimal = Decimal(0)
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class SizePlan:
     directive_id: str
@@ -38,7 +34,6 @@ class SizePlan:
     rationale: str = ""
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class ExitPlan:
     directive_id: str
@@ -48,7 +43,6 @@ class ExitPlan:
     trailing_stop_pct: Decimal | None = None
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class RoutingRequest:
     """Built only when all three plans exist: the routing planner cannot run without them."""
@@ -64,7 +58,6 @@ class RoutingRequest:
             raise ValueError("routing request mixes plans of different directives")
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class RoutingSlice:
     fraction: Decimal
@@ -72,7 +65,6 @@ class RoutingSlice:
     display_fraction: Decimal | None = None
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class RoutingPlan:
     directive_id: str
@@ -81,7 +73,6 @@ class RoutingPlan:
     slices: tuple[RoutingSlice, ...]
 
 
-@slot_init
 @attrs.frozen(kw_only=True)
 class ExecutionDirective:
     """A directive with its four plans: what allocation and the intent builder work on."""

@@ -7,7 +7,6 @@ from typing_extensions import override
 from tradekernel.domain.errors import DataError
 from tradekernel.domain.ports.plugins import ContextWorker
 from tradekernel.domain.signals import FeatureSnapshot
-from tradekernel.domain.slot_init import positional_new
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.kernel_table import KernelTable
 
@@ -92,10 +91,6 @@ class LazyRow(Mapping[str, float]):
 
 _EMPTY: Mapping[str, float] = {}
 
-# table_snapshot runs for every symbol of every cycle (snapshot_at, the other path, keeps
-# the keyword constructor, and test_kernel_table compares plans of both paths).
-_new_snapshot = positional_new(FeatureSnapshot, ("symbol", "ts_ms", "close", "current", "previous"))
-
 
 def snapshot_at(
     series: BarSeries, columns: Mapping[str, FloatArray], index: int
@@ -119,12 +114,12 @@ def table_snapshot(series: BarSeries, table: KernelTable, index: int) -> Feature
         current = dict(zip(table.names, values, strict=False))
     else:
         current = {n: v for n, v in zip(table.names, values, strict=False) if v == v}  # noqa: PLR0124 - not NaN
-    return _new_snapshot(
-        series.symbol,
-        series.ts_ms.item(index),
-        series.close.item(index),
-        current,
-        LazyRow(series.features, index - 1) if index >= 1 else _EMPTY,
+    return FeatureSnapshot(
+        symbol=series.symbol,
+        ts_ms=series.ts_ms.item(index),
+        close=series.close.item(index),
+        current=current,
+        previous=LazyRow(series.features, index - 1) if index >= 1 else _EMPTY,
     )
 
 

@@ -1,16 +1,17 @@
 """The context aggregator: combines component scores into one ContextAssessment."""
 
+import math
 from collections.abc import Mapping
 from decimal import Decimal
 
 import attrs
+import numpy as np
 
-from tradekernel.domain.enums import PluginKind, Regime
+from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot
-from tradekernel.features.context.components import ComponentParams, Score, scorer
-from tradekernel.features.context.weighted_codegen import Assess, compile_weighted
-from tradekernel.features.context.weighted_rows import RowAssess, compile_row_assess, score_rows
+from tradekernel.features.context.components import ComponentParams
+from tradekernel.features.context.scored_rows import REGIMES, score_rows
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.param_checks import at_least, at_most, one_of
 from tradekernel.shared.quantize import to_score
@@ -30,6 +31,20 @@ def _unique_names(
         raise ValueError(f"components must have unique names, repeated: {', '.join(duplicates)}")
 
 
+def _finite_weight_sum(
+    _instance: object,
+    _attribute: "attrs.Attribute[tuple[ComponentParams, ...]]",
+    value: tuple[ComponentParams, ...],
+) -> None:
+    # The weighted method sums the weights as floats (in name order; a bar's voters are a
+    # subset, so their sum is no larger): an overflow would make its scores inf / inf.
+    total = 0.0
+    for component in sorted(value, key=lambda c: c.name):
+        total += float(component.weight)
+    if not math.isfinite(total):
+        raise ValueError("component weights must sum to a finite number (as a float)")
+
+
 @attrs.frozen(kw_only=True)
 class AggregatorParams:
     """How to combine the components.
@@ -43,7 +58,9 @@ class AggregatorParams:
       and likewise for weakness (each voting component counts once).
     """
 
-    components: tuple[ComponentParams, ...] = attrs.field(default=(), validator=_unique_names)
+    components: tuple[ComponentParams, ...] = attrs.field(
+        default=(), validator=[_unique_names, _finite_weight_sum]
+    )
     method: str = attrs.field(default="weighted", validator=one_of(METHODS))
     threshold: Decimal = attrs.field(
         default=Decimal("0.5"), validator=[at_least(Decimal(0)), at_most(Decimal(1))]
@@ -57,89 +74,80 @@ class ContextScoreAggregator:
     strength 0, weakness 0 and regime unknown. The regime comes from the first `regime`
     component (by name) that votes: trending at 1.0, ranging below. `summary` lists
     `<component>.strength` and `<component>.weakness` of each voting component, sorted.
+
+    The rules are numpy operations over whole histories (`features.context.scored_rows`):
+    `score_rows` scores every bar once when the kernel precomputes a history, and `assess`
+    scores the one bar of a snapshot the same way, so both give the same assessment.
     """
 
     def __init__(self, params: AggregatorParams) -> None:
         self._params = params
-        # Compiled once: assess runs per symbol per cycle. Components in name order (the
-        # regime comes from the first), each with its scorer and its two summary labels.
-        voting = sorted((c for c in params.components if c.weight != 0), key=lambda c: c.name)
-        self._components = tuple(
-            (c, scorer(c), f"{c.name}.strength", f"{c.name}.weakness") for c in voting
+        self._threshold = float(params.threshold)
+        # Components in name order (the regime comes from the first that votes).
+        self._voting = tuple(
+            sorted((c for c in params.components if c.weight != 0), key=lambda c: c.name)
         )
         # Summary labels sorted as text once; a vote fills its two slots in that order.
-        labels = sorted(
-            (label, n, side)
-            for n, c in enumerate(self._components)
-            for side, label in ((0, c[2]), (1, c[3]))
+        self._summary_order = tuple(
+            sorted(
+                (label, n, side)
+                for n, c in enumerate(self._voting)
+                for side, label in ((0, f"{c.name}.strength"), (1, f"{c.name}.weakness"))
+            )
         )
-        self._summary_order = tuple(labels)
-        self._scorers = tuple(c[1] for c in self._components)
-        # `assess(snapshot, assessment_id)` returns the assessment of `snapshot`. It is an
-        # attribute, not a method: for the common method it is the function compiled for
-        # these components (features.context.weighted_codegen), called with no wrapper.
-        self.assess: Assess = (
-            compile_weighted([c[0] for c in self._components], self._summary_order)
-            if params.method == "weighted"
-            else self._assess_votes
-        )
-        # The weighted method also scores whole histories (shared.row_scores): the kernel
-        # then reads a symbol's assessment from its precomputed row.
-        self.assess_row: RowAssess = compile_row_assess(self._summary_order)
-
-    def score_rows(self, bars: BarSeries, features: Mapping[str, FloatArray]) -> ScoreMatrix | None:
-        """Return every bar's scores for `assess_row` (weighted method only, else None)."""
-        if self._params.method != "weighted":
-            return None
-        components = [c[0] for c in self._components]
-        return score_rows(components, self._summary_order, bars.close, features)
+        self._labels = tuple(label for label, _n, _side in self._summary_order)
 
     @property
     def name(self) -> str:
         return f"context_{self._params.method}"
 
-    def _assess_votes(self, snapshot: FeatureSnapshot, assessment_id: str) -> ContextAssessment:
-        # The max and consensus methods.
-        scores = [score_of(snapshot) for score_of in self._scorers]
-        summary = []
-        for label, n, side in self._summary_order:
-            result = scores[n]
-            if result is not None:
-                summary.append((label, to_score(result[side])))
-        votes = [
-            (c[0], result)
-            for c, result in zip(self._components, scores, strict=True)
-            if result is not None
-        ]
-        strength, weakness = self._combine(votes)
-        regime = self._regime(votes)
+    def score_rows(self, bars: BarSeries, features: Mapping[str, FloatArray]) -> ScoreMatrix:
+        """Return every bar's scores, for `assess_row`."""
+        return self._rows(bars.close, features)
+
+    def assess(self, snapshot: FeatureSnapshot, assessment_id: str) -> ContextAssessment:
+        """Return the assessment of the snapshot's bar: its one row of scores, read back."""
+        features = {
+            c.column: np.array([_nan_if_absent(snapshot.get(c.column))]) for c in self._voting
+        }
+        row: list[float] = self._rows(np.array([snapshot.close]), features)[0].tolist()
+        return self.assess_row(row, snapshot.symbol, snapshot.ts_ms, assessment_id)
+
+    def assess_row(
+        self, row: list[float], symbol: str, ts_ms: int, assessment_id: str
+    ) -> ContextAssessment:
+        """Return the assessment of the bar whose row of `score_rows` this is."""
+        strength, weakness, regime, *scores = row
         return ContextAssessment(
             assessment_id=assessment_id,
-            symbol=snapshot.symbol,
-            ts_ms=snapshot.ts_ms,
+            symbol=symbol,
+            ts_ms=ts_ms,
             strength=to_score(strength),
             weakness=to_score(weakness),
-            regime=regime,
-            summary=tuple(summary),
+            regime=REGIMES[int(regime)],
+            # NaN: the label's component abstains on this bar.
+            summary=tuple(
+                [
+                    (label, to_score(score))
+                    for label, score in zip(self._labels, scores, strict=True)
+                    if score == score  # noqa: PLR0124 - not NaN
+                ]
+            ),
         )
 
-    def _combine(self, votes: list[tuple[ComponentParams, Score]]) -> Score:
-        # max and consensus; the weighted method is compiled (see __init__).
-        if not votes:
-            return 0.0, 0.0
-        if self._params.method == "max":
-            return max(s for _, (s, _w) in votes), max(w for _, (_s, w) in votes)
-        threshold = float(self._params.threshold)
-        agree_strong = sum(1 for _, (s, _w) in votes if s >= threshold)
-        agree_weak = sum(1 for _, (_s, w) in votes if w >= threshold)
-        return agree_strong / len(votes), agree_weak / len(votes)
+    def _rows(self, close: FloatArray, features: Mapping[str, FloatArray]) -> ScoreMatrix:
+        return score_rows(
+            self._params.method,
+            self._threshold,
+            self._voting,
+            self._summary_order,
+            close,
+            features,
+        )
 
-    @staticmethod
-    def _regime(votes: list[tuple[ComponentParams, Score]]) -> Regime:
-        for component, (strength, _weakness) in votes:
-            if component.kind == "regime":
-                return Regime.TRENDING if strength >= 1.0 else Regime.RANGING
-        return Regime.UNKNOWN
+
+def _nan_if_absent(value: float | None) -> float:
+    return np.nan if value is None else value
 
 
 def _requires(params: AggregatorParams) -> tuple[str, ...]:

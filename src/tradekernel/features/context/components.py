@@ -1,20 +1,21 @@
 """Aggregator components: each reads named feature columns and scores strength and weakness.
 
-A component returns `(strength, weakness)` as floats in 0..1, or None when a column it
-reads is absent from the snapshot (warm-up): it then abstains.
+A component scores `(strength, weakness)` as floats in 0..1 on every bar of a history, and
+abstains on a bar where its column is absent (NaN: warm-up).
 """
 
-from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 
-from tradekernel.domain.signals import FeatureSnapshot
+from tradekernel.shared.bars import FloatArray
 from tradekernel.shared.param_checks import above, at_least, non_empty, one_of
 
 KINDS = ("trend", "momentum", "regime", "volume")
 
-Score = tuple[float, float]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @attrs.frozen(kw_only=True)
@@ -39,49 +40,28 @@ class ComponentParams:
     scale: Decimal = attrs.field(default=Decimal("0.02"), validator=above(Decimal(0)))
 
 
-def _clamp(value: float) -> float:
-    # min(1, max(0, value)) unrolled; NaN maps to 0 as max(0.0, nan) does.
-    if value >= 1.0:
-        return 1.0
-    return value if value > 0.0 else 0.0
+def _clamp(values: FloatArray) -> FloatArray:
+    # 1 at or above 1, the value above 0, else 0: NaN maps to 0, as max(0.0, nan) does.
+    clamped: FloatArray = np.where(values >= 1.0, 1.0, np.where(values > 0.0, values, 0.0))
+    return clamped
 
 
-Scorer = Callable[[FeatureSnapshot], Score | None]
+def component_scores(
+    component: ComponentParams, close: FloatArray, value: FloatArray
+) -> tuple[BoolArray, FloatArray, FloatArray]:
+    """Return (votes, strength, weakness) of the component on every bar, as the kind says.
 
-
-def scorer(component: ComponentParams) -> Scorer:
-    """Return the component's scoring rule as a function of a snapshot.
-
-    The kind is dispatched once here, not per symbol per cycle; the arithmetic is exactly
-    the documented rule (same operations, same order, so the same floats).
+    `value` is the component's column, NaN where it is absent (warm-up): the component
+    abstains there (`votes` False), as a trend component does where its average is 0. This
+    is the one implementation of the rules, for a whole history and for one snapshot alike.
     """
-    column = component.column
-    if component.kind == "trend":
-        scale = float(component.scale)
-
-        def trend(snapshot: FeatureSnapshot) -> Score | None:
-            value = snapshot.get(column)
-            if value is None or value == 0.0:
-                return None
-            gap = (snapshot.close - value) / abs(value) / scale
-            return _clamp(gap), _clamp(-gap)
-
-        return trend
-    if component.kind == "momentum":
-
-        def momentum(snapshot: FeatureSnapshot) -> Score | None:
-            value = snapshot.get(column)
-            if value is None:
-                return None
-            return _clamp((value - 50.0) / 50.0), _clamp((50.0 - value) / 50.0)
-
-        return momentum
-
-    # regime and volume: a value already in 0..1 where high favours trading
-    def unit(snapshot: FeatureSnapshot) -> Score | None:
-        value = snapshot.get(column)
-        if value is None:
-            return None
-        return _clamp(value), _clamp(1.0 - value)
-
-    return unit
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if component.kind == "trend":
+            votes = ~np.isnan(value) & (value != 0.0)
+            gap = (close - value) / np.abs(value) / float(component.scale)
+            return votes, _clamp(gap), _clamp(-gap)
+        votes = ~np.isnan(value)
+        if component.kind == "momentum":
+            return votes, _clamp((value - 50.0) / 50.0), _clamp((50.0 - value) / 50.0)
+        # regime and volume: a value already in 0..1 where high favours trading
+        return votes, _clamp(value), _clamp(1.0 - value)

@@ -1,4 +1,4 @@
-"""The compiled aggregator against a plain transcription of its documented rules."""
+"""The aggregator against a plain transcription of its documented rules."""
 
 from decimal import Decimal
 

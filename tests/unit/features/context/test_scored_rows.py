@@ -1,4 +1,4 @@
-"""Scored rows (`weighted_rows`) give, bar by bar, the assessment `assess` gives a snapshot."""
+"""Scored rows (`scored_rows`) give, bar by bar, the assessment `assess` gives a snapshot."""
 
 from decimal import Decimal
 
@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tradekernel.domain.enums import Regime
 from tradekernel.domain.signals import ContextAssessment
 from tradekernel.features.context.aggregator import AggregatorParams, ContextScoreAggregator
 from tradekernel.features.context.components import ComponentParams
@@ -66,21 +67,22 @@ def _text(assessment: ContextAssessment) -> tuple[object, ...]:
 @settings(max_examples=300)
 @given(
     chosen=components,
+    method=st.sampled_from(["weighted", "max", "consensus"]),
     close=st.lists(st.floats(min_value=0.01, max_value=500.0), min_size=BARS, max_size=BARS),
     columns=st.fixed_dictionaries(
         {name: st.lists(values, min_size=BARS, max_size=BARS) for name in COLUMNS}
     ),
 )
 def test_every_scored_row_gives_the_snapshot_assessment(
-    chosen: list[ComponentParams], close: list[float], columns: dict[str, list[float]]
+    chosen: list[ComponentParams],
+    method: str,
+    close: list[float],
+    columns: dict[str, list[float]],
 ) -> None:
-    aggregator = ContextScoreAggregator(AggregatorParams(components=tuple(chosen)))
+    aggregator = ContextScoreAggregator(AggregatorParams(components=tuple(chosen), method=method))
     series = _series(close, columns)
     rows = aggregator.score_rows(series, series.features)
-    if all(c.weight == 0 for c in chosen):
-        assert rows is None  # no voting component: nothing to precompute
-        return
-    assert rows is not None and rows.shape[0] == BARS
+    assert rows.shape[0] == BARS
     for index in range(BARS):
         snapshot = snapshot_at(series, series.features, index)
         want = aggregator.assess(snapshot, f"ctx-{index}")
@@ -90,25 +92,23 @@ def test_every_scored_row_gives_the_snapshot_assessment(
         assert _text(got) == _text(want)
 
 
-def test_the_weighted_aggregator_scores_rows_and_the_others_do_not() -> None:
-    component = ComponentParams(name="m", kind="momentum", column="c1")
-    series = _series([1.0, 2.0], {"c1": [40.0, 60.0]})
-    weighted = ContextScoreAggregator(AggregatorParams(components=(component,)))
-    assert row_scorer(weighted)
-    assert weighted.score_rows(series, series.features) is not None
-    for method in ("max", "consensus"):
-        other = ContextScoreAggregator(AggregatorParams(components=(component,), method=method))
-        assert other.score_rows(series, series.features) is None
+def test_a_history_without_voting_components_shares_one_silent_row() -> None:
+    component = ComponentParams(name="m", kind="momentum", column="c1", weight=Decimal(0))
+    aggregator = ContextScoreAggregator(AggregatorParams(components=(component,)))
+    assert row_scorer(aggregator)
+    series = _series([1.0, 2.0, 3.0], {"c1": [40.0, 60.0, 70.0]})
+    rows = aggregator.score_rows(series, series.features)
+    assert rows.shape == (3, 3) and rows.strides[0] == 0  # no memory per bar
+    got = aggregator.assess_row(rows[2].tolist(), "X/Y", 7, "ctx-2")
+    assert (got.strength, got.weakness, got.regime, got.summary) == (0, 0, Regime.UNKNOWN, ())
 
 
-def test_scores_the_snapshot_path_cannot_quantise_are_left_to_it() -> None:
-    # Weights so large that strength is inf / inf: assess raises, score_rows declines.
+def test_weights_whose_float_sum_overflows_are_refused() -> None:
+    # Their weighted average would be inf / inf on every bar.
     huge = (
         ComponentParams(name="a", kind="volume", column="c1", weight=Decimal("1e308")),
         ComponentParams(name="b", kind="volume", column="c2", weight=Decimal("1e308")),
     )
-    aggregator = ContextScoreAggregator(AggregatorParams(components=huge))
-    series = _series([1.0], {"c1": [0.9], "c2": [0.9]})
-    assert aggregator.score_rows(series, series.features) is None
-    with pytest.raises(ValueError, match="NaN"):
-        aggregator.assess(snapshot_at(series, series.features, 0), "ctx-0")
+    with pytest.raises(ValueError, match="finite"):
+        AggregatorParams(components=huge)
+    AggregatorParams(components=huge[:1])
