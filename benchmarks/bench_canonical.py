@@ -37,7 +37,7 @@ PASSES = 7
 def _recorded() -> tuple[list[Plan], list[PlanningContext[BarSeries]]]:
     blueprint, catalog = load(SMA_CROSS)
     kernel = build_kernel(blueprint.settings, catalog)
-    series = {SYMBOL: kernel.precompute(load_bars(bundled_path(), SYMBOL).series)}
+    series = kernel.prepare({SYMBOL: load_bars(bundled_path(), SYMBOL).series}).series
     plans: list[Plan] = []
     records: list[str] = []
 

@@ -1,8 +1,8 @@
 """The backtest loop: the live kernel, a simulated venue, and a sparse walk over the bars.
 
-Indicators are computed once over the whole history (`PlanningKernel.precompute`); the loop
+Indicators are computed once over the whole history (`PlanningKernel.prepare`); the loop
 then jumps from one bar where something can happen to the next: a bar where the kernel can
-emit a directive (`PlanningKernel.activity`), or any bar while the venue holds working
+emit a directive (`PreparedMarket.activity`), or any bar while the venue holds working
 orders or delayed slices wait. `dense=True` calls the kernel on every bar instead; both
 give the same trades and the same plan hashes (see docs/backtesting.md).
 """
@@ -33,6 +33,7 @@ from tradekernel.orchestration.cycle_context import (
 )
 from tradekernel.orchestration.delayed_slices import DelayedSlices
 from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.prepared_market import PreparedMarket
 from tradekernel.shared.bars import BarSeries, FloatArray, IntArray
 
 # (plan, plan hash, plan JSON, context JSON): what a recorded cycle stores.
@@ -93,12 +94,13 @@ class BacktestEngine:
 
     def run(self, request: BacktestRequest) -> BacktestResult:
         """Run the backtest and return its result."""
-        series = {s: self._kernel.precompute(bars) for s, bars in sorted(request.series.items())}
+        market = self._kernel.prepare(request.series)
+        series = market.series
         timeline = build_timeline(series)
-        steps = StepSchedule(self._kernel, series, timeline, request.dense)
+        steps = StepSchedule(market, timeline, request.dense)
         venue = self._venue
         tracker = EquityTracker(timeline, series, float(venue.cash()))
-        run = _RunState(timeline, series, AccountView(venue, timeline.symbols))
+        run = _RunState(timeline, market, AccountView(venue, timeline.symbols))
         progress = self._progress
         ts_ms = timeline.ts_ms
         count = len(timeline)
@@ -150,7 +152,7 @@ class BacktestEngine:
         tracker: EquityTracker,
     ) -> None:
         context = self._context(index, now_ms, request, run, tracker)
-        plan = self._kernel.plan(context)
+        plan = self._kernel.plan(context, run.market)
         run.kernel_calls += 1
         if not _is_recorded(plan):
             return
@@ -238,9 +240,9 @@ class BacktestEngine:
 
 
 class _RunState:
-    def __init__(
-        self, timeline: Timeline, series: Mapping[str, BarSeries], account: "AccountView"
-    ) -> None:
+    def __init__(self, timeline: Timeline, market: PreparedMarket, account: "AccountView") -> None:
+        self.market = market
+        series = market.series
         self.kernel_calls = 0
         self.steps = 0
         self.plan_hashes: list[tuple[int, str]] = []

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Protocol, runtime_checkable
 
 from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.prepared_market import PreparedMarket
 from tradekernel.shared.bars import BarSeries
 
 
@@ -30,10 +31,12 @@ class KnownFeatures:
     def __init__(self, kernel: PlanningKernel, source: object) -> None:
         self._kernel = kernel
         known = source.known_series() if isinstance(source, KnowsSeries) else {}
-        self._full = {symbol: kernel.precompute(series) for symbol, series in known.items()}
+        # Passed to `kernel.plan`: a window of a known series reads its prepared row.
+        self.market: PreparedMarket = kernel.prepare(known)
+        self._full = self.market.series
 
     def of(self, symbol: str, history: BarSeries) -> BarSeries:
-        """Return `history` carrying every worker column, as `kernel.precompute` would.
+        """Return `history` carrying every worker column, as `kernel.prepare` would.
 
         The precomputed prefix is used only when its bars are the history's (same length
         and same last bar time); anything else is computed on the history itself.
@@ -47,4 +50,4 @@ class KnownFeatures:
             and full.close.item(count - 1) == history.close.item(count - 1)
         ):
             return full.head(count)
-        return self._kernel.precompute(history)
+        return self._kernel.prepare({symbol: history}).series[symbol]

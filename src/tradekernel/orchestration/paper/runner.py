@@ -217,7 +217,7 @@ class PaperRunner:
             trading_state=state,
             backoff_until_ms=self._dispatcher.backoff_until(now),
         )
-        plan = self._kernel.plan(context)
+        plan = self._kernel.plan(context, self._features.market)
         if not (plan.directives or plan.intents):
             return
         text = canonical_json(plan)
