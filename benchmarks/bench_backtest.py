@@ -76,7 +76,7 @@ def _engine_part() -> dict[str, float]:
     kernel = build_kernel(blueprint.settings, catalog)
     # The engine reuses feature columns a series already carries, so this is the whole
     # indicator cost; the activity masks are computed inside run().
-    series = kernel.precompute(series)
+    series = kernel.prepare({SYMBOL: series}).series[SYMBOL]
     precomputed = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         connection = connect(Path(tmp) / "bench.db")

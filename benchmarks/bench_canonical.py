@@ -69,7 +69,7 @@ def reference_context_json(context: PlanningContext[BarSeries]) -> str:
 def _recorded() -> tuple[list[Plan], list[PlanningContext[BarSeries]]]:
     blueprint, catalog = load(SMA_CROSS)
     kernel = build_kernel(blueprint.settings, catalog)
-    series = {SYMBOL: kernel.precompute(load_bars(bundled_path(), SYMBOL).series)}
+    series = kernel.prepare({SYMBOL: load_bars(bundled_path(), SYMBOL).series}).series
     plans: list[Plan] = []
     records: list[str] = []
 

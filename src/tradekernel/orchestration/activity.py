@@ -130,13 +130,14 @@ def candidate_bits(workers: tuple[object, ...], series: BarSeries) -> BitArray |
     return bits
 
 
-def _fired(series: BarSeries, workers: tuple[object, ...], first: int, stop: int) -> BoolArray:
-    # Where any of workers[first:stop] may fire: from the precomputed bits when they were
-    # computed for these workers, else from the masks themselves.
-    table = series.table
-    if table is not None and table.bits is not None and table.computed_for(workers):
+def _fired(
+    series: BarSeries, workers: tuple[object, ...], first: int, stop: int, bits: BitArray | None
+) -> BoolArray:
+    # Where any of workers[first:stop] may fire: from the bits precomputed for these
+    # workers when given, else from the masks themselves.
+    if bits is not None:
         wanted = sum(1 << n for n in range(first, stop))
-        from_bits: BoolArray = (table.bits & table.bits.dtype.type(wanted)) != 0
+        from_bits: BoolArray = (bits & bits.dtype.type(wanted)) != 0
         return from_bits
     fired = np.zeros(len(series), dtype=np.bool_)
     for worker in workers[first:stop]:
@@ -147,13 +148,16 @@ def _fired(series: BarSeries, workers: tuple[object, ...], first: int, stop: int
     return fired
 
 
-def activity(spec: KernelSpec, series: BarSeries) -> Activity:
-    """Return where the kernel must run for one symbol (series must carry its features)."""
+def activity(spec: KernelSpec, series: BarSeries, bits: BitArray | None = None) -> Activity:
+    """Return where the kernel must run for one symbol (series must carry its features).
+
+    `bits`: the series' `candidate_bits` for the spec's signal workers, when computed.
+    """
     count = len(series)
     every = np.ones(count, dtype=np.bool_)
     workers = signal_workers(spec)
-    opportunities = _fired(series, workers, 0, len(spec.opportunities))
-    threats = _fired(series, workers, len(spec.opportunities), len(workers))
+    opportunities = _fired(series, workers, 0, len(spec.opportunities), bits)
+    threats = _fired(series, workers, len(spec.opportunities), len(workers), bits)
     flat = opportunities.copy()
     exposed = opportunities | threats
     for planner in spec.strategies:

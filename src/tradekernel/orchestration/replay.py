@@ -149,7 +149,7 @@ def replay_entries(
         DataError: a cycle has no recorded context (the run predates context recording),
             or its context does not fit the series (naming the cycle).
     """
-    prepared = {symbol: kernel.precompute(bars) for symbol, bars in sorted(series.items())}
+    market = kernel.prepare(series)
     total = len(entries)
     for index, entry in enumerate(entries):
         if not entry.context_json:
@@ -158,10 +158,10 @@ def replay_entries(
                 "was recorded by a tradekernel that did not store contexts; re-run it to replay"
             )
         try:
-            context = context_from_json(entry.context_json, prepared)
+            context = context_from_json(entry.context_json, market.series)
         except DataError as error:
             raise DataError(f"run {run_id!r} cycle {entry.cycle_ts_ms}: {error}") from None
-        replayed = canonical_json(kernel.plan(context))
+        replayed = canonical_json(kernel.plan(context, market))
         differences = compare_plan_texts(entry.plan_json, replayed)
         if progress is not None:
             progress(index + 1, total)

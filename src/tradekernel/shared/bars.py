@@ -14,7 +14,6 @@ import numpy as np
 import numpy.typing as npt
 
 from tradekernel.domain.market import Bar
-from tradekernel.shared.kernel_table import KernelTable
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -32,9 +31,6 @@ class BarSeries:
     close: FloatArray
     volume: FloatArray
     features: Mapping[str, FloatArray] = attrs.field(factory=dict)
-    # Set by `PlanningKernel.precompute` (see shared.kernel_table); its columns are views
-    # of the table's rows. None: read column by column, call every worker.
-    table: KernelTable | None = None
 
     def __len__(self) -> int:
         return len(self.ts_ms)
@@ -63,7 +59,6 @@ class BarSeries:
             close=self.close[:stop],
             volume=self.volume[:stop],
             features={name: column[:stop] for name, column in self.features.items()},
-            table=None if self.table is None else self.table.head(stop),
         )
 
     def with_features(self, features: Mapping[str, FloatArray]) -> "BarSeries":
@@ -71,8 +66,7 @@ class BarSeries:
         for name, column in features.items():
             if column.shape[0] != len(self):
                 raise ValueError(f"feature {name!r} has {column.shape[0]} rows, want {len(self)}")
-        # New columns can change what the workers' masks say: the table is dropped.
-        return attrs.evolve(self, features={**self.features, **features}, table=None)
+        return attrs.evolve(self, features={**self.features, **features})
 
     def bar_at(self, index: int) -> Bar:
         """Return one bar as a domain object (prices as exact decimal strings of the floats)."""

@@ -1,4 +1,4 @@
-"""What `PlanningKernel.precompute` derives from a history for fast per-cycle reads.
+"""What `PlanningKernel.prepare` derives from a history for fast per-cycle reads.
 
 - Candidate bits: bit `i` of `bits[k]` is set when signal worker `i` may fire at bar `k`,
   from the workers' vectorised `CandidateMask`s (a worker without one has its bit set on
@@ -8,8 +8,8 @@
 - The context aggregator's scores of every bar, when it can compute them vectorised
   (`shared.row_scores`): an assessment is then one row read, with no snapshot needed.
 
-The table is tagged with the worker tuple it was computed for: a series precomputed by one
-kernel and planned by another is read column by column and evaluated in full.
+A table is held by the `PreparedMarket` of the kernel that computed it
+(`orchestration.prepared_market`), never by the history itself.
 """
 
 from typing import Any
@@ -28,28 +28,12 @@ ScoreMatrix = npt.NDArray[np.float64]  # see shared.row_scores
 class KernelTable:
     """`bits[k]`: workers that may fire at bar `k`; `rows[k]`: bar `k` of the columns `names`."""
 
-    workers: tuple[object, ...]
     bits: BitArray | None  # None: more workers than bits in a word, all are called
     names: tuple[str, ...]
     rows: FloatMatrix
     complete: FlagArray
     # One row of assessment scores per bar (shared.row_scores), or None: assess per cycle.
     scores: ScoreMatrix | None = None
-
-    def computed_for(self, workers: tuple[object, ...]) -> bool:
-        """Return whether the table belongs to `workers` (the same plugins, in order)."""
-        return self.workers is workers or self.workers == workers
-
-    def head(self, stop: int) -> "KernelTable":
-        """Return the table of the first `stop` bars (views, no copy)."""
-        return KernelTable(
-            workers=self.workers,
-            bits=None if self.bits is None else self.bits[:stop],
-            names=self.names,
-            rows=self.rows[:stop],
-            complete=self.complete[:stop],
-            scores=None if self.scores is None else self.scores[:stop],
-        )
 
 
 def bit_dtype(count: int) -> type[np.unsignedinteger[Any]]:

@@ -1,6 +1,6 @@
 """The backtest: the cycle runner over recorded bars, with a direct desk and sparse steps.
 
-Indicators are computed once over the whole history (`PlanningKernel.precompute`); the
+Indicators are computed once over the whole history (`PlanningKernel.prepare`); the
 runner then jumps from one bar where something can happen to the next: a bar where the
 kernel can emit a directive (`PlanningKernel.activity`), or any bar while the venue holds
 working orders or delayed slices wait. `dense=True` calls the kernel on every bar

@@ -20,6 +20,7 @@ from tradekernel.orchestration.canonical import canonical_json, hash_text
 from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor, assemble_context
 from tradekernel.orchestration.cycle.context_record import context_json
 from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.prepared_market import PreparedMarket
 
 # (plan, plan hash, plan JSON, context JSON): what a recorded cycle stores.
 PlanSink = Callable[[Plan, str, str, str], None]
@@ -47,8 +48,12 @@ class Decider:
         rules: Mapping[str, SymbolRules],
         on_plan: PlanSink | None = None,
         record_empty: bool = False,
+        prepared: PreparedMarket | None = None,
     ) -> None:
         self._kernel = kernel
+        # The kernel's prepared histories the context windows are cut from (recorded
+        # markets); without it (live) each window is prepared for its cycle alone.
+        self._prepared = prepared
         self._run_id = run_id
         self._rules = rules
         self._on_plan = on_plan
@@ -71,7 +76,7 @@ class Decider:
             stop_new_orders=state.stop_new_orders,
             backoff_until_ms=state.backoff_until_ms,
         )
-        plan = self._kernel.plan(context)
+        plan = self._kernel.plan(context, self._prepared)
         self.kernel_calls += 1
         if not (self._record_empty or plan.directives or plan.intents):
             return None

@@ -1,12 +1,13 @@
 """A recorded market: prepared bar histories stepped bar by bar, or sparsely.
 
 The backtest and the paper replay trade on this market. Indicators are computed once over
-the whole history (`PlanningKernel.precompute`); the market steps over the sorted union
-of the symbols' bar times (`timeline`). Sparse stepping (`stepping.StepSchedule`) jumps
-from one bar where the kernel can act to the next, stepping every bar while an order
-works or a slice waits; dense stepping visits every bar. At each step the simulated venue
-is fed the bars of the symbols with working orders, and the equity curve is brought up
-to the bar (its peak feeds the drawdown threats).
+the whole history (`PlanningKernel.prepare`, a `PreparedMarket`); the market steps over
+the sorted union of the symbols' bar times (`timeline`). Sparse stepping
+(`stepping.StepSchedule`) jumps from one bar where the kernel can act to the next,
+stepping every bar while an order works or a slice waits; dense stepping visits every
+bar. At each step the simulated venue is fed the bars of the symbols with working
+orders, and the equity curve is brought up to the bar (its peak feeds the drawdown
+threats).
 """
 
 from collections.abc import Callable, Mapping
@@ -46,9 +47,10 @@ class RecordedMarket:
         on_time: Callable[[int], None] | None = None,
         progress: Progress | None = None,
     ) -> None:
-        self.series = {s: kernel.precompute(bars) for s, bars in sorted(series.items())}
+        self.prepared = prepared = kernel.prepare(series)
+        self.series = dict(prepared.series)
         self.timeline = timeline = build_timeline(self.series)
-        self._stepping = StepSchedule(kernel, self.series, timeline, dense)
+        self._stepping = StepSchedule(prepared, timeline, dense)
         self._desk = desk
         self.venue = venue = desk.venue
         self.account_view = VenueAccount(venue, timeline.symbols, desk.open_order_views)

@@ -100,7 +100,11 @@ class RecordedRun:
             on_send=market.account_view.changed,
         )
         decider = Decider(
-            kernel, run_id=settings.run_id, rules=settings.rules, on_plan=hooks.on_plan
+            kernel,
+            run_id=settings.run_id,
+            rules=settings.rules,
+            on_plan=hooks.on_plan,
+            prepared=market.prepared,
         )
         self.runner = CycleRunner(
             market, care, decider, control=hooks.control, after_step=self._after_step

@@ -1,12 +1,10 @@
 """Where the sparse loop goes next: the kernel's activity masks laid on the timeline."""
 
-from collections.abc import Mapping
-
 import numpy as np
 
 from tradekernel.orchestration.cycle.timeline import Timeline, on_timeline
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.shared.bars import BarSeries, IntArray
+from tradekernel.orchestration.prepared_market import PreparedMarket
+from tradekernel.shared.bars import IntArray
 from tradekernel.shared.candidates import BoolArray
 
 
@@ -15,8 +13,7 @@ class StepSchedule:
 
     def __init__(
         self,
-        kernel: PlanningKernel,
-        series: Mapping[str, BarSeries],
+        market: PreparedMarket,
         timeline: Timeline,
         dense: bool,
     ) -> None:
@@ -26,7 +23,7 @@ class StepSchedule:
         self._exposed_masks: dict[str, BoolArray] = {}
         self._exposed: dict[str, StepCursor] = {}
         for symbol in timeline.symbols:
-            act = kernel.activity(series[symbol])
+            act = market.activity(symbol)
             flat |= on_timeline(timeline, symbol, act.flat)
             mask = on_timeline(timeline, symbol, act.exposed)
             self._exposed_masks[symbol] = mask

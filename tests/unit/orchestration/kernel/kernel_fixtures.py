@@ -14,6 +14,7 @@ from tradekernel.domain.orders import OpenOrderView
 from tradekernel.orchestration.kernel import PlanningKernel
 from tradekernel.orchestration.kernel_factory import build_kernel
 from tradekernel.orchestration.plugin_catalog import builtin_catalog
+from tradekernel.orchestration.prepared_market import PreparedMarket
 from tradekernel.shared.bars import BarSeries
 
 RICH_BLUEPRINT = """
@@ -130,11 +131,16 @@ def rich_kernel() -> PlanningKernel:
     return build_kernel(SETTINGS, CATALOG)
 
 
-def real_series(kernel: PlanningKernel) -> dict[str, BarSeries]:
-    """Two real BTC series (different venues and timeframes), features precomputed."""
+def real_market(kernel: PlanningKernel) -> PreparedMarket:
+    """Two real BTC series (different venues and timeframes), prepared by `kernel`."""
     usd = load_bars(bundled_path("coinbase_BTC-USD_1h.csv"), "BTC/USD").series
     usdt = load_bars(bundled_path("binance_BTC-USDT_4h.csv"), "BTC/USDT").series
-    return {"BTC/USD": kernel.precompute(usd.head(3000)), "BTC/USDT": kernel.precompute(usdt)}
+    return kernel.prepare({"BTC/USD": usd.head(3000), "BTC/USDT": usdt})
+
+
+def real_series(kernel: PlanningKernel) -> dict[str, BarSeries]:
+    """The series of `real_market(kernel)`, carrying the kernel's feature columns."""
+    return dict(real_market(kernel).series)
 
 
 def context_at(
