@@ -13,7 +13,7 @@ from typing import Protocol
 
 import attrs
 
-from tradekernel.domain.enums import OrderStatus
+from tradekernel.domain.enums import CloseSemantics, OrderStatus
 from tradekernel.domain.errors import Rejected
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.orders import Fill, OpenOrderView, Order
@@ -31,6 +31,15 @@ class Outcome:
     detail: str = ""
 
 
+@attrs.frozen(kw_only=True)
+class WorkingOrder:
+    """An order found working when a run starts (a restart), and whether it opens a position."""
+
+    symbol: str
+    client_order_id: str
+    entry: bool
+
+
 class OrderDesk(Protocol):
     """What the cycle runner needs of an order path: send, cancel, and follow up."""
 
@@ -39,8 +48,8 @@ class OrderDesk(Protocol):
         """Return the venue the desk's orders go to (the runner feeds it bars)."""
         ...
 
-    def start(self) -> tuple[str, ...]:
-        """Prepare for the first step; return the ids of orders already working (a restart)."""
+    def start(self) -> tuple[WorkingOrder, ...]:
+        """Prepare for the first step; return the orders already working (a restart)."""
         ...
 
     def send(self, intent: ExecutionIntent) -> Outcome:
@@ -83,7 +92,7 @@ class DirectDesk:
     def venue(self) -> SimulatedVenue:
         return self._venue
 
-    def start(self) -> tuple[str, ...]:
+    def start(self) -> tuple[WorkingOrder, ...]:
         return ()
 
     def send(self, intent: ExecutionIntent) -> Outcome:
@@ -139,9 +148,16 @@ class OmsDesk:
     def manager(self) -> OrderManager:
         return self._manager
 
-    def start(self) -> tuple[str, ...]:
+    def start(self) -> tuple[WorkingOrder, ...]:
         self._manager.rebuild()
-        return tuple(state.client_order_id for state in self._manager.open_orders())
+        return tuple(
+            WorkingOrder(
+                symbol=state.spec.symbol,
+                client_order_id=state.client_order_id,
+                entry=state.spec.close_semantics is CloseSemantics.OPEN,
+            )
+            for state in self._manager.open_orders()
+        )
 
     def send(self, intent: ExecutionIntent) -> Outcome:
         state = self._manager.submit(intent)

@@ -10,7 +10,7 @@ when the order is first sent: a rejected entry starts (or lengthens) its symbol'
 cancels. Orders found working at a restart are adopted as sent at the restart.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from tradekernel.domain.enums import CloseSemantics, OrderStatus
@@ -18,7 +18,7 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.plan import Plan
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.delayed_slices import DelayedSlices, PermitsIntents, refusal
-from tradekernel.orchestration.cycle.desk import Outcome
+from tradekernel.orchestration.cycle.desk import Outcome, WorkingOrder
 
 
 class PermitsCancels(PermitsIntents, Protocol):
@@ -70,14 +70,16 @@ class OrderCare:
         """Return how many delayed slices still wait for their time."""
         return len(self._slices)
 
-    def adopt(
-        self, client_order_ids: tuple[str, ...], now_ms: int, symbols: dict[str, str]
-    ) -> None:
-        """Treat orders found working at a restart as entries sent at `now_ms`."""
-        for cid in client_order_ids:
-            self._seen.add(cid)
-            if cid in symbols:
-                self._entries.setdefault(cid, (symbols[cid], now_ms))
+    def adopt(self, working: Sequence[WorkingOrder], now_ms: int) -> None:
+        """Take up orders found working at a restart as sent at `now_ms`.
+
+        Their outcome was counted by the session that sent them; an entry among them times
+        out `entry_timeout_ms` after the restart (a close never times out).
+        """
+        for order in working:
+            self._seen.add(order.client_order_id)
+            if order.entry:
+                self._entries.setdefault(order.client_order_id, (order.symbol, now_ms))
 
     def dispatch(self, plan: Plan, now_ms: int) -> None:
         """Hold the plan's delayed tradable intents and send the rest, in plan order."""

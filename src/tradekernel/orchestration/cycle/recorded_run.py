@@ -118,10 +118,7 @@ class RecordedRun:
     def start(self) -> None:
         """Let the desk take up orders of an earlier session (a restart) before the first step."""
         self._started = True
-        # The desk reloads its orders first (an OMS from its store): then they can be named.
-        adopted = self._desk.start()
-        symbols = {cid: symbol for symbol, cid in self._desk.working()}
-        self.runner.care.adopt(adopted, self.market.first_ms, symbols)
+        self.runner.care.adopt(self._desk.start(), self.market.first_ms)
 
     def step(self) -> bool:
         """Run the next step; return False at the end of the bars."""

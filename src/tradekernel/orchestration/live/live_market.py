@@ -145,7 +145,7 @@ class LiveMarket:
         balances = self._venue.balances()
         held = self.book().positions()
         peak = self._peak.mark(
-            cash=float(_free(balances, self._quote)),
+            cash=float(_cash(balances, self._quote)),
             quantities={s: float(p.quantity) for s, p in held.items()},
             closes={s: float(h.close[-1]) for s, h in self._history.items() if len(h)},
         )
@@ -173,5 +173,7 @@ class LiveMarket:
         )
 
 
-def _free(balances: Sequence[Balance], asset: str) -> Decimal:
-    return next((b.free for b in balances if b.asset == asset), Decimal(0))
+def _cash(balances: Sequence[Balance], asset: str) -> Decimal:
+    # All of it, free and locked: a simulated venue locks no cash for a working buy, so its
+    # cash is the total; a live venue's free balance would leave the locked part out.
+    return next((b.total for b in balances if b.asset == asset), Decimal(0))

@@ -149,11 +149,8 @@ class Desk:
 
     def restart(self, now_ms: int) -> None:
         """Take up the orders the desk finds working at a restart, at `now_ms`."""
-        # The desk's start rebuilds the OMS from the store: only then does it know the
-        # working orders' symbols.
-        adopted = self.oms_desk.start()
-        symbols = {cid: symbol for symbol, cid in self.oms_desk.working()}
-        self.care.adopt(adopted, now_ms, symbols)
+        # The desk's start rebuilds the OMS from the store and names what it finds working.
+        self.care.adopt(self.oms_desk.start(), now_ms)
 
 
 def control_in(state: TradingState) -> TradingStateControl:

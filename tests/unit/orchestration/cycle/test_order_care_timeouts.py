@@ -193,3 +193,15 @@ def test_an_entry_the_trading_state_no_longer_permits_is_dropped_not_sent() -> N
     desk.care.dispatch(make_plan(0, make_intent("tk-1")), 0)
     assert desk.venue.submit_ids == []
     assert desk.care.dropped == [(0, "tk-1", "trading state: trading_halted")]
+
+
+def test_a_close_found_working_at_a_restart_never_times_out() -> None:
+    first = Desk(entry_timeout_ms=1_000)
+    first.care.dispatch(
+        make_plan(0, make_intent("tk-in"), make_intent("tk-out", close=CloseSemantics.CLOSE_ALL)),
+        0,
+    )
+    second = Desk(venue=first.venue, store=first.store, entry_timeout_ms=1_000)
+    second.restart(5_000)
+    second.care.cancel_timed_out(6_000)
+    assert second.cancelled() == ["tk-in"]  # the entry ages from the restart; the close stays
