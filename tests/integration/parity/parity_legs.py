@@ -2,7 +2,7 @@
 shares (offline legs here, the live leg in `test_live_parity.py`).
 
 Data: the real Bittrex 5m files of tests/data (see tests/data/README.md). ETH/BTC is
-traded; TRX/BTC's bars are served as `TRX/XBT`, the symbol whose entries the venue refuses
+traded; TRX/BTC's bars are served as `TRX/WBTC`, the symbol whose entries the venue refuses
 (see parity.toml). 5760 bars, 2018-01-10 04:55 -> 2018-01-30 04:50 UTC.
 """
 
@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 BLUEPRINT = HERE / "parity.toml"
 DATA_DIR = HERE.parents[1] / "data"
 TRADED = "ETH/BTC"
-REFUSED = "TRX/XBT"
+REFUSED = "TRX/WBTC"
 FILES = {TRADED: DATA_DIR / "bittrex_ETH-BTC_5m.csv", REFUSED: DATA_DIR / "bittrex_TRX-BTC_5m.csv"}
 RUN_ID = "parity"
 DRAWDOWN_THREAT = "max_drawdown"
@@ -113,3 +113,30 @@ def behaviour(entries: Sequence[JournalEntry]) -> RecordedBehaviour:
         trailing_stops=tuple(trails),
         breakevens=sum(r.startswith("break-even") for r in reasons),
     )
+
+
+def _differences(path: str, old: object, new: object, out: list[str]) -> None:
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new)):
+            _differences(f"{path}.{key}", old.get(key), new.get(key), out)
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (left, right) in enumerate(zip(old, new, strict=True)):
+            _differences(f"{path}[{index}]", left, right, out)
+    elif old != new:
+        out.append(f"{path}: {str(old)[:160]} | {str(new)[:160]}")
+
+
+def first_divergence(
+    expected: Sequence[JournalEntry], actual: Sequence[JournalEntry], limit: int = 12
+) -> str:
+    """Describe the first cycle where two recorded runs differ: its context and plan fields."""
+    for index, (old, new) in enumerate(zip(expected, actual, strict=False)):
+        if (old.cycle_ts_ms, old.plan_hash) == (new.cycle_ts_ms, new.plan_hash):
+            continue
+        lines = [f"first differing cycle #{index}: {old.cycle_ts_ms} vs {new.cycle_ts_ms}"]
+        context: list[str] = []
+        _differences("context", json.loads(old.context_json), json.loads(new.context_json), context)
+        plan: list[str] = []
+        _differences("plan", json.loads(old.plan_json), json.loads(new.plan_json), plan)
+        return "\n".join([*lines, *context[:limit], *plan[:limit]])
+    return f"one run is a prefix of the other ({len(expected)} vs {len(actual)} cycles)"

@@ -113,7 +113,7 @@ def test_each_leg_fired_the_drawdown_threat_managed_positions_and_backed_off(
     sent = {order.client_order_id for order in result.orders}
     assert set(seen.twap_slices) & sent & set(seen.limit_entries) & filled
     assert any(o.symbol == TRADED and o.client_order_id in filled for o in result.orders)
-    # The venue refused entries of TRX/XBT at submit; later ones were skipped in backoff.
+    # The venue refused entries of TRX/WBTC at submit; later ones were skipped in backoff.
     rejected = {(ts, cid) for ts, cid, detail in result.rejections if "not quoted in" in detail}
     assert rejected
     assert rejected <= set(seen.refused_entries)
