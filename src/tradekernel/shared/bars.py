@@ -61,6 +61,25 @@ class BarSeries:
             features={name: column[:stop] for name, column in self.features.items()},
         )
 
+    def window(self, start: int, stop: int) -> "BarSeries":
+        """Return bars `start` to `stop` (a view); features only when the window is a head.
+
+        A feature column is computed over the bars before it too, so a window that does not
+        start at the first bar carries none: whoever plans on it computes its own (as a
+        live bot planning on the venue's last closed bars does).
+        """
+        if start == 0:
+            return self.head(stop)
+        return BarSeries(
+            symbol=self.symbol,
+            ts_ms=self.ts_ms[start:stop],
+            open=self.open[start:stop],
+            high=self.high[start:stop],
+            low=self.low[start:stop],
+            close=self.close[start:stop],
+            volume=self.volume[start:stop],
+        )
+
     def with_features(self, features: Mapping[str, FloatArray]) -> "BarSeries":
         """Return the same bars carrying `features` (each as long as the series)."""
         for name, column in features.items():

@@ -223,14 +223,6 @@ def test_live_runner_on_a_backtest_matching_venue_plans_like_the_backtest(
     assert any(ts > first and symbol == REFUSED for ts, symbol in seen.backoff_skips)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "a live context records its bars as a count within the live window (`bars`: 60), "
-        "which replay reads as a position in the full series: a live session cannot be "
-        "replayed (and its manifest records no data_sources for `tradekernel replay`)"
-    ),
-)
 def test_replay_of_the_recorded_live_session_replans_every_cycle_identically(
     live_leg: LiveLeg,
 ) -> None:
@@ -240,15 +232,6 @@ def test_replay_of_the_recorded_live_session_replans_every_cycle_identically(
     assert report.cycles == len(live_leg.recorded)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the live runner times TWAP slices (and entry timeouts) from the wall-clock time "
-        "its cycle ran, the cycle runner from the bar time: a slice held by a cycle 2 ms "
-        "after a bar's close is not yet due at a cycle 1 ms after the next close, so it "
-        "goes out a bar late and the next plan sees other open orders"
-    ),
-)
 def test_live_cycles_running_a_millisecond_earlier_after_a_close_still_plan_alike(
     tmp_path: Path,
 ) -> None:

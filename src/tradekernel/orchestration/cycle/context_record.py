@@ -76,15 +76,20 @@ def context_from_json(text: str, series: Mapping[str, BarSeries]) -> PlanningCon
     cursors: dict[str, SymbolCursor] = {}
     for symbol, count in record["bars"].items():
         full = series.get(symbol)
-        if full is None or len(full) < count:
+        last_ts = record["last_ts_ms"].get(symbol)
+        if full is None or len(full) < count or last_ts is None:
             raise DataError(f"recorded cycle {now_ms} needs {count} bars of {symbol}")
-        expected = record["last_ts_ms"].get(symbol)
-        if expected is not None and count and int(full.ts_ms[count - 1]) != expected:
+        # The window the cycle planned on: `count` bars ending at its last bar. A backtest's
+        # starts at the first bar; a live bot's is the venue's last closed bars.
+        end = int(full.ts_ms.searchsorted(last_ts, side="left"))
+        if end >= len(full) or int(full.ts_ms[end]) != last_ts or end + 1 < count:
             raise DataError(
-                f"{symbol} bar {count} is at {int(full.ts_ms[count - 1])}, the record says "
-                f"{expected}: not the data this run decided on"
+                f"{symbol}: no {count} bars ending at {last_ts} in the data: not the data "
+                "this run decided on"
             )
-        cursors[symbol] = SymbolCursor(series=full, position=count - 1, current=True)
+        start = end + 1 - count
+        window = full if start == 0 else full.window(start, end + 1)
+        cursors[symbol] = SymbolCursor(series=window, position=end - start, current=True)
     for symbol, mark in marks.items():
         # A symbol marked but not planned (a gap in its bars): its last bar at the mark.
         full = series.get(symbol)
