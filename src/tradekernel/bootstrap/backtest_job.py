@@ -35,10 +35,10 @@ from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.journal import EquityPoint, JournalEntry, RunManifest
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
-from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.cycle.market_clock import MarketClock
 from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 
 
 @attrs.frozen(kw_only=True)

@@ -40,7 +40,7 @@ from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.ports.clock import Clock
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
 
 # One execution adapter per mode: paper wraps the backtest venue (same matching code)
 # and stamps orders with the clock; live is ccxt.

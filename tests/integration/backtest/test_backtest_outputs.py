@@ -10,7 +10,7 @@ from backtest_blueprints import SMA_CROSS, coinbase_bars
 
 from tradekernel.bootstrap.backtest_job import run_backtest
 from tradekernel.bootstrap.blueprints import load
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
 
 
 def test_outputs_and_records_equal_the_engine_result(tmp_path: Path) -> None:
@@ -107,3 +107,26 @@ def test_a_second_run_in_the_same_database_gets_a_new_run_id_and_the_same_plan_h
     assert outcomes[0].result.run_plan_hash != outcomes[1].result.run_plan_hash
     # ...but the trades do not.
     assert outcomes[0].result.closed_trades == outcomes[1].result.closed_trades
+
+
+def test_every_recorded_order_is_stamped_with_the_bar_that_sent_it(tmp_path: Path) -> None:
+    blueprint, catalog = load(SMA_CROSS)
+    outcome = run_backtest(
+        blueprint,
+        build_kernel(blueprint.settings, catalog),
+        [coinbase_bars()],
+        db_path=tmp_path / "runs.db",
+        out_dir=None,
+        progress_stream=None,
+    )
+    with sqlite3.connect(tmp_path / "runs.db") as connection:
+        rows = connection.execute(
+            "SELECT o.client_order_id, o.created_ms, p.cycle_ts_ms FROM orders o "
+            "JOIN plan_orders p ON p.client_order_id = o.client_order_id "
+            "WHERE o.run_id = ? AND p.run_id = ?",
+            (outcome.run_id, outcome.run_id),
+        ).fetchall()
+    assert len(rows) == len(outcome.result.orders) > 0
+    # The market clock stamps an order with the bar time it was sent at (once 0 for an
+    # order of a symbol whose bars the venue had not been fed yet).
+    assert all(created == cycle for _, created, cycle in rows)

@@ -7,8 +7,8 @@ from backtest_blueprints import SMA_CROSS, coinbase_bars
 
 from tradekernel.bootstrap.backtest_job import run_backtest
 from tradekernel.bootstrap.blueprints import load
-from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 
 # docs/backtesting.md, "Plan hashes and the hash-format version": format 1 gave this
 # hash too (the plans are ASCII without floats, so both formats write the same bytes).

@@ -31,8 +31,8 @@ from tradekernel.bootstrap.paper_job import run_paper
 from tradekernel.bootstrap.replay_job import run_replay
 from tradekernel.domain.enums import OrderStatus
 from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 
 
 def _kernel() -> PlanningKernel:

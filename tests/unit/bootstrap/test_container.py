@@ -25,7 +25,7 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 
 
 def test_every_provider_builds_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ from tradekernel.bootstrap.commands.common import (
     with_universe_lists,
 )
 from tradekernel.bootstrap.replay_job import data_overrides, run_replay
-from tradekernel.orchestration.replay import describe_report
+from tradekernel.orchestration.cycle.replay import describe_report
 
 EXIT_IDENTICAL = 0
 EXIT_DIFFERS = 1

@@ -16,7 +16,6 @@ import attrs
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import Order
 from tradekernel.domain.ports.backoff_store import BackoffStore
-from tradekernel.orchestration.canonical import chain_hash
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.decision import Decider, PlanSink
 from tradekernel.orchestration.cycle.desk import OrderDesk
@@ -24,7 +23,8 @@ from tradekernel.orchestration.cycle.order_care import OrderCare
 from tradekernel.orchestration.cycle.recorded_market import Progress, RecordedMarket
 from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.cycle.runner import Control, CycleRunner, StepReport
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.records.canonical import chain_hash
 from tradekernel.shared.bars import BarSeries
 
 
