@@ -28,9 +28,9 @@ HASH_FORMAT_VERSION: Final = "2"
 
 
 # No enc_hook: every type a plan or context holds is native to msgspec (attrs classes,
-# Decimal, enums, str, int, bool, None, tuples, dicts with str keys), and for any other
-# type msgspec raises TypeError naming it. That is the wanted outcome: a value without a
-# canonical text is an error, never a guess.
+# msgspec Structs, Decimal, enums, str, int, bool, None, tuples, dicts with str keys),
+# and for any other type msgspec raises TypeError naming it. That is the wanted outcome:
+# a value without a canonical text is an error, never a guess.
 _encoder = msgspec.json.Encoder(decimal_format="string", order="sorted")
 
 
@@ -69,7 +69,13 @@ def structure_plan(data: Any) -> Plan:
     # Decoding only: cattrs through its public API, with Decimals read from their strings.
     converter = cattrs.Converter()
     converter.register_structure_hook(Decimal, lambda value, _: Decimal(value))
+    # Hot value objects are msgspec Structs (domain.signals): msgspec rebuilds them.
+    converter.register_structure_hook_func(_is_struct, msgspec.convert)
     return converter.structure(data, Plan)
+
+
+def _is_struct(declared: Any) -> bool:
+    return isinstance(declared, type) and issubclass(declared, msgspec.Struct)
 
 
 def chain_hash(hashes: list[str]) -> str:

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any
 
 import attrs
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +32,11 @@ def plain(value: Any) -> Any:
     if attrs.has(type(value)):
         return {
             field.name: plain(getattr(value, field.name)) for field in attrs.fields(type(value))
+        }
+    if isinstance(value, msgspec.Struct):
+        return {
+            field.name: plain(getattr(value, field.name))
+            for field in msgspec.structs.fields(type(value))
         }
     if isinstance(value, Enum):
         return plain(value.value)
@@ -87,6 +93,13 @@ def strategy_for(declared: Any) -> st.SearchStrategy[Any]:
     if isinstance(declared, type) and attrs.has(declared):
         fields = {
             f.name: st.deferred(lambda t=f.type: strategy_for(t)) for f in attrs.fields(declared)
+        }
+        return st.builds(declared, **fields)
+    if isinstance(declared, type) and issubclass(declared, msgspec.Struct):
+        hints = typing.get_type_hints(declared)
+        fields = {
+            f.name: st.deferred(lambda t=hints[f.name]: strategy_for(t))
+            for f in msgspec.structs.fields(declared)
         }
         return st.builds(declared, **fields)
     raise AssertionError(f"no strategy for {declared!r}")
