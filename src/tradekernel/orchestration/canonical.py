@@ -1,8 +1,8 @@
 """Canonical JSON of plans and contexts, and the plan hash.
 
-Canonical means: keys sorted, no whitespace, UTF-8, attrs instances as objects of their
-fields, Decimals as their exact strings, enums as their values, tuples as lists. Equal
-plans give byte-identical JSON and so equal hashes, in any process and under any
+Canonical means: keys sorted, no whitespace, UTF-8, attrs instances and msgspec Structs as
+objects of their fields, Decimals as their exact strings, enums as their values, tuples as
+lists. Equal plans give byte-identical JSON and so equal hashes, in any process and under any
 PYTHONHASHSEED. The text is msgspec's JSON encoder with `order="sorted"`: one maintained
 encoder, no generated code, no fallback. A value it cannot encode is an error.
 

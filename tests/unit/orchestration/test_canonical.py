@@ -24,6 +24,7 @@ from tradekernel.orchestration.canonical import (
     canonical_json,
     hash_text,
     plan_hash,
+    structure_plan,
 )
 
 
@@ -124,6 +125,16 @@ def test_the_plan_hash_is_the_sha256_of_the_utf8_reference_text(plan: Plan) -> N
     expected = hashlib.sha256(reference(plan).encode("utf-8")).hexdigest()
     assert plan_hash(plan) == expected
     assert hash_text(canonical_json(plan)) == expected
+
+
+@PROPERTY
+@given(strategy_for(Plan))
+def test_a_decoded_plan_rebuilds_its_attrs_classes_and_structs_byte_for_byte(plan: Plan) -> None:
+    # Assessments, signals, directives and most trade plans are msgspec Structs, the rest
+    # attrs classes: structure_plan rebuilds both kinds, so the text is the same again.
+    rebuilt = structure_plan(json.loads(canonical_json(plan)))
+    assert canonical_bytes(rebuilt) == canonical_bytes(plan)
+    assert [type(a) for a in rebuilt.assessments] == [type(a) for a in plan.assessments]
 
 
 def test_format_2_bytes_are_pinned() -> None:
