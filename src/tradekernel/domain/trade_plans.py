@@ -1,13 +1,12 @@
 """The four plans made for a directive, the routing request and the execution directive.
 
-The plans built for every directive of every cycle are frozen msgspec Structs (a C
-constructor, docs/architecture.md "Hot value objects"). `SizePlan` and `ExecutionDirective`
-stay attrs classes: allocation and the holistic kernel copy them with `attrs.evolve`.
+Frozen msgspec Structs: they are built for every directive of every cycle (a C
+constructor, docs/architecture.md "Hot value objects"); copy one with
+`msgspec.structs.replace`, not `attrs.evolve`.
 """
 
 from decimal import Decimal
 
-import attrs
 import msgspec
 
 from tradekernel.domain.directives import StrategyDirective
@@ -30,8 +29,7 @@ class EntryPlan(msgspec.Struct, frozen=True, kw_only=True):
     reference_price: Decimal = Decimal(0)
 
 
-@attrs.frozen(kw_only=True)
-class SizePlan:
+class SizePlan(msgspec.Struct, frozen=True, kw_only=True):
     directive_id: str
     planner: str
     quantity: Decimal
@@ -73,8 +71,7 @@ class RoutingPlan(msgspec.Struct, frozen=True, kw_only=True):
     slices: tuple[RoutingSlice, ...]
 
 
-@attrs.frozen(kw_only=True)
-class ExecutionDirective:
+class ExecutionDirective(msgspec.Struct, frozen=True, kw_only=True):
     """A directive with its four plans: what allocation and the intent builder work on."""
 
     directive: StrategyDirective
