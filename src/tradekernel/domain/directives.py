@@ -1,8 +1,12 @@
-"""What the strategy planner decides: directives with hints and hard limits per concern."""
+"""What the strategy planner decides: directives with hints and hard limits per concern.
+
+Frozen msgspec Structs: planners build them for many symbols every cycle (a C constructor,
+docs/architecture.md "Hot value objects").
+"""
 
 from decimal import Decimal
 
-import attrs
+import msgspec
 
 from tradekernel.domain.enums import (
     DirectiveScope,
@@ -14,16 +18,14 @@ from tradekernel.domain.enums import (
 )
 
 
-@attrs.frozen(kw_only=True)
-class EntryDirective:
+class EntryDirective(msgspec.Struct, frozen=True, kw_only=True):
     timing: TimingPreference = TimingPreference.ANY
     order_type_hint: OrderType | None = None
     limit_offset_bps: Decimal | None = None
     max_slippage_bps: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
-class SizeDirective:
+class SizeDirective(msgspec.Struct, frozen=True, kw_only=True):
     """`EXPLICIT` sizing carries its own quantity; `DELEGATED` lets a size planner decide."""
 
     policy: SizingPolicy = SizingPolicy.DELEGATED
@@ -32,23 +34,20 @@ class SizeDirective:
     max_notional: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
-class ExitDirective:
+class ExitDirective(msgspec.Struct, frozen=True, kw_only=True):
     stop_loss_price: Decimal | None = None
     take_profit_price: Decimal | None = None
     trailing_stop_pct: Decimal | None = None
     risk_reward: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
-class RoutingDirective:
+class RoutingDirective(msgspec.Struct, frozen=True, kw_only=True):
     style_hint: RoutingStyle | None = None
     allow_market_fallback: bool = False
     max_slices: int | None = None
 
 
-@attrs.frozen(kw_only=True)
-class StrategyDirective:
+class StrategyDirective(msgspec.Struct, frozen=True, kw_only=True):
     """One decision of a strategy planner about one symbol, with what caused it."""
 
     directive_id: str
@@ -58,9 +57,9 @@ class StrategyDirective:
     side: Side
     scope: DirectiveScope
     confidence: Decimal
-    entry: EntryDirective = attrs.Factory(EntryDirective)
-    size: SizeDirective = attrs.Factory(SizeDirective)
-    exit: ExitDirective = attrs.Factory(ExitDirective)
-    routing: RoutingDirective = attrs.Factory(RoutingDirective)
+    entry: EntryDirective = msgspec.field(default_factory=EntryDirective)
+    size: SizeDirective = msgspec.field(default_factory=SizeDirective)
+    exit: ExitDirective = msgspec.field(default_factory=ExitDirective)
+    routing: RoutingDirective = msgspec.field(default_factory=RoutingDirective)
     causes: tuple[str, ...] = ()
     reason: str = ""

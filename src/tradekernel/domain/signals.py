@@ -2,18 +2,23 @@
 
 Scores (strength, weakness, confidence, severity) are `Decimal` in 0..1 quantised to 6
 places, so they serialise canonically and compare exactly across processes.
+
+These are frozen msgspec `Struct`s, not attrs classes: the kernel builds them per symbol
+per cycle, and a Struct's keyword constructor runs in C, several times cheaper than a
+frozen attrs `__init__` (docs/architecture.md, "Hot value objects"). They encode to the
+same canonical JSON: every field, defaults included (`omit_defaults` is False), in sorted
+key order.
 """
 
 from collections.abc import Mapping
 from decimal import Decimal
 
-import attrs
+import msgspec
 
 from tradekernel.domain.enums import Regime, Side
 
 
-@attrs.frozen(kw_only=True)
-class FeatureSnapshot:
+class FeatureSnapshot(msgspec.Struct, frozen=True, kw_only=True):
     """Context-worker outputs for one symbol at one bar (and the bar before it).
 
     Floats: these are indicator values, the one place floats are allowed. A value that is
@@ -33,8 +38,7 @@ class FeatureSnapshot:
         return self.previous.get(name)
 
 
-@attrs.frozen(kw_only=True)
-class ContextAssessment:
+class ContextAssessment(msgspec.Struct, frozen=True, kw_only=True):
     """How favourable the context is: `strength` (for trading) and `weakness` (against)."""
 
     assessment_id: str
@@ -46,8 +50,7 @@ class ContextAssessment:
     summary: tuple[tuple[str, Decimal], ...] = ()
 
 
-@attrs.frozen(kw_only=True)
-class OpportunitySignal:
+class OpportunitySignal(msgspec.Struct, frozen=True, kw_only=True):
     signal_id: str
     source: str
     symbol: str
@@ -57,8 +60,7 @@ class OpportunitySignal:
     reason: str
 
 
-@attrs.frozen(kw_only=True)
-class ThreatSignal:
+class ThreatSignal(msgspec.Struct, frozen=True, kw_only=True):
     """A reason not to trade, or to reduce; `symbol` None means portfolio-wide."""
 
     signal_id: str

@@ -5,6 +5,7 @@ from decimal import Decimal
 from functools import cached_property
 
 import attrs
+import msgspec
 
 from tradekernel.domain.account import Position
 from tradekernel.domain.orders import OpenOrderView
@@ -47,9 +48,12 @@ class UniverseCandidate:
     liquidity: Decimal = Decimal(0)
 
 
-@attrs.frozen(kw_only=True)
-class StrategyInputs:
-    """The four quadrants for one symbol, plus what the account holds there."""
+class StrategyInputs(msgspec.Struct, frozen=True, kw_only=True):
+    """The four quadrants for one symbol, plus what the account holds there.
+
+    A frozen msgspec Struct: one per symbol a planner may act on, every cycle
+    (docs/architecture.md, "Hot value objects").
+    """
 
     symbol: str
     ts_ms: int

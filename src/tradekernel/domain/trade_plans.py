@@ -1,15 +1,19 @@
-"""The four plans made for a directive, the routing request and the execution directive."""
+"""The four plans made for a directive, the routing request and the execution directive.
+
+Frozen msgspec Structs: they are built for every directive of every cycle (a C
+constructor, docs/architecture.md "Hot value objects"); copy one with
+`msgspec.structs.replace`, not `attrs.evolve`.
+"""
 
 from decimal import Decimal
 
-import attrs
+import msgspec
 
 from tradekernel.domain.directives import StrategyDirective
 from tradekernel.domain.enums import OrderType, RoutingStyle, TimeInForce
 
 
-@attrs.frozen(kw_only=True)
-class EntryLayer:
+class EntryLayer(msgspec.Struct, frozen=True, kw_only=True):
     """One price level of an entry; fractions of a layered entry add up to 1."""
 
     fraction: Decimal
@@ -17,8 +21,7 @@ class EntryLayer:
     price: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
-class EntryPlan:
+class EntryPlan(msgspec.Struct, frozen=True, kw_only=True):
     directive_id: str
     planner: str
     layers: tuple[EntryLayer, ...]
@@ -26,16 +29,14 @@ class EntryPlan:
     reference_price: Decimal = Decimal(0)
 
 
-@attrs.frozen(kw_only=True)
-class SizePlan:
+class SizePlan(msgspec.Struct, frozen=True, kw_only=True):
     directive_id: str
     planner: str
     quantity: Decimal
     rationale: str = ""
 
 
-@attrs.frozen(kw_only=True)
-class ExitPlan:
+class ExitPlan(msgspec.Struct, frozen=True, kw_only=True):
     directive_id: str
     planner: str
     stop_price: Decimal | None = None
@@ -43,8 +44,7 @@ class ExitPlan:
     trailing_stop_pct: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
-class RoutingRequest:
+class RoutingRequest(msgspec.Struct, frozen=True, kw_only=True):
     """Built only when all three plans exist: the routing planner cannot run without them."""
 
     directive: StrategyDirective
@@ -52,29 +52,26 @@ class RoutingRequest:
     size: SizePlan
     exit: ExitPlan
 
-    def __attrs_post_init__(self) -> None:
+    def __post_init__(self) -> None:
         ids = {self.entry.directive_id, self.size.directive_id, self.exit.directive_id}
         if ids != {self.directive.directive_id}:
             raise ValueError("routing request mixes plans of different directives")
 
 
-@attrs.frozen(kw_only=True)
-class RoutingSlice:
+class RoutingSlice(msgspec.Struct, frozen=True, kw_only=True):
     fraction: Decimal
     delay_ms: int = 0
     display_fraction: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
-class RoutingPlan:
+class RoutingPlan(msgspec.Struct, frozen=True, kw_only=True):
     directive_id: str
     planner: str
     style: RoutingStyle
     slices: tuple[RoutingSlice, ...]
 
 
-@attrs.frozen(kw_only=True)
-class ExecutionDirective:
+class ExecutionDirective(msgspec.Struct, frozen=True, kw_only=True):
     """A directive with its four plans: what allocation and the intent builder work on."""
 
     directive: StrategyDirective

@@ -21,7 +21,7 @@ import numpy.typing as npt
 FloatMatrix = npt.NDArray[np.float64]
 BitArray = npt.NDArray[np.unsignedinteger[Any]]
 FlagArray = npt.NDArray[np.bool_]
-ScoreMatrix = npt.NDArray[np.float64]  # see shared.row_scores
+ScoreMatrix = npt.NDArray[np.int64]  # see shared.row_scores
 
 
 @attrs.frozen(kw_only=True, eq=False)

@@ -1,9 +1,11 @@
 """Context assessments scored over a whole history at once, like the feature columns.
 
 A context aggregator that can score every bar with vectorised arithmetic implements
-`ScoresRows`. `PlanningKernel.precompute` then stores one row of floats per bar in the
-kernel table, and the kernel builds a symbol's assessment from its row: a symbol where no
-signal worker can fire and no planner can act then needs no feature snapshot at all.
+`ScoresRows`. `PlanningKernel.prepare` then stores one row of integers per bar in the
+kernel table (the built-in aggregator's: scores in micro-units, quantised once per bar
+when the history is prepared), and the kernel builds a symbol's assessment from its row:
+a symbol where no signal worker can fire and no planner can act then needs no feature
+snapshot at all.
 
 The contract is exactness: `assess_row(score_rows(...)[k].tolist(), ...)` must equal
 `assess(snapshot of bar k, ...)` field for field, Decimal text included. The simplest way
@@ -33,7 +35,7 @@ class ScoresRows(Protocol):
         ...
 
     def assess_row(
-        self, row: list[float], symbol: str, ts_ms: int, assessment_id: str
+        self, row: list[int], symbol: str, ts_ms: int, assessment_id: str
     ) -> ContextAssessment:
         """Return the assessment `assess` gives for the bar whose row this is."""
         ...

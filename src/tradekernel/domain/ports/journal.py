@@ -14,7 +14,7 @@ class RunManifest:
     """How a run started: its config, code, data, and the hash format of its plans.
 
     `hash_format_version` is the canonical-JSON format the run's plans and plan hashes
-    were written in (`orchestration.canonical.HASH_FORMAT_VERSION` when it was recorded;
+    were written in (`orchestration.records.canonical.HASH_FORMAT_VERSION` when it was recorded;
     "1" for runs recorded before the version was stored). Plans of two versions are
     never compared.
     """

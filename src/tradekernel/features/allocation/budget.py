@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
 import attrs
+import msgspec
 
 from tradekernel.domain.enums import SkipReason
 from tradekernel.domain.orders import OpenOrderView
@@ -147,9 +148,9 @@ class BudgetAllocator:
             # The rationale names the limit that binds, the tightest one.
             reason, _, detail = min(limits, key=lambda limit: limit[1])
             notional = quantity * price
-            item = attrs.evolve(
+            item = msgspec.structs.replace(
                 item,
-                size=attrs.evolve(
+                size=msgspec.structs.replace(
                     item.size,
                     quantity=quantity,
                     rationale=(f"{item.size.rationale}; " if item.size.rationale else "")

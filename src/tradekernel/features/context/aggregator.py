@@ -14,7 +14,7 @@ from tradekernel.features.context.components import ComponentParams
 from tradekernel.features.context.scored_rows import REGIMES, score_rows
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.param_checks import at_least, at_most, one_of
-from tradekernel.shared.quantize import to_score
+from tradekernel.shared.quantize import score_of
 from tradekernel.shared.row_scores import ScoreMatrix
 
 METHODS = ("weighted", "max", "consensus")
@@ -110,11 +110,11 @@ class ContextScoreAggregator:
         features = {
             c.column: np.array([_nan_if_absent(snapshot.get(c.column))]) for c in self._voting
         }
-        row: list[float] = self._rows(np.array([snapshot.close]), features)[0].tolist()
+        row: list[int] = self._rows(np.array([snapshot.close]), features)[0].tolist()
         return self.assess_row(row, snapshot.symbol, snapshot.ts_ms, assessment_id)
 
     def assess_row(
-        self, row: list[float], symbol: str, ts_ms: int, assessment_id: str
+        self, row: list[int], symbol: str, ts_ms: int, assessment_id: str
     ) -> ContextAssessment:
         """Return the assessment of the bar whose row of `score_rows` this is."""
         strength, weakness, regime, *scores = row
@@ -122,15 +122,15 @@ class ContextScoreAggregator:
             assessment_id=assessment_id,
             symbol=symbol,
             ts_ms=ts_ms,
-            strength=to_score(strength),
-            weakness=to_score(weakness),
-            regime=REGIMES[int(regime)],
-            # NaN: the label's component abstains on this bar.
+            strength=score_of(strength),
+            weakness=score_of(weakness),
+            regime=REGIMES[regime],
+            # Negative (NAN_MICRO_UNITS): the label's component abstains on this bar.
             summary=tuple(
                 [
-                    (label, to_score(score))
+                    (label, score_of(score))
                     for label, score in zip(self._labels, scores, strict=True)
-                    if score == score  # noqa: PLR0124 - not NaN
+                    if score >= 0
                 ]
             ),
         )

@@ -6,9 +6,11 @@ history (`shared.row_scores`), and over the single bar of a snapshot when a cycl
 precomputed row; both paths then read the row back into an assessment the same way, so
 they cannot disagree.
 
-A row holds floats: strength and weakness (not yet quantised), the regime's code (an
-index into `REGIMES`), then one score per summary label, NaN where that label's component
-abstains. Quantisation (`shared.quantize.to_score`) happens when a row is read.
+A row holds integers: strength and weakness in micro-units, the regime's code (an index
+into `REGIMES`), then one score per summary label in micro-units, `NAN_MICRO_UNITS` where
+that label's component abstains. Scores are quantised here, once per bar, with
+`shared.quantize.micro_units_of` (the vectorised rule of `to_score`); reading a row back is
+`shared.quantize.score_of` of each score.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -18,6 +20,7 @@ import numpy as np
 from tradekernel.domain.enums import Regime
 from tradekernel.features.context.components import BoolArray, ComponentParams, component_scores
 from tradekernel.shared.bars import FloatArray
+from tradekernel.shared.quantize import micro_units_of
 from tradekernel.shared.row_scores import ScoreMatrix
 
 REGIMES = (Regime.UNKNOWN, Regime.TRENDING, Regime.RANGING)  # row code -> regime
@@ -108,7 +111,7 @@ def score_rows(
     count = len(close)
     if not components:
         # Every bar is silent (0, 0, unknown, no summary): one row, broadcast, no copy per bar.
-        return np.broadcast_to(np.zeros(3), (count, 3))
+        return np.broadcast_to(np.zeros(3, dtype=np.int64), (count, 3))
     scores: list[Scores] = []
     for component in components:
         column = features.get(component.column)
@@ -118,8 +121,8 @@ def score_rows(
         strength, weakness, silent = COMBINE[method](components, scores, threshold)
     regime = _regime(components, scores)
     regime = np.where(silent | (regime == _UNSET), 0.0, regime)
-    columns = [strength, weakness, regime]
+    columns = [micro_units_of(strength), micro_units_of(weakness), regime.astype(np.int64)]
     for _label, number, side in summary_order:
         votes, s, w = scores[number]
-        columns.append(np.where(votes, w if side else s, np.nan))
+        columns.append(micro_units_of(np.where(votes, w if side else s, np.nan)))
     return np.stack(columns, axis=1)

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import attrs
+import msgspec
 
 from tradekernel.domain.enums import DirectiveScope, Side, SkipReason
 from tradekernel.domain.holistic_allocation import HolisticAllocationSettings
@@ -227,4 +228,5 @@ def _resized(
     if item.size.quantity != quantity:
         note += f", was {item.size.quantity}"
     rationale = f"{item.size.rationale}; {note}" if item.size.rationale else note
-    return attrs.evolve(item, size=attrs.evolve(item.size, quantity=quantity, rationale=rationale))
+    size = msgspec.structs.replace(item.size, quantity=quantity, rationale=rationale)
+    return msgspec.structs.replace(item, size=size)

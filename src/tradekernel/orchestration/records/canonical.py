@@ -1,8 +1,8 @@
 """Canonical JSON of plans and contexts, and the plan hash.
 
-Canonical means: keys sorted, no whitespace, UTF-8, attrs instances as objects of their
-fields, Decimals as their exact strings, enums as their values, tuples as lists. Equal
-plans give byte-identical JSON and so equal hashes, in any process and under any
+Canonical means: keys sorted, no whitespace, UTF-8, attrs instances and msgspec Structs as
+objects of their fields, Decimals as their exact strings, enums as their values, tuples as
+lists. Equal plans give byte-identical JSON and so equal hashes, in any process and under any
 PYTHONHASHSEED. The text is msgspec's JSON encoder with `order="sorted"`: one maintained
 encoder, no generated code, no fallback. A value it cannot encode is an error.
 
@@ -28,9 +28,9 @@ HASH_FORMAT_VERSION: Final = "2"
 
 
 # No enc_hook: every type a plan or context holds is native to msgspec (attrs classes,
-# Decimal, enums, str, int, bool, None, tuples, dicts with str keys), and for any other
-# type msgspec raises TypeError naming it. That is the wanted outcome: a value without a
-# canonical text is an error, never a guess.
+# msgspec Structs, Decimal, enums, str, int, bool, None, tuples, dicts with str keys),
+# and for any other type msgspec raises TypeError naming it. That is the wanted outcome:
+# a value without a canonical text is an error, never a guess.
 _encoder = msgspec.json.Encoder(decimal_format="string", order="sorted")
 
 
@@ -69,7 +69,13 @@ def structure_plan(data: Any) -> Plan:
     # Decoding only: cattrs through its public API, with Decimals read from their strings.
     converter = cattrs.Converter()
     converter.register_structure_hook(Decimal, lambda value, _: Decimal(value))
+    # Hot value objects are msgspec Structs (domain.signals): msgspec rebuilds them.
+    converter.register_structure_hook_func(_is_struct, msgspec.convert)
     return converter.structure(data, Plan)
+
+
+def _is_struct(declared: Any) -> bool:
+    return isinstance(declared, type) and issubclass(declared, msgspec.Struct)
 
 
 def chain_hash(hashes: list[str]) -> str:
