@@ -119,7 +119,7 @@ def run_backtest(
     Raises:
         ConfigError: a universe symbol has no data.
     """
-    blueprint, journal = run.blueprint, run.stores.journal
+    blueprint = run.blueprint
     settings = blueprint.settings
     symbols = {item.series.symbol for item in data}
     for symbol in settings.universe.symbols:
@@ -131,8 +131,10 @@ def run_backtest(
             )
     started = time.monotonic()
     fingerprint = data_fingerprint(data)
+    stores = run.open_stores()
+    journal = stores.journal
     base = run_id or f"bt-{blueprint.config_hash[:8]}-{fingerprint[:8]}"
-    chosen = unique_run_id(run.stores.reader, base)
+    chosen = unique_run_id(stores.reader, base)
     with journal:
         journal.start_run(
             RunManifest(
@@ -206,7 +208,7 @@ def run_backtest(
         result=result,
         metrics=metrics,
         data=tuple(data),
-        db_path=run.stores.db_path,
+        db_path=stores.db_path,
         outputs=outputs,
         seconds=time.monotonic() - started,
     )

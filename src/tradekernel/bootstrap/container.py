@@ -128,7 +128,7 @@ class Container(containers.DeclarativeContainer):
         RecordedRun,
         blueprint=blueprint,
         kernel=kernel,
-        stores=stores,
+        open_stores=stores.provider,
         venue=execution,
         clock=clock,
         wall_clock=wall_clock,

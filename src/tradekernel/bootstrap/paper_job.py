@@ -80,7 +80,7 @@ def run_paper(
     Raises:
         ConfigError: a universe symbol has no data, or the speed is negative.
     """
-    blueprint, stores = run.blueprint, run.stores
+    blueprint = run.blueprint
     settings = blueprint.settings
     symbols = {item.series.symbol for item in data}
     for symbol in settings.universe.symbols:
@@ -95,6 +95,7 @@ def run_paper(
     started = time.monotonic()
     fingerprint = data_fingerprint(data)
     counting = _CountingSleeper(run.sleeper)
+    stores = run.open_stores()
     chosen = unique_run_id(
         stores.reader, run_id or f"paper-{blueprint.config_hash[:8]}-{fingerprint[:8]}"
     )

@@ -87,13 +87,15 @@ class RunStores:
 class RecordedRun:
     """Everything a backtest or a paper replay needs besides its bars.
 
+    `open_stores` opens the run database (the container's `stores` provider), called
+    once the job's input is known to be good, so a refused run leaves no file behind;
     `clock` is the market clock both the runner and the venue read; `wall_clock` and
     `sleeper` pace a paper replay in real time.
     """
 
     blueprint: LoadedBlueprint
     kernel: PlanningKernel
-    stores: RunStores
+    open_stores: Callable[[], RunStores]
     venue: SimulatedVenue
     clock: MarketClock
     wall_clock: Clock

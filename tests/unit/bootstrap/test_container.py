@@ -78,7 +78,7 @@ def _assert_the_common_providers(built: dict[str, object], container: Container)
     assert type(built["market_data"]).__name__ == "CcxtMarketData"
     run = built["recorded_run"]
     assert isinstance(run, RecordedRun)
-    assert run.kernel is built["kernel"] and run.stores is stores
+    assert run.kernel is built["kernel"] and run.open_stores() is stores
     assert run.clock is built["clock"] and run.wall_clock is built["wall_clock"]
     parts = built["live_parts"]
     assert isinstance(parts, LiveParts)
