@@ -105,8 +105,9 @@ class Container(containers.DeclarativeContainer):
     # The portfolio planner's resumable batches (its own connection and tables).
     sequence_store = providers.Resource(factories.scoped, SqliteSequenceStore.open, db_path)
 
-    # Execution, by mode. The simulated venue without a clock stamps an order with its
-    # symbol's last bar (the dry run's and --verify-sparse's venue).
+    # Execution, by mode. The backtest venue stamps an order with the run's clock (the bar
+    # it was sent at); the clockless simulated venue stamps it with its symbol's last bar
+    # (inside the paper venue, which stamps itself; the dry run's; --verify-sparse's).
     simulated_venue_settings = providers.Callable(venue_settings, settings)
     simulated_venue = providers.Factory(BacktestVenue, simulated_venue_settings)
     backtest_execution = providers.Factory(BacktestVenue, simulated_venue_settings, clock)
