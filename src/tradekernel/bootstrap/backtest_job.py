@@ -25,7 +25,7 @@ from tradekernel.adapters.reports.summary_json import summary_json_text
 from tradekernel.adapters.reports.terminal import ProgressBar
 from tradekernel.adapters.reports.writer import ReportPaths
 from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
-from tradekernel.bootstrap.wiring import RecordedRun, RunIndex
+from tradekernel.bootstrap.wiring import RecordedRunParts, RunIndex
 from tradekernel.domain.blueprint import BlueprintSettings
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plan import Plan
@@ -106,7 +106,7 @@ def unique_run_id(reader: RunIndex, base: str) -> str:
 
 
 def run_backtest(
-    run: RecordedRun,
+    run: RecordedRunParts,
     data: Sequence[LoadedBars],
     *,
     out_dir: Path | None,

@@ -5,13 +5,13 @@ constructs adapters.
 One `Container` builds every collaborator of every job. Each object takes its
 dependencies through its constructor (no `@inject` wiring, no global locator); the
 container says which concrete adapter fills which port, chosen by configuration, and a
-job receives them already built (`RecordedRun`, `RunStores`, `LiveParts` in
+job receives them already built (`RecordedRunParts`, `RunStores`, `LiveParts` in
 `bootstrap/wiring.py`):
 
     container = configured(mode="backtest", db_path="runs.db",
                            blueprint_path="examples/sma_cross.toml")
     try:
-        outcome = run_backtest(container.recorded_run(), data, out_dir=None)
+        outcome = run_backtest(container.recorded_run_parts(), data, out_dir=None)
     finally:
         container.shutdown_resources()  # closes the database connection
 
@@ -45,7 +45,7 @@ from tradekernel.bootstrap import factories
 from tradekernel.bootstrap.backtest_job import venue_settings
 from tradekernel.bootstrap.factories import EXECUTION_MODES, Refinement, checked_mode, unchanged
 from tradekernel.bootstrap.live_config import LoadedLive, store_path
-from tradekernel.bootstrap.wiring import LiveParts, RecordedRun, RunStores
+from tradekernel.bootstrap.wiring import LiveParts, RecordedRunParts, RunStores
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.orchestration.cycle.market_clock import MarketClock
 from tradekernel.orchestration.kernel_factory import build_kernel
@@ -125,8 +125,8 @@ class Container(containers.DeclarativeContainer):
     )
 
     # What the jobs take.
-    recorded_run = providers.Factory(
-        RecordedRun,
+    recorded_run_parts = providers.Factory(
+        RecordedRunParts,
         blueprint=blueprint,
         kernel=kernel,
         open_stores=stores.provider,

@@ -26,7 +26,7 @@ from tradekernel.bootstrap.backtest_job import (
     unique_run_id,
 )
 from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
-from tradekernel.bootstrap.wiring import RecordedRun
+from tradekernel.bootstrap.wiring import RecordedRunParts
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.journal import JournalEntry, RunManifest
@@ -66,7 +66,7 @@ class _CountingSleeper:
 
 
 def run_paper(
-    run: RecordedRun,
+    run: RecordedRunParts,
     data: Sequence[LoadedBars],
     *,
     out_dir: Path | None,

@@ -84,7 +84,7 @@ class RunStores:
 
 
 @attrs.frozen(kw_only=True, eq=False)
-class RecordedRun:
+class RecordedRunParts:
     """Everything a backtest or a paper replay needs besides its bars.
 
     `open_stores` opens the run database (the container's `stores` provider), called

@@ -16,7 +16,7 @@ def _backtest(db: Path, out: Path | None, *, dense: bool = False) -> BacktestOut
     container = configured(mode="backtest", db_path=db, blueprint_path=SMA_CROSS)
     try:
         return run_backtest(
-            container.recorded_run(),
+            container.recorded_run_parts(),
             [coinbase_bars()],
             out_dir=out,
             dense=dense,

@@ -21,7 +21,7 @@ def test_the_bundled_example_gives_the_documented_run_plan_hash_and_records_its_
     container = configured(mode="backtest", db_path=db, blueprint_path=SMA_CROSS)
     try:
         outcome = run_backtest(
-            container.recorded_run(), [coinbase_bars()], out_dir=None, progress_stream=None
+            container.recorded_run_parts(), [coinbase_bars()], out_dir=None, progress_stream=None
         )
     finally:
         container.shutdown_resources()

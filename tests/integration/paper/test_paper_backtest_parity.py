@@ -47,7 +47,7 @@ def _paper(blueprint: LoadedBlueprint, data: Sequence[LoadedBars], db: Path) -> 
     container.kernel.override(providers.Object(kernel_for(blueprint)))
     try:
         return run_paper(
-            container.recorded_run(), data, out_dir=None, run_id=RUN_ID, progress_stream=None
+            container.recorded_run_parts(), data, out_dir=None, run_id=RUN_ID, progress_stream=None
         )
     finally:
         container.shutdown_resources()

@@ -94,7 +94,7 @@ def test_a_stop_request_finishes_the_cycle_in_flight_and_paces_at_speed_n(tmp_pa
     container.sleeper.override(providers.Object(sleeps))
     try:
         outcome = run_paper(
-            container.recorded_run(),
+            container.recorded_run_parts(),
             data,
             out_dir=None,
             speed=100,

@@ -175,7 +175,7 @@ def _backtest(directory: Path, run_id: str) -> list[JournalEntry]:
     container = configured(mode="backtest", db_path=db, blueprint_path=BLUEPRINT)
     try:
         run_backtest(
-            container.recorded_run(),
+            container.recorded_run_parts(),
             bars(),
             out_dir=None,
             dense=True,

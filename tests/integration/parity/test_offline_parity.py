@@ -47,7 +47,7 @@ def legs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, tuple[RunResu
         container = _container("backtest", db)
         try:
             outcome = run_backtest(
-                container.recorded_run(),
+                container.recorded_run_parts(),
                 bars(),
                 out_dir=None,
                 dense=dense,
@@ -61,7 +61,11 @@ def legs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, tuple[RunResu
     container = _container("paper", db)
     try:
         paper = run_paper(
-            container.recorded_run(), bars(), out_dir=None, run_id=RUN_ID, progress_stream=None
+            container.recorded_run_parts(),
+            bars(),
+            out_dir=None,
+            run_id=RUN_ID,
+            progress_stream=None,
         )
     finally:
         container.shutdown_resources()

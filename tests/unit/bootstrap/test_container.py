@@ -26,7 +26,7 @@ from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.backtest_job import venue_settings
 from tradekernel.bootstrap.container import Container, configured, live_container
 from tradekernel.bootstrap.live_config import load_live, store_path
-from tradekernel.bootstrap.wiring import LiveParts, RecordedRun, RunStores
+from tradekernel.bootstrap.wiring import LiveParts, RecordedRunParts, RunStores
 from tradekernel.domain.blueprint import BlueprintSettings
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.intents import ExecutionIntent
@@ -76,8 +76,8 @@ def _assert_the_common_providers(built: dict[str, object], container: Container)
     assert isinstance(built["live_settings"], CcxtSettings)
     assert type(built["live_execution"]).__name__ == "CcxtExecution"
     assert type(built["market_data"]).__name__ == "CcxtMarketData"
-    run = built["recorded_run"]
-    assert isinstance(run, RecordedRun)
+    run = built["recorded_run_parts"]
+    assert isinstance(run, RecordedRunParts)
     assert run.kernel is built["kernel"] and run.open_stores() is stores
     assert run.clock is built["clock"] and run.wall_clock is built["wall_clock"]
     parts = built["live_parts"]
@@ -121,8 +121,8 @@ def test_every_provider_builds_once_per_mode(
             assert execution is built["live_execution"]
         else:
             assert isinstance(execution, venue_type)
-        assert isinstance(built["recorded_run"], RecordedRun)
-        assert built["recorded_run"].venue is not None
+        assert isinstance(built["recorded_run_parts"], RecordedRunParts)
+        assert built["recorded_run_parts"].venue is not None
         live = built["live_settings"]
         assert isinstance(live, CcxtSettings) and live.symbols == ("BTC/USD",)
         assert (tmp_path / "c.db").is_file()

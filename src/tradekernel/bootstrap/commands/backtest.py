@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
             print(describe_check(check))
             return 0 if check.difference is None else 1
         outcome = run_backtest(
-            container.recorded_run(),
+            container.recorded_run_parts(),
             data,
             out_dir=args.out,
             dense=args.dense,

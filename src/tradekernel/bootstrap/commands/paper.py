@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         data = load_data(data_inputs(args.replay, container.blueprint()))
         outcome = run_paper(
-            container.recorded_run(),
+            container.recorded_run_parts(),
             data,
             out_dir=args.out,
             speed=args.speed,
