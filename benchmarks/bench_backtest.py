@@ -66,8 +66,8 @@ def _engine_part() -> dict[str, float]:
     from tradekernel.domain.plan import Plan
     from tradekernel.domain.ports.journal import JournalEntry, RunManifest
     from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
-    from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
-    from tradekernel.orchestration.kernel_factory import build_kernel
+    from tradekernel.orchestration.factory.kernel_factory import build_kernel
+    from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 
     started = time.perf_counter()
     series = generate()

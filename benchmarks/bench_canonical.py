@@ -26,9 +26,9 @@ from tradekernel.bootstrap.blueprints import load
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.plan import Plan
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
-from tradekernel.orchestration.canonical import canonical_json
 from tradekernel.orchestration.cycle.context_record import context_from_json, context_json
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.records.canonical import canonical_json
 from tradekernel.shared.bars import BarSeries
 
 SMA_CROSS = Path(__file__).resolve().parents[1] / "examples" / "sma_cross.toml"

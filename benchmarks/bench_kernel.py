@@ -25,8 +25,8 @@ from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.enums import OrderStatus, OrderType, Side
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import OpenOrderView
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.shared.bars import BarSeries
 
 HISTORY = 400

@@ -28,7 +28,7 @@ from tradekernel.domain.market import Bar
 from tradekernel.domain.plan import Plan
 from tradekernel.orchestration.cycle.market_clock import MarketClock
 from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
 from tradekernel.orchestration.paper.bar_source import ReplaySource
 from tradekernel.orchestration.paper.pacing import Pacer
 from tradekernel.orchestration.paper.runner import PaperPorts, PaperRunner, PaperSettings

@@ -31,8 +31,8 @@ from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.journal import EquityPoint, JournalEntry, RunManifest
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
-from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.cycle.result import RunResult
+from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 
 
 @attrs.frozen(kw_only=True)

@@ -13,7 +13,7 @@ from tradekernel.bootstrap.plugins import full_catalog
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plugin_spec import PluginSpec
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
 
 DEFAULT_BLUEPRINT = "sma_cross.toml"
 

@@ -48,7 +48,7 @@ from tradekernel.bootstrap.live_config import LoadedLive, store_path
 from tradekernel.bootstrap.wiring import LiveParts, RecordedRunParts, RunStores
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.orchestration.cycle.market_clock import MarketClock
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
 
 __all__ = ["EXECUTION_MODES", "Container", "configured", "live_container"]
 

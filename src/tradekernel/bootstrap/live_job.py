@@ -21,7 +21,6 @@ from tradekernel.domain.market import Bar
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
 from tradekernel.domain.ports.simulation import SimulatedVenue
-from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.delayed_slices import unsent_slices
 from tradekernel.orchestration.live.dry_run import PaperRestore, restore_paper
@@ -33,6 +32,7 @@ from tradekernel.orchestration.live.reconciliation import (
 from tradekernel.orchestration.live.runner import LiveRunner, RunnerSettings
 from tradekernel.orchestration.live.startup_guard import notices
 from tradekernel.orchestration.oms.order_manager import OrderManager
+from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.runtime.bot import BotRuntime
 from tradekernel.orchestration.runtime.lifecycle import Lifecycle
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl

@@ -31,11 +31,11 @@ from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.journal import JournalEntry, RunManifest
 from tradekernel.domain.ports.sleeper import Sleeper
-from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.paper.bar_source import ReplaySource
 from tradekernel.orchestration.paper.pacing import Pacer
 from tradekernel.orchestration.paper.runner import PaperPorts, PaperRunner, PaperSettings
+from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.runtime.bot import BotRuntime
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
 

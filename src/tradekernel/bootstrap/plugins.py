@@ -12,7 +12,7 @@ from types import ModuleType
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plugin_spec import PluginSpec
-from tradekernel.orchestration.plugin_catalog import build_catalog, builtin_specs
+from tradekernel.orchestration.kernel.plugin_catalog import build_catalog, builtin_specs
 
 ENTRY_POINT_GROUP = "tradekernel.plugins"
 

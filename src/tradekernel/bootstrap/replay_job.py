@@ -1,7 +1,7 @@
 """The replay job: load a recorded run, its data and a blueprint, and re-plan every cycle.
 
 The run records come from the container's run reader. I/O only: the comparison itself
-is `tradekernel.orchestration.replay`. The data is reloaded from the paths in the run
+is `tradekernel.orchestration.cycle.replay`. The data is reloaded from the paths in the run
 manifest's `data_sources` and checked against the sha256 the run recorded, so a replay
 never decides on other bars than the run did.
 """
@@ -30,10 +30,10 @@ from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError, DataError
 from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.ports.journal import JournalEntry, RunManifest
-from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_factory import build_kernel
-from tradekernel.orchestration.replay import ReplayReport, replay_entries
+from tradekernel.orchestration.cycle.replay import ReplayReport, replay_entries
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 from tradekernel.shared.bars import BarSeries
 
 Catalog = dict[tuple[PluginKind, str], PluginSpec]

@@ -18,7 +18,7 @@ from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.backtest.engine import BacktestRequest
 from tradekernel.orchestration.backtest.sparse_check import SparseCheck, verify_sparse
 from tradekernel.orchestration.cycle.recorded_market import Progress
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 
 
 def verify_blueprint(

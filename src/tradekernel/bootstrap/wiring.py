@@ -24,7 +24,7 @@ from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.domain.ports.sleeper import Sleeper
 from tradekernel.orchestration.cycle.market_clock import MarketClock
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 
 if TYPE_CHECKING:
     # Typing only: ccxt takes over a second to import, and backtests never need it.

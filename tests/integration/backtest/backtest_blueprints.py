@@ -19,8 +19,8 @@ from tradekernel.orchestration.backtest.engine import (
     BacktestRequest,
     RunResult,
 )
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 REPO_ROOT = Path(__file__).resolve().parents[3]

@@ -100,3 +100,18 @@ def test_a_second_run_in_the_same_database_gets_a_new_run_id_and_the_same_plan_h
     assert outcomes[0].result.run_plan_hash != outcomes[1].result.run_plan_hash
     # ...but the trades do not.
     assert outcomes[0].result.closed_trades == outcomes[1].result.closed_trades
+
+
+def test_every_recorded_order_is_stamped_with_the_bar_that_sent_it(tmp_path: Path) -> None:
+    outcome = _backtest(tmp_path / "runs.db", None)
+    with sqlite3.connect(tmp_path / "runs.db") as connection:
+        rows = connection.execute(
+            "SELECT o.client_order_id, o.created_ms, p.cycle_ts_ms FROM orders o "
+            "JOIN plan_orders p ON p.client_order_id = o.client_order_id "
+            "WHERE o.run_id = ? AND p.run_id = ?",
+            (outcome.run_id, outcome.run_id),
+        ).fetchall()
+    assert len(rows) == len(outcome.result.orders) > 0
+    # The market clock stamps an order with the bar time it was sent at (once 0 for an
+    # order of a symbol whose bars the venue had not been fed yet).
+    assert all(created == cycle for _, created, cycle in rows)

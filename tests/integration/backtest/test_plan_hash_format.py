@@ -7,7 +7,7 @@ from backtest_blueprints import SMA_CROSS, coinbase_bars
 
 from tradekernel.bootstrap.backtest_job import run_backtest
 from tradekernel.bootstrap.container import configured
-from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
+from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 
 # docs/backtesting.md, "Plan hashes and the hash-format version": format 1 gave this
 # hash too (the plans are ASCII without floats, so both formats write the same bytes).

@@ -35,9 +35,9 @@ from tradekernel.bootstrap.container import configured
 from tradekernel.bootstrap.live_job import LiveWiring, load_live
 from tradekernel.bootstrap.live_session import open_session
 from tradekernel.domain.ports.journal import JournalEntry
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_factory import build_kernel
-from tradekernel.orchestration.replay import replay_entries
+from tradekernel.orchestration.cycle.replay import replay_entries
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 
 BAR_MS = 300_000
 # Bars served before the first live cycle (the planner's window), then bars run live: a

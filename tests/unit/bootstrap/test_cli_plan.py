@@ -11,7 +11,7 @@ import pytest
 from tradekernel.adapters.data.bundled import bundled_path
 from tradekernel.bootstrap.blueprints import bundled_blueprint
 from tradekernel.bootstrap.cli import main
-from tradekernel.orchestration.canonical import canonical_json, plan_hash, structure_plan
+from tradekernel.orchestration.records.canonical import canonical_json, plan_hash, structure_plan
 
 # The first cycle of the bundled example's backtest that buys (an SMA(10)/SMA(30) cross-up).
 BUY_BAR = 1499281200000

@@ -34,7 +34,7 @@ from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
 from tradekernel.orchestration.cycle.market_clock import MarketClock
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 
 
 def _build_every_provider(container: Container) -> dict[str, object]:

@@ -10,7 +10,7 @@ import pytest
 from tradekernel.adapters.data.bundled import bundled_path
 from tradekernel.bootstrap.blueprints import bundled_blueprint
 from tradekernel.bootstrap.cli import main
-from tradekernel.orchestration.canonical import HASH_FORMAT_VERSION
+from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 
 
 @pytest.fixture

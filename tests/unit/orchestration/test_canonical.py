@@ -17,7 +17,7 @@ from tradekernel.domain.account import Balance, Position
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import OpenOrderView
 from tradekernel.domain.plan import Diagnostic, Plan, UniverseRecord
-from tradekernel.orchestration.canonical import (
+from tradekernel.orchestration.records.canonical import (
     HASH_FORMAT_VERSION,
     canonical_bytes,
     canonical_json,

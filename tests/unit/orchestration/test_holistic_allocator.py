@@ -32,8 +32,8 @@ from tradekernel.features.portfolio.settings import (
     PlannerSettings,
     SimulationSettings,
 )
-from tradekernel.orchestration.holistic import HolisticAllocator
-from tradekernel.orchestration.holistic_state import CycleMarket
+from tradekernel.orchestration.holistic.allocator import HolisticAllocator
+from tradekernel.orchestration.holistic.state import CycleMarket
 from tradekernel.shared.quantize import floor_to_step
 
 D = Decimal

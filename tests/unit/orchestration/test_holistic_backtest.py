@@ -15,8 +15,8 @@ from tradekernel.bootstrap.cli import main
 from tradekernel.bootstrap.plugins import full_catalog
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.holistic_allocation import HolisticAllocationSettings
-from tradekernel.orchestration.holistic_kernel import HolisticPlanningKernel
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.holistic.holistic_kernel import HolisticPlanningKernel
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "examples" / "holistic_portfolio.toml"

@@ -20,11 +20,14 @@ from tradekernel.bootstrap.blueprints import load
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.plan import Plan
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
-from tradekernel.orchestration.holistic_kernel import HolisticPlanningKernel, holistic_allocator
-from tradekernel.orchestration.holistic_state import CycleMarket
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_factory import build_kernel
-from tradekernel.orchestration.prepared_market import (
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.holistic.holistic_kernel import (
+    HolisticPlanningKernel,
+    holistic_allocator,
+)
+from tradekernel.orchestration.holistic.state import CycleMarket
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.kernel.prepared_market import (
     PreparedHistory,
     PreparedMarket,
     prepare_history,
@@ -81,7 +84,9 @@ def test_a_holistic_backtest_prepares_each_history_once(monkeypatch: pytest.Monk
         return prepare_history(spec, series)  # type: ignore[arg-type]
 
     # The kernel's assessment stage prepares only a history its market does not hold.
-    monkeypatch.setattr("tradekernel.orchestration.assessment_stage.prepare_history", counting)
+    monkeypatch.setattr(
+        "tradekernel.orchestration.kernel.assessment_stage.prepare_history", counting
+    )
     _hash, plans = _run(kernel)
     assert any(plan.intents for plan in plans)  # the run trades: its cycles were planned
     assert per_cycle == []

@@ -20,10 +20,10 @@ from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.ports.plugins import PlannerActivity, ThreatScope
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot, ThreatSignal
 from tradekernel.domain.stage_inputs import AccountView, StrategyInputs
-from tradekernel.orchestration.activity import planner_activity, threat_scope
-from tradekernel.orchestration.kernel_factory import build_kernel
-from tradekernel.orchestration.plugin_catalog import build_catalog, builtin_specs
-from tradekernel.orchestration.plugin_contract import (
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.activity import planner_activity, threat_scope
+from tradekernel.orchestration.kernel.plugin_catalog import build_catalog, builtin_specs
+from tradekernel.orchestration.kernel.plugin_contract import (
     STRATEGY,
     CapabilityError,
     candidate_mask_of,

@@ -20,16 +20,16 @@ from tradekernel.domain.errors import DataError
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.journal import JournalEntry
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_factory import build_kernel
-from tradekernel.orchestration.plugin_catalog import builtin_catalog
-from tradekernel.orchestration.replay import (
+from tradekernel.orchestration.cycle.replay import (
     Difference,
     compare_plan_texts,
     describe_report,
     diff_json,
     replay_entries,
 )
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.kernel.plugin_catalog import builtin_catalog
 from tradekernel.shared.bars import BarSeries
 
 SMA_TEXT = resources.files("tradekernel").joinpath("examples", "sma_cross.toml").read_text()

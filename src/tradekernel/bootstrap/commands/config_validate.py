@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tradekernel.bootstrap.blueprints import load
 from tradekernel.domain.blueprint import PluginConfig
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -12,8 +12,8 @@ import attrs
 from tradekernel.bootstrap.commands.common import DEFAULT_DB
 from tradekernel.bootstrap.container import configured
 from tradekernel.domain.errors import ConfigError
-from tradekernel.orchestration.canonical import structure_plan
-from tradekernel.orchestration.causality import plan_causality
+from tradekernel.orchestration.records.canonical import structure_plan
+from tradekernel.orchestration.records.causality import plan_causality
 
 _PLAN_KINDS = ("entry_plan", "size_plan", "exit_plan", "routing_plan")
 

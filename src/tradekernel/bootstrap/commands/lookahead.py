@@ -10,8 +10,8 @@ from tradekernel.bootstrap.commands.common import (
     load_blueprint_arg,
 )
 from tradekernel.domain.errors import ConfigError
-from tradekernel.orchestration.kernel_factory import build_kernel
-from tradekernel.orchestration.lookahead import LookaheadFinding, check_lookahead
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.lookahead import LookaheadFinding, check_lookahead
 
 EXIT_FINDINGS = 1
 

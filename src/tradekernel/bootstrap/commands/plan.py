@@ -17,9 +17,9 @@ from tradekernel.bootstrap.commands.common import (
 )
 from tradekernel.bootstrap.offline_context import offline_context
 from tradekernel.domain.plan import Plan
-from tradekernel.orchestration.canonical import canonical_json, plan_hash
-from tradekernel.orchestration.causality import plan_causality
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.records.canonical import canonical_json, plan_hash
+from tradekernel.orchestration.records.causality import plan_causality
 
 EXAMPLES = """examples:
   tradekernel plan --config examples/sma_cross.toml --data bars.csv

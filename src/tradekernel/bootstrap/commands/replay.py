@@ -13,7 +13,7 @@ from tradekernel.bootstrap.commands.common import (
 from tradekernel.bootstrap.container import configured
 from tradekernel.bootstrap.replay_job import ReplayOutcome, data_overrides, run_replay
 from tradekernel.bootstrap.wiring import RunIndex
-from tradekernel.orchestration.replay import describe_report
+from tradekernel.orchestration.cycle.replay import describe_report
 
 EXIT_IDENTICAL = 0
 EXIT_DIFFERS = 1

@@ -26,7 +26,7 @@ from tradekernel.orchestration.cycle.recorded_run import (
     SettableClock,
 )
 from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.shared.bars import BarSeries
 
 

@@ -27,9 +27,9 @@ from tradekernel.domain.signals import (
     ThreatSignal,
 )
 from tradekernel.domain.stage_inputs import AccountView, StrategyInputs
-from tradekernel.orchestration.holistic import HolisticAllocator
-from tradekernel.orchestration.holistic_kernel import HolisticPlanningKernel
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.holistic.allocator import HolisticAllocator
+from tradekernel.orchestration.holistic.holistic_kernel import HolisticPlanningKernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 
 
 @attrs.frozen

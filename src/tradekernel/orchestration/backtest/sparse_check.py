@@ -21,7 +21,7 @@ from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRe
 from tradekernel.orchestration.backtest.reference_kernel import reference_kernel
 from tradekernel.orchestration.cycle.recorded_market import Progress
 from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

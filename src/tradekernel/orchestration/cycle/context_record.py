@@ -18,8 +18,8 @@ from tradekernel.domain.enums import TradingState
 from tradekernel.domain.errors import DataError
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import OpenOrderView
-from tradekernel.orchestration.canonical import canonical_json
 from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor, assemble_context
+from tradekernel.orchestration.records.canonical import canonical_json
 from tradekernel.shared.bars import BarSeries
 
 _converter = cattrs.Converter()

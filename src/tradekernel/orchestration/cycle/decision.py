@@ -16,11 +16,11 @@ import attrs
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.plan import Plan
-from tradekernel.orchestration.canonical import canonical_json, hash_text
 from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor, assemble_context
 from tradekernel.orchestration.cycle.context_record import context_json
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.prepared_market import PreparedMarket
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.kernel.prepared_market import PreparedMarket
+from tradekernel.orchestration.records.canonical import canonical_json, hash_text
 
 # (plan, plan hash, plan JSON, context JSON): what a recorded cycle stores.
 PlanSink = Callable[[Plan, str, str, str], None]

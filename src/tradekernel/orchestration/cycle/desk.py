@@ -32,7 +32,7 @@ class Outcome:
 
 
 @attrs.frozen(kw_only=True)
-class WorkingOrder:
+class FoundWorking:
     """An order found working when a run starts (a restart), and whether it opens a position."""
 
     symbol: str
@@ -48,7 +48,7 @@ class OrderDesk(Protocol):
         """Return the venue the desk's orders go to (the runner feeds it bars)."""
         ...
 
-    def start(self) -> tuple[WorkingOrder, ...]:
+    def start(self) -> tuple[FoundWorking, ...]:
         """Prepare for the first step; return the orders already working (a restart)."""
         ...
 
@@ -92,7 +92,7 @@ class DirectDesk:
     def venue(self) -> SimulatedVenue:
         return self._venue
 
-    def start(self) -> tuple[WorkingOrder, ...]:
+    def start(self) -> tuple[FoundWorking, ...]:
         return ()
 
     def send(self, intent: ExecutionIntent) -> Outcome:
@@ -148,10 +148,10 @@ class OmsDesk:
     def manager(self) -> OrderManager:
         return self._manager
 
-    def start(self) -> tuple[WorkingOrder, ...]:
+    def start(self) -> tuple[FoundWorking, ...]:
         self._manager.rebuild()
         return tuple(
-            WorkingOrder(
+            FoundWorking(
                 symbol=state.spec.symbol,
                 client_order_id=state.client_order_id,
                 entry=state.spec.close_semantics is CloseSemantics.OPEN,

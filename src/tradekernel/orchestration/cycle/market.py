@@ -9,19 +9,18 @@ records) is the runner's, the same in every mode.
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Protocol
-
-import attrs
+from typing import NamedTuple, Protocol
 
 from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor
 
 
-@attrs.frozen(kw_only=True)
-class Tick:
+class Tick(NamedTuple):
     """One step: the cycle's time (the open time of the last closed bar) and what may run.
 
     `care` is False for a warm-up step (its bars were seen by an earlier session) and for a
-    step whose venue could not be read (`skipped` says why): order care waits then.
+    step whose venue could not be read (`skipped` says why): order care waits then. A
+    named tuple, not an attrs class: a backtest makes one per step, and a tuple is built
+    in a fraction of the time (measured in the commit that made it one).
     """
 
     ts_ms: int

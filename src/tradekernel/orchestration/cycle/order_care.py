@@ -18,7 +18,7 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.plan import Plan
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.delayed_slices import DelayedSlices, PermitsIntents, refusal
-from tradekernel.orchestration.cycle.desk import Outcome, WorkingOrder
+from tradekernel.orchestration.cycle.desk import FoundWorking, Outcome
 
 
 class PermitsCancels(PermitsIntents, Protocol):
@@ -70,7 +70,7 @@ class OrderCare:
         """Return how many delayed slices still wait for their time."""
         return len(self._slices)
 
-    def adopt(self, working: Sequence[WorkingOrder], now_ms: int) -> None:
+    def adopt(self, working: Sequence[FoundWorking], now_ms: int) -> None:
         """Take up orders found working at a restart as sent at `now_ms`.
 
         Their outcome was counted by the session that sent them; an entry among them times

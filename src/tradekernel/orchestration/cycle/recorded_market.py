@@ -22,7 +22,7 @@ from tradekernel.orchestration.cycle.market import Tick
 from tradekernel.orchestration.cycle.stepping import StepSchedule
 from tradekernel.orchestration.cycle.timeline import build_timeline
 from tradekernel.orchestration.cycle.venue_account import VenueAccount
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.shared.bars import BarSeries
 
 Progress = Callable[[int, int], None]

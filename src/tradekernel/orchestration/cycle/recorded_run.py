@@ -16,15 +16,16 @@ import attrs
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import Order
 from tradekernel.domain.ports.backoff_store import BackoffStore
-from tradekernel.orchestration.canonical import chain_hash
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.decision import Decider, PlanSink
 from tradekernel.orchestration.cycle.desk import OrderDesk
+from tradekernel.orchestration.cycle.market import Tick
 from tradekernel.orchestration.cycle.order_care import OrderCare
 from tradekernel.orchestration.cycle.recorded_market import Progress, RecordedMarket
 from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.cycle.runner import Control, CycleRunner, StepReport
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.cycle.runner import Control, CycleRunner
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.records.canonical import chain_hash
 from tradekernel.shared.bars import BarSeries
 
 
@@ -182,7 +183,7 @@ class RecordedRun:
         if hooks.before_step is not None:
             hooks.before_step(now_ms)
 
-    def _after_step(self, report: StepReport) -> None:
+    def _after_step(self, tick: Tick) -> None:
         after = self._hooks.after_step
-        if after is not None and report.tick.care:
+        if after is not None and tick.care:
             after(self.market.last)

@@ -61,7 +61,7 @@ class CycleRunner:
         decider: Decider,
         *,
         control: Control | None = None,
-        after_step: Callable[[StepReport], None] | None = None,
+        after_step: Callable[[Tick], None] | None = None,
     ) -> None:
         self.market = market
         self.care = care
@@ -69,7 +69,8 @@ class CycleRunner:
         self._control = control
         self._after_step = after_step
         self.cycles = 0
-        self.last: StepReport | None = None
+        # The last step's (tick, trading state, planned), kept as a tuple: one per step.
+        self._last: tuple[Tick, TradingState, bool] | None = None
 
     def run(self) -> None:
         """Run every step to the end of the market."""
@@ -104,10 +105,17 @@ class CycleRunner:
             if plan is not None:
                 care.dispatch(plan, tick.ts_ms)
         market.end(tick, slices_waiting=len(care) > 0)
-        report = StepReport(tick=tick, trading_state=state, planned=planned)
-        self.last = report
+        self._last = (tick, state, planned)
         if tick.care:
             self.cycles += 1
         if self._after_step is not None:
-            self._after_step(report)
+            self._after_step(tick)
         return True
+
+    @property
+    def last(self) -> StepReport | None:
+        """Return what the last step did (None before the first)."""
+        if self._last is None:
+            return None
+        tick, state, planned = self._last
+        return StepReport(tick=tick, trading_state=state, planned=planned)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from tradekernel.orchestration.cycle.timeline import Timeline, on_timeline
-from tradekernel.orchestration.prepared_market import PreparedMarket
+from tradekernel.orchestration.kernel.prepared_market import PreparedMarket
 from tradekernel.shared.bars import IntArray
 from tradekernel.shared.candidates import BoolArray
 

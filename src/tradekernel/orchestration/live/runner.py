@@ -24,7 +24,7 @@ from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.decision import Decider
 from tradekernel.orchestration.cycle.order_care import OrderCare
 from tradekernel.orchestration.cycle.runner import CycleRunner
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.orchestration.live.closed_bars import BarListener, ClosedBarWindow
 from tradekernel.orchestration.live.live_market import LiveMarket
 from tradekernel.orchestration.live.reconciliation import Reconciler, ReconciliationReport

@@ -21,7 +21,7 @@ from tradekernel.orchestration.cycle.desk import OmsDesk
 from tradekernel.orchestration.cycle.market_clock import MarketClock
 from tradekernel.orchestration.cycle.recorded_run import CycleHooks, CycleSettings, RecordedRun
 from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.orchestration.oms.order_manager import OmsSettings, OrderManager
 from tradekernel.orchestration.paper.bar_source import ReplaySource
 from tradekernel.orchestration.paper.pacing import Pacer

@@ -8,7 +8,7 @@ from blueprint_texts import EXAMPLE_TEXT, edited, write
 from tradekernel.adapters.config.blueprint_loader import load_blueprint
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError
-from tradekernel.orchestration.plugin_catalog import builtin_catalog
+from tradekernel.orchestration.kernel.plugin_catalog import builtin_catalog
 
 CATALOG = builtin_catalog()
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tradekernel.adapters.config.blueprint_loader import load_blueprint, parse_blueprint
 from tradekernel.adapters.config.converter import strict_converter, structure
 from tradekernel.domain.errors import ConfigError
-from tradekernel.orchestration.plugin_catalog import builtin_catalog, builtin_specs
+from tradekernel.orchestration.kernel.plugin_catalog import builtin_catalog, builtin_specs
 
 CATALOG = builtin_catalog()
 

@@ -11,8 +11,8 @@ from tradekernel.domain.enums import Regime
 from tradekernel.domain.signals import ContextAssessment
 from tradekernel.features.context.aggregator import AggregatorParams, ContextScoreAggregator
 from tradekernel.features.context.components import ComponentParams
-from tradekernel.orchestration.plugin_contract import row_scorer
-from tradekernel.orchestration.snapshots import snapshot_at
+from tradekernel.orchestration.kernel.plugin_contract import row_scorer
+from tradekernel.orchestration.kernel.snapshots import snapshot_at
 from tradekernel.shared.bars import BarSeries
 
 KINDS = ("trend", "momentum", "regime", "volume")

@@ -19,7 +19,7 @@ from tradekernel.features.signals.liquidity import LiquidityCollapse, LiquidityC
 from tradekernel.features.signals.mean_reversion import RsiReversion, RsiReversionParams
 from tradekernel.features.signals.volatility_spike import VolatilitySpike, VolatilitySpikeParams
 from tradekernel.features.signals.volume_spike import VolumeSpike, VolumeSpikeParams
-from tradekernel.orchestration.plugin_contract import candidate_mask_of
+from tradekernel.orchestration.kernel.plugin_contract import candidate_mask_of
 from tradekernel.shared.bars import BarSeries, FloatArray
 
 Frame = tuple[BarSeries, dict[str, FloatArray]]

@@ -8,7 +8,7 @@ from strategy_inputs_builder import make_inputs, working_order
 
 from tradekernel.domain.enums import DirectiveScope, Side, SizingPolicy
 from tradekernel.features.strategy.scheduled import ScheduledParams, ScheduledPlanner, ScheduleMode
-from tradekernel.orchestration.plugin_contract import candidate_mask_of
+from tradekernel.orchestration.kernel.plugin_contract import candidate_mask_of
 from tradekernel.shared.bars import BarSeries
 
 DAY = 86_400_000

@@ -19,7 +19,7 @@ from tradekernel.orchestration.backtest.engine import (
     RunResult,
 )
 from tradekernel.orchestration.cycle.timeline import build_timeline, on_timeline
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
 from tradekernel.shared.bars import BarSeries
 
 HOUR = 3_600_000

@@ -28,9 +28,9 @@ from tradekernel.orchestration.backtest.sparse_check import (
     utc_text,
     verify_sparse,
 )
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_factory import build_kernel
-from tradekernel.orchestration.plugin_contract import candidate_mask_of
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.kernel.plugin_contract import candidate_mask_of
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.candidates import BoolArray
 

@@ -11,10 +11,10 @@ from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.enums import OrderType, Side
 from tradekernel.domain.market import MarkPrice
 from tradekernel.domain.orders import OpenOrderView
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_factory import build_kernel
-from tradekernel.orchestration.plugin_catalog import builtin_catalog
-from tradekernel.orchestration.prepared_market import PreparedMarket
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.kernel.plugin_catalog import builtin_catalog
+from tradekernel.orchestration.kernel.prepared_market import PreparedMarket
 from tradekernel.shared.bars import BarSeries
 
 RICH_BLUEPRINT = """

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from kernel_fixtures import context_at, real_series, rich_kernel
 
 from tradekernel.domain.errors import DataError
-from tradekernel.orchestration.canonical import plan_hash
 from tradekernel.orchestration.cycle.context_record import context_from_json, context_json
+from tradekernel.orchestration.records.canonical import plan_hash
 
 KERNEL = rich_kernel()
 SERIES = real_series(KERNEL)

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from kernel_fixtures import context_at, real_series, rich_kernel
 
-from tradekernel.orchestration.canonical import plan_hash
+from tradekernel.orchestration.records.canonical import plan_hash
 
 KERNEL = rich_kernel()
 SERIES = real_series(KERNEL)

@@ -19,7 +19,8 @@ from tradekernel.adapters.config.blueprint_loader import parse_blueprint
 from tradekernel.domain.directives import StrategyDirective
 from tradekernel.domain.ports.plugins import PlannerActivity, StrategyPlanner
 from tradekernel.domain.stage_inputs import StrategyInputs
-from tradekernel.orchestration.activity import (
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.activity import (
     ALWAYS,
     EXPOSED,
     POSITION,
@@ -27,9 +28,8 @@ from tradekernel.orchestration.activity import (
     may_act,
     planner_activity,
 )
-from tradekernel.orchestration.canonical import canonical_json
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.records.canonical import canonical_json
 
 WITH_POSITION_MANAGEMENT = (
     RICH_BLUEPRINT

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from kernel_fixtures import context_at, real_series, rich_kernel
 
 from tradekernel.domain.context import PlanningContext
-from tradekernel.orchestration.canonical import canonical_json, plan_hash
+from tradekernel.orchestration.records.canonical import canonical_json, plan_hash
 from tradekernel.shared.bars import BarSeries
 
 KERNEL = rich_kernel()

@@ -16,8 +16,8 @@ from tradekernel.domain.trade_plans import (
     RoutingSlice,
     SizePlan,
 )
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.selection import PlannerChoice
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.kernel.selection import PlannerChoice
 
 
 class SpyRouting:

@@ -26,17 +26,17 @@ from tradekernel.domain.enums import DirectiveScope, Side, SizingPolicy
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.plugins import PlannerActivity
 from tradekernel.domain.stage_inputs import StrategyInputs
-from tradekernel.orchestration.activity import activity, candidate_bits, signal_workers
-from tradekernel.orchestration.canonical import canonical_json
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_factory import build_kernel
-from tradekernel.orchestration.plugin_contract import candidate_mask_of
-from tradekernel.orchestration.prepared_market import (
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.activity import activity, candidate_bits, signal_workers
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.kernel.plugin_contract import candidate_mask_of
+from tradekernel.orchestration.kernel.prepared_market import (
     PreparedHistory,
     PreparedMarket,
     prepare_history,
 )
-from tradekernel.orchestration.snapshots import snapshot_at, table_snapshot
+from tradekernel.orchestration.kernel.snapshots import snapshot_at, table_snapshot
+from tradekernel.orchestration.records.canonical import canonical_json
 from tradekernel.shared.bars import BarSeries
 from tradekernel.shared.kernel_table import bit_dtype
 
@@ -260,7 +260,9 @@ def test_planning_with_a_market_prepares_nothing(monkeypatch: pytest.MonkeyPatch
         prepared.append(series.symbol)
         return prepare_history(spec, series)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("tradekernel.orchestration.assessment_stage.prepare_history", counting)
+    monkeypatch.setattr(
+        "tradekernel.orchestration.kernel.assessment_stage.prepare_history", counting
+    )
     context = context_at(KERNEL, SERIES, 1200, **KWARGS)  # type: ignore[arg-type]
     KERNEL.plan(context, MARKET)
     assert prepared == []

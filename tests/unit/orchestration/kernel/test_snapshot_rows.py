@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tradekernel.orchestration.snapshots import LazyRow, _row
+from tradekernel.orchestration.kernel.snapshots import LazyRow, _row
 
 values = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False, width=64), st.just(float("nan"))

@@ -17,10 +17,10 @@ from tradekernel.adapters.config.blueprint_loader import parse_blueprint
 from tradekernel.domain.ports.plugins import ThreatScope
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot, ThreatSignal
 from tradekernel.domain.stage_inputs import AccountView
-from tradekernel.orchestration.activity import ACCOUNT, BAR, HOLDING, threat_scope
-from tradekernel.orchestration.canonical import canonical_json
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_factory import build_kernel
+from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.orchestration.kernel.activity import ACCOUNT, BAR, HOLDING, threat_scope
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.records.canonical import canonical_json
 
 WITH_EXPOSURE = (
     RICH_BLUEPRINT

@@ -16,10 +16,10 @@ from tradekernel.domain.holistic_allocation import HolisticAllocationSettings
 from tradekernel.domain.ports.plugins import Allocator
 from tradekernel.features.portfolio.factory import create_planner
 from tradekernel.features.portfolio.settings import PlannerSettings
-from tradekernel.orchestration.holistic import HolisticAllocator
-from tradekernel.orchestration.holistic_state import CycleMarket
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_spec import KernelSpec
+from tradekernel.orchestration.holistic.allocator import HolisticAllocator
+from tradekernel.orchestration.holistic.state import CycleMarket
+from tradekernel.orchestration.kernel.kernel_spec import KernelSpec
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.shared.bars import BarSeries
 
 

@@ -33,8 +33,8 @@ from tradekernel.domain.trade_plans import ExecutionDirective
 from tradekernel.features.allocation.priority import priority_key
 from tradekernel.features.portfolio.planner import HolisticPlanner, rank_key
 from tradekernel.features.portfolio.settings import PlannerSettings
-from tradekernel.orchestration.holistic_reasons import left_out
-from tradekernel.orchestration.holistic_state import (
+from tradekernel.orchestration.holistic.reasons import left_out
+from tradekernel.orchestration.holistic.state import (
     Candidate,
     CycleMarket,
     DirectiveProposals,

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from tradekernel.domain.directives import StrategyDirective
 from tradekernel.domain.plan import Diagnostic
 from tradekernel.domain.stage_inputs import AccountView, StrategyInputs
-from tradekernel.orchestration.activity import may_act, planner_activity
-from tradekernel.orchestration.kernel_spec import KernelSpec
-from tradekernel.orchestration.plan_order import directive_order_key, unique_directives
-from tradekernel.orchestration.symbol_cycle import SymbolCycle
+from tradekernel.orchestration.kernel.activity import may_act, planner_activity
+from tradekernel.orchestration.kernel.kernel_spec import KernelSpec
+from tradekernel.orchestration.kernel.plan_order import directive_order_key, unique_directives
+from tradekernel.orchestration.kernel.symbol_cycle import SymbolCycle
 
 
 class StrategyStage:

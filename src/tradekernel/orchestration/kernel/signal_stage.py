@@ -12,10 +12,10 @@ from collections.abc import Iterable
 
 from tradekernel.domain.signals import OpportunitySignal, ThreatSignal
 from tradekernel.domain.stage_inputs import AccountView
-from tradekernel.orchestration.activity import ACCOUNT, HOLDING, threat_scope
-from tradekernel.orchestration.kernel_spec import KernelSpec
-from tradekernel.orchestration.plan_order import sorted_signals, sorted_threats
-from tradekernel.orchestration.symbol_cycle import Selection, SymbolCycle
+from tradekernel.orchestration.kernel.activity import ACCOUNT, HOLDING, threat_scope
+from tradekernel.orchestration.kernel.kernel_spec import KernelSpec
+from tradekernel.orchestration.kernel.plan_order import sorted_signals, sorted_threats
+from tradekernel.orchestration.kernel.symbol_cycle import Selection, SymbolCycle
 
 
 class SignalWorkers:

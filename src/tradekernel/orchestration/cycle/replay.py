@@ -16,9 +16,9 @@ import attrs
 
 from tradekernel.domain.errors import DataError
 from tradekernel.domain.ports.journal import JournalEntry
-from tradekernel.orchestration.canonical import canonical_json
 from tradekernel.orchestration.cycle.context_record import context_from_json
-from tradekernel.orchestration.kernel import PlanningKernel
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.records.canonical import canonical_json
 from tradekernel.shared.bars import BarSeries
 
 _ABSENT = object()

@@ -16,7 +16,7 @@ from tradekernel.domain.ports.plugins import (
     UniverseSelector,
 )
 from tradekernel.features.intents.settings import IntentSettings
-from tradekernel.orchestration.selection import PlannerChoice
+from tradekernel.orchestration.kernel.selection import PlannerChoice
 from tradekernel.shared.bars import BarSeries, FloatArray
 
 

@@ -11,7 +11,7 @@ from tradekernel.domain.plan import UniverseRecord
 from tradekernel.domain.stage_inputs import UniverseCandidate
 from tradekernel.features.universe.list_file import SymbolLists
 from tradekernel.features.universe.merge import merge_universe
-from tradekernel.orchestration.kernel_spec import UniversePolicy
+from tradekernel.orchestration.kernel.kernel_spec import UniversePolicy
 from tradekernel.shared.bars import BarSeries
 
 

@@ -18,8 +18,8 @@ import attrs
 import numpy as np
 
 from tradekernel.domain.ports.plugins import PlannerActivity, ThreatScope
-from tradekernel.orchestration.kernel_spec import KernelSpec
-from tradekernel.orchestration.plugin_contract import (
+from tradekernel.orchestration.kernel.kernel_spec import KernelSpec
+from tradekernel.orchestration.kernel.plugin_contract import (
     candidate_mask_of,
     declared_activity,
     declared_scope,

@@ -17,8 +17,8 @@ from tradekernel.domain.signals import (
     ThreatSignal,
 )
 from tradekernel.domain.stage_inputs import AccountView
-from tradekernel.orchestration.prepared_market import PreparedHistory
-from tradekernel.orchestration.snapshots import table_snapshot
+from tradekernel.orchestration.kernel.prepared_market import PreparedHistory
+from tradekernel.orchestration.kernel.snapshots import table_snapshot
 
 OpportunityEvaluator = Callable[[FeatureSnapshot, ContextAssessment], OpportunitySignal | None]
 ThreatEvaluator = Callable[[FeatureSnapshot, ContextAssessment, AccountView], ThreatSignal | None]

@@ -12,12 +12,12 @@ from collections.abc import Callable, Mapping
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.orders import OpenOrderView
 from tradekernel.domain.plan import Diagnostic
-from tradekernel.orchestration.kernel_spec import KernelSpec
-from tradekernel.orchestration.plugin_contract import row_scorer
-from tradekernel.orchestration.prepared_market import PreparedHistory, prepare_history
-from tradekernel.orchestration.signal_stage import SignalWorkers
-from tradekernel.orchestration.snapshots import table_snapshot
-from tradekernel.orchestration.symbol_cycle import SymbolCycle
+from tradekernel.orchestration.kernel.kernel_spec import KernelSpec
+from tradekernel.orchestration.kernel.plugin_contract import row_scorer
+from tradekernel.orchestration.kernel.prepared_market import PreparedHistory, prepare_history
+from tradekernel.orchestration.kernel.signal_stage import SignalWorkers
+from tradekernel.orchestration.kernel.snapshots import table_snapshot
+from tradekernel.orchestration.kernel.symbol_cycle import SymbolCycle
 from tradekernel.shared.bars import BarSeries
 
 

@@ -12,8 +12,8 @@ from tradekernel.domain.plan import Diagnostic
 from tradekernel.domain.signals import FeatureSnapshot
 from tradekernel.domain.stage_inputs import AccountView
 from tradekernel.domain.trade_plans import ExecutionDirective, RoutingRequest
-from tradekernel.orchestration.kernel_spec import KernelSpec
-from tradekernel.orchestration.selection import choose
+from tradekernel.orchestration.kernel.kernel_spec import KernelSpec
+from tradekernel.orchestration.kernel.selection import choose
 
 
 def trade_plans(

@@ -14,12 +14,15 @@ from tradekernel.domain.holistic_allocation import HOLISTIC_ALLOCATOR
 from tradekernel.domain.ports.plugins import Allocator, UniverseSelector
 from tradekernel.features.intents.settings import IntentSettings
 from tradekernel.features.universe.ranked import RankBy, RankedParams
-from tradekernel.orchestration.holistic import HolisticAllocator
-from tradekernel.orchestration.holistic_kernel import HolisticPlanningKernel, holistic_allocator
-from tradekernel.orchestration.kernel import PlanningKernel
-from tradekernel.orchestration.kernel_spec import KernelSpec, UniversePolicy
-from tradekernel.orchestration.plugin_catalog import PluginCatalog
-from tradekernel.orchestration.plugin_contract import (
+from tradekernel.orchestration.holistic.allocator import HolisticAllocator
+from tradekernel.orchestration.holistic.holistic_kernel import (
+    HolisticPlanningKernel,
+    holistic_allocator,
+)
+from tradekernel.orchestration.kernel.kernel_spec import KernelSpec, UniversePolicy
+from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.kernel.plugin_catalog import PluginCatalog
+from tradekernel.orchestration.kernel.plugin_contract import (
     ALLOCATOR,
     CONTEXT_AGGREGATOR,
     CONTEXT_WORKER,
@@ -35,7 +38,7 @@ from tradekernel.orchestration.plugin_contract import (
     PluginRole,
     conforming,
 )
-from tradekernel.orchestration.selection import PlannerChoice
+from tradekernel.orchestration.kernel.selection import PlannerChoice
 
 T = TypeVar("T")
 

@@ -16,10 +16,15 @@ from collections.abc import Mapping
 import attrs
 import numpy as np
 
-from tradekernel.orchestration.activity import Activity, activity, candidate_bits, signal_workers
-from tradekernel.orchestration.kernel_spec import KernelSpec
-from tradekernel.orchestration.plugin_contract import row_scorer
-from tradekernel.orchestration.snapshots import feature_columns
+from tradekernel.orchestration.kernel.activity import (
+    Activity,
+    activity,
+    candidate_bits,
+    signal_workers,
+)
+from tradekernel.orchestration.kernel.kernel_spec import KernelSpec
+from tradekernel.orchestration.kernel.plugin_contract import row_scorer
+from tradekernel.orchestration.kernel.snapshots import feature_columns
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.kernel_table import FloatMatrix, KernelTable
 

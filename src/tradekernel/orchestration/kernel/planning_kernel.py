@@ -16,15 +16,19 @@ from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.plan import Diagnostic, Plan
 from tradekernel.domain.ports.plugins import Allocator
 from tradekernel.features.intents.builder import IntentBuilder
-from tradekernel.orchestration.accounting import account_view
-from tradekernel.orchestration.assessment_stage import AssessmentStage
-from tradekernel.orchestration.cycle_inputs import intent_inputs, orders_by_symbol, rejections_of
-from tradekernel.orchestration.kernel_spec import KernelSpec
-from tradekernel.orchestration.prepared_market import PreparedMarket, prepare_history
-from tradekernel.orchestration.signal_stage import SignalWorkers, find_signals
-from tradekernel.orchestration.strategy_stage import StrategyStage
-from tradekernel.orchestration.trade_stage import trade_plans
-from tradekernel.orchestration.universe_stage import UniverseStage
+from tradekernel.orchestration.kernel.accounting import account_view
+from tradekernel.orchestration.kernel.assessment_stage import AssessmentStage
+from tradekernel.orchestration.kernel.cycle_inputs import (
+    intent_inputs,
+    orders_by_symbol,
+    rejections_of,
+)
+from tradekernel.orchestration.kernel.kernel_spec import KernelSpec
+from tradekernel.orchestration.kernel.prepared_market import PreparedMarket, prepare_history
+from tradekernel.orchestration.kernel.signal_stage import SignalWorkers, find_signals
+from tradekernel.orchestration.kernel.strategy_stage import StrategyStage
+from tradekernel.orchestration.kernel.trade_stage import trade_plans
+from tradekernel.orchestration.kernel.universe_stage import UniverseStage
 from tradekernel.shared.bars import BarSeries
 from tradekernel.shared.decimal_context import planning_decimals
 from tradekernel.shared.ids import id_family
