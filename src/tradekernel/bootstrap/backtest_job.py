@@ -1,7 +1,8 @@
-"""The backtest job: load a blueprint and data, run the kernel, record and report.
+"""The backtest job: run the kernel over recorded bars, record the run and report it.
 
-This is composition, not logic: every piece it wires is tested on its own; the job's
-own test runs it end to end on the bundled data.
+Orchestration only: the container (`bootstrap/container.py`) builds the blueprint, the
+kernel, the venue, the market clock and the stores; this job starts the run, drives the
+engine, records and reports. Its own test runs it end to end on the bundled data.
 """
 
 import hashlib
@@ -17,27 +18,20 @@ from typing import TextIO
 import attrs
 
 from tradekernel.adapters.backtest.settings import VenueSettings
-from tradekernel.adapters.backtest.venue import BacktestVenue
-from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.adapters.reports.metrics import Metrics
 from tradekernel.adapters.reports.summary_json import summary_json_text
 from tradekernel.adapters.reports.terminal import ProgressBar
 from tradekernel.adapters.reports.writer import ReportPaths
-from tradekernel.adapters.sqlite.database import connect
-from tradekernel.adapters.sqlite.journal import SqliteJournal
-from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
+from tradekernel.bootstrap.wiring import RecordedRunParts, RunIndex
 from tradekernel.domain.blueprint import BlueprintSettings
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.journal import EquityPoint, JournalEntry, RunManifest
-from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
-from tradekernel.orchestration.cycle.market_clock import MarketClock
 from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 
 
@@ -100,7 +94,7 @@ def data_sources(data: Sequence[LoadedBars]) -> str:
     return json.dumps(sources, sort_keys=True)
 
 
-def unique_run_id(reader: SqliteRunReader, base: str) -> str:
+def unique_run_id(reader: RunIndex, base: str) -> str:
     """Return `base`, or `base-N` for the first N not yet recorded in the database."""
     existing = set(reader.run_ids())
     if base not in existing:
@@ -112,21 +106,20 @@ def unique_run_id(reader: SqliteRunReader, base: str) -> str:
 
 
 def run_backtest(
-    blueprint: LoadedBlueprint,
-    kernel: PlanningKernel,
+    run: RecordedRunParts,
     data: Sequence[LoadedBars],
     *,
-    db_path: Path,
     out_dir: Path | None,
     dense: bool = False,
     run_id: str | None = None,
     progress_stream: TextIO | None = sys.stderr,
-    venue: SimulatedVenue | None = None,
 ) -> BacktestOutcome:
-    """Run one backtest, record it in the database, and write the `--out` files.
+    """Run one backtest, record it in the run's stores, and write the `--out` files.
 
-    `venue` defaults to a fresh backtest venue built from the blueprint's fees and account.
+    Raises:
+        ConfigError: a universe symbol has no data.
     """
+    blueprint = run.blueprint
     settings = blueprint.settings
     symbols = {item.series.symbol for item in data}
     for symbol in settings.universe.symbols:
@@ -138,89 +131,84 @@ def run_backtest(
             )
     started = time.monotonic()
     fingerprint = data_fingerprint(data)
-    connection = connect(db_path)
-    try:
-        reader = SqliteRunReader(connection)
-        base = run_id or f"bt-{blueprint.config_hash[:8]}-{fingerprint[:8]}"
-        chosen = unique_run_id(reader, base)
-        journal = SqliteJournal(connection)
-        with journal:
-            journal.start_run(
-                RunManifest(
-                    run_id=chosen,
-                    mode="backtest-dense" if dense else "backtest",
-                    config_hash=blueprint.config_hash,
-                    code_version=code_version(),
-                    data_fingerprint=fingerprint,
-                    started_ms=time.time_ns() // 1_000_000,
-                    config_text=blueprint.text,
-                    data_sources=data_sources(data),
-                    hash_format_version=HASH_FORMAT_VERSION,
-                )
-            )
-            total = max(len(item.series) for item in data) if data else 0
-            bar = (
-                ProgressBar(total, stream=progress_stream, now=time.monotonic)
-                if progress_stream is not None
-                else None
-            )
-
-            def record(plan: Plan, digest: str, plan_json: str, context: str) -> None:
-                journal.record_plan(
-                    JournalEntry(
-                        run_id=chosen,
-                        cycle_ts_ms=plan.cycle_ts_ms,
-                        plan_hash=digest,
-                        plan_json=plan_json,
-                        context_json=context,
-                        client_order_ids=tuple(i.client_order_id for i in plan.intents),
-                    )
-                )
-
-            # The market clock stamps orders with the bar time they were sent at.
-            clock = MarketClock()
-            engine = BacktestEngine(
-                kernel,
-                venue if venue is not None else BacktestVenue(venue_settings(settings), clock),
-                clock=clock,
-                on_plan=record,
-                progress=(lambda done, _total: bar.update(done)) if bar is not None else None,
-            )
-            result = engine.run(
-                BacktestRequest(
-                    run_id=chosen,
-                    series={item.series.symbol: item.series for item in data},
-                    rules={s: settings.rules_for(s) for s in sorted(symbols)},
-                    dense=dense,
-                    policy=settings.execution,
-                )
-            )
-            if bar is not None:
-                bar.close()
-            for order in result.orders:
-                journal.record_order(chosen, order)
-            for fill in result.fills:
-                journal.record_fill(chosen, fill)
-            journal.record_equity(chosen, list(recorded_equity(result)))
-            metrics, identity = summarise_run(
-                result,
-                blueprint=blueprint,
-                data=data,
+    stores = run.open_stores()
+    journal = stores.journal
+    base = run_id or f"bt-{blueprint.config_hash[:8]}-{fingerprint[:8]}"
+    chosen = unique_run_id(stores.reader, base)
+    with journal:
+        journal.start_run(
+            RunManifest(
                 run_id=chosen,
                 mode="backtest-dense" if dense else "backtest",
-                fingerprint=fingerprint,
-                exposure=result.exposed_bars / result.bars if result.bars else 0.0,
+                config_hash=blueprint.config_hash,
+                code_version=code_version(),
+                data_fingerprint=fingerprint,
+                started_ms=time.time_ns() // 1_000_000,
+                config_text=blueprint.text,
+                data_sources=data_sources(data),
+                hash_format_version=HASH_FORMAT_VERSION,
             )
-            journal.finish_run(chosen, summary_json_text(identity, metrics))
-    finally:
-        connection.close()
+        )
+        total = max(len(item.series) for item in data) if data else 0
+        bar = (
+            ProgressBar(total, stream=progress_stream, now=time.monotonic)
+            if progress_stream is not None
+            else None
+        )
+
+        def record(plan: Plan, digest: str, plan_json: str, context: str) -> None:
+            journal.record_plan(
+                JournalEntry(
+                    run_id=chosen,
+                    cycle_ts_ms=plan.cycle_ts_ms,
+                    plan_hash=digest,
+                    plan_json=plan_json,
+                    context_json=context,
+                    client_order_ids=tuple(i.client_order_id for i in plan.intents),
+                )
+            )
+
+        # The market clock (the venue's too) stamps orders with the bar they were sent at.
+        engine = BacktestEngine(
+            run.kernel,
+            run.venue,
+            clock=run.clock,
+            on_plan=record,
+            progress=(lambda done, _total: bar.update(done)) if bar is not None else None,
+        )
+        result = engine.run(
+            BacktestRequest(
+                run_id=chosen,
+                series={item.series.symbol: item.series for item in data},
+                rules={s: settings.rules_for(s) for s in sorted(symbols)},
+                dense=dense,
+                policy=settings.execution,
+            )
+        )
+        if bar is not None:
+            bar.close()
+        for order in result.orders:
+            journal.record_order(chosen, order)
+        for fill in result.fills:
+            journal.record_fill(chosen, fill)
+        journal.record_equity(chosen, list(recorded_equity(result)))
+        metrics, identity = summarise_run(
+            result,
+            blueprint=blueprint,
+            data=data,
+            run_id=chosen,
+            mode="backtest-dense" if dense else "backtest",
+            fingerprint=fingerprint,
+            exposure=result.exposed_bars / result.bars if result.bars else 0.0,
+        )
+        journal.finish_run(chosen, summary_json_text(identity, metrics))
     outputs = write_run_outputs(out_dir, result, identity=identity, metrics=metrics)
     return BacktestOutcome(
         run_id=chosen,
         result=result,
         metrics=metrics,
         data=tuple(data),
-        db_path=db_path,
+        db_path=stores.db_path,
         outputs=outputs,
         seconds=time.monotonic() - started,
     )

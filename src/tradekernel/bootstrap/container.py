@@ -1,168 +1,151 @@
-"""The composition root: the only module that knows concrete adapters and dependency_injector.
+"""The composition root: the only module that knows dependency_injector, and the one
+place (with its provider functions in `bootstrap/factories.py`) that opens databases and
+constructs adapters.
 
-One `Container` holds every long-lived object of a run. Each object takes its
+One `Container` builds every collaborator of every job. Each object takes its
 dependencies through its constructor (no `@inject` wiring, no global locator); the
-container only says which concrete adapter fills which port, chosen by configuration:
+container says which concrete adapter fills which port, chosen by configuration, and a
+job receives them already built (`RecordedRunParts`, `RunStores`, `LiveParts` in
+`bootstrap/wiring.py`):
 
-    container = Container()
-    container.config.from_dict({"mode": "backtest", "db_path": "runs.db",
-                                "blueprint_path": "examples/sma_cross.toml"})
-    kernel = container.kernel()
-    ...
-    container.shutdown_resources()  # closes the database connection
+    container = configured(mode="backtest", db_path="runs.db",
+                           blueprint_path="examples/sma_cross.toml")
+    try:
+        outcome = run_backtest(container.recorded_run_parts(), data, out_dir=None)
+    finally:
+        container.shutdown_resources()  # closes the database connection
 
-Configuration keys: `mode` (backtest | paper | live), `db_path`,
-`blueprint_path` (None: the bundled example), `seed` (the live retry jitter), `ccxt`
-(keyword arguments of `CcxtSettings`). `refine_blueprint` is a provider of a function a
-command may override to adjust the loaded blueprint (the backtest merges its CLI universe
-lists through it).
+Configuration keys: `mode` (backtest | paper | live; None for the tools that use no
+venue), `db_path`, `blueprint_path` (None: the bundled example), `seed` (the ccxt retry
+jitter), `ccxt` (keyword arguments of `CcxtSettings`), `environ` (where the ccxt keys are
+read), `bot_id` (the backoff store's bot). `refine_blueprint` is a provider of a function
+a command may override to adjust the loaded blueprint (the backtest merges its CLI
+universe lists through it); `live_config` holds a loaded live config (see
+`bootstrap/live_session.py`). A test swaps any adapter with
+`container.<provider>.override(providers.Object(fake))`.
 """
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
-import numpy as np
 from dependency_injector import containers, providers
 
 from tradekernel.adapters.backtest.venue import BacktestVenue
-from tradekernel.adapters.ccxt.config import CcxtSettings, MarketType
 from tradekernel.adapters.clock.system import SystemClock
-from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.paper.execution import PaperExecution
+from tradekernel.adapters.paper.sleeper import SystemSleeper
+from tradekernel.adapters.sqlite.backoff_store import SqliteBackoffStore
 from tradekernel.adapters.sqlite.control_store import SqliteControlStore
 from tradekernel.adapters.sqlite.database import connect
 from tradekernel.adapters.sqlite.journal import SqliteJournal
 from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
+from tradekernel.adapters.sqlite.portfolio_store import SqliteSequenceStore
+from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
+from tradekernel.bootstrap import factories
 from tradekernel.bootstrap.backtest_job import venue_settings
-from tradekernel.bootstrap.blueprints import bundled_blueprint, load
-from tradekernel.domain.enums import PluginKind
-from tradekernel.domain.errors import ConfigError
-from tradekernel.domain.plugin_spec import PluginSpec
+from tradekernel.bootstrap.factories import EXECUTION_MODES, Refinement, checked_mode, unchanged
+from tradekernel.bootstrap.live_config import LoadedLive, store_path
+from tradekernel.bootstrap.wiring import LiveParts, RecordedRunParts, RunStores
 from tradekernel.domain.ports.clock import Clock
+from tradekernel.orchestration.cycle.market_clock import MarketClock
 from tradekernel.orchestration.factory.kernel_factory import build_kernel
 
-# One execution adapter per mode: paper wraps the backtest venue (same matching code)
-# and stamps orders with the clock; live is ccxt.
-EXECUTION_MODES = ("backtest", "paper", "live")
-DEFAULT_DB = "tradekernel.db"
-
-Catalog = dict[tuple[PluginKind, str], PluginSpec]
-Refinement = Callable[[LoadedBlueprint], LoadedBlueprint]
-
-
-def unchanged(blueprint: LoadedBlueprint) -> LoadedBlueprint:
-    """Return the blueprint as loaded (the default refinement)."""
-    return blueprint
-
-
-def checked_mode(mode: str | None) -> str:
-    """Return the configured mode, refusing one no execution adapter serves.
-
-    Raises:
-        ConfigError: the mode is unset or not one of `EXECUTION_MODES`.
-    """
-    if mode not in EXECUTION_MODES:
-        raise ConfigError(
-            f"mode {mode!r} has no execution adapter (wired: {', '.join(EXECUTION_MODES)})",
-            path="mode",
-        )
-    return mode
-
-
-def _loaded(path: str | Path | None) -> tuple[LoadedBlueprint, Catalog]:
-    return load(Path(path) if path is not None else bundled_blueprint())
-
-
-def _catalog(loaded: tuple[LoadedBlueprint, Catalog]) -> Catalog:
-    return loaded[1]
-
-
-def _blueprint(loaded: tuple[LoadedBlueprint, Catalog], refine: Refinement) -> LoadedBlueprint:
-    return refine(loaded[0])
-
-
-class _Closeable(Protocol):
-    def close(self) -> None: ...
-
-
-C = TypeVar("C", bound=_Closeable)
-
-
-def scoped(opener: Callable[[str | Path], C], path: str | Path | None) -> Iterator[C]:
-    """Open the run database for the container's lifetime (closed by shutdown_resources).
-
-    Generic in the connection type so this module names no sqlite3 type (only the SQLite
-    adapter may import sqlite3).
-    """
-    connection = opener(path if path is not None else DEFAULT_DB)
-    try:
-        yield connection
-    finally:
-        connection.close()
-
-
-def ccxt_settings(values: Mapping[str, Any] | None, symbols: Sequence[str]) -> CcxtSettings:
-    """Return the live adapter's settings from the `ccxt` configuration mapping.
-
-    Raises:
-        ConfigError: a key is not a `CcxtSettings` field (named with its path).
-    """
-    options = dict(values or {})
-    options.setdefault("symbols", tuple(symbols))
-    if "market_type" in options:
-        options["market_type"] = MarketType(options["market_type"])
-    try:
-        return CcxtSettings(**options)
-    except TypeError as error:
-        raise ConfigError(f"unknown ccxt setting: {error}", path="ccxt") from None
-
-
-def ccxt_execution(settings: CcxtSettings, clock: Clock, seed: int | None) -> Any:
-    """Build the live ccxt adapter (reads credentials from the environment, no traffic).
-
-    Raises:
-        ConfigError: the credential variables are unset or the exchange is unknown.
-    """
-    # Imported here: ccxt takes over a second to import, and backtests never need it.
-    from tradekernel.adapters.ccxt.execution import CcxtExecution
-
-    return CcxtExecution(settings, clock=clock, rng=np.random.default_rng(seed))
+__all__ = ["EXECUTION_MODES", "Container", "configured", "live_container"]
 
 
 class Container(containers.DeclarativeContainer):
-    """Every long-lived object of a run, built from validated settings."""
+    """Every collaborator of a job, built from validated settings."""
 
     config = providers.Configuration()
 
-    clock = providers.Singleton(SystemClock)
-
     mode = providers.Callable(checked_mode, config.mode)
 
-    loaded_blueprint = providers.Singleton(_loaded, config.blueprint_path)
-    plugin_catalog = providers.Singleton(_catalog, loaded_blueprint)
+    # Time: the wall clock, and the market clock a replay of recorded bars moves.
+    wall_clock = providers.Singleton(SystemClock)
+    market_clock = providers.Singleton(MarketClock)
+    clock = providers.Selector(
+        providers.Callable(factories.clock_kind, config.mode),
+        market=market_clock,
+        system=wall_clock,
+    )
+    sleeper = providers.Singleton(SystemSleeper)
+
+    # The blueprint and the kernel.
+    loaded_blueprint = providers.Singleton(factories.loaded, config.blueprint_path)
+    plugin_catalog = providers.Singleton(factories.catalog_of, loaded_blueprint)
     # A command sets this to merge its --allow/--deny lists into the universe (the merge
     # lives with the commands, which import the container, never the other way round).
     refine_blueprint = providers.Object(unchanged)
-    blueprint = providers.Singleton(_blueprint, loaded_blueprint, refine_blueprint)
+    blueprint = providers.Singleton(factories.refined, loaded_blueprint, refine_blueprint)
     settings = providers.Singleton(lambda loaded: loaded.settings, blueprint)
     kernel = providers.Singleton(build_kernel, settings, plugin_catalog)
 
-    database = providers.Resource(scoped, connect, config.db_path)
-    journal = providers.Singleton(SqliteJournal, database)
+    # The run database: one connection for every store, closed by shutdown_resources.
+    db_path = providers.Callable(factories.db_path, config.db_path)
+    database = providers.Resource(factories.scoped, connect, db_path)
+    journal = providers.Singleton(
+        SqliteJournal,
+        database,
+        batch_size=providers.Callable(factories.journal_batch_size, config.mode),
+    )
+    run_reader = providers.Singleton(SqliteRunReader, database)
     order_event_store = providers.Singleton(SqliteOrderEventStore, database)
     control_store = providers.Singleton(SqliteControlStore, database)
+    backoff_store = providers.Singleton(
+        SqliteBackoffStore, database, bot_id=providers.Callable(factories.bot_id, config.bot_id)
+    )
+    stores = providers.Singleton(
+        RunStores,
+        db_path=db_path,
+        journal=journal,
+        reader=run_reader,
+        order_events=order_event_store,
+        control=control_store,
+    )
+    # The portfolio planner's resumable batches (its own connection and tables).
+    sequence_store = providers.Resource(factories.scoped, SqliteSequenceStore.open, db_path)
 
-    backtest_execution = providers.Factory(
-        BacktestVenue, providers.Callable(venue_settings, settings)
-    )
-    paper_execution = providers.Factory(PaperExecution, backtest_execution, clock)
+    # Execution, by mode. The backtest venue stamps an order with the run's clock (the bar
+    # it was sent at); the clockless simulated venue stamps it with its symbol's last bar
+    # (inside the paper venue, which stamps itself; the dry run's; --verify-sparse's).
+    simulated_venue_settings = providers.Callable(venue_settings, settings)
+    simulated_venue = providers.Factory(BacktestVenue, simulated_venue_settings)
+    backtest_execution = providers.Factory(BacktestVenue, simulated_venue_settings, clock)
+    paper_execution = providers.Factory(PaperExecution, simulated_venue, clock)
+    live_config: providers.Object[LoadedLive | None] = providers.Object(None)
     live_settings = providers.Singleton(
-        ccxt_settings, config.ccxt, settings.provided.universe.symbols
+        factories.ccxt_settings, config.ccxt, settings.provided.universe.symbols, live_config
     )
-    live_execution = providers.Singleton(ccxt_execution, live_settings, clock, config.seed)
+    live_execution = providers.Resource(
+        factories.ccxt_execution, live_settings, clock, config.seed, config.environ
+    )
+    market_data = providers.Resource(factories.ccxt_market_data, live_settings, config.seed)
     execution = providers.Selector(
         mode, backtest=backtest_execution, paper=paper_execution, live=live_execution
+    )
+
+    # What the jobs take.
+    recorded_run_parts = providers.Factory(
+        RecordedRunParts,
+        blueprint=blueprint,
+        kernel=kernel,
+        open_stores=stores.provider,
+        venue=execution,
+        clock=clock,
+        wall_clock=wall_clock,
+        sleeper=sleeper,
+    )
+    live_parts = providers.Factory(
+        LiveParts,
+        loaded=live_config,
+        execution=live_execution,
+        blueprint=blueprint,
+        kernel=kernel,
+        market=market_data,
+        stores=stores,
+        backoff_store=backoff_store,
+        new_simulated_venue=simulated_venue.provider,
+        clock=clock,
     )
 
 
@@ -174,10 +157,11 @@ def configured(
     refine: Refinement = unchanged,
     **options: Any,
 ) -> Container:
-    """Return a container configured for one run (commands use this, not providers).
+    """Return a container configured for one job (commands use this, not providers).
 
     `mode` None suits commands that build no execution adapter (asking for `execution`
-    then fails with a ConfigError). `options` are further keys (`seed`, `ccxt`).
+    then fails with a ConfigError). `options` are further keys (`seed`, `ccxt`,
+    `environ`, `bot_id`).
 
     Raises:
         ConfigError: a mode is given that no execution adapter serves.
@@ -192,4 +176,32 @@ def configured(
         }
     )
     container.refine_blueprint.override(providers.Object(refine))
+    return container
+
+
+def live_container(
+    loaded: LoadedLive,
+    *,
+    live: bool,
+    environ: dict[str, str] | None = None,
+    clock: Clock | None = None,
+) -> Container:
+    """Return a container configured for a live (or dry) run of a loaded live config.
+
+    The store is the config's database (a dry run's own `-dry` file), the blueprint the
+    one the config names, the bot id the config's (`-dry` for a dry run), the ccxt
+    settings the config's; `clock` replaces the wall clock (tests move it forward).
+    """
+    s = loaded.settings
+    container = configured(
+        mode="live",
+        db_path=store_path(loaded, live=live),
+        blueprint_path=(loaded.file.parent / s.blueprint).resolve(),
+        seed=0,
+        environ=environ,
+        bot_id=s.bot_id if live else f"{s.bot_id}-dry",
+    )
+    container.live_config.override(providers.Object(loaded))
+    if clock is not None:
+        container.clock.override(providers.Object(clock))
     return container

@@ -1,38 +1,28 @@
-"""The live job: read the live config, wire the runner to the venue (or to paper execution
-on the venue's live prices), guard the start, and run cycles until stopped.
+"""The live job: assemble the runner from the container's parts (the venue, or paper
+execution on the venue's live prices), guard the start, and run cycles until stopped.
 
-Composition only; every piece is tested on its own. Keys come from the environment only.
+The container (`bootstrap/container.py`, `live_session`) opens the store and builds the
+ccxt adapters; this module only assembles orchestration objects from them. Keys come
+from the environment only.
 """
 
 import time
 from collections.abc import Callable, Sequence
 
 import attrs
-import numpy as np
 
-from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.adapters.ccxt.execution import CcxtExecution
-from tradekernel.adapters.ccxt.market_data import CcxtMarketData
-from tradekernel.adapters.clock.system import SystemClock
-from tradekernel.adapters.sqlite.backoff_store import SqliteBackoffStore
-from tradekernel.adapters.sqlite.control_store import SqliteControlStore
-from tradekernel.adapters.sqlite.database import connect
-from tradekernel.adapters.sqlite.journal import SqliteJournal
-from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
-from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
-from tradekernel.bootstrap.backtest_job import code_version, venue_settings
-from tradekernel.bootstrap.blueprints import load
+from tradekernel.bootstrap.backtest_job import code_version
 from tradekernel.bootstrap.live_config import LiveSettings, LoadedLive, load_live, store_path
+from tradekernel.bootstrap.wiring import LiveParts
 from tradekernel.domain.errors import Fatal
 from tradekernel.domain.live_policy import OrphanPolicy
 from tradekernel.domain.market import Bar
-from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.delayed_slices import unsent_slices
-from tradekernel.orchestration.factory.kernel_factory import build_kernel
 from tradekernel.orchestration.live.dry_run import PaperRestore, restore_paper
 from tradekernel.orchestration.live.reconciliation import (
     Reconciler,
@@ -49,6 +39,7 @@ from tradekernel.orchestration.runtime.trading_control import TradingStateContro
 
 # The config's names, kept importable from here (the commands and tests read them here).
 __all__ = [
+    "LiveParts",
     "LiveSettings",
     "LiveWiring",
     "LoadedLive",
@@ -92,39 +83,32 @@ class LiveWiring:
 
 
 def wire(
-    loaded: LoadedLive,
+    parts: LiveParts,
     *,
     live: bool,
-    environ: dict[str, str] | None = None,
     orphans: OrphanPolicy | None = None,
     adopt_holdings: bool | None = None,
     record: bool = True,
-    clock: Clock | None = None,
 ) -> LiveWiring:
-    """Build every object of a live (or dry) run; talks to the venue only to load markets.
+    """Assemble every object of a live (or dry) run; talks to the venue only to load markets.
 
-    A dry run keeps its own store (`<db>-dry.<ext>`, see `store_path`), so its paper orders
-    never meet the live venue's reconciliation. With `record=False` (the `reconcile`
-    command) no run manifest is written.
+    A dry run keeps its own store (`<db>-dry.<ext>`, see `store_path`; the container opens
+    it), so its paper orders never meet the live venue's reconciliation. With
+    `record=False` (the `reconcile` command) no run manifest is written.
     """
+    loaded, blueprint, clock = parts.loaded, parts.blueprint, parts.clock
     s = loaded.settings
-    blueprint, catalog = load((loaded.file.parent / s.blueprint).resolve())
     settings = blueprint.settings
     symbols = settings.universe.symbols
-    ccxt_settings = attrs.evolve(s.ccxt, symbols=s.ccxt.symbols or symbols)
-    clock = clock if clock is not None else SystemClock()
-    execution = CcxtExecution(
-        ccxt_settings, clock=clock, rng=np.random.default_rng(0), environ=environ
-    )
+    execution = parts.execution
     venue_rules = execution.symbol_rules()
     rules = {sym: venue_rules.get(sym) or settings.rules_for(sym) for sym in symbols}
-    connection = connect(store_path(loaded, live=live))
-    store = SqliteOrderEventStore(connection)
+    store = parts.stores.order_events
     venue: ExecutionPort = execution
     paper: SimulatedVenue | None = None
     restored: PaperRestore | None = None
     if not live:
-        fresh = BacktestVenue(venue_settings(settings))
+        fresh = parts.new_simulated_venue()
         # A partly filled dry-run order continues with its stored fills (not from zero).
         restored = restore_paper(fresh, store.all_events(), continue_partial=True)
         paper = restored.venue or fresh
@@ -155,26 +139,23 @@ def wire(
     )
     bot_id = s.bot_id if live else f"{s.bot_id}-dry"
     run_id = f"live-{bot_id}-{blueprint.config_hash[:8]}"
-    reader = SqliteRunReader(connection)
+    reader = parts.stores.reader
     sessions = [r for r in reader.run_ids() if r.startswith(run_id + "-s")]
     recorded = {r: reader.plans(r) for r in sessions}
     planned = [e.cycle_ts_ms for entries in recorded.values() for e in entries]
     session_id = f"{run_id}-s{len(sessions) + 1}"
-    journal = SqliteJournal(connection, batch_size=1)
+    journal = parts.stores.journal
     if record:
         journal.start_run(_manifest(loaded, session_id, live, clock.now_ms()))
     runtime = BotRuntime(config=s, bot_id=bot_id)
     control = TradingStateControl(
-        runtime=runtime, store=SqliteControlStore(connection), clock=clock, bot_id=bot_id
+        runtime=runtime, store=parts.stores.control, clock=clock, bot_id=bot_id
     )
     policy = settings.execution
     backoff = RejectionBackoff(
-        store=SqliteBackoffStore(connection, bot_id=bot_id),
-        base_ms=policy.backoff_base_ms,
-        max_ms=policy.backoff_max_ms,
+        store=parts.backoff_store, base_ms=policy.backoff_base_ms, max_ms=policy.backoff_max_ms
     )
     stop_file = loaded.file.parent / s.stop_file
-    market = CcxtMarketData(ccxt_settings, rng=np.random.default_rng(1))
 
     def feed(bars: Sequence[Bar]) -> None:
         if paper is not None:
@@ -192,10 +173,10 @@ def wire(
             reconcile_every_ms=round(s.reconcile_seconds * 1000),
             resume_after_ms=max(planned) if planned else None,
         ),
-        kernel=build_kernel(settings, catalog),
+        kernel=parts.kernel,
         manager=manager,
         venue=venue,
-        market=market,
+        market=parts.market,
         store=store,
         journal=journal,
         control=control,
@@ -211,9 +192,7 @@ def wire(
 
     def close() -> None:
         journal.flush()
-        market.close()
-        execution.close()
-        connection.close()
+        parts.shutdown()
 
     # The last session's TWAP slices still waiting when it stopped are not sent now.
     previous = recorded[sessions[-1]] if sessions else []

@@ -1,9 +1,9 @@
 """The paper job: replay bars through the paper venue and the OMS, record and report.
 
-Composition, as in `backtest_job`: the paper venue wraps a `BacktestVenue` (the two
-adapters never import each other; this is the one place that knows both), a replay
-clock stamps events in market time, the SQLite database holds the run, the plans, the
-order events and the equity snapshots, and `--out` gets the backtest's files.
+Orchestration only, as in `backtest_job`: the container builds the paper venue (which
+wraps a backtest venue: the two adapters never import each other), the market clock that
+stamps events in market time, and the stores that hold the run, the plans, the order
+events and the equity snapshots; `--out` gets the backtest's files.
 """
 
 import sys
@@ -14,37 +14,24 @@ from typing import TextIO
 
 import attrs
 
-from tradekernel.adapters.backtest.venue import BacktestVenue
-from tradekernel.adapters.clock.system import SystemClock
-from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.report import LoadedBars
-from tradekernel.adapters.paper.execution import PaperExecution
-from tradekernel.adapters.paper.sleeper import SystemSleeper
 from tradekernel.adapters.reports.metrics import Metrics
 from tradekernel.adapters.reports.summary_json import summary_json_text
 from tradekernel.adapters.reports.terminal import ProgressBar
 from tradekernel.adapters.reports.writer import ReportPaths
-from tradekernel.adapters.sqlite.control_store import SqliteControlStore
-from tradekernel.adapters.sqlite.database import connect
-from tradekernel.adapters.sqlite.journal import SqliteJournal
-from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
-from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.backtest_job import (
     code_version,
     data_fingerprint,
     data_sources,
     unique_run_id,
-    venue_settings,
 )
 from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
+from tradekernel.bootstrap.wiring import RecordedRunParts
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plan import Plan
-from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.journal import JournalEntry, RunManifest
 from tradekernel.domain.ports.sleeper import Sleeper
-from tradekernel.orchestration.cycle.market_clock import MarketClock
 from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.orchestration.paper.bar_source import ReplaySource
 from tradekernel.orchestration.paper.pacing import Pacer
 from tradekernel.orchestration.paper.runner import PaperPorts, PaperRunner, PaperSettings
@@ -79,24 +66,21 @@ class _CountingSleeper:
 
 
 def run_paper(
-    blueprint: LoadedBlueprint,
-    kernel: PlanningKernel,
+    run: RecordedRunParts,
     data: Sequence[LoadedBars],
     *,
-    db_path: Path,
     out_dir: Path | None,
     speed: float = 0.0,
     run_id: str | None = None,
     progress_stream: TextIO | None = sys.stderr,
-    wall_clock: Clock | None = None,
-    sleeper: Sleeper | None = None,
     on_runner: RunnerHook | None = None,
 ) -> PaperOutcome:
-    """Replay `data` in paper mode, record it in the database, and write the `--out` files.
+    """Replay `data` in paper mode, record it in the run's stores, and write `--out` files.
 
     Raises:
         ConfigError: a universe symbol has no data, or the speed is negative.
     """
+    blueprint = run.blueprint
     settings = blueprint.settings
     symbols = {item.series.symbol for item in data}
     for symbol in settings.universe.symbols:
@@ -110,111 +94,103 @@ def run_paper(
         raise ConfigError(f"--speed must be >= 0, got {speed}", path="--speed")
     started = time.monotonic()
     fingerprint = data_fingerprint(data)
-    counting = _CountingSleeper(sleeper or SystemSleeper())
-    connection = connect(db_path)
-    try:
-        chosen = unique_run_id(
-            SqliteRunReader(connection),
-            run_id or f"paper-{blueprint.config_hash[:8]}-{fingerprint[:8]}",
-        )
-        journal = SqliteJournal(connection)
-        with journal:
-            journal.start_run(
-                RunManifest(
-                    run_id=chosen,
-                    mode="paper-replay",
-                    config_hash=blueprint.config_hash,
-                    code_version=code_version(),
-                    data_fingerprint=fingerprint,
-                    started_ms=time.time_ns() // 1_000_000,
-                    config_text=blueprint.text,
-                    data_sources=data_sources(data),
-                    hash_format_version=HASH_FORMAT_VERSION,
-                )
-            )
-            source = ReplaySource({item.series.symbol: item.series for item in data})
-            bar = (
-                ProgressBar(len(source), stream=progress_stream, now=time.monotonic)
-                if progress_stream is not None
-                else None
-            )
-
-            def record(plan: Plan, digest: str, plan_json: str, context: str) -> None:
-                journal.record_plan(
-                    JournalEntry(
-                        run_id=chosen,
-                        cycle_ts_ms=plan.cycle_ts_ms,
-                        plan_hash=digest,
-                        plan_json=plan_json,
-                        context_json=context,
-                        client_order_ids=tuple(i.client_order_id for i in plan.intents),
-                    )
-                )
-
-            def progress(cycles: int) -> None:
-                if bar is not None and cycles % 256 == 0:
-                    bar.update(cycles)
-
-            market_clock = MarketClock()
-            runtime = BotRuntime(config=settings, bot_id=chosen)
-            policy = settings.execution
-            runner = PaperRunner(
-                kernel,
-                source,
-                PaperPorts(
-                    venue=PaperExecution(BacktestVenue(venue_settings(settings)), market_clock),
-                    store=SqliteOrderEventStore(connection),
-                    clock=market_clock,
-                    pacer=Pacer(speed=speed, clock=wall_clock or SystemClock(), sleeper=counting),
-                    journal=journal,
-                    control=TradingStateControl(
-                        runtime=runtime,
-                        store=SqliteControlStore(connection),
-                        clock=market_clock,
-                        bot_id=chosen,
-                    ),
-                ),
-                PaperSettings(
-                    run_id=chosen,
-                    symbols=tuple(sorted(symbols)),
-                    rules={s: settings.rules_for(s) for s in sorted(symbols)},
-                    quote_asset=settings.account.quote_asset,
-                    backoff_base_ms=policy.backoff_base_ms,
-                    backoff_max_ms=policy.backoff_max_ms,
-                    entry_timeout_ms=policy.entry_timeout_ms,
-                ),
-                runtime=runtime,
-                on_plan=record,
-                on_cycle=progress,
-            )
-            restore = on_runner(runner) if on_runner is not None else None
-            try:
-                result = runner.run()
-            finally:
-                if restore is not None:
-                    restore()
-            if bar is not None:
-                bar.update(result.cycles)
-                bar.close()
-            metrics, identity = summarise_run(
-                result,
-                blueprint=blueprint,
-                data=data,
+    counting = _CountingSleeper(run.sleeper)
+    stores = run.open_stores()
+    chosen = unique_run_id(
+        stores.reader, run_id or f"paper-{blueprint.config_hash[:8]}-{fingerprint[:8]}"
+    )
+    journal = stores.journal
+    with journal:
+        journal.start_run(
+            RunManifest(
                 run_id=chosen,
-                mode="paper",
-                fingerprint=fingerprint,
-                exposure=result.exposed_bars / result.cycles if result.cycles else 0.0,
+                mode="paper-replay",
+                config_hash=blueprint.config_hash,
+                code_version=code_version(),
+                data_fingerprint=fingerprint,
+                started_ms=time.time_ns() // 1_000_000,
+                config_text=blueprint.text,
+                data_sources=data_sources(data),
+                hash_format_version=HASH_FORMAT_VERSION,
             )
-            journal.finish_run(chosen, summary_json_text(identity, metrics))
-    finally:
-        connection.close()
+        )
+        source = ReplaySource({item.series.symbol: item.series for item in data})
+        bar = (
+            ProgressBar(len(source), stream=progress_stream, now=time.monotonic)
+            if progress_stream is not None
+            else None
+        )
+
+        def record(plan: Plan, digest: str, plan_json: str, context: str) -> None:
+            journal.record_plan(
+                JournalEntry(
+                    run_id=chosen,
+                    cycle_ts_ms=plan.cycle_ts_ms,
+                    plan_hash=digest,
+                    plan_json=plan_json,
+                    context_json=context,
+                    client_order_ids=tuple(i.client_order_id for i in plan.intents),
+                )
+            )
+
+        def progress(cycles: int) -> None:
+            if bar is not None and cycles % 256 == 0:
+                bar.update(cycles)
+
+        runtime = BotRuntime(config=settings, bot_id=chosen)
+        policy = settings.execution
+        runner = PaperRunner(
+            run.kernel,
+            source,
+            PaperPorts(
+                venue=run.venue,
+                store=stores.order_events,
+                clock=run.clock,
+                pacer=Pacer(speed=speed, clock=run.wall_clock, sleeper=counting),
+                journal=journal,
+                control=TradingStateControl(
+                    runtime=runtime, store=stores.control, clock=run.clock, bot_id=chosen
+                ),
+            ),
+            PaperSettings(
+                run_id=chosen,
+                symbols=tuple(sorted(symbols)),
+                rules={s: settings.rules_for(s) for s in sorted(symbols)},
+                quote_asset=settings.account.quote_asset,
+                backoff_base_ms=policy.backoff_base_ms,
+                backoff_max_ms=policy.backoff_max_ms,
+                entry_timeout_ms=policy.entry_timeout_ms,
+            ),
+            runtime=runtime,
+            on_plan=record,
+            on_cycle=progress,
+        )
+        restore = on_runner(runner) if on_runner is not None else None
+        try:
+            result = runner.run()
+        finally:
+            if restore is not None:
+                restore()
+        if bar is not None:
+            bar.update(result.cycles)
+            bar.close()
+        metrics, identity = summarise_run(
+            result,
+            blueprint=blueprint,
+            data=data,
+            run_id=chosen,
+            mode="paper",
+            fingerprint=fingerprint,
+            exposure=result.exposed_bars / result.cycles if result.cycles else 0.0,
+        )
+        journal.finish_run(chosen, summary_json_text(identity, metrics))
     outputs = write_run_outputs(out_dir, result, identity=identity, metrics=metrics)
     return PaperOutcome(
         run_id=chosen,
         result=result,
         metrics=metrics,
         data=tuple(data),
-        db_path=db_path,
+        db_path=stores.db_path,
         outputs=outputs,
         seconds=time.monotonic() - started,
         slept_ms=counting.total_ms,

@@ -1,8 +1,9 @@
 """The replay job: load a recorded run, its data and a blueprint, and re-plan every cycle.
 
-I/O only: the comparison itself is `tradekernel.orchestration.cycle.replay`. The data is reloaded
-from the paths in the run manifest's `data_sources` and checked against the sha256 the run
-recorded, so a replay never decides on other bars than the run did.
+The run records come from the container's run reader. I/O only: the comparison itself
+is `tradekernel.orchestration.cycle.replay`. The data is reloaded from the paths in the run
+manifest's `data_sources` and checked against the sha256 the run recorded, so a replay
+never decides on other bars than the run did.
 """
 
 import json
@@ -22,10 +23,9 @@ from tradekernel.adapters.config.blueprint_loader import (
 )
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.reports.terminal import ProgressBar
-from tradekernel.adapters.sqlite.database import connect
-from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.blueprints import load
 from tradekernel.bootstrap.plugins import full_catalog
+from tradekernel.bootstrap.wiring import RunIndex
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError, DataError
 from tradekernel.domain.plugin_spec import PluginSpec
@@ -219,6 +219,7 @@ def recorded_universe_lists(entries: Sequence[JournalEntry]) -> UniverseLists:
 def run_replay(
     *,
     db_path: Path,
+    reader_of: Callable[[], RunIndex],
     run_id: str | None = None,
     config: Path | None = None,
     data: Mapping[str, Path] | None = None,
@@ -230,6 +231,8 @@ def run_replay(
 
     `refine` gets the blueprint and the allow/deny lists the run's first recorded plan
     merged (config, list file and CLI), so a command can apply the run's own lists.
+    `reader_of` opens the records of `db_path` (the container's `run_reader` provider),
+    called only once the file is known to exist.
 
     Raises:
         ConfigError: the database, run, data files or blueprint cannot be used.
@@ -239,14 +242,10 @@ def run_replay(
     if not db_path.is_file():
         raise ConfigError(f"no database {db_path}; run a backtest first", path="--db")
     started = time.monotonic()
-    connection = connect(db_path)
-    try:
-        reader = SqliteRunReader(connection)
-        chosen = run_id if run_id is not None else reader.latest_run_id()
-        manifest = reader.run_manifest(chosen)
-        entries = reader.plans(chosen)
-    finally:
-        connection.close()
+    reader = reader_of()
+    chosen = run_id if run_id is not None else reader.latest_run_id()
+    manifest = reader.run_manifest(chosen)
+    entries = list(reader.plans(chosen))
     require_hash_format(manifest)
     blueprint, catalog = load(config) if config is not None else recorded_blueprint(manifest)
     if refine is not None:

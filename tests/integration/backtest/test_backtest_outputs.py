@@ -8,21 +8,26 @@ from pathlib import Path
 
 from backtest_blueprints import SMA_CROSS, coinbase_bars
 
-from tradekernel.bootstrap.backtest_job import run_backtest
-from tradekernel.bootstrap.blueprints import load
-from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.bootstrap.backtest_job import BacktestOutcome, run_backtest
+from tradekernel.bootstrap.container import configured
+
+
+def _backtest(db: Path, out: Path | None, *, dense: bool = False) -> BacktestOutcome:
+    container = configured(mode="backtest", db_path=db, blueprint_path=SMA_CROSS)
+    try:
+        return run_backtest(
+            container.recorded_run_parts(),
+            [coinbase_bars()],
+            out_dir=out,
+            dense=dense,
+            progress_stream=None,
+        )
+    finally:
+        container.shutdown_resources()
 
 
 def test_outputs_and_records_equal_the_engine_result(tmp_path: Path) -> None:
-    blueprint, catalog = load(SMA_CROSS)
-    outcome = run_backtest(
-        blueprint,
-        build_kernel(blueprint.settings, catalog),
-        [coinbase_bars()],
-        db_path=tmp_path / "runs.db",
-        out_dir=tmp_path / "out",
-        progress_stream=None,
-    )
+    outcome = _backtest(tmp_path / "runs.db", tmp_path / "out")
     result = outcome.result
     assert outcome.outputs is not None
 
@@ -89,19 +94,7 @@ def test_outputs_and_records_equal_the_engine_result(tmp_path: Path) -> None:
 def test_a_second_run_in_the_same_database_gets_a_new_run_id_and_the_same_plan_hash(
     tmp_path: Path,
 ) -> None:
-    blueprint, catalog = load(SMA_CROSS)
-    outcomes = [
-        run_backtest(
-            blueprint,
-            build_kernel(blueprint.settings, catalog),
-            [coinbase_bars()],
-            db_path=tmp_path / "runs.db",
-            out_dir=None,
-            dense=dense,
-            progress_stream=None,
-        )
-        for dense in (False, True)
-    ]
+    outcomes = [_backtest(tmp_path / "runs.db", None, dense=dense) for dense in (False, True)]
     assert outcomes[1].run_id == outcomes[0].run_id + "-2"
     # Client order ids derive from the run id, so plan hashes differ across run ids...
     assert outcomes[0].result.run_plan_hash != outcomes[1].result.run_plan_hash
@@ -110,15 +103,7 @@ def test_a_second_run_in_the_same_database_gets_a_new_run_id_and_the_same_plan_h
 
 
 def test_every_recorded_order_is_stamped_with_the_bar_that_sent_it(tmp_path: Path) -> None:
-    blueprint, catalog = load(SMA_CROSS)
-    outcome = run_backtest(
-        blueprint,
-        build_kernel(blueprint.settings, catalog),
-        [coinbase_bars()],
-        db_path=tmp_path / "runs.db",
-        out_dir=None,
-        progress_stream=None,
-    )
+    outcome = _backtest(tmp_path / "runs.db", None)
     with sqlite3.connect(tmp_path / "runs.db") as connection:
         rows = connection.execute(
             "SELECT o.client_order_id, o.created_ms, p.cycle_ts_ms FROM orders o "

@@ -6,8 +6,7 @@ from pathlib import Path
 from backtest_blueprints import SMA_CROSS, coinbase_bars
 
 from tradekernel.bootstrap.backtest_job import run_backtest
-from tradekernel.bootstrap.blueprints import load
-from tradekernel.orchestration.factory.kernel_factory import build_kernel
+from tradekernel.bootstrap.container import configured
 from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 
 # docs/backtesting.md, "Plan hashes and the hash-format version": format 1 gave this
@@ -18,16 +17,14 @@ SMA_CROSS_RUN_PLAN_HASH_V2 = "08cf74f59ce6cc65ad7282e4cbae6e44e40d2f72a667c7fd1c
 def test_the_bundled_example_gives_the_documented_run_plan_hash_and_records_its_format(
     tmp_path: Path,
 ) -> None:
-    blueprint, catalog = load(SMA_CROSS)
     db = tmp_path / "runs.db"
-    outcome = run_backtest(
-        blueprint,
-        build_kernel(blueprint.settings, catalog),
-        [coinbase_bars()],
-        db_path=db,
-        out_dir=None,
-        progress_stream=None,
-    )
+    container = configured(mode="backtest", db_path=db, blueprint_path=SMA_CROSS)
+    try:
+        outcome = run_backtest(
+            container.recorded_run_parts(), [coinbase_bars()], out_dir=None, progress_stream=None
+        )
+    finally:
+        container.shutdown_resources()
     assert HASH_FORMAT_VERSION == "2"
     assert outcome.result.run_plan_hash == SMA_CROSS_RUN_PLAN_HASH_V2
     with sqlite3.connect(db) as connection:

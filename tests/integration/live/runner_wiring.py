@@ -1,4 +1,4 @@
-"""Build the whole live run (`live_job.wire`) against the loopback venue, on a clock a
+"""Build the whole live run (`live_session.open_session`) against the loopback venue, on a clock a
 test may move forward (real time plus a shift: the adapter's lookups still end)."""
 
 import time
@@ -8,7 +8,8 @@ from tests.integration.live.live_venue import LiveFakeBinance, write_config
 
 from tradekernel.adapters.sqlite.database import connect
 from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
-from tradekernel.bootstrap.live_job import LiveWiring, load_live, wire
+from tradekernel.bootstrap.live_job import LiveWiring, load_live
+from tradekernel.bootstrap.live_session import open_session
 from tradekernel.domain.enums import OrderStatus
 from tradekernel.domain.live_policy import OrphanPolicy
 
@@ -34,7 +35,7 @@ def wire_live(
     **config: object,
 ) -> LiveWiring:
     path = write_config(directory, venue.base_url, **config)  # type: ignore[arg-type]
-    return wire(load_live(path), live=True, clock=clock, orphans=orphans)
+    return open_session(load_live(path), live=True, clock=clock, orphans=orphans)
 
 
 def event_kinds(db: Path, coid: str) -> list[OrderStatus]:

@@ -12,7 +12,8 @@ from tradekernel.adapters.sqlite.database import connect
 from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
 from tradekernel.bootstrap.backtest_job import venue_settings
 from tradekernel.bootstrap.blueprints import load
-from tradekernel.bootstrap.live_job import LiveWiring, load_live, wire
+from tradekernel.bootstrap.live_job import LiveWiring, load_live
+from tradekernel.bootstrap.live_session import open_session
 from tradekernel.domain.enums import OrderStatus
 from tradekernel.orchestration.live.reconciliation import Reconciler, ReconcileSettings
 from tradekernel.orchestration.oms.order_manager import OrderManager
@@ -21,7 +22,7 @@ POST_ORDER = ("POST", "/api/v3/order")
 
 
 def _dry(config: Path, clock: ShiftedClock) -> LiveWiring:
-    return wire(load_live(config), live=False, clock=clock)
+    return open_session(load_live(config), live=False, clock=clock)
 
 
 def _status(db: Path, coid: str) -> OrderStatus:

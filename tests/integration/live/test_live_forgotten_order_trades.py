@@ -1,8 +1,8 @@
 """A trade of an order the venue forgot, first reported after a restart, through the whole
-live wiring (`live_job.wire`), ccxt's real Binance class and the loopback venue: the store's
-venue-id pairs, preloaded into the adapter, name it by our client id, so the fill is
-recorded and the holdings check finds no gap; the configured vanish settings then settle
-the order LOST with both fills kept."""
+live wiring (`live_session.open_session`), ccxt's real Binance class and the loopback
+venue: the store's venue-id pairs, preloaded into the adapter, name it by our client id,
+so the fill is recorded and the holdings check finds no gap; the configured vanish
+settings then settle the order LOST with both fills kept."""
 
 from collections.abc import Iterator
 from decimal import Decimal

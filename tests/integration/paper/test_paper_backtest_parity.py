@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from dependency_injector import providers
 from tests.integration.backtest.backtest_blueprints import (
     MANAGED,
     SMA_CROSS_BTC,
@@ -26,6 +27,7 @@ from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.adapters.sqlite.database import connect
 from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
 from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
+from tradekernel.bootstrap.container import configured
 from tradekernel.bootstrap.paper_job import PaperOutcome, run_paper
 from tradekernel.domain.enums import OrderStatus
 from tradekernel.domain.trades import ClosedTrade
@@ -40,15 +42,15 @@ def _eth() -> list[LoadedBars]:
 
 
 def _paper(blueprint: LoadedBlueprint, data: Sequence[LoadedBars], db: Path) -> PaperOutcome:
-    return run_paper(
-        blueprint,
-        kernel_for(blueprint),
-        data,
-        db_path=db,
-        out_dir=None,
-        run_id=RUN_ID,
-        progress_stream=None,
-    )
+    container = configured(mode="paper", db_path=db)
+    container.blueprint.override(providers.Object(blueprint))
+    container.kernel.override(providers.Object(kernel_for(blueprint)))
+    try:
+        return run_paper(
+            container.recorded_run_parts(), data, out_dir=None, run_id=RUN_ID, progress_stream=None
+        )
+    finally:
+        container.shutdown_resources()
 
 
 def _trade_rows(trades: Sequence[ClosedTrade]) -> list[tuple[object, ...]]:

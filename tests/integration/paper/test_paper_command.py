@@ -4,12 +4,13 @@ import json
 from pathlib import Path
 
 import pytest
+from dependency_injector import providers
 from tests.fakes.clock import FakeClock
-from tests.integration.backtest.backtest_blueprints import SMA_CROSS, kernel_for
+from tests.integration.backtest.backtest_blueprints import SMA_CROSS
 
 from tradekernel.adapters.data.loader import load_bars
-from tradekernel.bootstrap.blueprints import load
 from tradekernel.bootstrap.cli import main
+from tradekernel.bootstrap.container import configured
 from tradekernel.bootstrap.paper_job import run_paper
 from tradekernel.orchestration.paper.runner import PaperRunner
 
@@ -74,7 +75,6 @@ class _Sleeps:
 
 
 def test_a_stop_request_finishes_the_cycle_in_flight_and_paces_at_speed_n(tmp_path: Path) -> None:
-    blueprint, _ = load(SMA_CROSS)
     data = [load_bars(SMALL, "BTC/USD")]
     clock = FakeClock(start_ms=0)
     sleeps = _Sleeps(clock)
@@ -88,18 +88,21 @@ def test_a_stop_request_finishes_the_cycle_in_flight_and_paces_at_speed_n(tmp_pa
         runner._on_cycle = hook
         return lambda: None
 
-    outcome = run_paper(
-        blueprint,
-        kernel_for(blueprint),
-        data,
-        db_path=tmp_path / "p.db",
-        out_dir=None,
-        speed=100,
-        progress_stream=None,
-        wall_clock=clock,
-        sleeper=sleeps,
-        on_runner=stop_on_cycle_five,  # type: ignore[arg-type]
-    )
+    container = configured(mode="paper", db_path=tmp_path / "p.db", blueprint_path=SMA_CROSS)
+    # The pacing clock and sleeper are swapped through the container, as any adapter is.
+    container.wall_clock.override(providers.Object(clock))
+    container.sleeper.override(providers.Object(sleeps))
+    try:
+        outcome = run_paper(
+            container.recorded_run_parts(),
+            data,
+            out_dir=None,
+            speed=100,
+            progress_stream=None,
+            on_runner=stop_on_cycle_five,  # type: ignore[arg-type]
+        )
+    finally:
+        container.shutdown_resources()
     assert outcome.result.cycles == 5
     assert outcome.result.stop_reason == "operator"
     # Four bar intervals after the anchor bar, at a hundred times real time.

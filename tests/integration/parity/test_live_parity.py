@@ -31,7 +31,9 @@ from tests.integration.parity.parity_legs import (
 
 from tradekernel.bootstrap.backtest_job import run_backtest, venue_settings
 from tradekernel.bootstrap.blueprints import load
-from tradekernel.bootstrap.live_job import LiveWiring, load_live, wire
+from tradekernel.bootstrap.container import configured
+from tradekernel.bootstrap.live_job import LiveWiring, load_live
+from tradekernel.bootstrap.live_session import open_session
 from tradekernel.domain.ports.journal import JournalEntry
 from tradekernel.orchestration.cycle.replay import replay_entries
 from tradekernel.orchestration.factory.kernel_factory import build_kernel
@@ -160,7 +162,7 @@ def _wire(directory: Path, venue: BacktestBinance, clock: BarClock) -> LiveWirin
     (directory / "parity.toml").write_text(BLUEPRINT.read_text())
     config = directory / "live.toml"
     config.write_text(LIVE_CONFIG.format(base_url=venue.base_url))
-    return wire(load_live(config), live=True, clock=clock)
+    return open_session(load_live(config), live=True, clock=clock)
 
 
 def _kernel() -> PlanningKernel:
@@ -170,16 +172,18 @@ def _kernel() -> PlanningKernel:
 
 def _backtest(directory: Path, run_id: str) -> list[JournalEntry]:
     db = directory / "dense.db"
-    run_backtest(
-        blueprint(),
-        _kernel(),
-        bars(),
-        db_path=db,
-        out_dir=None,
-        dense=True,
-        run_id=run_id,
-        progress_stream=None,
-    )
+    container = configured(mode="backtest", db_path=db, blueprint_path=BLUEPRINT)
+    try:
+        run_backtest(
+            container.recorded_run_parts(),
+            bars(),
+            out_dir=None,
+            dense=True,
+            run_id=run_id,
+            progress_stream=None,
+        )
+    finally:
+        container.shutdown_resources()
     return recorded_plans(db, run_id)
 
 

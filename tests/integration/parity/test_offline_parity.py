@@ -26,43 +26,49 @@ from tests.integration.parity.parity_legs import (
 )
 
 from tradekernel.bootstrap.backtest_job import run_backtest
-from tradekernel.bootstrap.blueprints import load
+from tradekernel.bootstrap.container import Container, configured
 from tradekernel.bootstrap.paper_job import run_paper
 from tradekernel.bootstrap.replay_job import run_replay
 from tradekernel.domain.enums import OrderStatus
 from tradekernel.orchestration.cycle.result import RunResult
-from tradekernel.orchestration.factory.kernel_factory import build_kernel
-from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 
 
-def _kernel() -> PlanningKernel:
-    loaded, catalog = load(Path(blueprint().file))
-    return build_kernel(loaded.settings, catalog)
+def _container(mode: str | None, db: Path) -> Container:
+    return configured(mode=mode, db_path=db, blueprint_path=blueprint().file)
 
 
 @pytest.fixture(scope="module")
 def legs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, tuple[RunResult, Path]]:
     """Run the three offline legs once, each into its own database, all with one run id."""
     directory = tmp_path_factory.mktemp("parity")
-    loaded = blueprint()
     runs: dict[str, tuple[RunResult, Path]] = {}
     for name, dense in (("dense", True), ("sparse", False)):
         db = directory / f"{name}.db"
-        outcome = run_backtest(
-            loaded,
-            _kernel(),
+        container = _container("backtest", db)
+        try:
+            outcome = run_backtest(
+                container.recorded_run_parts(),
+                bars(),
+                out_dir=None,
+                dense=dense,
+                run_id=RUN_ID,
+                progress_stream=None,
+            )
+        finally:
+            container.shutdown_resources()
+        runs[name] = (outcome.result, db)
+    db = directory / "paper.db"
+    container = _container("paper", db)
+    try:
+        paper = run_paper(
+            container.recorded_run_parts(),
             bars(),
-            db_path=db,
             out_dir=None,
-            dense=dense,
             run_id=RUN_ID,
             progress_stream=None,
         )
-        runs[name] = (outcome.result, db)
-    db = directory / "paper.db"
-    paper = run_paper(
-        loaded, _kernel(), bars(), db_path=db, out_dir=None, run_id=RUN_ID, progress_stream=None
-    )
+    finally:
+        container.shutdown_resources()
     runs["paper"] = (paper.result, db)
     return runs
 
@@ -127,7 +133,13 @@ def test_replay_of_each_recorded_leg_replans_every_cycle_identically(
     legs: Mapping[str, tuple[RunResult, Path]], name: str
 ) -> None:
     _, db = legs[name]
-    outcome = run_replay(db_path=db, run_id=RUN_ID, progress_stream=None)
+    container = _container(None, db)
+    try:
+        outcome = run_replay(
+            db_path=db, reader_of=container.run_reader, run_id=RUN_ID, progress_stream=None
+        )
+    finally:
+        container.shutdown_resources()
     report = outcome.report
     assert report.mismatch is None, report.mismatch
     assert report.cycles == report.total == len(recorded_plans(db))

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from dependency_injector import providers
+from tests.integration.ccxt.conftest import API_KEY, API_SECRET
+from tests.integration.live.live_venue import LiveFakeBinance, crossing_klines, write_config
 
 from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.adapters.ccxt.config import CcxtSettings
@@ -14,60 +16,145 @@ from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.bundled import bundled_path
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.paper.execution import PaperExecution
+from tradekernel.adapters.paper.sleeper import SystemSleeper
+from tradekernel.adapters.sqlite.backoff_store import SqliteBackoffStore
 from tradekernel.adapters.sqlite.control_store import SqliteControlStore
 from tradekernel.adapters.sqlite.journal import SqliteJournal
 from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
+from tradekernel.adapters.sqlite.portfolio_store import SqliteSequenceStore
+from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.backtest_job import venue_settings
-from tradekernel.bootstrap.container import Container, configured
+from tradekernel.bootstrap.container import Container, configured, live_container
+from tradekernel.bootstrap.live_config import load_live, store_path
+from tradekernel.bootstrap.wiring import LiveParts, RecordedRunParts, RunStores
 from tradekernel.domain.blueprint import BlueprintSettings
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
+from tradekernel.orchestration.cycle.market_clock import MarketClock
 from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 
 
-def test_every_provider_builds_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _build_every_provider(container: Container) -> dict[str, object]:
+    """Call every provider of the container once (mypy does not check provider arguments)."""
+    built: dict[str, object] = {}
+    for name, provider in container.providers.items():
+        if name == "config":
+            continue
+        if name == "live_parts":
+            built[name] = provider(shutdown=container.shutdown_resources)
+        else:
+            built[name] = provider()
+    return built
+
+
+def _assert_the_common_providers(built: dict[str, object], container: Container) -> None:
+    assert isinstance(built["wall_clock"], SystemClock)
+    assert isinstance(built["market_clock"], MarketClock)
+    assert isinstance(built["sleeper"], SystemSleeper)
+    assert isinstance(built["loaded_blueprint"], tuple)
+    assert isinstance(built["blueprint"], LoadedBlueprint)
+    assert isinstance(built["settings"], BlueprintSettings)
+    assert isinstance(built["plugin_catalog"], dict) and built["plugin_catalog"]
+    assert isinstance(built["kernel"], PlanningKernel)
+    assert isinstance(built["journal"], SqliteJournal)
+    assert isinstance(built["run_reader"], SqliteRunReader)
+    assert isinstance(built["order_event_store"], SqliteOrderEventStore)
+    assert isinstance(built["control_store"], SqliteControlStore)
+    assert isinstance(built["backoff_store"], SqliteBackoffStore)
+    assert isinstance(built["sequence_store"], SqliteSequenceStore)
+    stores = built["stores"]
+    assert isinstance(stores, RunStores)
+    assert stores.journal is built["journal"] and stores.reader is built["run_reader"]
+    assert stores.order_events is built["order_event_store"]
+    assert stores.control is built["control_store"]
+    assert isinstance(built["simulated_venue"], BacktestVenue)
+    assert isinstance(built["backtest_execution"], BacktestVenue)
+    assert isinstance(built["paper_execution"], PaperExecution)
+    assert isinstance(built["live_settings"], CcxtSettings)
+    assert type(built["live_execution"]).__name__ == "CcxtExecution"
+    assert type(built["market_data"]).__name__ == "CcxtMarketData"
+    run = built["recorded_run_parts"]
+    assert isinstance(run, RecordedRunParts)
+    assert run.kernel is built["kernel"] and run.open_stores() is stores
+    assert run.clock is built["clock"] and run.wall_clock is built["wall_clock"]
+    parts = built["live_parts"]
+    assert isinstance(parts, LiveParts)
+    assert parts.execution is built["live_execution"] and parts.market is built["market_data"]
+    assert parts.backoff_store is built["backoff_store"] and parts.clock is built["clock"]
+    assert isinstance(parts.new_simulated_venue(), BacktestVenue)
+    # singletons are shared; a venue is a fresh one per call
+    assert container.kernel() is built["kernel"]
+    assert container.backtest_execution() is not built["backtest_execution"]
+    venue = built["simulated_venue"]
+    assert isinstance(venue, BacktestVenue)
+    assert venue.settings == venue_settings(container.settings())
+
+
+@pytest.mark.parametrize(
+    ("mode", "venue_type", "clock_type"),
+    [
+        ("backtest", BacktestVenue, MarketClock),
+        ("paper", PaperExecution, MarketClock),
+        ("live", None, SystemClock),
+    ],
+)
+def test_every_provider_builds_once_per_mode(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    venue_type: type | None,
+    clock_type: type,
+) -> None:
     monkeypatch.setenv("TRADEKERNEL_API_KEY", "key")
     monkeypatch.setenv("TRADEKERNEL_API_SECRET", "secret")
-    container = configured(mode="backtest", db_path=tmp_path / "c.db", seed=7)
-    built: dict[str, object] = {}
+    container = configured(mode=mode, db_path=tmp_path / "c.db", seed=7)
     try:
-        for name, provider in container.providers.items():
-            if name in {"config", "execution", "mode"}:
-                continue
-            built[name] = provider()
-        built["mode"] = container.mode()
-        built["execution"] = container.execution()
-        assert isinstance(built["clock"], SystemClock)
-        assert isinstance(built["loaded_blueprint"], tuple)
-        assert isinstance(built["blueprint"], LoadedBlueprint)
-        assert isinstance(built["settings"], BlueprintSettings)
-        assert isinstance(built["plugin_catalog"], dict) and built["plugin_catalog"]
-        assert isinstance(built["kernel"], PlanningKernel)
-        assert isinstance(built["journal"], SqliteJournal)
-        assert isinstance(built["order_event_store"], SqliteOrderEventStore)
-        assert isinstance(built["control_store"], SqliteControlStore)
-        assert isinstance(built["backtest_execution"], BacktestVenue)
-        assert isinstance(built["execution"], BacktestVenue)
-        assert isinstance(built["paper_execution"], PaperExecution)
-        assert built["mode"] == "backtest"
+        built = _build_every_provider(container)
+        _assert_the_common_providers(built, container)
+        assert built["mode"] == mode
+        assert isinstance(built["clock"], clock_type)
+        execution = built["execution"]
+        if venue_type is None:
+            assert execution is built["live_execution"]
+        else:
+            assert isinstance(execution, venue_type)
+        assert isinstance(built["recorded_run_parts"], RecordedRunParts)
+        assert built["recorded_run_parts"].venue is not None
         live = built["live_settings"]
         assert isinstance(live, CcxtSettings) and live.symbols == ("BTC/USD",)
-        assert type(built["live_execution"]).__name__ == "CcxtExecution"
-        # singletons are shared; the backtest venue is a fresh one per run
-        assert container.kernel() is built["kernel"]
-        assert container.backtest_execution() is not built["backtest_execution"]
-        venue = built["execution"]
-        assert isinstance(venue, BacktestVenue)
-        assert venue.settings == venue_settings(container.settings())
         assert (tmp_path / "c.db").is_file()
     finally:
-        live_execution = built.get("live_execution")
-        if live_execution is not None:
-            live_execution.close()  # type: ignore[attr-defined]
         container.shutdown_resources()
+
+
+def test_every_provider_builds_for_a_live_config_against_the_loopback_venue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRADEKERNEL_API_KEY", API_KEY)
+    monkeypatch.setenv("TRADEKERNEL_API_SECRET", API_SECRET)
+    server = LiveFakeBinance(api_key=API_KEY, secret=API_SECRET).start()
+    server.klines["BTCUSDT"] = crossing_klines(server.now_ms())
+    loaded = load_live(write_config(tmp_path, server.base_url))
+    container = live_container(loaded, live=False)
+    try:
+        built = _build_every_provider(container)
+        _assert_the_common_providers(built, container)
+        assert built["mode"] == "live" and isinstance(built["clock"], SystemClock)
+        settings = built["live_settings"]
+        assert isinstance(settings, CcxtSettings)
+        assert settings.api_base_url == server.base_url and settings.symbols == ("BTC/USDT",)
+        parts = built["live_parts"]
+        assert isinstance(parts, LiveParts) and parts.loaded is loaded
+        assert parts.stores.db_path == store_path(loaded, live=False)
+        # the built adapters reach the loopback venue
+        assert "BTC/USDT" in parts.execution.symbol_rules()
+        assert parts.market.fetch_bars("BTC/USDT", "1h", 0, 5)
+    finally:
+        container.shutdown_resources()
+        server.stop()
 
 
 def test_live_mode_selects_the_ccxt_adapter(
@@ -80,8 +167,8 @@ def test_live_mode_selects_the_ccxt_adapter(
     try:
         assert type(execution).__name__ == "CcxtExecution"
         assert container.live_settings().exchange_id == "kraken"
+        assert container.execution() is execution  # one client, closed at shutdown
     finally:
-        execution.close()
         container.shutdown_resources()
 
 

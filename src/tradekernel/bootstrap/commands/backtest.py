@@ -81,34 +81,34 @@ def run(args: argparse.Namespace) -> int:
         blueprint_path=args.config,
         refine=lambda loaded: with_universe_lists(loaded, args.allow, args.deny),
     )
-    blueprint = container.blueprint()
-    data = load_data(data_inputs(args.data, blueprint))
-    kernel = container.kernel()
-    if args.verify_sparse:
-        check = verify_blueprint(
-            blueprint,
-            kernel,
+    try:
+        blueprint = container.blueprint()
+        data = load_data(data_inputs(args.data, blueprint))
+        if args.verify_sparse:
+            check = verify_blueprint(
+                blueprint,
+                container.kernel(),
+                data,
+                new_venue=container.simulated_venue,
+                run_id=args.run_id,
+                progress_stream=None if args.quiet else sys.stderr,
+            )
+            print(
+                f"verify   kernel called on {check.dense_calls} bars dense, "
+                f"{check.sparse_calls} sparse"
+            )
+            print(describe_check(check))
+            return 0 if check.difference is None else 1
+        outcome = run_backtest(
+            container.recorded_run_parts(),
             data,
-            new_venue=container.execution,
+            out_dir=args.out,
+            dense=args.dense,
             run_id=args.run_id,
             progress_stream=None if args.quiet else sys.stderr,
         )
-        print(
-            f"verify   kernel called on {check.dense_calls} bars dense, {check.sparse_calls} sparse"
-        )
-        print(describe_check(check))
-        return 0 if check.difference is None else 1
-    outcome = run_backtest(
-        blueprint,
-        kernel,
-        data,
-        db_path=args.db,
-        out_dir=args.out,
-        dense=args.dense,
-        run_id=args.run_id,
-        progress_stream=None if args.quiet else sys.stderr,
-        venue=container.execution(),
-    )
+    finally:
+        container.shutdown_resources()
     result = outcome.result
     for loaded in outcome.data:
         report = loaded.report

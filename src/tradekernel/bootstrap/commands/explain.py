@@ -9,9 +9,8 @@ from typing import Any
 
 import attrs
 
-from tradekernel.adapters.sqlite.database import connect
-from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.commands.common import DEFAULT_DB
+from tradekernel.bootstrap.container import configured
 from tradekernel.domain.errors import ConfigError
 from tradekernel.orchestration.records.canonical import structure_plan
 from tradekernel.orchestration.records.causality import plan_causality
@@ -56,14 +55,14 @@ def _recorded_closes(context_text: str) -> dict[str, float]:
 def run(args: argparse.Namespace) -> int:
     if not args.db.is_file():
         raise ConfigError(f"no database at {args.db}", path="--db")
-    connection = connect(args.db)
+    container = configured(db_path=args.db)
     try:
-        reader = SqliteRunReader(connection)
+        reader = container.run_reader()
         run_id, order = reader.find_order(args.client_order_id, args.run)
         entry = reader.plan_containing_order(run_id, args.client_order_id)
         fills = reader.fills_for_order(args.client_order_id, run_id)
     finally:
-        connection.close()
+        container.shutdown_resources()
     plan = json.loads(entry.plan_json)
     chain = plan_causality(structure_plan(plan), _recorded_closes(entry.context_json))
     nodes = {link.node_id: attrs.asdict(link) for link in chain}

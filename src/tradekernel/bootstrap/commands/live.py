@@ -4,7 +4,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from tradekernel.bootstrap.live_job import load_live, run_live, wire
+from tradekernel.bootstrap.live_job import load_live, run_live
+from tradekernel.bootstrap.live_session import open_session
 from tradekernel.domain.live_policy import OrphanPolicy
 
 EXAMPLES = """examples:
@@ -44,7 +45,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def run(args: argparse.Namespace) -> int:
     loaded = load_live(args.config)
     live = bool(args.live) or loaded.settings.mode == "live"
-    wiring = wire(
+    wiring = open_session(
         loaded,
         live=live,
         orphans=OrphanPolicy(args.orphans) if args.orphans else None,

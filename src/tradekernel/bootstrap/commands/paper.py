@@ -81,23 +81,24 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_output_dir(args.out)  # refuse a bad --out before the run, not after it
     container = configured(
+        mode="paper",
         db_path=args.db,
         blueprint_path=args.config,
         refine=lambda loaded: with_universe_lists(loaded, args.allow, args.deny),
     )
-    blueprint = container.blueprint()
-    data = load_data(data_inputs(args.replay, blueprint))
-    outcome = run_paper(
-        blueprint,
-        container.kernel(),
-        data,
-        db_path=args.db,
-        out_dir=args.out,
-        speed=args.speed,
-        run_id=args.run_id,
-        progress_stream=None if args.quiet else sys.stderr,
-        on_runner=install_stop_handlers,
-    )
+    try:
+        data = load_data(data_inputs(args.replay, container.blueprint()))
+        outcome = run_paper(
+            container.recorded_run_parts(),
+            data,
+            out_dir=args.out,
+            speed=args.speed,
+            run_id=args.run_id,
+            progress_stream=None if args.quiet else sys.stderr,
+            on_runner=install_stop_handlers,
+        )
+    finally:
+        container.shutdown_resources()
     result = outcome.result
     for loaded in outcome.data:
         print(

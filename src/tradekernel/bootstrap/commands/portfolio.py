@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from tradekernel.adapters.config.portfolio_loader import PortfolioSetup, load_portfolio
-from tradekernel.adapters.sqlite.portfolio_store import SqliteSequenceStore
+from tradekernel.bootstrap.container import configured
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.portfolio import PortfolioPlan, PortfolioState, ScoredSequence
 from tradekernel.features.portfolio.buckets import split
@@ -47,7 +47,8 @@ def _plans(
 ) -> list[tuple[str, Decimal, PortfolioState, PortfolioPlan]]:
     shares = {b.name: b.capital_share for b in setup.buckets}
     states = split(setup.state, setup.assignment, shares, setup.targets)
-    store = SqliteSequenceStore.open(args.db) if args.incremental else None
+    container = configured(db_path=args.db) if args.incremental else None
+    store = container.sequence_store() if container is not None else None
     results = []
     try:
         for bucket in setup.buckets:
@@ -74,8 +75,8 @@ def _plans(
                 plan = result
             results.append((bucket.name, bucket.capital_share, state, plan))
     finally:
-        if store is not None:
-            store.close()
+        if container is not None:
+            container.shutdown_resources()
     return results
 
 

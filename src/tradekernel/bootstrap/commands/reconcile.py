@@ -3,7 +3,8 @@
 import argparse
 from pathlib import Path
 
-from tradekernel.bootstrap.live_job import load_live, reconcile_only, wire
+from tradekernel.bootstrap.live_job import load_live, reconcile_only
+from tradekernel.bootstrap.live_session import open_session
 from tradekernel.orchestration.live.startup_guard import guard_message
 
 EXAMPLES = """examples:
@@ -26,7 +27,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
-    wiring = wire(load_live(args.config), live=True, record=False)
+    wiring = open_session(load_live(args.config), live=True, record=False)
     try:
         report = reconcile_only(wiring)
     finally:

@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tradekernel.bootstrap.commands.common import (
@@ -9,7 +10,9 @@ from tradekernel.bootstrap.commands.common import (
     add_universe_arguments,
     with_universe_lists,
 )
-from tradekernel.bootstrap.replay_job import data_overrides, run_replay
+from tradekernel.bootstrap.container import configured
+from tradekernel.bootstrap.replay_job import ReplayOutcome, data_overrides, run_replay
+from tradekernel.bootstrap.wiring import RunIndex
 from tradekernel.orchestration.cycle.replay import describe_report
 
 EXIT_IDENTICAL = 0
@@ -64,8 +67,21 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
-    outcome = run_replay(
+    container = configured(db_path=args.db)
+    try:
+        outcome = _replay(args, container.run_reader)
+    finally:
+        container.shutdown_resources()
+    print(f"config   {outcome.blueprint.file}")
+    for line in describe_report(outcome.report):
+        print(line)
+    return EXIT_IDENTICAL if outcome.report.identical else EXIT_DIFFERS
+
+
+def _replay(args: argparse.Namespace, reader_of: Callable[[], RunIndex]) -> ReplayOutcome:
+    return run_replay(
         db_path=args.db,
+        reader_of=reader_of,
         run_id=args.run_id,
         config=args.config,
         data=data_overrides(args.data),
@@ -78,7 +94,3 @@ def run(args: argparse.Namespace) -> int:
         ),
         progress_stream=None if args.quiet else sys.stderr,
     )
-    print(f"config   {outcome.blueprint.file}")
-    for line in describe_report(outcome.report):
-        print(line)
-    return EXIT_IDENTICAL if outcome.report.identical else EXIT_DIFFERS

@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from tests.fakes.clock import FakeClock
+from tests.fakes.control_store import FakeControlStore
 from tests.fakes.execution import FakeExecution
 from tests.fakes.order_store import FakeOrderStore
 from tests.fakes.runtime import StubRuntime
@@ -103,19 +104,6 @@ class CountingManager(OrderManager):
         return super().submit(intent)
 
 
-class MemoryControlStore:
-    """A `ControlStore` held in memory: what `tradekernel control` would have written."""
-
-    def __init__(self) -> None:
-        self.records: dict[str, ControlRecord] = {}
-
-    def read(self, bot_id: str) -> ControlRecord | None:
-        return self.records.get(bot_id)
-
-    def write(self, record: ControlRecord) -> None:
-        self.records[record.bot_id] = record
-
-
 class Desk:
     """An `OrderCare` sending through an `OmsDesk` to the scripted venue."""
 
@@ -154,7 +142,7 @@ class Desk:
 
 
 def control_in(state: TradingState) -> TradingStateControl:
-    store = MemoryControlStore()
+    store = FakeControlStore()
     store.write(ControlRecord(bot_id="default", state=state, reason="operator", updated_ms=0))
     control = TradingStateControl(runtime=StubRuntime(), store=store, clock=FakeClock())
     assert control.refresh() is state

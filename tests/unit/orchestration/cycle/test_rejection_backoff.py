@@ -1,23 +1,9 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.fakes.backoff_store import FakeBackoffStore
 
-from tradekernel.domain.ports.backoff_store import BackoffRecord
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff, cooldown_ms
-
-
-class MemoryBackoffStore:
-    def __init__(self) -> None:
-        self.rows: dict[str, BackoffRecord] = {}
-
-    def load(self) -> list[BackoffRecord]:
-        return [self.rows[s] for s in sorted(self.rows)]
-
-    def save(self, record: BackoffRecord) -> None:
-        self.rows[record.symbol] = record
-
-    def clear(self, symbol: str) -> None:
-        self.rows.pop(symbol, None)
 
 
 @given(st.integers(1, 200), st.integers(0, 10**7), st.integers(0, 10**9))
@@ -30,7 +16,7 @@ def test_cooldown_doubles_until_the_cap(failures: int, base: int, extra: int) ->
 
 
 def test_consecutive_rejections_lengthen_the_cooldown_and_success_resets_it() -> None:
-    store = MemoryBackoffStore()
+    store = FakeBackoffStore()
     backoff = RejectionBackoff(store=store, base_ms=1_000, max_ms=5_000)
     now = 1_000_000
     assert backoff.rejected("BTC/USDT", now, "min notional").until_ms == 1_001_000
@@ -45,7 +31,7 @@ def test_consecutive_rejections_lengthen_the_cooldown_and_success_resets_it() ->
 
 
 def test_cooldown_survives_a_restart_through_the_store() -> None:
-    store = MemoryBackoffStore()
+    store = FakeBackoffStore()
     RejectionBackoff(store=store, base_ms=60_000, max_ms=600_000).rejected("ETH/USDT", 0)
     restarted = RejectionBackoff(store=store, base_ms=60_000, max_ms=600_000)
     assert restarted.until(0) == {"ETH/USDT": 60_000}

@@ -2,10 +2,10 @@
 
 from decimal import Decimal
 
+from tests.fakes.backoff_store import FakeBackoffStore
 from tests.fakes.clock import FakeClock
 from tests.fakes.execution import FakeExecution
 from tests.fakes.order_store import FakeOrderStore
-from tests.unit.orchestration.cycle.test_rejection_backoff import MemoryBackoffStore
 
 from tradekernel.domain.account import Balance
 from tradekernel.domain.blueprint import ExecutionPolicy
@@ -63,7 +63,7 @@ class Live:
         self.venue = FakeExecution(now_ms=self.clock.now_ms())
         self.venue.set_account([Balance(asset="USDT", free=Decimal(10_000))], [])
         self.oms = OrderManager(store=self.store, venue=self.venue, clock=self.clock)
-        self.backoff_store = MemoryBackoffStore()
+        self.backoff_store = FakeBackoffStore()
         self.backoff = RejectionBackoff(store=self.backoff_store, base_ms=1_000, max_ms=8_000)
         self.reconciler = Reconciler(
             manager=self.oms,
