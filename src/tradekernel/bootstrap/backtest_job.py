@@ -18,6 +18,7 @@ from typing import TextIO
 import attrs
 
 from tradekernel.adapters.backtest.settings import VenueSettings
+from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.adapters.reports.metrics import Metrics
@@ -28,9 +29,9 @@ from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
 from tradekernel.bootstrap.wiring import RecordedRunParts, RunIndex
 from tradekernel.domain.blueprint import BlueprintSettings
 from tradekernel.domain.errors import ConfigError
-from tradekernel.domain.plan import Plan
-from tradekernel.domain.ports.journal import EquityPoint, JournalEntry, RunManifest
+from tradekernel.domain.ports.journal import EquityPoint, RunManifest
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
+from tradekernel.orchestration.cycle.decision import journal_recorder
 from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 
@@ -94,6 +95,27 @@ def data_sources(data: Sequence[LoadedBars]) -> str:
     return json.dumps(sources, sort_keys=True)
 
 
+def recorded_manifest(
+    run_id: str,
+    mode: str,
+    blueprint: LoadedBlueprint,
+    data: Sequence[LoadedBars],
+    fingerprint: str,
+) -> RunManifest:
+    """Return the manifest of a run on recorded bars (backtest or paper replay), starting now."""
+    return RunManifest(
+        run_id=run_id,
+        mode=mode,
+        config_hash=blueprint.config_hash,
+        code_version=code_version(),
+        data_fingerprint=fingerprint,
+        started_ms=time.time_ns() // 1_000_000,
+        config_text=blueprint.text,
+        data_sources=data_sources(data),
+        hash_format_version=HASH_FORMAT_VERSION,
+    )
+
+
 def unique_run_id(reader: RunIndex, base: str) -> str:
     """Return `base`, or `base-N` for the first N not yet recorded in the database."""
     existing = set(reader.run_ids())
@@ -137,16 +159,8 @@ def run_backtest(
     chosen = unique_run_id(stores.reader, base)
     with journal:
         journal.start_run(
-            RunManifest(
-                run_id=chosen,
-                mode="backtest-dense" if dense else "backtest",
-                config_hash=blueprint.config_hash,
-                code_version=code_version(),
-                data_fingerprint=fingerprint,
-                started_ms=time.time_ns() // 1_000_000,
-                config_text=blueprint.text,
-                data_sources=data_sources(data),
-                hash_format_version=HASH_FORMAT_VERSION,
+            recorded_manifest(
+                chosen, "backtest-dense" if dense else "backtest", blueprint, data, fingerprint
             )
         )
         total = max(len(item.series) for item in data) if data else 0
@@ -156,17 +170,7 @@ def run_backtest(
             else None
         )
 
-        def record(plan: Plan, digest: str, plan_json: str, context: str) -> None:
-            journal.record_plan(
-                JournalEntry(
-                    run_id=chosen,
-                    cycle_ts_ms=plan.cycle_ts_ms,
-                    plan_hash=digest,
-                    plan_json=plan_json,
-                    context_json=context,
-                    client_order_ids=tuple(i.client_order_id for i in plan.intents),
-                )
-            )
+        record = journal_recorder(journal, chosen)
 
         # The market clock (the venue's too) stamps orders with the bar they were sent at.
         engine = BacktestEngine(

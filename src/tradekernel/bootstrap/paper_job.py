@@ -20,22 +20,19 @@ from tradekernel.adapters.reports.summary_json import summary_json_text
 from tradekernel.adapters.reports.terminal import ProgressBar
 from tradekernel.adapters.reports.writer import ReportPaths
 from tradekernel.bootstrap.backtest_job import (
-    code_version,
     data_fingerprint,
-    data_sources,
+    recorded_manifest,
     unique_run_id,
 )
 from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
 from tradekernel.bootstrap.wiring import RecordedRunParts
 from tradekernel.domain.errors import ConfigError
-from tradekernel.domain.plan import Plan
-from tradekernel.domain.ports.journal import JournalEntry, RunManifest
 from tradekernel.domain.ports.sleeper import Sleeper
+from tradekernel.orchestration.cycle.decision import journal_recorder
 from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.paper.bar_source import ReplaySource
 from tradekernel.orchestration.paper.pacing import Pacer
 from tradekernel.orchestration.paper.runner import PaperPorts, PaperRunner, PaperSettings
-from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.runtime.bot import BotRuntime
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
 
@@ -101,19 +98,7 @@ def run_paper(
     )
     journal = stores.journal
     with journal:
-        journal.start_run(
-            RunManifest(
-                run_id=chosen,
-                mode="paper-replay",
-                config_hash=blueprint.config_hash,
-                code_version=code_version(),
-                data_fingerprint=fingerprint,
-                started_ms=time.time_ns() // 1_000_000,
-                config_text=blueprint.text,
-                data_sources=data_sources(data),
-                hash_format_version=HASH_FORMAT_VERSION,
-            )
-        )
+        journal.start_run(recorded_manifest(chosen, "paper-replay", blueprint, data, fingerprint))
         source = ReplaySource({item.series.symbol: item.series for item in data})
         bar = (
             ProgressBar(len(source), stream=progress_stream, now=time.monotonic)
@@ -121,17 +106,7 @@ def run_paper(
             else None
         )
 
-        def record(plan: Plan, digest: str, plan_json: str, context: str) -> None:
-            journal.record_plan(
-                JournalEntry(
-                    run_id=chosen,
-                    cycle_ts_ms=plan.cycle_ts_ms,
-                    plan_hash=digest,
-                    plan_json=plan_json,
-                    context_json=context,
-                    client_order_ids=tuple(i.client_order_id for i in plan.intents),
-                )
-            )
+        record = journal_recorder(journal, chosen)
 
         def progress(cycles: int) -> None:
             if bar is not None and cycles % 256 == 0:

@@ -16,6 +16,7 @@ import attrs
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.plan import Plan
+from tradekernel.domain.ports.journal import Journal, JournalEntry
 from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor, assemble_context
 from tradekernel.orchestration.cycle.context_record import context_json
 from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
@@ -24,6 +25,24 @@ from tradekernel.orchestration.records.canonical import canonical_json, hash_tex
 
 # (plan, plan hash, plan JSON, context JSON): what a recorded cycle stores.
 PlanSink = Callable[[Plan, str, str, str], None]
+
+
+def journal_recorder(journal: Journal, run_id: str) -> PlanSink:
+    """Return the recorder that writes each plan, its hash and its context to `journal`."""
+
+    def record(plan: Plan, digest: str, plan_json: str, context: str) -> None:
+        journal.record_plan(
+            JournalEntry(
+                run_id=run_id,
+                cycle_ts_ms=plan.cycle_ts_ms,
+                plan_hash=digest,
+                plan_json=plan_json,
+                context_json=context,
+                client_order_ids=tuple(i.client_order_id for i in plan.intents),
+            )
+        )
+
+    return record
 
 
 @attrs.frozen(kw_only=True)

@@ -14,14 +14,13 @@ import attrs
 from tradekernel.domain.blueprint import ExecutionPolicy
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.market import SymbolRules
-from tradekernel.domain.plan import Plan
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
-from tradekernel.domain.ports.journal import Journal, JournalEntry
+from tradekernel.domain.ports.journal import Journal
 from tradekernel.domain.ports.market_data import MarketDataPort
 from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
-from tradekernel.orchestration.cycle.decision import Decider
+from tradekernel.orchestration.cycle.decision import Decider, journal_recorder
 from tradekernel.orchestration.cycle.order_care import OrderCare
 from tradekernel.orchestration.cycle.runner import CycleRunner
 from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
@@ -135,7 +134,8 @@ class LiveRunner:
                 kernel,
                 run_id=settings.run_id,
                 rules=rules,
-                on_plan=self._write_ahead,
+                # Write-ahead: the plan is on disk before any of its orders is sent.
+                on_plan=journal_recorder(journal, settings.session_id),
                 record_empty=True,
             ),
             control=control,
@@ -188,21 +188,6 @@ class LiveRunner:
         text = canonical_summary({**summary, "stop_reason": reason})
         self._journal.finish_run(self._s.session_id, text)
         return text
-
-    # -- internals ----------------------------------------------------------------------
-
-    def _write_ahead(self, plan: Plan, digest: str, text: str, context: str) -> None:
-        # The plan is on disk before any of its orders is sent.
-        self._journal.record_plan(
-            JournalEntry(
-                run_id=self._s.session_id,
-                cycle_ts_ms=plan.cycle_ts_ms,
-                plan_hash=digest,
-                plan_json=text,
-                context_json=context,
-                client_order_ids=tuple(i.client_order_id for i in plan.intents),
-            )
-        )
 
 
 def canonical_summary(data: Mapping[str, object]) -> str:
