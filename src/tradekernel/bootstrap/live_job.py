@@ -22,6 +22,7 @@ from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
+from tradekernel.orchestration.cycle.context_record import recorded_peak
 from tradekernel.orchestration.cycle.delayed_slices import unsent_slices
 from tradekernel.orchestration.live.dry_run import PaperRestore, restore_paper
 from tradekernel.orchestration.live.reconciliation import (
@@ -172,6 +173,7 @@ def wire(
             quote=settings.account.quote_asset,
             reconcile_every_ms=round(s.reconcile_seconds * 1000),
             resume_after_ms=max(planned) if planned else None,
+            resume_peak_equity=recorded_peak(e for entries in recorded.values() for e in entries),
         ),
         kernel=parts.kernel,
         manager=manager,

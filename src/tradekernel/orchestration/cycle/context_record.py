@@ -6,7 +6,7 @@ the bar windows are `series.head(bars)`, so `replay` feeds the kernel what it sa
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from tradekernel.domain.enums import TradingState
 from tradekernel.domain.errors import DataError
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import OpenOrderView
+from tradekernel.domain.ports.journal import JournalEntry
 from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor, assemble_context
 from tradekernel.orchestration.records.canonical import canonical_json
 from tradekernel.shared.bars import BarSeries
@@ -126,3 +127,23 @@ def context_from_json(text: str, series: Mapping[str, BarSeries]) -> PlanningCon
             f"{list(context.symbols)}"
         )
     return context
+
+
+def recorded_peak(entries: Iterable[JournalEntry]) -> Decimal | None:
+    """Return the highest peak equity the recorded cycles planned with (None if none did).
+
+    A restarted live bot resumes its drawdown threats from it. A record that is not the
+    documented JSON names no peak and is passed over: this is a startup default, not a replay.
+    """
+    peaks: list[Decimal] = []
+    for entry in entries:
+        try:
+            peak = json.loads(entry.context_json).get("peak_equity")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(peak, str):
+            try:
+                peaks.append(Decimal(peak))
+            except ArithmeticError:
+                continue
+    return max(peaks, default=None)

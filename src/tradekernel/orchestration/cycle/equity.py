@@ -170,8 +170,9 @@ class RunningPeak:
     backtest's peak bit for bit.
     """
 
-    def __init__(self) -> None:
-        self.peak: float | None = None
+    def __init__(self, start: float | None = None) -> None:
+        # A restarted bot starts from the peak its earlier sessions planned with.
+        self.peak: float | None = start
 
     def mark(
         self, *, cash: float, quantities: Mapping[str, float], closes: Mapping[str, float]

@@ -63,6 +63,7 @@ class LiveMarket:
         bases: Mapping[str, str],
         reconcile_every_ms: int,
         resume_after_ms: int | None,
+        resume_peak_equity: Decimal | None = None,
     ) -> None:
         self._bars = bars
         self._venue = venue
@@ -80,7 +81,7 @@ class LiveMarket:
         self.last_planned = resume_after_ms
         self.last_reconcile: int | None = None
         self._history: dict[str, BarSeries] = {}
-        self._peak = RunningPeak()
+        self._peak = RunningPeak(None if resume_peak_equity is None else float(resume_peak_equity))
         self.step = LiveStep()
 
     def book(self) -> SpotLedger:

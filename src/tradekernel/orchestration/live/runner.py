@@ -8,6 +8,7 @@ the decision and the records are the cycle runner's, as in a backtest.
 
 import json
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 
 import attrs
 
@@ -48,6 +49,8 @@ class RunnerSettings:
     quote: str
     reconcile_every_ms: int = 60_000
     resume_after_ms: int | None = None
+    # The peak equity the bot's earlier sessions planned with (`recorded_peak`).
+    resume_peak_equity: Decimal | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -124,6 +127,7 @@ class LiveRunner:
             bases={symbol: rule.base for symbol, rule in rules.items()},
             reconcile_every_ms=settings.reconcile_every_ms,
             resume_after_ms=settings.resume_after_ms,
+            resume_peak_equity=settings.resume_peak_equity,
         )
         self._desk = SupervisedDesk(self.supervisor, manager, self.telemetry)
         self._runner = CycleRunner(
