@@ -11,6 +11,7 @@ COMMANDS = [
     ["backtest"],
     ["plan"],
     ["explain"],
+    ["orders"],
     ["check-lookahead"],
     ["config"],
     ["config", "validate"],

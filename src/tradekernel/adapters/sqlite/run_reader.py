@@ -150,6 +150,19 @@ class SqliteRunReader:
         )
         return [fill_from_row(row) for row in rows]
 
+    def orders(self, run_id: str) -> list[Order]:
+        """Return the latest recorded state of each order of a run, by client order id.
+
+        Raises:
+            ConfigError: if the run id is unknown.
+        """
+        self._require_run(run_id)
+        rows = self._query(
+            f"SELECT {ORDER_COLUMNS} FROM orders WHERE run_id = ? ORDER BY client_order_id",
+            (run_id,),
+        )
+        return [order_from_row(row) for row in rows]
+
     def equity(self, run_id: str) -> list[EquityPoint]:
         """Return a run's equity snapshots in time order.
 

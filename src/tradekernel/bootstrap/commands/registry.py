@@ -10,6 +10,7 @@ from tradekernel.bootstrap.commands import (
     explain,
     live,
     lookahead,
+    orders,
     paper,
     plan,
     portfolio,
@@ -31,4 +32,5 @@ REGISTRARS: list[Registrar] = [
     control.register,
     live.register,
     reconcile.register,
+    orders.register,
 ]
