@@ -99,6 +99,18 @@ def test_a_file_that_is_not_a_database_is_a_storage_error_naming_it(tmp_path: Pa
     assert caught.value.path == str(path)
 
 
+def test_another_programs_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "browser-history.sqlite"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE visits (url TEXT)")
+    with pytest.raises(StorageError, match=r"not a tradekernel database: .*\(visits\)") as caught:
+        connect(path)
+    assert caught.value.path == str(path)
+    with sqlite3.connect(path) as raw:
+        tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master")}
+    assert tables == {"visits"}  # none of tradekernel's tables were added
+
+
 def test_a_missing_directory_is_named(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="does not exist"):
         connect(tmp_path / "nowhere" / "runs.sqlite")

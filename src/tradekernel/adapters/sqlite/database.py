@@ -126,6 +126,23 @@ def _stored_version(connection: sqlite3.Connection) -> int | None:
     return None if row is None or row[0] is None else int(row[0])
 
 
+def _refuse_foreign(connection: sqlite3.Connection, path: str | Path) -> None:
+    # A database without schema_info is new (empty) or another program's: tradekernel's
+    # tables must not be added to someone else's file.
+    tables = [
+        row[0]
+        for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name LIMIT 3"
+        )
+    ]
+    if tables:
+        raise StorageError(
+            f"not a tradekernel database: it holds other tables ({', '.join(tables)}) and no "
+            "schema_info; use another --db",
+            path=str(path),
+        )
+
+
 def _migrate(connection: sqlite3.Connection, version: int | None) -> None:
     current = 1 if version is None else version
     # One transaction: a crash mid-migration leaves the previous version intact.
@@ -155,8 +172,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
     Raises:
         StorageError: naming the file, if its directory does not exist, it is not a SQLite
-            database, it is locked or unreadable, or it was written by a newer tradekernel
-            (a newer schema version).
+            database or another program's SQLite database, it is locked or unreadable, or it
+            was written by a newer tradekernel (a newer schema version).
     """
     target = Path(path)
     if str(path) != ":memory:" and not target.parent.exists():
@@ -171,6 +188,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA foreign_keys=ON")
         version = _stored_version(connection)
+        if version is None:
+            _refuse_foreign(connection, path)
         if version is not None and version > SCHEMA_VERSION:
             raise StorageError(
                 f"database schema version {version} is newer than this tradekernel supports "
