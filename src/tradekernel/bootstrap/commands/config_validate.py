@@ -4,9 +4,7 @@ import argparse
 from decimal import Decimal
 from pathlib import Path
 
-from tradekernel.bootstrap.blueprints import load
 from tradekernel.domain.blueprint import PluginConfig
-from tradekernel.orchestration.factory.kernel_factory import build_kernel
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -40,6 +38,9 @@ def _plugin_line(plugin: PluginConfig) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tradekernel.bootstrap.blueprints import load
+    from tradekernel.orchestration.factory.kernel_factory import build_kernel
+
     blueprint, catalog = load(args.file)
     build_kernel(blueprint.settings, catalog)  # factories may refuse combinations too
     settings = blueprint.settings
