@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     for trade in result.open_trades:
         print(f"open     {trade.symbol}: {trade.open_qty} still held (marked at the last close)")
     print()
-    print(summary_table(outcome.metrics))
+    print(summary_table(outcome.metrics, title="Backtest summary"))
     print()
     print(f"records  {outcome.db_path} (explain an order: tradekernel explain CLIENT_ORDER_ID)")
     if outcome.outputs is not None:

@@ -15,7 +15,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         epilog="example:\n  tradekernel config validate examples/sma_cross.toml",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    actions = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(dest="config_command", metavar="ACTION")
     validate = actions.add_parser(
         "validate",
         help="validate a blueprint: types, ranges, unknown keys, plugin columns",
