@@ -2,7 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-dev
+# Two stamps: `run` needs only the runtime dependencies, `test` the dev extra on top. The
+# dev install touches both (it contains the runtime one), so `make test` then `make run`
+# installs nothing more, and `make run` then `make test` adds the dev tools.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test lint typecheck contracts cycles pytest bench clean
 
@@ -10,35 +14,40 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+# The bundled backtest reads CSV: no runtime extra (`parquet`) is needed.
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
 
-## run: install and run the main job, a backtest on the bundled real data
-run: $(STAMP)
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(DEV_STAMP) $(RUN_STAMP)
+
+## run: install the runtime dependencies only and run the main job, a backtest on the bundled real data
+run: $(RUN_STAMP)
 	$(BIN)/tradekernel backtest
 
 ## test: install the dev extra and run every gate: ruff, mypy --strict, contracts, cycles, pytest
 test: lint typecheck contracts cycles pytest
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests tools benchmarks
 	$(BIN)/ruff format --check src tests tools benchmarks
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-contracts: $(STAMP)
+contracts: $(DEV_STAMP)
 	$(BIN)/lint-imports --config contracts/importlinter.toml
 
-cycles: $(STAMP)
+cycles: $(DEV_STAMP)
 	$(BIN)/python -m tools.cycles src/tradekernel
 
-pytest: $(STAMP)
+pytest: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
 ## bench: side-by-side benchmarks, reported as ratios (not part of make test)
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.run
 
 clean:

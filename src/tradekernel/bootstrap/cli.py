@@ -1,6 +1,7 @@
 """The `tradekernel` command line: one sub-command module per command."""
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib import metadata
@@ -56,21 +57,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     for register in registry.REGISTRARS:
         register(subparsers)
+    for command_parser in subparsers.choices.values():
+        # A command group run without its action (`tradekernel portfolio`) has no handler;
+        # main prints this parser's help for it.
+        command_parser.set_defaults(command_parser=command_parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code.
 
-    0 ok, 1 findings (or another refusal), 2 bad input (arguments, config, data),
-    3 storage (the run database), 4 output (`--out` files), 130 interrupted.
+    0 ok, 1 findings (or another refusal), 2 bad input (arguments, config, data; also a
+    command group without its action, e.g. `tradekernel portfolio`, which prints the
+    group's help to stderr), 3 storage (the run database), 4 output (`--out` files),
+    130 interrupted. A reader that closes the pipe early (`tradekernel ... | head`) is not
+    an error of the run: exit 0, no traceback.
     """
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        return _quiet_after_broken_pipe()
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version and usage errors
+        _flush_stdout()
+        raise exit_ from None
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help()
-        return EXIT_OK
+        group: argparse.ArgumentParser | None = getattr(args, "command_parser", None)
+        if group is None:
+            parser.print_help()
+            return EXIT_OK
+        group.print_help(sys.stderr)
+        return EXIT_USAGE
     try:
         with long_run_gc():
             return handler(args)
@@ -86,6 +109,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        # Flush here, inside main's BrokenPipeError handler, not at interpreter exit,
+        # where a closed pipe would print "Exception ignored ... BrokenPipeError".
+        _flush_stdout()
+
+
+def _flush_stdout() -> None:
+    sys.stdout.flush()
+
+
+def _quiet_after_broken_pipe() -> int:
+    """Point stdout at devnull so the interpreter's exit flush cannot fail again.
+
+    The recipe of the Python docs ("Note on SIGPIPE" in the signal module) with exit 0, not
+    1: the reader went away (`| head`), which is not an error of the run.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_OK
 
 
 def _print_error(error: TradekernelError, code: int) -> int:

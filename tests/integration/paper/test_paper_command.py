@@ -41,6 +41,9 @@ def test_paper_command_replays_and_writes_the_backtest_outputs(
     assert code == 0
     assert "paper replay, as fast as possible" in printed
     assert "stopped: end of data" in printed
+    # the summary names the mode (issue #17: paper printed "Backtest summary")
+    assert "Paper summary" in printed
+    assert "Backtest" not in printed
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["run_id"].startswith("paper-")
     assert (out / "trades.csv").read_text(encoding="utf-8").startswith("symbol")

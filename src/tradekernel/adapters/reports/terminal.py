@@ -22,8 +22,14 @@ _TABLE_LABELS = (
 )
 
 
-def summary_table(metrics: Metrics, title: str = "Backtest summary") -> str:
-    """Return the end-of-run table: labels left-aligned, values right-aligned."""
+def summary_table(metrics: Metrics, *, title: str) -> str:
+    """Return the end-of-run table: labels left-aligned, values right-aligned.
+
+    Args:
+        metrics: the run's metrics.
+        title: the first line; it names the mode (`Backtest summary`, `Paper summary`), so
+            no default: a paper run once printed "Backtest summary".
+    """
     rows = [(label, value) for label, value in metric_rows(metrics) if label in _TABLE_LABELS]
     label_width = max(len(label) for label, _ in rows)
     value_width = max(len(value) for _, value in rows)

@@ -4,20 +4,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from tradekernel.adapters.reports.terminal import summary_table
-from tradekernel.adapters.reports.writer import check_output_dir
-from tradekernel.bootstrap.backtest_job import load_data, run_backtest
 from tradekernel.bootstrap.commands.common import (
     DEFAULT_DB,
     add_config_argument,
     add_data_argument,
     add_universe_arguments,
-    data_inputs,
-    with_universe_lists,
 )
-from tradekernel.bootstrap.container import configured
-from tradekernel.bootstrap.sparse_verify import verify_blueprint
-from tradekernel.orchestration.backtest.sparse_check import describe_check
 
 EXAMPLES = """examples:
   tradekernel backtest                       # the bundled SMA-cross example on bundled BTC data
@@ -73,6 +65,14 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    from tradekernel.adapters.reports.terminal import summary_table
+    from tradekernel.adapters.reports.writer import check_output_dir
+    from tradekernel.bootstrap.backtest_job import load_data, run_backtest
+    from tradekernel.bootstrap.commands.common import data_inputs, with_universe_lists
+    from tradekernel.bootstrap.container import configured
+    from tradekernel.bootstrap.sparse_verify import verify_blueprint
+    from tradekernel.orchestration.backtest.sparse_check import describe_check
+
     if args.out is not None:
         check_output_dir(args.out)  # refuse a bad --out before the run, not after it
     container = configured(
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     for trade in result.open_trades:
         print(f"open     {trade.symbol}: {trade.open_qty} still held (marked at the last close)")
     print()
-    print(summary_table(outcome.metrics))
+    print(summary_table(outcome.metrics, title="Backtest summary"))
     print()
     print(f"records  {outcome.db_path} (explain an order: tradekernel explain CLIENT_ORDER_ID)")
     if outcome.outputs is not None:

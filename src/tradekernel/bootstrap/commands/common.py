@@ -1,20 +1,24 @@
-"""Arguments and loading steps shared by the commands."""
+"""Arguments and loading steps shared by the commands.
+
+Only argparse-level names are imported at module level: every command's `register` uses
+this module, so building the parser (`--help`, `--version`) must not load the loaders,
+the container or the exchange adapters. The loading steps import them when called.
+"""
+
+from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import attrs
-
-from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
-from tradekernel.adapters.data.bundled import DEFAULT_SYMBOL, bundled_path
-from tradekernel.bootstrap.backtest_job import DataInput
-from tradekernel.bootstrap.blueprints import bundled_blueprint, load
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plugin_spec import PluginSpec
-from tradekernel.features.universe.list_file import SymbolLists, parse_symbol_list
-from tradekernel.features.universe.merge import merge_universe
+
+if TYPE_CHECKING:
+    from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
+    from tradekernel.bootstrap.backtest_job import DataInput
 
 DEFAULT_DB = Path("tradekernel.db")
 
@@ -61,11 +65,17 @@ def add_universe_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def load_blueprint_arg(path: Path | None) -> tuple[LoadedBlueprint, Catalog]:
+    from tradekernel.bootstrap.blueprints import bundled_blueprint, load
+
     return load(path if path is not None else bundled_blueprint())
 
 
 def data_inputs(values: Sequence[str], blueprint: LoadedBlueprint) -> list[DataInput]:
     """Bind `--data` values to symbols. Raises ConfigError naming the bad argument."""
+    from tradekernel.adapters.data.bundled import DEFAULT_SYMBOL, bundled_path
+    from tradekernel.bootstrap.backtest_job import DataInput
+    from tradekernel.bootstrap.blueprints import bundled_blueprint
+
     symbols = blueprint.settings.universe.symbols
     if not values:
         if blueprint.file == str(bundled_blueprint()):
@@ -96,6 +106,11 @@ def with_universe_lists(
     blueprint: LoadedBlueprint, allow: Sequence[str], deny: Sequence[str]
 ) -> LoadedBlueprint:
     """Merge the config, list-file and CLI allow/deny lists into the blueprint's universe."""
+    import attrs
+
+    from tradekernel.features.universe.list_file import SymbolLists, parse_symbol_list
+    from tradekernel.features.universe.merge import merge_universe
+
     universe = blueprint.settings.universe
     try:
         config = SymbolLists.from_strings(allow=universe.allow, deny=universe.deny, source="config")

@@ -4,9 +4,7 @@ import argparse
 from decimal import Decimal
 from pathlib import Path
 
-from tradekernel.bootstrap.blueprints import load
 from tradekernel.domain.blueprint import PluginConfig
-from tradekernel.orchestration.factory.kernel_factory import build_kernel
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -17,7 +15,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         epilog="example:\n  tradekernel config validate examples/sma_cross.toml",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    actions = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(dest="config_command", metavar="ACTION")
     validate = actions.add_parser(
         "validate",
         help="validate a blueprint: types, ranges, unknown keys, plugin columns",
@@ -40,6 +38,9 @@ def _plugin_line(plugin: PluginConfig) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tradekernel.bootstrap.blueprints import load
+    from tradekernel.orchestration.factory.kernel_factory import build_kernel
+
     blueprint, catalog = load(args.file)
     build_kernel(blueprint.settings, catalog)  # factories may refuse combinations too
     settings = blueprint.settings

@@ -8,7 +8,6 @@ import argparse
 from pathlib import Path
 
 from tradekernel.bootstrap.commands.common import DEFAULT_DB
-from tradekernel.bootstrap.container import configured
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.ports.control_store import ControlRecord
@@ -65,6 +64,8 @@ def describe_control(record: ControlRecord | None, bot_id: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tradekernel.bootstrap.container import configured
+
     if args.action == "status" and not args.db.is_file():
         raise ConfigError(f"no database {args.db}; nothing was ever set there", path="--db")
     # Only the store and the clock are built: no blueprint, no venue.

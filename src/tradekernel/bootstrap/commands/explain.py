@@ -10,10 +10,7 @@ from typing import Any
 import attrs
 
 from tradekernel.bootstrap.commands.common import DEFAULT_DB
-from tradekernel.bootstrap.container import configured
 from tradekernel.domain.errors import ConfigError
-from tradekernel.orchestration.records.canonical import structure_plan
-from tradekernel.orchestration.records.causality import plan_causality
 
 _PLAN_KINDS = ("entry_plan", "size_plan", "exit_plan", "routing_plan")
 
@@ -53,6 +50,10 @@ def _recorded_closes(context_text: str) -> dict[str, float]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tradekernel.bootstrap.container import configured
+    from tradekernel.orchestration.records.canonical import structure_plan
+    from tradekernel.orchestration.records.causality import plan_causality
+
     if not args.db.is_file():
         raise ConfigError(f"no database at {args.db}", path="--db")
     container = configured(db_path=args.db)

@@ -4,8 +4,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from tradekernel.bootstrap.live_job import load_live, run_live
-from tradekernel.bootstrap.live_session import open_session
 from tradekernel.domain.live_policy import OrphanPolicy
 
 EXAMPLES = """examples:
@@ -43,6 +41,10 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    # The live job loads ccxt: only this handler, not the parser, imports it.
+    from tradekernel.bootstrap.live_job import load_live, run_live
+    from tradekernel.bootstrap.live_session import open_session
+
     loaded = load_live(args.config)
     live = bool(args.live) or loaded.settings.mode == "live"
     wiring = open_session(

@@ -1,17 +1,16 @@
 """`tradekernel check-lookahead`: prove the context workers use only past bars."""
 
 import argparse
+from typing import TYPE_CHECKING
 
-from tradekernel.bootstrap.backtest_job import load_data
 from tradekernel.bootstrap.commands.common import (
     add_config_argument,
     add_data_argument,
-    data_inputs,
-    load_blueprint_arg,
 )
 from tradekernel.domain.errors import ConfigError
-from tradekernel.orchestration.factory.kernel_factory import build_kernel
-from tradekernel.orchestration.kernel.lookahead import LookaheadFinding, check_lookahead
+
+if TYPE_CHECKING:
+    from tradekernel.orchestration.kernel.lookahead import LookaheadFinding
 
 EXIT_FINDINGS = 1
 
@@ -48,7 +47,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.set_defaults(handler=run)
 
 
-def _print(finding: LookaheadFinding) -> None:
+def _print(finding: "LookaheadFinding") -> None:
     print(
         f"  LOOK-AHEAD {finding.symbol} {finding.column} at bar {finding.index} "
         f"(ts {finding.ts_ms}): full history {finding.full!r}, truncated {finding.truncated!r}"
@@ -56,6 +55,11 @@ def _print(finding: LookaheadFinding) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tradekernel.bootstrap.backtest_job import load_data
+    from tradekernel.bootstrap.commands.common import data_inputs, load_blueprint_arg
+    from tradekernel.orchestration.factory.kernel_factory import build_kernel
+    from tradekernel.orchestration.kernel.lookahead import check_lookahead
+
     if args.samples < 1:
         raise ConfigError(f"must be at least 1, got {args.samples}", path="--samples")
     blueprint, catalog = load_blueprint_arg(args.config)

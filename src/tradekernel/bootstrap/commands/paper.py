@@ -4,19 +4,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from tradekernel.adapters.reports.terminal import summary_table
-from tradekernel.adapters.reports.writer import check_output_dir
-from tradekernel.bootstrap.backtest_job import load_data
 from tradekernel.bootstrap.commands.common import (
     DEFAULT_DB,
     add_config_argument,
     add_universe_arguments,
-    data_inputs,
-    with_universe_lists,
 )
-from tradekernel.bootstrap.container import configured
-from tradekernel.bootstrap.paper_job import run_paper
-from tradekernel.bootstrap.signals import install_stop_handlers
 
 EXAMPLES = """examples:
   tradekernel paper --config examples/sma_cross.toml --replay bars.csv  # as fast as possible
@@ -78,6 +70,14 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    from tradekernel.adapters.reports.terminal import summary_table
+    from tradekernel.adapters.reports.writer import check_output_dir
+    from tradekernel.bootstrap.backtest_job import load_data
+    from tradekernel.bootstrap.commands.common import data_inputs, with_universe_lists
+    from tradekernel.bootstrap.container import configured
+    from tradekernel.bootstrap.paper_job import run_paper
+    from tradekernel.bootstrap.signals import install_stop_handlers
+
     if args.out is not None:
         check_output_dir(args.out)  # refuse a bad --out before the run, not after it
     container = configured(
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     for trade in result.open_trades:
         print(f"open     {trade.symbol}: {trade.open_qty} still held (marked at the last close)")
     print()
-    print(summary_table(outcome.metrics))
+    print(summary_table(outcome.metrics, title="Paper summary"))
     print()
     print(f"records  {outcome.db_path} (explain an order: tradekernel explain CLIENT_ORDER_ID)")
     if outcome.outputs is not None:

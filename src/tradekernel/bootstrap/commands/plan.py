@@ -4,22 +4,12 @@ import argparse
 import json
 from decimal import Decimal
 
-import attrs
-
-from tradekernel.bootstrap.backtest_job import load_data
 from tradekernel.bootstrap.commands.common import (
     add_config_argument,
     add_data_argument,
     add_universe_arguments,
-    data_inputs,
-    load_blueprint_arg,
-    with_universe_lists,
 )
-from tradekernel.bootstrap.offline_context import offline_context
 from tradekernel.domain.plan import Plan
-from tradekernel.orchestration.factory.kernel_factory import build_kernel
-from tradekernel.orchestration.records.canonical import canonical_json, plan_hash
-from tradekernel.orchestration.records.causality import plan_causality
 
 EXAMPLES = """examples:
   tradekernel plan --config examples/sma_cross.toml --data bars.csv
@@ -50,6 +40,19 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    import attrs
+
+    from tradekernel.bootstrap.backtest_job import load_data
+    from tradekernel.bootstrap.commands.common import (
+        data_inputs,
+        load_blueprint_arg,
+        with_universe_lists,
+    )
+    from tradekernel.bootstrap.offline_context import offline_context
+    from tradekernel.orchestration.factory.kernel_factory import build_kernel
+    from tradekernel.orchestration.records.canonical import canonical_json, plan_hash
+    from tradekernel.orchestration.records.causality import plan_causality
+
     blueprint, catalog = load_blueprint_arg(args.config)
     blueprint = with_universe_lists(blueprint, args.allow, args.deny)
     data = load_data(data_inputs(args.data, blueprint))

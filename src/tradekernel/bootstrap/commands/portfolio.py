@@ -4,16 +4,13 @@ import argparse
 import json
 import sys
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tradekernel.adapters.config.portfolio_loader import PortfolioSetup, load_portfolio
-from tradekernel.bootstrap.container import configured
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.portfolio import PortfolioPlan, PortfolioState, ScoredSequence
-from tradekernel.features.portfolio.buckets import split
-from tradekernel.features.portfolio.incremental import plan_incremental
-from tradekernel.features.portfolio.valuation import equity
-from tradekernel.shared.ids import derive_id
+
+if TYPE_CHECKING:
+    from tradekernel.adapters.config.portfolio_loader import PortfolioSetup
 
 SCHEMA_VERSION = 1
 EXAMPLE = "example: tradekernel portfolio plan --config examples/portfolio/portfolio.toml"
@@ -43,8 +40,13 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def _plans(
-    setup: PortfolioSetup, args: argparse.Namespace
+    setup: "PortfolioSetup", args: argparse.Namespace
 ) -> list[tuple[str, Decimal, PortfolioState, PortfolioPlan]]:
+    from tradekernel.bootstrap.container import configured
+    from tradekernel.features.portfolio.buckets import split
+    from tradekernel.features.portfolio.incremental import plan_incremental
+    from tradekernel.shared.ids import derive_id
+
     shares = {b.name: b.capital_share for b in setup.buckets}
     states = split(setup.state, setup.assignment, shares, setup.targets)
     container = configured(db_path=args.db) if args.incremental else None
@@ -122,6 +124,8 @@ def _text_table(rows: list[list[str]]) -> list[str]:
 
 
 def _render(results: list[tuple[str, Decimal, PortfolioState, PortfolioPlan]]) -> str:
+    from tradekernel.features.portfolio.valuation import equity
+
     lines: list[str] = []
     for name, share, state, plan in results:
         lines.append(
@@ -171,6 +175,9 @@ def run(args: argparse.Namespace) -> int:
     Raises:
         ConfigError: on a bad config, state or --db argument.
     """
+    from tradekernel.adapters.config.portfolio_loader import load_portfolio
+    from tradekernel.features.portfolio.valuation import equity
+
     if args.incremental and not args.db:
         raise ConfigError("--incremental needs --db FILE", path="--db")
     if args.batch_size <= 0:

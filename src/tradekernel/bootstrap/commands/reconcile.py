@@ -3,10 +3,6 @@
 import argparse
 from pathlib import Path
 
-from tradekernel.bootstrap.live_job import load_live, reconcile_only
-from tradekernel.bootstrap.live_session import open_session
-from tradekernel.orchestration.live.startup_guard import guard_message
-
 EXAMPLES = """examples:
   tradekernel reconcile --config live.toml   # exit 0: the store explains the venue; 1: it does not
 """
@@ -27,6 +23,10 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    from tradekernel.bootstrap.live_job import load_live, reconcile_only
+    from tradekernel.bootstrap.live_session import open_session
+    from tradekernel.orchestration.live.startup_guard import guard_message
+
     wiring = open_session(load_live(args.config), live=True, record=False)
     try:
         report = reconcile_only(wiring)

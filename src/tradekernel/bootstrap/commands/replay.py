@@ -4,16 +4,16 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tradekernel.bootstrap.commands.common import (
     DEFAULT_DB,
     add_universe_arguments,
-    with_universe_lists,
 )
-from tradekernel.bootstrap.container import configured
-from tradekernel.bootstrap.replay_job import ReplayOutcome, data_overrides, run_replay
-from tradekernel.bootstrap.wiring import RunIndex
-from tradekernel.orchestration.cycle.replay import describe_report
+
+if TYPE_CHECKING:
+    from tradekernel.bootstrap.replay_job import ReplayOutcome
+    from tradekernel.bootstrap.wiring import RunIndex
 
 EXIT_IDENTICAL = 0
 EXIT_DIFFERS = 1
@@ -67,6 +67,9 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    from tradekernel.bootstrap.container import configured
+    from tradekernel.orchestration.cycle.replay import describe_report
+
     container = configured(db_path=args.db)
     try:
         outcome = _replay(args, container.run_reader)
@@ -78,7 +81,10 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_IDENTICAL if outcome.report.identical else EXIT_DIFFERS
 
 
-def _replay(args: argparse.Namespace, reader_of: Callable[[], RunIndex]) -> ReplayOutcome:
+def _replay(args: argparse.Namespace, reader_of: Callable[[], "RunIndex"]) -> "ReplayOutcome":
+    from tradekernel.bootstrap.commands.common import with_universe_lists
+    from tradekernel.bootstrap.replay_job import data_overrides, run_replay
+
     return run_replay(
         db_path=args.db,
         reader_of=reader_of,

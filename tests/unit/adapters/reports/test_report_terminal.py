@@ -18,7 +18,7 @@ class FakeClock:
 
 def test_summary_table_lists_the_metrics_aligned_with_percentages() -> None:
     _, metrics = two_year_metrics()
-    text = summary_table(metrics)
+    text = summary_table(metrics, title="Backtest summary")
     assert text == (
         "Backtest summary\n"
         "----------------------\n"
