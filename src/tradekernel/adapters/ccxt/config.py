@@ -1,5 +1,6 @@
 """Settings of the ccxt adapter, and API credentials read only from the environment."""
 
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 
@@ -103,10 +104,17 @@ class Credentials:
     __str__ = __repr__
 
     def redact(self, text: str) -> str:
-        """Return `text` with the key and the secret replaced by `***`."""
+        """Return `text` with each whole occurrence of the key and the secret as `***`.
+
+        Only the strings themselves are replaced, never letters of other words: a key that
+        happens to be `E` must not turn `ExchangeNotAvailable` into `***xchange...`. A
+        key or secret stands in text delimited by something that is not a letter or digit
+        (quotes, `=`, spaces, `:`), which is where a venue's message or a URL echoes it.
+        """
         for value in (self.secret, self.api_key):
             if value:
-                text = text.replace(value, "***")
+                pattern = rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])"
+                text = re.sub(pattern, "***", text)
         return text
 
 

@@ -5,6 +5,7 @@ import pytest
 from tradekernel.adapters.ccxt.client import market_options, rewrite_base_url
 from tradekernel.adapters.ccxt.config import (
     CcxtSettings,
+    Credentials,
     MarketType,
     RetryPolicy,
     credentials_from_env,
@@ -23,6 +24,14 @@ def test_credentials_come_from_the_configured_variable_names_and_never_print() -
     for text in (repr(credentials), str(credentials), repr(settings)):
         assert KEY not in text and SECRET not in text
     assert credentials.redact(f"sent {KEY} signed with {SECRET}") == "sent *** signed with ***"
+
+
+def test_redaction_replaces_the_secrets_themselves_never_letters_of_other_words() -> None:
+    dummy = Credentials(api_key="E", secret="x1")
+    message = "ExchangeNotAvailable: key=E, secret 'x1' (x1x1 is not it)"
+    assert dummy.redact(message) == "ExchangeNotAvailable: key=***, secret '***' (x1x1 is not it)"
+    header = Credentials(api_key="Ab9+/=", secret="s")
+    assert header.redact("{'X-MBX-APIKEY': 'Ab9+/='}") == "{'X-MBX-APIKEY': '***'}"
 
 
 def test_missing_credentials_name_the_variables_not_values() -> None:
