@@ -59,7 +59,7 @@ def test_dry_run_restarts_with_its_working_order_then_its_fill_restored(
     third = _dry(config, clock)
     assert third.restored is not None and third.restored.replayed_fills == 1
     third.runner.start()
-    held = {b.asset: b.total for b in third.runner.market.account().balances}
+    held = {b.asset: b.total for b in third.runner.market.valuation()[0].balances}
     assert held["BTC"] == Decimal("0.01")
     assert held["USDT"] == Decimal("100000") - Decimal("512") - Decimal("0.512")
     third.close()

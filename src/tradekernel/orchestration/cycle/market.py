@@ -45,12 +45,9 @@ class Market(Protocol):
         """Return where each symbol stands at this step."""
         ...
 
-    def account(self) -> AccountState:
-        """Return the balances, positions and open orders the kernel sees."""
-        ...
-
-    def peak_equity(self) -> Decimal | None:
-        """Return the run's peak equity up to this step (drawdown threats read it)."""
+    def valuation(self) -> tuple[AccountState, Decimal | None]:
+        """Return the account the kernel sees (balances, positions, open orders) and the
+        run's peak equity up to this step (drawdown threats read it), from one reading."""
         ...
 
     def end(self, tick: Tick, *, slices_waiting: bool) -> None:

@@ -87,7 +87,13 @@ class OrderCare:
             if intent.delay_ms > 0:
                 self._slices.hold(intent, now_ms)
             else:
-                self._send(intent, now_ms)
+                # A due slice is checked by `refusal`; an immediate intent only against a
+                # trading state that changed since the plan was made (its gate's answer holds).
+                why = refusal(intent, now_ms, {}, self._control)
+                if why is not None:
+                    self.dropped.append((now_ms, intent.client_order_id, why))
+                else:
+                    self._send(intent, now_ms)
 
     def send_due(self, now_ms: int, *, stop_new_orders: bool = False) -> None:
         """Send the delayed slices due by `now_ms`, dropping those no longer permitted."""
@@ -127,12 +133,6 @@ class OrderCare:
 
     def _send(self, intent: ExecutionIntent, now_ms: int) -> None:
         cid = intent.client_order_id
-        control = self._control
-        state = control.permits(intent) if control is not None else None
-        if state is not None:
-            # The trading state changed since the plan was made: its gate's answer holds.
-            self.dropped.append((now_ms, cid, f"trading state: {state.value}"))
-            return
         outcome = self._desk.send(intent)
         if self._on_send is not None:
             self._on_send()

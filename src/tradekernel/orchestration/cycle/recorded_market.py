@@ -101,11 +101,8 @@ class RecordedMarket:
             for symbol, series, position, has_bar in self._views
         }
 
-    def account(self) -> AccountState:
-        return self.account_view.state()
-
-    def peak_equity(self) -> Decimal:
-        return float_mark(self.equity.peak)
+    def valuation(self) -> tuple[AccountState, Decimal]:
+        return self.account_view.state(), float_mark(self.equity.peak)
 
     def end(self, tick: Tick, *, slices_waiting: bool) -> None:
         index = self._at()

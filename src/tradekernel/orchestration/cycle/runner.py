@@ -91,12 +91,13 @@ class CycleRunner:
             care.cancel_timed_out(tick.ts_ms)
         planned = market.should_plan(tick)
         if planned:
+            account, peak = market.valuation()
             plan = self.decider.decide(
                 tick.ts_ms,
                 market.cursors(),
                 CycleState(
-                    account=market.account(),
-                    peak_equity=market.peak_equity(),
+                    account=account,
+                    peak_equity=peak,
                     trading_state=state,
                     stop_new_orders=tick.stop_new_orders,
                     backoff_until_ms=care.backoff.until(tick.ts_ms),

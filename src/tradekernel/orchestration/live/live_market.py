@@ -135,14 +135,9 @@ class LiveMarket:
             if len(h)
         }
 
-    def account(self) -> AccountState:
-        return AccountState(
-            balances=self._venue.balances(),
-            positions=tuple(self.book().positions().values()),
-            open_orders=self._manager.open_order_views(),
-        )
-
-    def peak_equity(self) -> Decimal:
+    def valuation(self) -> tuple[AccountState, Decimal]:
+        # One balance request and one fold of the order events serve both: the account
+        # the kernel sees and the equity its peak is valued at.
         balances = self._venue.balances()
         held = self.book().positions()
         peak = self._peak.mark(
@@ -150,7 +145,12 @@ class LiveMarket:
             quantities={s: float(p.quantity) for s, p in held.items()},
             closes={s: float(h.close[-1]) for s, h in self._history.items() if len(h)},
         )
-        return float_mark(peak)
+        account = AccountState(
+            balances=balances,
+            positions=tuple(held.values()),
+            open_orders=self._manager.open_order_views(),
+        )
+        return account, float_mark(peak)
 
     def end(self, tick: Tick, *, slices_waiting: bool) -> None:
         if tick.skipped is not None:
