@@ -89,7 +89,6 @@ class RecordedMarket:
     def should_plan(self, tick: Tick) -> bool:
         if not tick.care or self._index is None:
             return False
-        self.equity.advance(self._index)
         return self._stepping.kernel_at(self._index, self.account_view.exposed())
 
     def cursors(self) -> dict[str, SymbolCursor]:
@@ -102,6 +101,8 @@ class RecordedMarket:
         }
 
     def valuation(self) -> tuple[AccountState, Decimal]:
+        # The peak covers every bar up to this one, the ones sparse steps skipped included.
+        self.equity.advance(self._at())
         return self.account_view.state(), float_mark(self.equity.peak)
 
     def end(self, tick: Tick, *, slices_waiting: bool) -> None:
