@@ -20,6 +20,7 @@ from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.oms.order_state import OrderState
+from tradekernel.orchestration.oms.transitions import UNCONFIRMED
 from tradekernel.shared.ids import client_order_id
 from tradekernel.shared.quantize import floor_to_step
 
@@ -58,7 +59,8 @@ class OrderSupervisor:
         self._intents: dict[str, ExecutionIntent] = {}
         self._handled: set[str] = set()
         self.follow_ups: list[FollowUp] = []
-        self.cancel_errors: list[str] = []
+        # (client order id, the venue's answer) of every cancel that failed.
+        self.cancel_errors: list[tuple[str, str]] = []
 
     # -- submission ---------------------------------------------------------------------
 
@@ -83,7 +85,7 @@ class OrderSupervisor:
                 state = self._manager.refresh(working.client_order_id)
             except Transient:
                 continue  # unreachable for now: the next cycle asks again
-            if not cancels_allowed or state.is_terminal:
+            if not cancels_allowed or state.is_terminal or not _cancellable(state):
                 self._after_end(state)
                 continue
             if state.status is OrderStatus.CANCEL_REQUESTED or self._timed_out(state):
@@ -106,7 +108,7 @@ class OrderSupervisor:
             return self._manager.cancel(state.client_order_id)
         except (OrderNotFound, Rejected, Transient) as error:
             # CANCEL_REQUESTED is stored: the next poll confirms or sends it again.
-            self.cancel_errors.append(f"{state.client_order_id}: {error}")
+            self.cancel_errors.append((state.client_order_id, str(error)))
             return self._manager.order(state.client_order_id) or state
 
     # -- half-done entries --------------------------------------------------------------
@@ -177,3 +179,14 @@ class OrderSupervisor:
                 status=sent.status,
             )
         )
+
+
+def _cancellable(state: OrderState) -> bool:
+    """Return False for an order no cancel may be sent for now.
+
+    One the venue has not shown (CREATED, SUBMIT_AMBIGUOUS) is not known to be working:
+    `refresh` looks it up by client id each poll until it shows (then it may time out and
+    be cancelled) or its grace ends (LOST: never placed). One the venue answered "unknown"
+    (an unseen streak) is not sent the cancel again: reconciliation settles it.
+    """
+    return state.status not in UNCONFIRMED and state.unseen_passes == 0
