@@ -25,13 +25,13 @@ from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.context_record import recorded_peak
 from tradekernel.orchestration.cycle.delayed_slices import unsent_slices
 from tradekernel.orchestration.live.dry_run import PaperRestore, restore_paper
+from tradekernel.orchestration.live.order_notices import count_line
 from tradekernel.orchestration.live.reconciliation import (
     Reconciler,
     ReconcileSettings,
     ReconciliationReport,
 )
 from tradekernel.orchestration.live.runner import LiveRunner, RunnerSettings
-from tradekernel.orchestration.live.startup_guard import notices
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.runtime.bot import BotRuntime
@@ -189,6 +189,7 @@ def wire(
         rules=rules,
         clock=clock,
         on_bars=feed,
+        incidents=execution if live else None,
     )
     runtime.start()
 
@@ -229,16 +230,23 @@ def run_live(
         f"startup reconciliation clean ({len(report.adopted)} adopted, "
         f"{len(report.cancelled)} cancelled)"
     )
-    for line in notices(report):
-        on_cycle(line)
+    for notice in wiring.runner.take_notices():
+        on_cycle(notice.line())
+    for coid in report.pending:
+        on_cycle(
+            f"info     pending: order {coid} not shown by the venue yet; looked up by client "
+            "id each cycle, settled as never placed once its grace ends"
+        )
     runtime = BotRuntime(config=None, bot_id=wiring.session_id)
 
     def step() -> bool:
         cycle = wiring.runner.cycle()
+        for notice in cycle.notices:
+            on_cycle(notice.line())
         skipped = f", skipped: {cycle.skipped}" if cycle.skipped else ""
         on_cycle(
             f"cycle {cycle.now_ms}: state {cycle.trading_state.value}, "
-            f"sent {len(cycle.submitted)}{skipped}"
+            f"sent {len(cycle.submitted)}, {count_line(cycle.counts)}{skipped}"
         )
         time.sleep(cycle_seconds)
         return True

@@ -24,6 +24,7 @@ from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
+from tradekernel.domain.ports.venue_incidents import IncidentKind, VenueIncident
 
 T = TypeVar("T")
 
@@ -115,6 +116,12 @@ class CcxtExecution:
         """Why the adapter stopped all traffic (a ban, refused keys), or None."""
         return self._retry.halted_reason
 
+    def take_incidents(self) -> tuple[VenueIncident, ...]:
+        """Return the retries and lost acknowledgements since the last call, oldest first."""
+        taken = tuple(self._retry.incidents)
+        self._retry.incidents.clear()
+        return taken
+
     # -- ExecutionPort (sync) -------------------------------------------------------------
 
     def submit(self, intent: ExecutionIntent) -> Order:
@@ -178,7 +185,7 @@ class CcxtExecution:
         try:
             raw = await place_order(self._exchange, self._retry, intent, self._settings.market_type)
         except UnconfirmedRequest as unconfirmed:
-            return await look_up_unconfirmed(
+            found = await look_up_unconfirmed(
                 functools.partial(self.fetch_order_async, intent.symbol, coid),
                 clock=self._clock,
                 policy=self._settings.retry,
@@ -186,6 +193,15 @@ class CcxtExecution:
                 client_order_id=coid,
                 cause=str(unconfirmed),
             )
+            self._retry.incidents.append(
+                VenueIncident(
+                    kind=IncidentKind.LOST_ACK,
+                    operation="submit",
+                    client_order_id=coid,
+                    detail=f"submit unanswered ({unconfirmed}); found by client id",
+                )
+            )
+            return found
         return self._client_ids.remember(order_from_ccxt(raw, client_order_id=coid))
 
     async def cancel_async(self, symbol: str, client_order_id: str) -> Order:

@@ -16,6 +16,7 @@ import numpy as np
 from tradekernel.adapters.ccxt.config import RetryPolicy
 from tradekernel.adapters.ccxt.errors import FaultKind, classify, translate
 from tradekernel.domain.errors import Fatal, Transient
+from tradekernel.domain.ports.venue_incidents import IncidentKind, VenueIncident
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
@@ -45,6 +46,8 @@ class RetryRunner:
         self._last_headers = last_headers
         self._redact = redact
         self._halted: str | None = None
+        # Every retried request, for the operator's log (`CcxtExecution.take_incidents`).
+        self.incidents: list[VenueIncident] = []
 
     @property
     def halted_reason(self) -> str | None:
@@ -108,6 +111,7 @@ class RetryRunner:
                 if kind is FaultKind.NONCE and resyncs < self._policy.nonce_resyncs:
                     # The request was refused for its timestamp, so it never took effect.
                     resyncs += 1
+                    self._note_retry(operation, client_order_id, f"{domain}; clock resynced")
                     await self._resync(operation, client_order_id)
                     continue
                 if not isinstance(domain, Transient):
@@ -124,7 +128,18 @@ class RetryRunner:
                 delay = self.backoff_s(failures)
                 if domain.retry_after_s is not None:
                     delay = max(delay, domain.retry_after_s)
+                self._note_retry(operation, client_order_id, f"{domain}; retry in {delay:.2f} s")
                 await self._sleep(delay)
+
+    def _note_retry(self, operation: str, client_order_id: str | None, detail: str) -> None:
+        self.incidents.append(
+            VenueIncident(
+                kind=IncidentKind.RETRY,
+                operation=operation,
+                client_order_id=client_order_id,
+                detail=detail,
+            )
+        )
 
     async def _resync(self, operation: str, client_order_id: str | None) -> None:
         try:

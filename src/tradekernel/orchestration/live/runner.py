@@ -20,6 +20,7 @@ from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import Journal
 from tradekernel.domain.ports.market_data import MarketDataPort
 from tradekernel.domain.ports.order_store import OrderEventStore
+from tradekernel.domain.ports.venue_incidents import IncidentKind, VenueIncidents
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.decision import Decider, journal_recorder
 from tradekernel.orchestration.cycle.order_care import OrderCare
@@ -27,6 +28,7 @@ from tradekernel.orchestration.cycle.runner import CycleRunner
 from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.orchestration.live.closed_bars import BarListener, ClosedBarWindow
 from tradekernel.orchestration.live.live_market import LiveMarket
+from tradekernel.orchestration.live.order_notices import NoticeKind, NoticeLog, OrderNotice, count
 from tradekernel.orchestration.live.reconciliation import Reconciler, ReconciliationReport
 from tradekernel.orchestration.live.startup_guard import check_startup
 from tradekernel.orchestration.live.supervised_desk import SupervisedDesk
@@ -65,6 +67,13 @@ class CycleReport:
     # Delayed slices that fell due but were not sent: (client order id, why).
     dropped: tuple[tuple[str, str], ...] = ()
     pending: int = 0  # delayed slices still waiting for their time
+    # What the operator must hear of: one notice per event, in the order collected.
+    notices: tuple[OrderNotice, ...] = ()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Return the cycle's notices counted by kind (every kind, 0 if none)."""
+        return count(self.notices)
 
 
 class LiveRunner:
@@ -88,9 +97,18 @@ class LiveRunner:
         rules: Mapping[str, SymbolRules],
         clock: Clock,
         on_bars: BarListener | None = None,
+        incidents: VenueIncidents | None = None,
     ) -> None:
+        """Build the runner; `incidents` is the venue adapter's log of retries and lost
+        acknowledgements (None for a paper venue, which has neither)."""
         self._s = settings
         self._manager = manager
+        self._incidents = incidents
+        self._notices = NoticeLog()
+        manager.watch(self._notices.on_event)
+        # How many of the OMS's retries and the supervisor's failed cancels were taken.
+        self._taken_retries = 0
+        self._taken_cancel_errors = 0
         self._journal = journal
         self._reconciler = reconciler
         self._now = clock.now_ms
@@ -183,7 +201,28 @@ class LiveRunner:
             skipped=done.tick.skipped,
             dropped=tuple((cid, why) for _, cid, why in care.dropped[dropped_before:]),
             pending=len(care),
+            notices=self.take_notices(),
         )
+
+    def take_notices(self) -> tuple[OrderNotice, ...]:
+        """Return the notices since the last call (venue incidents, OMS retries, order
+        events, failed cancels) and count them in the session telemetry."""
+        log = self._notices
+        for incident in self._incidents.take_incidents() if self._incidents else ():
+            kind = NoticeKind.LOST_ACK if incident.kind is IncidentKind.LOST_ACK else None
+            detail = f"{incident.operation}: {incident.detail}"
+            log.add(kind or NoticeKind.RETRY, incident.client_order_id, detail)
+        retries = self._manager.retries
+        for coid, why in retries[self._taken_retries :]:
+            log.add(NoticeKind.RETRY, coid, why)
+        self._taken_retries = len(retries)
+        failed = self.supervisor.cancel_errors
+        for coid, why in failed[self._taken_cancel_errors :]:
+            log.add(NoticeKind.CANCEL_FAILED, coid, f"cancel failed: {why}; asked again next cycle")
+        self._taken_cancel_errors = len(failed)
+        taken = log.take()
+        self.telemetry.count_notices(taken)
+        return taken
 
     def finish(self, reason: str) -> str:
         """Write the run's summary (PnL, slippage, stop reason); return it as JSON."""
