@@ -165,3 +165,24 @@ def test_crash_between_store_and_send_then_restart_ends_never_placed_with_a_warn
     assert event_kinds(db, coid) == [S.CREATED, S.LOST]
     assert posted_ids(live_venue) == []  # never sent, not by the restart either
     assert live_venue.orders == {}
+
+
+def test_lost_acknowledgement_and_rate_limit_retry_are_each_one_notice_and_counted(
+    tmp_path: Path, live_venue: LiveFakeBinance, built: list[LiveWiring]
+) -> None:
+    clock = ShiftedClock()
+    run = _wire(built, tmp_path, live_venue, clock)
+    run.runner.start()
+    live_venue.script(
+        Fault(kind="status", status=429, body={"code": -1003, "msg": "Too many requests."}),
+        Fault(kind="drop_after_accept"),
+    )
+    cycle = run.runner.cycle()
+    (coid,) = cycle.submitted
+    assert posted_ids(live_venue) == [coid, coid]  # the 429 placed nothing; one retry
+    kinds = [(n.kind, n.client_order_id) for n in cycle.notices]
+    assert kinds == [(NoticeKind.RETRY, coid), (NoticeKind.LOST_ACK, coid)]
+    assert (cycle.counts["retry"], cycle.counts["lost_ack"]) == (1, 1)
+    assert run.runner.cycle().notices == ()  # said once
+    summary = json.loads(run.runner.finish("test"))
+    assert summary["order_events"]["retry"] == 1 and summary["order_events"]["lost_ack"] == 1
