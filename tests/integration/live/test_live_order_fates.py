@@ -11,7 +11,6 @@ loopback venue and a real SQLite store (issue #14, items 1, 2 and 8).
 """
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,14 +34,6 @@ VANISH = "vanish_passes = 2\nvanish_grace_ms = 1000\n"
 
 class SimulatedCrash(BaseException):
     """The process dies: nothing after the raise runs (a BaseException, as SystemExit)."""
-
-
-@pytest.fixture
-def built() -> Iterator[list[LiveWiring]]:
-    wirings: list[LiveWiring] = []
-    yield wirings
-    for wiring in wirings:
-        wiring.close()
 
 
 def _wire(
