@@ -177,3 +177,27 @@ def test_lost_acknowledgement_and_rate_limit_retry_are_each_one_notice_and_count
     assert run.runner.cycle().notices == ()  # said once
     summary = json.loads(run.runner.finish("test"))
     assert summary["order_events"]["retry"] == 1 and summary["order_events"]["lost_ack"] == 1
+
+
+def test_an_order_a_pass_cannot_settle_is_an_unresolved_warning_each_pass(
+    tmp_path: Path,
+    live_venue: LiveFakeBinance,
+    built: list[LiveWiring],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = ShiftedClock()
+    run = _wire(built, tmp_path, live_venue, clock, strategy=blueprint(limit=True))
+    run.runner.start()
+    (coid,) = run.runner.cycle().submitted
+    # The venue's open-orders list lags: the lookup by client id still finds it working.
+    monkeypatch.setattr(run.execution, "open_orders", lambda symbol=None: ())
+    for _ in range(2):
+        cycle = run.runner.cycle()
+        assert cycle.reconciliation is not None and cycle.reconciliation.unresolved == (coid,)
+        (notice,) = cycle.notices
+        assert (notice.kind, notice.client_order_id, notice.level) == (
+            NoticeKind.UNRESOLVED,
+            coid,
+            "warning",
+        )
+        assert cycle.counts["unresolved"] == 1

@@ -5,7 +5,8 @@ an order's fate (a submit, a poll, reconciliation, a restart) is said once, wher
 stored: an ambiguous submit and what its lookups found, an order never placed (including
 one stored but never sent), a lookup that found an acknowledged order unknown, an order
 settled as gone, a fill after lost. Retries and failed cancels come from the OMS and the
-supervisor, lost acknowledgements and the adapter's retries from the venue's incidents.
+supervisor, lost acknowledgements and the adapter's retries from the venue's incidents,
+orders a reconciliation pass could not settle (`unresolved`) from its report.
 """
 
 from collections import Counter
@@ -33,6 +34,7 @@ class NoticeKind(StrEnum):
     GONE = "gone"
     LATE_FILL = "late_fill"
     CANCEL_FAILED = "cancel_failed"
+    UNRESOLVED = "unresolved"
 
 
 # Kinds that ask for the operator's attention (a `warning` line); the rest are `info`.
@@ -45,6 +47,7 @@ WARNINGS: frozenset[NoticeKind] = frozenset(
         NoticeKind.GONE,
         NoticeKind.LATE_FILL,
         NoticeKind.CANCEL_FAILED,
+        NoticeKind.UNRESOLVED,
     }
 )
 

@@ -37,6 +37,11 @@ from tradekernel.orchestration.live.telemetry import LiveTelemetry
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
 
+_UNRESOLVED = (
+    "absent from the venue's open orders and not settled by its lookup by client id "
+    "(still working there, or the lookup failed); asked again on the next pass"
+)
+
 
 @attrs.frozen(kw_only=True)
 class RunnerSettings:
@@ -191,6 +196,9 @@ class LiveRunner:
         done = self._runner.last
         assert done is not None  # a live market always makes a step
         seen = self.market.step
+        report = seen.reconciliation
+        for coid in report.unresolved if report is not None else ():
+            self._notices.add(NoticeKind.UNRESOLVED, coid, _UNRESOLVED)
         return CycleReport(
             now_ms=seen.now_ms,
             planned_ts_ms=seen.planned_ts_ms,
