@@ -32,6 +32,7 @@ from tradekernel.orchestration.live.reconciliation import (
     ReconciliationReport,
 )
 from tradekernel.orchestration.live.runner import LiveRunner, RunnerSettings
+from tradekernel.orchestration.live.startup_guard import pending_notice
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.runtime.bot import BotRuntime
@@ -233,10 +234,7 @@ def run_live(
     for notice in wiring.runner.take_notices():
         on_cycle(notice.line())
     for coid in report.pending:
-        on_cycle(
-            f"info     pending: order {coid} not shown by the venue yet; looked up by client "
-            "id each cycle, settled as never placed once its grace ends"
-        )
+        on_cycle(pending_notice(coid))
     runtime = BotRuntime(config=None, bot_id=wiring.session_id)
 
     def step() -> bool:
