@@ -108,7 +108,7 @@ class Container(containers.DeclarativeContainer):
     # Execution, by mode. The backtest venue stamps an order with the run's clock (the bar
     # it was sent at); the clockless simulated venue stamps it with its symbol's last bar
     # (inside the paper venue, which stamps itself; the dry run's; --verify-sparse's).
-    simulated_venue_settings = providers.Callable(venue_settings, settings)
+    simulated_venue_settings = providers.Callable(venue_settings, settings, blueprint.provided.file)
     simulated_venue = providers.Factory(BacktestVenue, simulated_venue_settings)
     backtest_execution = providers.Factory(BacktestVenue, simulated_venue_settings, clock)
     paper_execution = providers.Factory(PaperExecution, simulated_venue, clock)

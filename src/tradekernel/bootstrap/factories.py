@@ -117,19 +117,21 @@ def ccxt_settings(
     Either way the symbols default to the blueprint's universe.
 
     Raises:
-        ConfigError: a key is not a `CcxtSettings` field (named with its path).
+        ConfigError: a key is not a `CcxtSettings` field or a value is refused.
     """
     if live is not None:
         configured = live.settings.ccxt
         return attrs.evolve(configured, symbols=configured.symbols or tuple(symbols))
     options = dict(values or {})
     options.setdefault("symbols", tuple(symbols))
-    if "market_type" in options:
-        options["market_type"] = MarketType(options["market_type"])
     try:
+        if "market_type" in options:
+            options["market_type"] = MarketType(options["market_type"])
         return CcxtSettings(**options)
     except TypeError as error:
         raise ConfigError(f"unknown ccxt setting: {error}", path="ccxt") from None
+    except ValueError as error:
+        raise ConfigError(str(error), path="ccxt") from None
 
 
 def ccxt_execution(

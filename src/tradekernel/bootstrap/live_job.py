@@ -11,9 +11,11 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
+from tradekernel.adapters.ccxt.config import MarketType
 from tradekernel.adapters.ccxt.execution import CcxtExecution
 from tradekernel.bootstrap.backtest_job import code_version
 from tradekernel.bootstrap.live_config import LiveSettings, LoadedLive, load_live, store_path
+from tradekernel.bootstrap.run_checks import check_tradable
 from tradekernel.bootstrap.wiring import LiveParts
 from tradekernel.domain.errors import Fatal
 from tradekernel.domain.live_policy import OrphanPolicy
@@ -21,6 +23,7 @@ from tradekernel.domain.market import Bar
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
 from tradekernel.domain.ports.simulation import SimulatedVenue
+from tradekernel.domain.timeframes import timeframe_ms
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.context_record import recorded_peak
 from tradekernel.orchestration.cycle.delayed_slices import unsent_slices
@@ -51,8 +54,6 @@ __all__ = [
     "store_path",
     "wire",
 ]
-
-_TIMEFRAME_MS = {"1m": 60_000, "5m": 300_000, "15m": 900_000, "1h": 3_600_000, "4h": 14_400_000}
 
 
 def _manifest(loaded: LoadedLive, session_id: str, live: bool, now_ms: int) -> RunManifest:
@@ -101,6 +102,8 @@ def wire(
     loaded, blueprint, clock = parts.loaded, parts.blueprint, parts.clock
     s = loaded.settings
     settings = blueprint.settings
+    # Only a live swap account can sell what it does not hold; a dry run is a spot paper venue.
+    check_tradable(blueprint, can_short=live and s.ccxt.market_type is MarketType.SWAP)
     symbols = settings.universe.symbols
     execution = parts.execution
     venue_rules = execution.symbol_rules()
@@ -169,7 +172,7 @@ def wire(
             run_id=run_id,
             session_id=session_id,
             symbols=symbols,
-            timeframe_ms=_TIMEFRAME_MS.get(settings.timeframe, 60_000),
+            timeframe_ms=timeframe_ms(settings.timeframe, file=blueprint.file),
             window=s.window,
             quote=settings.account.quote_asset,
             reconcile_every_ms=round(s.reconcile_seconds * 1000),

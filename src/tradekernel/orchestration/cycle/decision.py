@@ -8,6 +8,7 @@ directive or an intent (an empty plan says nothing); live records every plan, so
 session's journal shows that it was awake.
 """
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
@@ -79,6 +80,8 @@ class Decider:
         self._record_empty = record_empty
         self.kernel_calls = 0
         self.plan_hashes: list[tuple[int, str]] = []
+        # Intents the gates kept but skipped, by reason: a run that cannot trade says why.
+        self.skipped: Counter[str] = Counter()
 
     def decide(
         self, now_ms: int, cursors: Mapping[str, SymbolCursor], state: CycleState
@@ -99,6 +102,9 @@ class Decider:
         self.kernel_calls += 1
         if not (self._record_empty or plan.directives or plan.intents):
             return None
+        for intent in plan.intents:
+            if intent.skip_reason is not None:
+                self.skipped[intent.skip_reason.value] += 1
         text = canonical_json(plan)
         digest = hash_text(text)
         self.plan_hashes.append((now_ms, digest))
