@@ -2,7 +2,9 @@
 
 Run in the peers' environment: `python -m benchmarks.peers.peer_backtesting BARS.csv OUT.csv`.
 A `Strategy` with two `self.I` indicators decides in `next()` on each bar's close; its
-orders fill at the next bar's open (`trade_on_close=False`, the default). `FractionalBacktest`
+orders fill at the next bar's open (`trade_on_close=False`, the default). The averages are
+`averages.sma` of the unscaled closes, passed in as a strategy parameter: the scaled
+`self.data.Close` would round differently at exact ties (see `averages`). `FractionalBacktest`
 with a unit of 0.01 BTC makes `buy(size=1)` buy 0.01 BTC, as backtesting.py's
 documentation recommends for fractional coins; commission 0.1% of notional.
 """
@@ -18,22 +20,20 @@ import pandas as pd
 from backtesting import Strategy
 from backtesting.lib import FractionalBacktest
 
+from benchmarks.peers.averages import sma
 from benchmarks.peers.peer_report import report
 
 UNIT_BTC = 0.01
 
 
-def sma(values: Any, period: int) -> Any:
-    """Return the simple moving average of `values` (NaN until `period` values are seen)."""
-    return pd.Series(values).rolling(period).mean().to_numpy()
-
-
 class SmaCross(Strategy):  # type: ignore[misc]  # backtesting.py ships no type hints
     """Buy when fast - slow turns from <= 0 to > 0 while flat; sell all when it turns < 0."""
 
+    closes: Any = None  # a strategy parameter: the closes in USD per BTC, unscaled
+
     def init(self) -> None:
-        self.fast = self.I(sma, self.data.Close, 10)
-        self.slow = self.I(sma, self.data.Close, 30)
+        self.fast = self.I(sma, self.closes, 10)
+        self.slow = self.I(sma, self.closes, 30)
 
     def next(self) -> None:
         gap = self.fast[-1] - self.slow[-1]
@@ -55,7 +55,7 @@ def main(bars_csv: Path, trades_csv: Path) -> None:
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "some trades remain open": the last one may
-        stats = backtest.run()
+        stats = backtest.run(closes=frame["Close"].to_numpy())
     engine_s = time.perf_counter() - started
     trades = stats["_trades"]
     millis = np.timedelta64(1, "ms")

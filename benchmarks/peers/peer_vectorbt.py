@@ -1,10 +1,12 @@
 """The SMA(10)/SMA(30) cross in vectorbt, written from its documentation.
 
 Run in the peers' environment: `python -m benchmarks.peers.peer_vectorbt BARS.csv OUT.csv`.
-`vbt.MA.run` gives both averages; a cross is decided on a bar's close, so the entry and
-exit signals are shifted one bar and `Portfolio.from_signals` fills them at that bar's open
-(`price=open`), 0.01 BTC (`size_type="amount"`), fee 0.1%. Without `accumulate`, an entry
-while holding and an exit while flat are ignored, as in the other two. The first run in a
+The averages are `averages.sma` (numpy's, as tradekernel computes them; `vbt.MA.run`'s
+running sum rounds differently at exact ties, see `averages`). A cross is decided on a
+bar's close, so the entry and exit signals are shifted one bar and
+`Portfolio.from_signals` fills them at that bar's open (`price=open`), 0.01 BTC
+(`size_type="amount"`), fee 0.1%. Without `accumulate`, an entry while holding and an exit
+while flat are ignored, as in the other two. The first run in a
 fresh environment compiles vectorbt's numba functions (cached on disk for the next ones).
 """
 
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 import vectorbt as vbt
 
+from benchmarks.peers.averages import sma
 from benchmarks.peers.peer_report import report
 
 
@@ -24,7 +27,8 @@ def main(bars_csv: Path, trades_csv: Path) -> None:
     frame = pd.read_csv(bars_csv)
     started = time.perf_counter()
     close, open_ = frame["close"], frame["open"]
-    gap = vbt.MA.run(close, 10).ma - vbt.MA.run(close, 30).ma
+    closes = close.to_numpy()
+    gap = pd.Series(sma(closes, 10) - sma(closes, 30))
     gap_before = gap.shift(1)
     crossed_up = (gap_before <= 0) & (gap > 0)
     crossed_down = (gap_before >= 0) & (gap < 0)
