@@ -40,6 +40,8 @@ class RetryPolicy:
         lookup_window_s: how long an unconfirmed submit is looked up by client id.
         lookup_interval_s: the pause between two such lookups.
         nonce_resyncs: clock resyncs allowed per call on `InvalidNonce`.
+        ban_unknown_s: how long a ban lasts when the venue names no end (no "banned
+            until", no Retry-After); Binance's bans run from 2 minutes up.
     """
 
     attempts: int = attrs.field(default=4, validator=_at_least_one)
@@ -50,6 +52,7 @@ class RetryPolicy:
     lookup_window_s: float = attrs.field(default=10.0, validator=_positive)
     lookup_interval_s: float = attrs.field(default=1.0, validator=_positive)
     nonce_resyncs: int = attrs.field(default=1, validator=_at_least_one)
+    ban_unknown_s: float = attrs.field(default=120.0, validator=_positive)
 
 
 @attrs.frozen(kw_only=True)

@@ -71,6 +71,7 @@ class CcxtExecution:
             resync_clock=self._exchange.load_time_difference,
             last_headers=lambda: self._exchange.last_response_headers,
             redact=self._redact,
+            now_ms=clock.now_ms,
         )
         self._markets_loaded = False
         self._client_ids = ClientIds()
