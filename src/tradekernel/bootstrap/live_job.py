@@ -213,8 +213,12 @@ def wire(
     runtime.start()
 
     def close() -> None:
-        journal.flush()
-        parts.shutdown()
+        # The ccxt clients close even when the last flush fails (no "Unclosed client
+        # session" after the real error).
+        try:
+            journal.flush()
+        finally:
+            parts.shutdown()
 
     # The last session's TWAP slices still waiting when it stopped are not sent now.
     previous = recorded[sessions[-1]] if sessions else []

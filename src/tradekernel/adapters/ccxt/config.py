@@ -121,6 +121,11 @@ class Credentials:
         return text
 
 
+def has_credentials(settings: CcxtSettings, environ: Mapping[str, str]) -> bool:
+    """Return True if both credential variables the settings name are set and non-empty."""
+    return all(environ.get(name) for name in (settings.api_key_env, settings.api_secret_env))
+
+
 def credentials_from_env(settings: CcxtSettings, environ: Mapping[str, str]) -> Credentials:
     """Read the API key and secret from the environment variables the settings name.
 
