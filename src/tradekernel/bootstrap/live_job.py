@@ -145,6 +145,7 @@ def wire(
             adopt_holdings=s.adopt_holdings if adopt_holdings is None else adopt_holdings,
             vanish_passes=s.vanish_passes,
             vanish_grace_ms=s.vanish_grace_ms,
+            client_id_prefix=s.client_id_prefix,
         ),
     )
     bot_id = s.bot_id if live else f"{s.bot_id}-dry"
@@ -190,6 +191,7 @@ def wire(
             resume_peak_equity=recorded_peak(e for entries in recorded.values() for e in entries),
             stale_after_ms=round(s.stale_after_bars * timeframe_ms) or None,
             max_ban_wait_ms=round(s.max_ban_wait * 1000),
+            client_id_prefix=s.client_id_prefix,
         ),
         kernel=parts.kernel,
         manager=manager,

@@ -13,6 +13,22 @@ DEFAULT_KEY_ENV = "TRADEKERNEL_API_KEY"
 DEFAULT_SECRET_ENV = "TRADEKERNEL_API_SECRET"
 
 
+# The longest client order id each venue takes (its API docs); tradekernel's are 32.
+_CLIENT_ID_LIMITS = {
+    "binance": 36,
+    "binanceusdm": 36,
+    "bybit": 36,
+    "okx": 32,
+    "kucoin": 40,
+    "gate": 28,
+}
+
+
+def client_id_limit(exchange_id: str) -> int | None:
+    """Return the longest client order id the exchange takes, or None if not known."""
+    return _CLIENT_ID_LIMITS.get(exchange_id)
+
+
 class MarketType(StrEnum):
     SPOT = "spot"
     SWAP = "swap"

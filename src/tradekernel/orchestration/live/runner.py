@@ -40,6 +40,7 @@ from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.runtime.bot import BotRuntime
 from tradekernel.orchestration.runtime.system_monitor import SystemMonitor
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
+from tradekernel.shared.ids import CLIENT_ID_PREFIX
 
 
 @attrs.frozen(kw_only=True)
@@ -61,6 +62,7 @@ class RunnerSettings:
     stale_after_ms: int | None = None
     # A ban streak ending later than this after its first ban ends the run.
     max_ban_wait_ms: int = 0
+    client_id_prefix: str = CLIENT_ID_PREFIX
 
 
 @attrs.frozen(kw_only=True)
@@ -129,6 +131,7 @@ class LiveRunner:
             run_id=settings.run_id,
             rules=rules,
             holding=lambda symbol: self.market.book().held(symbol),
+            client_id_prefix=settings.client_id_prefix,
         )
         self.market = LiveMarket(
             bars=ClosedBarWindow(
@@ -167,6 +170,7 @@ class LiveRunner:
                 # Write-ahead: the plan is on disk before any of its orders is sent.
                 on_plan=journal_recorder(journal, settings.session_id),
                 record_empty=True,
+                client_id_prefix=settings.client_id_prefix,
             ),
             control=control,
         )
