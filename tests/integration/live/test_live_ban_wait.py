@@ -3,7 +3,6 @@ the ban's end, then reconciles, places its order and goes on; a long one ends th
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,14 +26,6 @@ def timed(live_venue: LiveFakeBinance) -> list[tuple[float, str]]:
 
     live_venue.take_fault = recording  # type: ignore[method-assign]
     return seen
-
-
-@pytest.fixture
-def built() -> Iterator[list[LiveWiring]]:
-    items: list[LiveWiring] = []
-    yield items
-    for item in items:
-        item.close()
 
 
 def _ban(until_ms: int) -> Fault:

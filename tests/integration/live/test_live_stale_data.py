@@ -3,24 +3,14 @@ positions (the plan's entry is skipped, nothing is sent) and says so; when bars 
 again it says that too and the next entry goes out."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from tests.integration.live.live_venue import HOUR_MS, LiveFakeBinance, crossing_klines
 from tests.integration.live.runner_wiring import ShiftedClock, posted_ids, wire_live
 
 from tradekernel.adapters.sqlite.database import connect
 from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.live_job import LiveWiring
-
-
-@pytest.fixture
-def built() -> Iterator[list[LiveWiring]]:
-    items: list[LiveWiring] = []
-    yield items
-    for item in items:
-        item.close()
 
 
 def _skips(db: Path) -> list[list[str | None]]:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from tests.integration.live.live_venue import LiveFakeBinance, blueprint, write_config
 from tests.integration.live.runner_wiring import event_kinds
+from tests.integration.live.test_live_startup_orphans import _place_orphan
 
 from tradekernel.bootstrap.cli import main
 from tradekernel.domain.enums import OrderStatus
@@ -36,17 +37,7 @@ def test_each_bot_adopts_or_refuses_only_the_orders_with_its_own_prefix(
     (a_order,) = live_venue.orders
     assert a_order.startswith("a1")
     # An order with b's prefix that b's store does not know (placed by hand, say).
-    live_venue._new_order(
-        {
-            "symbol": "BTCUSDT",
-            "side": "BUY",
-            "type": "LIMIT",
-            "quantity": "0.01",
-            "price": "40000",
-            "timeInForce": "GTC",
-            "newClientOrderId": B_ORPHAN,
-        }
-    )
+    _place_orphan(live_venue, B_ORPHAN)
     capsys.readouterr()
     assert _live(bot_b) == 1  # refused for its own orphan only
     err = capsys.readouterr().err

@@ -79,22 +79,6 @@ def test_set_vanish_settings_are_loaded_as_written(tmp_path: Path) -> None:
         ("vanish_grace_ms = -1", "vanish_grace_ms", "expected an integer >= 0"),
         ("vanish_grace_ms = 300.0", "vanish_grace_ms", "expected an integer, got float"),
         ('vanish_grace_ms = "300000"', "vanish_grace_ms", "expected an integer, got str"),
-    ],
-)
-def test_a_bad_vanish_setting_is_refused_naming_the_key_and_file(
-    tmp_path: Path, line: str, key: str, message: str
-) -> None:
-    path = write_config(tmp_path, NOWHERE, extra=line + "\n")
-    with pytest.raises(ConfigError) as error:
-        load_live(path)
-    text = str(error.value)
-    assert message in text and str(path) in text
-    assert f"@ {key}" in text
-
-
-@pytest.mark.parametrize(
-    ("line", "key", "message"),
-    [
         ('on_stop = "flatten"', "on_stop", "expected 'keep' or 'cancel'"),
         ("max_ban_wait = -1.0", "max_ban_wait", "expected a number >= 0"),
         ("stale_after_bars = -0.5", "stale_after_bars", "expected a number >= 0"),
@@ -103,7 +87,7 @@ def test_a_bad_vanish_setting_is_refused_naming_the_key_and_file(
         ('client_id_prefix = "abcdefghijklm"', "client_id_prefix", "at most 12 characters"),
     ],
 )
-def test_a_bad_operations_setting_is_refused_naming_the_key_and_file(
+def test_a_bad_setting_is_refused_naming_the_key_and_file(
     tmp_path: Path, line: str, key: str, message: str
 ) -> None:
     path = write_config(tmp_path, NOWHERE, extra=line + "\n")
