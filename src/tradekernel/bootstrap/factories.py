@@ -139,10 +139,12 @@ def ccxt_execution(
     clock: Clock,
     seed: int | None,
     environ: Mapping[str, str] | None = None,
+    require_keys: bool | None = True,
 ) -> Iterator[Any]:
     """Build the live ccxt adapter (credentials from `environ`, default the process's).
 
-    No traffic until used; closed by shutdown_resources.
+    No traffic until used; closed by shutdown_resources. With `require_keys=False` (a dry
+    run, which reads public data only) unset keys leave the adapter keyless.
 
     Raises:
         ConfigError: the credential variables are unset or the exchange is unknown.
@@ -155,6 +157,7 @@ def ccxt_execution(
         clock=clock,
         rng=np.random.default_rng(seed),
         environ=dict(environ) if environ is not None else None,
+        require_credentials=require_keys is not False,
     )
     try:
         yield execution

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import attrs
 
+from tradekernel.domain.context import DEFAULT_CLIENT_ID_PREFIX
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.plan import Plan
@@ -69,8 +70,10 @@ class Decider:
         on_plan: PlanSink | None = None,
         record_empty: bool = False,
         prepared: PreparedMarket | None = None,
+        client_id_prefix: str = DEFAULT_CLIENT_ID_PREFIX,
     ) -> None:
         self._kernel = kernel
+        self._client_id_prefix = client_id_prefix
         # The kernel's prepared histories the context windows are cut from (recorded
         # markets); without it (live) each window is prepared for its cycle alone.
         self._prepared = prepared
@@ -97,6 +100,7 @@ class Decider:
             trading_state=state.trading_state,
             stop_new_orders=state.stop_new_orders,
             backoff_until_ms=state.backoff_until_ms,
+            client_id_prefix=self._client_id_prefix,
         )
         plan = self._kernel.plan(context, self._prepared)
         self.kernel_calls += 1

@@ -31,7 +31,7 @@ from tradekernel.orchestration.live.recorded_fills import ledger_of, recorded_fi
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.orchestration.oms.transitions import UNCONFIRMED
-from tradekernel.shared.ids import CLIENT_ID_PREFIX
+from tradekernel.shared.ids import CLIENT_ID_PREFIX, is_client_order_id
 
 
 @attrs.frozen(kw_only=True)
@@ -121,6 +121,8 @@ class ReconcileSettings:
     adopt_holdings: bool = False
     vanish_passes: int = 3
     vanish_grace_ms: int = 300_000
+    # The bot's client order ids start with it: venue orders with it are the bot's own.
+    client_id_prefix: str = CLIENT_ID_PREFIX
 
     def __attrs_post_init__(self) -> None:
         if self.vanish_passes < 2 or self.vanish_grace_ms < 0:
@@ -156,9 +158,15 @@ class Reconciler:
         settings = self._settings
         traded = set(settings.symbols)
         venue_open = [o for o in self._venue.open_orders() if o.symbol in traded]
-        ours = [o for o in venue_open if o.client_order_id.startswith(CLIENT_ID_PREFIX)]
+        prefix = self._settings.client_id_prefix
+        ours = [o for o in venue_open if o.client_order_id.startswith(prefix)]
         orphans = tuple(o for o in ours if self._manager.order(o.client_order_id) is None)
-        foreign = tuple(o for o in venue_open if not o.client_order_id.startswith("tk"))
+        # Another tradekernel bot's orders (its own prefix) are neither ours nor foreign.
+        foreign = tuple(
+            o
+            for o in venue_open
+            if not (o.client_order_id.startswith(prefix) or is_client_order_id(o.client_order_id))
+        )
         adopted, cancelled, errors = self._settle_orphans(orphans, act=act)
         on_venue = {o.client_order_id for o in venue_open}
         resolved: list[tuple[str, OrderStatus]] = []
@@ -261,7 +269,8 @@ class Reconciler:
             fills = self._venue.own_trades(symbol, since)
             for fill in fills:
                 coid = fill.client_order_id
-                if coid.startswith(CLIENT_ID_PREFIX) and self._manager.order(coid) is None:
+                ours = coid.startswith(self._settings.client_id_prefix)
+                if ours and self._manager.order(coid) is None:
                     orphan_fills.add(fill.trade_id)
             if act:
                 self._manager.apply_fills(fills)

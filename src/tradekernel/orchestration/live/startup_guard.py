@@ -9,8 +9,8 @@ _HINT_ORPHANS = (
     "--orphans cancel (cancel them on the venue), or cancel them on the venue yourself"
 )
 _HINT_FOREIGN = (
-    "what to do: these orders were not placed by tradekernel (no 'tk' client id); cancel "
-    "them on the venue, or trade these symbols from another account"
+    "what to do: these orders were not placed by tradekernel (no tradekernel client id); "
+    "cancel them on the venue, or trade these symbols from another account"
 )
 _HINT_UNRESOLVED = (
     "what to do: look the orders up on the venue's website; run `tradekernel reconcile "

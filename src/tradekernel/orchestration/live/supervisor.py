@@ -21,7 +21,7 @@ from tradekernel.domain.ports.clock import Clock
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.orchestration.oms.transitions import UNCONFIRMED
-from tradekernel.shared.ids import client_order_id
+from tradekernel.shared.ids import CLIENT_ID_PREFIX, client_order_id
 from tradekernel.shared.quantize import floor_to_step
 
 # How an entry ended without filling in full, as a fallback reason.
@@ -49,8 +49,10 @@ class OrderSupervisor:
         run_id: str,
         rules: Mapping[str, SymbolRules],
         holding: Callable[[str], Decimal],
+        client_id_prefix: str = CLIENT_ID_PREFIX,
     ) -> None:
         self._manager = manager
+        self._client_id_prefix = client_id_prefix
         self._policy = policy
         self._clock = clock
         self._run_id = run_id
@@ -158,7 +160,12 @@ class OrderSupervisor:
         side = spec.side if is_fallback else (Side.SELL if spec.side is Side.BUY else Side.BUY)
         intent = ExecutionIntent(
             client_order_id=client_order_id(
-                self._run_id, 0, spec.symbol, side.value, f"{spec.client_order_id}:{kind}"
+                self._run_id,
+                0,
+                spec.symbol,
+                side.value,
+                f"{spec.client_order_id}:{kind}",
+                prefix=self._client_id_prefix,
             ),
             directive_id=f"{kind}:{spec.client_order_id}",
             symbol=spec.symbol,
