@@ -53,9 +53,12 @@ class Metrics:
 def drawdown_series(equity: FloatArray) -> FloatArray:
     """Return the drawdown at each point as a fraction of the running peak (0 at a peak)."""
     peak = np.maximum.accumulate(equity)
+    # In place: a million-bar curve then needs one temporary array, not four.
     with np.errstate(divide="ignore", invalid="ignore"):
-        drawdown = np.where(peak > 0, 1.0 - equity / peak, 0.0)
-    return np.asarray(drawdown, dtype=np.float64)
+        drawdown = np.divide(equity, peak, dtype=np.float64)
+    np.subtract(1.0, drawdown, out=drawdown)
+    drawdown[~(peak > 0)] = 0.0
+    return drawdown
 
 
 def _max_drawdown(curve: EquityCurve) -> tuple[float, int]:
@@ -160,7 +163,9 @@ def compute_metrics(
     previous = curve.equity[:-1]
     # A wiped-out account has no defined return afterwards; count those bars as flat.
     with np.errstate(divide="ignore", invalid="ignore"):
-        returns = np.where(previous > 0, curve.equity[1:] / previous - 1.0, 0.0)
+        returns = np.divide(curve.equity[1:], previous, dtype=np.float64)
+    returns -= 1.0
+    returns[~(previous > 0)] = 0.0
     sharpe, sortino = _ratios(returns, MS_PER_YEAR / bar_interval_ms, notes)
     max_drawdown, duration_ms = _max_drawdown(curve)
     calmar: float | None = None

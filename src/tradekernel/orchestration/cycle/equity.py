@@ -141,14 +141,13 @@ class EquityTracker:
             quantity_curve = np.repeat(np.array(quantities, dtype=np.float64), lengths)
             held_mask = np.repeat(np.array(held_runs, dtype=np.bool_), lengths)
             position = self._timeline.index[symbol][: equity.shape[0]]
-            closes = self._series[symbol].close[np.clip(position, 0, None)]
+            # qty * close (0.0 before the symbol's first bar), built in one array in place.
+            value = self._series[symbol].close[np.clip(position, 0, None)]
+            value[position < 0] = 0.0
+            value *= quantity_curve
+            del quantity_curve
             # Added only where held: a run's bar sums exactly its own held symbols, in order.
-            np.add(
-                equity,
-                quantity_curve * np.where(position >= 0, closes, 0.0),
-                out=equity,
-                where=held_mask,
-            )
+            np.add(equity, value, out=equity, where=held_mask)
         return equity
 
     def cash_curve(self) -> FloatArray:
