@@ -1,7 +1,8 @@
 """Read OHLCV candles from CSV: `timestamp_ms,open,high,low,close,volume`, plain decimals.
 
-Fast path: numpy parses the whole text at once and the checks run vectorised. Only when
-something fails does a line-by-line scan locate the offending line for the message.
+Fast path: numpy parses the file in one call (reading it in its own chunks: the text is
+never held whole) and the checks run vectorised. Only when something fails is the text
+read whole, for a line-by-line scan that locates the offending line for the message.
 """
 
 import hashlib
