@@ -143,7 +143,7 @@ class OrderSupervisor:
         allowed = self._policy.allow_market_fallback or (
             intent is not None and intent.allow_market_fallback
         )
-        return allowed and reason.value in self._policy.fallback_on
+        return allowed and reason in self._policy.fallback_on
 
     def _send_follow_up(self, state: OrderState, kind: str, reason: str, quantity: Decimal) -> None:
         spec = state.spec

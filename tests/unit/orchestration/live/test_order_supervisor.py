@@ -6,7 +6,7 @@ from tests.unit.orchestration.live.live_fixtures import SYMBOL, Live, intent
 from tradekernel.domain.blueprint import ExecutionPolicy
 from tradekernel.domain.enums import CloseSemantics, OrderStatus, OrderType, Side
 from tradekernel.domain.intents import ExecutionIntent
-from tradekernel.domain.live_policy import RollbackPolicy
+from tradekernel.domain.live_policy import FallbackReason, RollbackPolicy
 from tradekernel.domain.plan import Plan, UniverseRecord
 from tradekernel.orchestration.cycle.desk import Outcome as DeskOutcome
 from tradekernel.orchestration.cycle.order_care import OrderCare
@@ -70,11 +70,11 @@ def test_market_fallback_needs_permission_and_a_listed_reason() -> None:
     no_reason.venue.script(Outcome.REJECT)
     no_reason.supervisor.submit(intent("tkA"))
     assert _market_follow_ups(no_reason) == []
-    no_permission = Live(policy=ExecutionPolicy(fallback_on=("reject",)))
+    no_permission = Live(policy=ExecutionPolicy(fallback_on=(FallbackReason.REJECT,)))
     no_permission.venue.script(Outcome.REJECT)
     no_permission.supervisor.submit(intent("tkA"))
     assert _market_follow_ups(no_permission) == []
-    per_intent = Live(policy=ExecutionPolicy(fallback_on=("reject",)))
+    per_intent = Live(policy=ExecutionPolicy(fallback_on=(FallbackReason.REJECT,)))
     per_intent.venue.script(Outcome.REJECT)
     per_intent.supervisor.submit(intent("tkA", fallback=True))
     assert _market_follow_ups(per_intent) == [("buy", Decimal(1))]
