@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import attrs
+from msgspec import UNSET, UnsetType
 
 from tradekernel.domain.enums import (
     CloseSemantics,
@@ -14,12 +15,22 @@ from tradekernel.domain.enums import (
 )
 
 
+def _unset_if_none(value: str | UnsetType | None) -> str | UnsetType:
+    return UNSET if value is None else value
+
+
 @attrs.frozen(kw_only=True)
 class ExecutionIntent:
     """One order the plan wants sent, or keeps skipped with a reason code.
 
     `client_order_id` is derived from content, so the same plan always names its orders the
     same way (idempotent submission after a crash).
+
+    `replaces` names the working order this one takes the place of (a stop moved, a limit
+    repriced): the desk cancels that order and sends this one only once the cancel is
+    confirmed, or asks the venue for both at once (cancel-replace). It is UNSET, never
+    None, when the intent replaces nothing: canonical JSON omits an UNSET field, so plans
+    without modifications keep the bytes and hashes they had before the field existed.
     """
 
     client_order_id: str
@@ -43,10 +54,20 @@ class ExecutionIntent:
     skip_reason: SkipReason | None = None
     skip_detail: str = ""
     causes: tuple[str, ...] = ()
+    replaces: str | UnsetType = attrs.field(default=UNSET, converter=_unset_if_none)
 
     @property
     def reduce_only(self) -> bool:
         return self.close_semantics is not CloseSemantics.OPEN
+
+    @property
+    def replaced_order_id(self) -> str | None:
+        """Return the client order id of the order this intent replaces, or None."""
+        return self.replaces if isinstance(self.replaces, str) else None
+
+    def replacing(self, client_order_id: str) -> "ExecutionIntent":
+        """Return this intent naming `client_order_id` as the working order it replaces."""
+        return attrs.evolve(self, replaces=client_order_id)
 
     def skip(self, reason: SkipReason, detail: str) -> "ExecutionIntent":
         """Return this intent marked skipped; the first reason recorded wins."""
@@ -97,4 +118,5 @@ class ExecutionIntent:
             skip_reason=skip_reason,
             skip_detail=skip_detail,
             causes=self.causes,
+            replaces=self.replaces,
         )

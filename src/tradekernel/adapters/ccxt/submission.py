@@ -48,6 +48,49 @@ async def place_order(
     )
 
 
+async def replace_order(
+    exchange: Any,
+    retry: RetryRunner,
+    replaced_id: str,
+    intent: ExecutionIntent,
+    market_type: MarketType,
+) -> Any:
+    """Cancel `replaced_id` and place the intent's order through ccxt's `edit_order`.
+
+    On Binance spot this is one cancel-replace request in STOP_ON_FAILURE mode: when the
+    cancel fails (the old order filled or is gone) nothing new is placed.
+
+    Raises:
+        UnconfirmedRequest: the venue may have done it (look both orders up, do not resend).
+        Rejected: the venue refused the cancel or the new order.
+        Transient, Fatal: as for `place_order`.
+    """
+    params = {
+        **order_params(intent, market_type),
+        "newClientOrderId": intent.client_order_id,
+        "cancelOrigClientOrderId": replaced_id,
+    }
+    # Binance's edit request reads the trigger as `stopPrice` and passes other keys on.
+    if "triggerPrice" in params:
+        params["stopPrice"] = params.pop("triggerPrice")
+    price = None if intent.price is None else str(intent.price)
+
+    async def edit() -> Any:
+        return await exchange.edit_order(
+            "",
+            intent.symbol,
+            CCXT_TYPE[intent.order_type],
+            intent.side.value,
+            str(intent.quantity),
+            price,
+            dict(params),
+        )
+
+    return await retry.run(
+        "replace", edit, client_order_id=intent.client_order_id, retry_unreachable=False
+    )
+
+
 async def look_up_unconfirmed(
     fetch: Callable[[], Awaitable[Order]],
     *,

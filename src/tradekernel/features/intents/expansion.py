@@ -24,13 +24,18 @@ def close_semantics(execution: ExecutionDirective) -> CloseSemantics:
 def expand(execution: ExecutionDirective, run_id: str, cycle_ts_ms: int) -> list[ExecutionIntent]:
     """Return one intent per (entry layer, routing slice), quantities as planned.
 
-    A MODIFY_EXISTING directive with an exit stop becomes one protective stop order.
+    A MODIFY_EXISTING directive becomes one protective stop order at the directive's own
+    stop (`exit.stop_loss_price`), else the exit plan's: a move of a held position's stop
+    is not an entry, so the exit planners' entry-side check (which drops a sell stop below
+    the price) must not erase it.
     """
     directive = execution.directive
     semantics = close_semantics(execution)
     causes = tuple(sorted({*directive.causes, directive.directive_id}))
     if directive.scope is DirectiveScope.MODIFY_EXISTING:
-        stop = execution.exit.stop_price
+        stop = directive.exit.stop_loss_price
+        if stop is None:
+            stop = execution.exit.stop_price
         return [
             ExecutionIntent(
                 client_order_id=client_order_id(
