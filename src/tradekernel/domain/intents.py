@@ -19,6 +19,10 @@ def _unset_if_none(value: str | UnsetType | None) -> str | UnsetType:
     return UNSET if value is None else value
 
 
+def _unset_if_no_bound(value: Decimal | UnsetType | None) -> Decimal | UnsetType:
+    return UNSET if value is None else value
+
+
 @attrs.frozen(kw_only=True)
 class ExecutionIntent:
     """One order the plan wants sent, or keeps skipped with a reason code.
@@ -31,6 +35,11 @@ class ExecutionIntent:
     confirmed, or asks the venue for both at once (cancel-replace). It is UNSET, never
     None, when the intent replaces nothing: canonical JSON omits an UNSET field, so plans
     without modifications keep the bytes and hashes they had before the field existed.
+
+    `max_slippage_bps` (UNSET when the directive set no bound, for the same reason) is the
+    directive's slippage bound: a market order was already turned into an IOC limit at
+    the bound, and the live runner's market fallback of a limit entry is sent as an IOC
+    limit that far beyond the entry's limit price instead of a market order.
     """
 
     client_order_id: str
@@ -55,10 +64,17 @@ class ExecutionIntent:
     skip_detail: str = ""
     causes: tuple[str, ...] = ()
     replaces: str | UnsetType = attrs.field(default=UNSET, converter=_unset_if_none)
+    max_slippage_bps: Decimal | UnsetType = attrs.field(default=UNSET, converter=_unset_if_no_bound)
 
     @property
     def reduce_only(self) -> bool:
         return self.close_semantics is not CloseSemantics.OPEN
+
+    @property
+    def slippage_bound_bps(self) -> Decimal | None:
+        """Return the slippage bound in basis points, or None when there is none."""
+        bound = self.max_slippage_bps
+        return bound if isinstance(bound, Decimal) else None
 
     @property
     def replaced_order_id(self) -> str | None:
@@ -119,4 +135,5 @@ class ExecutionIntent:
             skip_detail=skip_detail,
             causes=self.causes,
             replaces=self.replaces,
+            max_slippage_bps=self.max_slippage_bps,
         )

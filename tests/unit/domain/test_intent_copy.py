@@ -42,6 +42,7 @@ FIELDS = {
     "skip_detail": st.text(max_size=8),
     "causes": st.lists(st.text(max_size=4), max_size=3).map(tuple),
     "replaces": st.just(UNSET) | st.text(min_size=1, max_size=8),
+    "max_slippage_bps": st.just(UNSET) | decimals,
 }
 intents = st.builds(ExecutionIntent, **FIELDS)  # type: ignore[arg-type]
 

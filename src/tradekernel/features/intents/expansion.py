@@ -1,9 +1,16 @@
 """From one execution directive to raw (not yet quantised) intents: layers x slices."""
 
+from decimal import Decimal
+
+import attrs
+
 from tradekernel.domain.enums import (
     CloseSemantics,
     DirectiveScope,
     OrderType,
+    Side,
+    SkipReason,
+    TimeInForce,
 )
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.trade_plans import ExecutionDirective
@@ -97,4 +104,34 @@ def expand(execution: ExecutionDirective, run_id: str, cycle_ts_ms: int) -> list
                     causes=causes,
                 )
             )
-    return intents
+    bound = directive.entry.max_slippage_bps
+    if bound is None:
+        return intents
+    return [_bounded(intent, bound) for intent in intents]
+
+
+_BPS = Decimal(10_000)
+
+
+def _bounded(intent: ExecutionIntent, bound: Decimal) -> ExecutionIntent:
+    """Return the intent carrying its slippage bound; a market order becomes an IOC limit
+    at the reference price moved by the bound (up for a buy, down for a sell), so it fills
+    within the bound or not at all. A market order without a positive reference price
+    cannot be bounded: it is refused (skipped), never sent unbounded."""
+    if intent.order_type is not OrderType.MARKET:
+        return attrs.evolve(intent, max_slippage_bps=bound)
+    reference = intent.reference_price
+    if reference is None or not reference.is_finite() or reference <= 0:
+        return attrs.evolve(intent, max_slippage_bps=bound).skip(
+            SkipReason.INVALID_NORMALIZED_FIELDS,
+            f"market order bounded by max_slippage_bps {bound} without a reference price",
+        )
+    sign = 1 if intent.side is Side.BUY else -1
+    limit = reference * (1 + sign * bound / _BPS)
+    return attrs.evolve(
+        intent,
+        order_type=OrderType.LIMIT,
+        price=limit,
+        time_in_force=TimeInForce.IOC,
+        max_slippage_bps=bound,
+    )

@@ -58,6 +58,7 @@ class ScriptParams:
     scope: DirectiveScope
     quantity: Decimal
     target: str = ""
+    max_slippage_bps: Decimal | None = None
 
 
 class Scripted:
@@ -80,7 +81,7 @@ class Scripted:
                 side=params.side,
                 scope=params.scope,
                 confidence=Decimal(1),
-                entry=EntryDirective(),
+                entry=EntryDirective(max_slippage_bps=params.max_slippage_bps),
                 size=SizeDirective(policy=SizingPolicy.EXPLICIT, quantity=params.quantity),
                 routing=RoutingDirective(),
             ),
