@@ -16,6 +16,7 @@ from tests.integration.parity.parity_legs import DATA_DIR, hashes, recorded_plan
 
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.bootstrap.backtest_job import run_backtest
+from tradekernel.bootstrap.cli import main
 from tradekernel.bootstrap.container import configured
 from tradekernel.bootstrap.paper_job import run_paper
 from tradekernel.domain.enums import OrderStatus, OrderType
@@ -158,3 +159,18 @@ def test_the_stop_is_moved_by_cancel_replace_and_never_stacked(
     assert sum(orders[r].status is OrderStatus.CANCELLED for r, _ in moves) > 10
     assert any(o.status is OrderStatus.FILLED for o in stops)
     assert sum(not o.status.is_terminal for o in stops) <= 1
+
+
+def test_explain_shows_the_stop_a_moved_stop_replaced(
+    legs: Mapping[str, tuple[RunResult, Path]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, db = legs["paper"]
+    replaced, moved = next(
+        (intent["replaces"], intent["client_order_id"])
+        for entry in recorded_plans(db, RUN_ID)
+        for intent in json.loads(entry.plan_json)["intents"]
+        if intent.get("replaces") and not intent["skipped"]
+    )
+    assert main(["explain", moved, "--db", str(db), "--run", RUN_ID]) == 0
+    out = capsys.readouterr().out
+    assert f"replaces {replaced} (cancel-replace)" in out
