@@ -191,14 +191,7 @@ class CcxtExecution:
         try:
             raw = await place_order(self._exchange, self._retry, intent, self._settings.market_type)
         except UnconfirmedRequest as unconfirmed:
-            return await look_up_unconfirmed(
-                functools.partial(self.fetch_order_async, intent.symbol, coid),
-                clock=self._clock,
-                policy=self._settings.retry,
-                sleep=self._sleep,
-                client_order_id=coid,
-                cause=str(unconfirmed),
-            )
+            return await self._look_up(intent, unconfirmed)
         return self._client_ids.remember(order_from_ccxt(raw, client_order_id=coid))
 
     async def replace_async(
@@ -236,15 +229,7 @@ class CcxtExecution:
                     f"{unconfirmed}",
                     client_order_id=coid,
                 ) from None
-            placed = await look_up_unconfirmed(
-                functools.partial(self.fetch_order_async, intent.symbol, coid),
-                clock=self._clock,
-                policy=self._settings.retry,
-                sleep=self._sleep,
-                client_order_id=coid,
-                cause=str(unconfirmed),
-            )
-            return replaced, placed
+            return replaced, await self._look_up(intent, unconfirmed)
         placed = self._client_ids.remember(order_from_ccxt(raw, client_order_id=coid))
         return await self.fetch_order_async(symbol, replaced_id), placed
 
@@ -324,6 +309,18 @@ class CcxtExecution:
         return sorted(fills, key=lambda fill: (fill.ts_ms, fill.trade_id))
 
     # -- internals ------------------------------------------------------------------------
+
+    async def _look_up(self, intent: ExecutionIntent, unconfirmed: UnconfirmedRequest) -> Order:
+        """Look the intent's order up by client id after an unanswered request."""
+        coid = intent.client_order_id
+        return await look_up_unconfirmed(
+            functools.partial(self.fetch_order_async, intent.symbol, coid),
+            clock=self._clock,
+            policy=self._settings.retry,
+            sleep=self._sleep,
+            client_order_id=coid,
+            cause=str(unconfirmed),
+        )
 
     async def _ensure_markets(self) -> None:
         if not self._markets_loaded:
