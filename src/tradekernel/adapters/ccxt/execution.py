@@ -10,15 +10,15 @@ from typing import Any, TypeVar
 import attrs
 import numpy as np
 
+from tradekernel.adapters.ccxt.cancel_replace import replace_and_read
 from tradekernel.adapters.ccxt.client import build_exchange_in_loop
 from tradekernel.adapters.ccxt.config import CcxtSettings, MarketType, credentials_from_env
 from tradekernel.adapters.ccxt.mapping import balances_from_ccxt, order_from_ccxt
 from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
 from tradekernel.adapters.ccxt.own_trades import ClientIds, fetch_own_trades
 from tradekernel.adapters.ccxt.retry import RetryRunner, Sleep, UnconfirmedRequest
-from tradekernel.adapters.ccxt.submission import look_up_unconfirmed, place_order, replace_order
+from tradekernel.adapters.ccxt.submission import look_up_unconfirmed, place_order
 from tradekernel.domain.account import Balance, Position
-from tradekernel.domain.enums import OrderStatus
 from tradekernel.domain.errors import OrderNotFound, Rejected
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import SymbolRules
@@ -197,41 +197,29 @@ class CcxtExecution:
     async def replace_async(
         self, symbol: str, replaced_id: str, intent: ExecutionIntent
     ) -> tuple[Order, Order]:
-        """Cancel `replaced_id` and place the intent's order in one `edit_order` request.
-
-        Return the replaced order's final state (read back) and the new order. The request
-        is never resent: an unanswered one is settled by reading both orders back.
+        """Cancel `replaced_id` and place the intent's order in one `edit_order` request;
+        return the replaced order's final state and the new order (`cancel_replace.py`).
 
         Raises:
             ValueError: the intent is skipped.
             Rejected: the venue refused the cancel or the new order; nothing was placed.
-            AmbiguousSubmit: the new order did not show up in time after an unanswered
-                request whose replaced order ended cancelled.
-            Transient, Fatal: as for `submit_async`.
+            AmbiguousSubmit, Transient, Fatal: as for `submit_async`.
         """
         if intent.skipped:
             raise ValueError(f"intent {intent.client_order_id} is skipped: {intent.skip_reason}")
         coid = intent.client_order_id
         self._retry.ensure_not_halted("replace", coid)
         await self._ensure_markets()
-        try:
-            raw = await replace_order(
-                self._exchange, self._retry, replaced_id, intent, self._settings.market_type
-            )
-        except UnconfirmedRequest as unconfirmed:
-            # Binance answers a failed cancel-replace with an error ccxt cannot classify
-            # (-2021/-2022, BadResponse). In STOP_ON_FAILURE mode a replaced order that
-            # did not end cancelled means nothing new was placed; else look the new one up.
-            replaced = await self.fetch_order_async(symbol, replaced_id)
-            if replaced.status is not OrderStatus.CANCELLED:
-                raise Rejected(
-                    f"replace of {replaced_id} failed, it is {replaced.status.value}: "
-                    f"{unconfirmed}",
-                    client_order_id=coid,
-                ) from None
-            return replaced, await self._look_up(intent, unconfirmed)
-        placed = self._client_ids.remember(order_from_ccxt(raw, client_order_id=coid))
-        return await self.fetch_order_async(symbol, replaced_id), placed
+        return await replace_and_read(
+            self._exchange,
+            self._retry,
+            replaced_id,
+            intent,
+            self._settings.market_type,
+            fetch=functools.partial(self.fetch_order_async, symbol),
+            look_up=functools.partial(self._look_up, intent),
+            read=lambda raw: self._client_ids.remember(order_from_ccxt(raw, client_order_id=coid)),
+        )
 
     async def cancel_async(self, symbol: str, client_order_id: str) -> Order:
         """Cancel by client order id and return the order's final state.

@@ -33,14 +33,14 @@ async def place_order(
     params = order_params(intent, market_type)
 
     async def create() -> Any:
-        return await exchange.create_order(*_order_args(intent), dict(params))
+        return await exchange.create_order(*order_args(intent), dict(params))
 
     return await retry.run(
         "submit", create, client_order_id=intent.client_order_id, retry_unreachable=False
     )
 
 
-def _order_args(intent: ExecutionIntent) -> tuple[str, str, str, str, str | None]:
+def order_args(intent: ExecutionIntent) -> tuple[str, str, str, str, str | None]:
     """Return ccxt's positional order arguments: symbol, type, side, amount and price."""
     price = None if intent.price is None else str(intent.price)
     return (
@@ -49,40 +49,6 @@ def _order_args(intent: ExecutionIntent) -> tuple[str, str, str, str, str | None
         intent.side.value,
         str(intent.quantity),
         price,
-    )
-
-
-async def replace_order(
-    exchange: Any,
-    retry: RetryRunner,
-    replaced_id: str,
-    intent: ExecutionIntent,
-    market_type: MarketType,
-) -> Any:
-    """Cancel `replaced_id` and place the intent's order through ccxt's `edit_order`.
-
-    On Binance spot this is one cancel-replace request in STOP_ON_FAILURE mode: when the
-    cancel fails (the old order filled or is gone) nothing new is placed.
-
-    Raises:
-        UnconfirmedRequest: the venue may have done it (look both orders up, do not resend).
-        Rejected: the venue refused the cancel or the new order.
-        Transient, Fatal: as for `place_order`.
-    """
-    params = {
-        **order_params(intent, market_type),
-        "newClientOrderId": intent.client_order_id,
-        "cancelOrigClientOrderId": replaced_id,
-    }
-    # Binance's edit request reads the trigger as `stopPrice` and passes other keys on.
-    if "triggerPrice" in params:
-        params["stopPrice"] = params.pop("triggerPrice")
-
-    async def edit() -> Any:
-        return await exchange.edit_order("", *_order_args(intent), dict(params))
-
-    return await retry.run(
-        "replace", edit, client_order_id=intent.client_order_id, retry_unreachable=False
     )
 
 

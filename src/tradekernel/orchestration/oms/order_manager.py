@@ -15,12 +15,12 @@ from tradekernel.domain.errors import (
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.orders import Fill, OpenOrderView, Order
 from tradekernel.domain.ports.clock import Clock
-from tradekernel.domain.ports.execution import ExecutionPort, ReplacesOrders
+from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.orchestration.oms.order_log import OrderLog
 from tradekernel.orchestration.oms.order_payload import OrderSpec, detail_payload
 from tradekernel.orchestration.oms.order_state import Anomaly, OrderState
-from tradekernel.orchestration.oms.replacement import replace_refusal
+from tradekernel.orchestration.oms.replacement import Replacement
 from tradekernel.orchestration.oms.venue_reports import VenueReports
 
 
@@ -71,6 +71,7 @@ class OrderManager:
             ambiguous_grace_ms=self._settings.ambiguous_grace_ms,
             clock_skew_ms=self._settings.clock_skew_ms,
         )
+        self._replacement = Replacement(log=self._log, venue=venue, reports=self._reports, oms=self)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -154,50 +155,7 @@ class OrderManager:
             ValueError: the intent is skipped.
             Fatal: as for `submit`.
         """
-        replaced = intent.replaced_order_id
-        if replaced is None or self._log.get(intent.client_order_id) is not None:
-            return self.submit(intent)
-        old = self._log.get(replaced)
-        if old is not None and not old.is_terminal:
-            venue = self._venue
-            sent = old.status not in {OrderStatus.CREATED, OrderStatus.SUBMIT_AMBIGUOUS}
-            if sent and isinstance(venue, ReplacesOrders) and venue.can_replace:
-                return self._replace_at_venue(venue, old, intent)
-            try:
-                old = self.cancel(replaced)
-            except (OrderNotFound, Rejected, Transient) as error:
-                return self._refuse(intent, f"replaces {replaced}, whose cancel failed: {error}")
-        if old is None or old.status is not OrderStatus.CANCELLED:
-            status = None if old is None else old.status
-            return self._refuse(intent, replace_refusal(replaced, status))
-        return self.submit(intent)
-
-    def _replace_at_venue(
-        self, venue: ReplacesOrders, old: OrderState, intent: ExecutionIntent
-    ) -> OrderState:
-        spec = OrderSpec.from_intent(intent)
-        coid = spec.client_order_id
-        if old.status is not OrderStatus.CANCEL_REQUESTED:
-            self._log.record(old.client_order_id, OrderStatus.CANCEL_REQUESTED)
-        self._log.record(coid, OrderStatus.CREATED, payload=spec.to_json())
-        try:
-            cancelled, placed = venue.replace(old.spec.symbol, old.client_order_id, intent)
-        except Rejected as error:
-            self.refresh(old.client_order_id)  # filled meanwhile, or still working
-            return self._log.record(
-                coid, OrderStatus.REJECTED, reason=f"{type(error).__name__}: {error}"
-            )
-        except (AmbiguousSubmit, Transient) as error:
-            self._log.record(coid, OrderStatus.SUBMIT_AMBIGUOUS, reason=str(error))
-            self.refresh(old.client_order_id)
-            return self._resolve(coid)
-        self._apply_venue_order(old.client_order_id, cancelled, first_answer=False)
-        return self._apply_venue_order(coid, placed, first_answer=True)
-
-    def _refuse(self, intent: ExecutionIntent, reason: str) -> OrderState:
-        spec = OrderSpec.from_intent(intent)
-        self._log.record(spec.client_order_id, OrderStatus.CREATED, payload=spec.to_json())
-        return self._log.record(spec.client_order_id, OrderStatus.REJECTED, reason=reason)
+        return self._replacement.replace(intent)
 
     def adopt(self, order: Order) -> OrderState:
         """Take a venue order the store does not know (an orphan) under management.
