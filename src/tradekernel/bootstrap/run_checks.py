@@ -67,18 +67,28 @@ def _check_size(settings: BlueprintSettings, file: str) -> None:
         return  # the portfolio planner sizes its own directives
     if any(plugin.type != _DIRECTIVE_QUANTITY_ONLY for plugin in settings.size):
         return
-    for plugin in settings.strategies:
-        quantity = getattr(plugin.params, "quantity", None)
-        has_quantity_key = hasattr(plugin.params, "quantity")
-        if has_quantity_key and quantity is None:
-            raise ConfigError(
-                f"no size planner: strategy planner {plugin.type!r} sets no quantity and the "
-                f"size planner {_DIRECTIVE_QUANTITY_ONLY!r} uses only that, so every order "
-                "would size to zero; add [[planners.size]] (e.g. type = 'fixed_fraction') "
-                "or a quantity to the strategy planner",
-                path=plugin.path,
-                file=file,
-            )
+    # A planner that only manages held positions (position_management) sizes from the
+    # position: the blueprint can trade as long as one planner with a quantity sets it.
+    unsized = [plugin for plugin in settings.strategies if _sets_no_quantity(plugin.params)]
+    sized = [
+        plugin
+        for plugin in settings.strategies
+        if getattr(plugin.params, "quantity", None) is not None
+    ]
+    if unsized and not sized:
+        plugin = unsized[0]
+        raise ConfigError(
+            f"no size planner: strategy planner {plugin.type!r} sets no quantity and the "
+            f"size planner {_DIRECTIVE_QUANTITY_ONLY!r} uses only that, so every order "
+            "would size to zero; add [[planners.size]] (e.g. type = 'fixed_fraction') "
+            "or a quantity to the strategy planner",
+            path=plugin.path,
+            file=file,
+        )
+
+
+def _sets_no_quantity(params: object) -> bool:
+    return hasattr(params, "quantity") and params.quantity is None
 
 
 def check_universe(blueprint: LoadedBlueprint, selected: Sequence[str]) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import attrs
 
 from tradekernel.domain.enums import DirectiveScope, PluginKind, TimingPreference
-from tradekernel.domain.live_policy import RollbackPolicy
+from tradekernel.domain.live_policy import FallbackReason, RollbackPolicy
 from tradekernel.domain.market import SymbolRules
 
 DEFAULT_TICK_SIZE = Decimal("0.00000001")
@@ -66,14 +66,15 @@ class ExecutionPolicy:
     """Strategy-owned execution policy, declared in the blueprint (the runner obeys it).
 
     `fallback_on` lists the reasons (`reject`, `timeout`) a limit order may be replaced by
-    a market order, when `allow_market_fallback` (or the intent) permits it.
+    a market order, when `allow_market_fallback` (or the intent) permits it; an unknown
+    reason is a config error. There is no `sizing` key: a directive's size hint alone
+    decides (a `quantity` is explicit, otherwise a size planner sizes it).
     `entry_timeout_ms` > 0 ends a working entry after that long (a `timeout`); `rollback`
     decides what happens to an entry's filled part when it fails half-way.
     """
 
     allow_market_fallback: bool = False
-    fallback_on: tuple[str, ...] = ()
-    sizing: str = "explicit_or_delegated"
+    fallback_on: tuple[FallbackReason, ...] = ()
     backoff_base_ms: int = 60_000
     backoff_max_ms: int = 3_600_000
     rollback: RollbackPolicy = RollbackPolicy.KEEP

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import attrs
+from msgspec import UNSET, UnsetType
 
 from tradekernel.domain.enums import (
     CloseSemantics,
@@ -14,12 +15,31 @@ from tradekernel.domain.enums import (
 )
 
 
+def _unset_if_none(value: str | UnsetType | None) -> str | UnsetType:
+    return UNSET if value is None else value
+
+
+def _unset_if_no_bound(value: Decimal | UnsetType | None) -> Decimal | UnsetType:
+    return UNSET if value is None else value
+
+
 @attrs.frozen(kw_only=True)
 class ExecutionIntent:
     """One order the plan wants sent, or keeps skipped with a reason code.
 
     `client_order_id` is derived from content, so the same plan always names its orders the
     same way (idempotent submission after a crash).
+
+    `replaces` names the working order this one takes the place of (a stop moved, a limit
+    repriced): the desk cancels that order and sends this one only once the cancel is
+    confirmed, or asks the venue for both at once (cancel-replace). It is UNSET, never
+    None, when the intent replaces nothing: canonical JSON omits an UNSET field, so plans
+    without modifications keep the bytes and hashes they had before the field existed.
+
+    `max_slippage_bps` (UNSET when the directive set no bound, for the same reason) is the
+    directive's slippage bound: a market order was already turned into an IOC limit at
+    the bound, and the live runner's market fallback of a limit entry is sent as an IOC
+    limit that far beyond the entry's limit price instead of a market order.
     """
 
     client_order_id: str
@@ -43,10 +63,27 @@ class ExecutionIntent:
     skip_reason: SkipReason | None = None
     skip_detail: str = ""
     causes: tuple[str, ...] = ()
+    replaces: str | UnsetType = attrs.field(default=UNSET, converter=_unset_if_none)
+    max_slippage_bps: Decimal | UnsetType = attrs.field(default=UNSET, converter=_unset_if_no_bound)
 
     @property
     def reduce_only(self) -> bool:
         return self.close_semantics is not CloseSemantics.OPEN
+
+    @property
+    def slippage_bound_bps(self) -> Decimal | None:
+        """Return the slippage bound in basis points, or None when there is none."""
+        bound = self.max_slippage_bps
+        return bound if isinstance(bound, Decimal) else None
+
+    @property
+    def replaced_order_id(self) -> str | None:
+        """Return the client order id of the order this intent replaces, or None."""
+        return self.replaces if isinstance(self.replaces, str) else None
+
+    def replacing(self, client_order_id: str) -> "ExecutionIntent":
+        """Return this intent naming `client_order_id` as the working order it replaces."""
+        return attrs.evolve(self, replaces=client_order_id)
 
     def skip(self, reason: SkipReason, detail: str) -> "ExecutionIntent":
         """Return this intent marked skipped; the first reason recorded wins."""
@@ -97,4 +134,6 @@ class ExecutionIntent:
             skip_reason=skip_reason,
             skip_detail=skip_detail,
             causes=self.causes,
+            replaces=self.replaces,
+            max_slippage_bps=self.max_slippage_bps,
         )

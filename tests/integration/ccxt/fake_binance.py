@@ -4,6 +4,8 @@ A stdlib `ThreadingHTTPServer` on 127.0.0.1 (ephemeral port). It verifies the HM
 signature and timestamp of signed requests, keeps orders, trades and balances, fills
 market orders at once and limit orders when the test calls `fill`, logs every request,
 and injects faults from a script (`Fault`), each consumed by the first matching request.
+Cancel-replace (`POST /api/v3/order/cancelReplace`, ccxt's `edit_order` on spot) cancels
+then places, and places nothing when the cancel fails, as Binance's STOP_ON_FAILURE.
 """
 
 import hashlib
@@ -24,7 +26,13 @@ __all__ = ["FakeBinance", "Fault", "Request"]
 
 EXCHANGE_INFO = Path(__file__).parent / "data" / "binance_exchange_info.json"
 FEE_RATE = Decimal("0.001")
-SIGNED = {"/api/v3/order", "/api/v3/openOrders", "/api/v3/account", "/api/v3/myTrades"}
+SIGNED = {
+    "/api/v3/order",
+    "/api/v3/order/cancelReplace",
+    "/api/v3/openOrders",
+    "/api/v3/account",
+    "/api/v3/myTrades",
+}
 
 
 class FakeBinance:
@@ -218,6 +226,24 @@ class FakeBinance:
             "transactTime": order.update_ms,
         }
 
+    def _cancel_replace(self, params: Mapping[str, str]) -> dict[str, Any]:
+        # STOP_ON_FAILURE, the only mode ccxt sends: a failed cancel places nothing.
+        target = {
+            "origClientOrderId": params.get("cancelOrigClientOrderId", ""),
+            "orderId": params.get("cancelOrderId", ""),
+        }
+        try:
+            cancelled = self._cancel(target, None)
+        except VenueError:
+            raise VenueError(400, -2022, "Order cancel-replace failed.") from None
+        placed = self._new_order(params)
+        return {
+            "cancelResult": "SUCCESS",
+            "newOrderResult": "SUCCESS",
+            "cancelResponse": cancelled,
+            "newOrderResponse": placed,
+        }
+
     def route(self, method: str, path: str, params: dict[str, str], fault: Fault | None) -> Any:
         """Answer one verified request (called under the lock)."""
         if path == "/api/v3/ping":
@@ -236,6 +262,8 @@ class FakeBinance:
             return self._find(params).as_json()
         if (method, path) == ("DELETE", "/api/v3/order"):
             return self._cancel(params, fault)
+        if (method, path) == ("POST", "/api/v3/order/cancelReplace"):
+            return self._cancel_replace(params)
         if path == "/api/v3/openOrders":
             symbol = params.get("symbol")
             return [

@@ -31,6 +31,16 @@ _STATUS = {
     OrderStatus.REJECTED: "REJECTED",
     OrderStatus.EXPIRED: "EXPIRED",
 }
+# Binance order types and the backtest's. The parity venue holds every order type the
+# backtest venue does: real Binance spot lists no STOP_LOSS (stop-market) on most markets
+# (docs/execution.md, "Modifications"), but this venue tests kernel parity, not that list.
+_KIND = {
+    "MARKET": OrderType.MARKET,
+    "LIMIT": OrderType.LIMIT,
+    "STOP_LOSS": OrderType.STOP,
+    "STOP_LOSS_LIMIT": OrderType.STOP_LIMIT,
+}
+_BINANCE_TYPE = {kind: name for name, kind in _KIND.items()}
 # The backtest's permissive default rules (BlueprintSettings.rules_for), as Binance filters.
 _FILTERS = [
     {
@@ -110,6 +120,7 @@ class BacktestBinance(LiveFakeBinance):
                 "baseAsset": base,
                 "quoteAsset": quote,
                 "filters": _FILTERS,
+                "orderTypes": sorted({*template["orderTypes"], *_KIND}),
             }
             self._info["symbols"].append(entry)
             self._markets[market] = entry
@@ -147,9 +158,9 @@ class BacktestBinance(LiveFakeBinance):
             "cummulativeQuoteQty": f"{quote:f}",
             "status": _STATUS[order.status],
             "timeInForce": "GTC",
-            "type": order.order_type.value.upper(),
+            "type": _BINANCE_TYPE[order.order_type],
             "side": order.side.value.upper(),
-            "stopPrice": "0.00000000",
+            "stopPrice": f"{order.stop_price or Decimal(0):f}",
             "icebergQty": "0.00000000",
             "time": created,
             "updateTime": max(created, order.updated_ms),
@@ -173,7 +184,7 @@ class BacktestBinance(LiveFakeBinance):
     def _submit(self, params: Mapping[str, str]) -> dict[str, Any]:
         symbol = self._symbol_of[params["symbol"]]
         cid = params["newClientOrderId"]
-        kind = OrderType(params["type"].lower())
+        kind = _KIND[params["type"]]
         intent = ExecutionIntent(
             client_order_id=cid,
             directive_id="venue",
@@ -182,6 +193,7 @@ class BacktestBinance(LiveFakeBinance):
             order_type=kind,
             quantity=Decimal(params["quantity"]),
             price=Decimal(params["price"]) if "price" in params else None,
+            stop_price=Decimal(params["stopPrice"]) if "stopPrice" in params else None,
             time_in_force=TimeInForce(params.get("timeInForce", "GTC").lower()),
         )
         try:
@@ -194,6 +206,17 @@ class BacktestBinance(LiveFakeBinance):
         self._order_ids[cid] = self._next_id
         self._sent_ms[cid] = self._market_now()
         return {**self._order_json(order), "transactTime": self._market_now(), "fills": []}
+
+    def _cancel_working(self, params: Mapping[str, str]) -> dict[str, Any]:
+        order = self._orders_by_id(params)
+        if order.status.is_terminal:
+            raise VenueError(400, -2011, "Unknown order sent.")
+        cancelled = self.venue.cancel(order.symbol, order.client_order_id)
+        return {
+            **self._order_json(cancelled),
+            "origClientOrderId": order.client_order_id,
+            "transactTime": self._market_now(),
+        }
 
     def _trades(self, params: Mapping[str, str]) -> list[dict[str, Any]]:
         symbol = self._symbol_of[params["symbol"]]
@@ -228,14 +251,22 @@ class BacktestBinance(LiveFakeBinance):
         if (method, path) == ("GET", "/api/v3/order"):
             return self._order_json(self._orders_by_id(params))
         if (method, path) == ("DELETE", "/api/v3/order"):
-            order = self._orders_by_id(params)
-            if order.status.is_terminal:
-                raise VenueError(400, -2011, "Unknown order sent.")
-            cancelled = self.venue.cancel(order.symbol, order.client_order_id)
+            return self._cancel_working(params)
+        if (method, path) == ("POST", "/api/v3/order/cancelReplace"):
+            # STOP_ON_FAILURE: a failed cancel places nothing.
+            target = {
+                "symbol": params["symbol"],
+                "origClientOrderId": params["cancelOrigClientOrderId"],
+            }
+            try:
+                cancelled = self._cancel_working(target)
+            except VenueError:
+                raise VenueError(400, -2022, "Order cancel-replace failed.") from None
             return {
-                **self._order_json(cancelled),
-                "origClientOrderId": order.client_order_id,
-                "transactTime": self._market_now(),
+                "cancelResult": "SUCCESS",
+                "newOrderResult": "SUCCESS",
+                "cancelResponse": cancelled,
+                "newOrderResponse": self._submit(params),
             }
         if path == "/api/v3/openOrders":
             wanted = params.get("symbol")

@@ -89,6 +89,27 @@ def test_config_validate_of_a_bad_rank_by_exits_2(
     assert "universe.rank_by" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("table", "where", "words"),
+    [
+        ('fallback_on = ["bogus"]', "execution.fallback_on[0]", "'reject', 'timeout'"),
+        ('fallback_on = ["reject", "later"]', "execution.fallback_on[1]", "'later'"),
+        ('sizing = "explicit_or_delegated"', "execution", "unknown keys: sizing"),
+    ],
+)
+def test_config_validate_refuses_an_unknown_execution_setting_with_its_key_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str, where: str, words: str
+) -> None:
+    # Accepted and ignored settings are refused: a reason outside the enum, or a key
+    # that no code reads (`sizing`: a directive's size hint alone decides).
+    broken = tmp_path / "broken.toml"
+    broken.write_text(bundled_blueprint().read_text() + f"\n[execution]\n{table}\n")
+    assert main(["config", "validate", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert where in err and words in err
+
+
 def test_a_bad_universe_method_names_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

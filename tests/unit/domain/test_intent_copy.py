@@ -5,6 +5,7 @@ from decimal import Decimal
 import attrs
 from hypothesis import given
 from hypothesis import strategies as st
+from msgspec import UNSET
 
 from tradekernel.domain.enums import (
     CloseSemantics,
@@ -40,6 +41,8 @@ FIELDS = {
     "skip_reason": st.none() | st.sampled_from(SkipReason),
     "skip_detail": st.text(max_size=8),
     "causes": st.lists(st.text(max_size=4), max_size=3).map(tuple),
+    "replaces": st.just(UNSET) | st.text(min_size=1, max_size=8),
+    "max_slippage_bps": st.just(UNSET) | decimals,
 }
 intents = st.builds(ExecutionIntent, **FIELDS)  # type: ignore[arg-type]
 

@@ -31,8 +31,11 @@ from tradekernel.orchestration.records.canonical import (
 def plain(value: Any) -> Any:
     """Return the JSON data of a value, written out here independently of msgspec."""
     if attrs.has(type(value)):
+        # An UNSET field (an intent that replaces nothing) is left out of the text.
         return {
-            field.name: plain(getattr(value, field.name)) for field in attrs.fields(type(value))
+            field.name: plain(getattr(value, field.name))
+            for field in attrs.fields(type(value))
+            if getattr(value, field.name) is not msgspec.UNSET
         }
     if isinstance(value, msgspec.Struct):
         return {
@@ -83,6 +86,8 @@ def strategy_for(declared: Any) -> st.SearchStrategy[Any]:
         return DECIMALS
     if declared is type(None):
         return st.none()
+    if declared is msgspec.UnsetType:
+        return st.just(msgspec.UNSET)
     if isinstance(declared, type) and issubclass(declared, Enum):
         return st.sampled_from(list(declared))
     if origin in (typing.Union, types.UnionType):
@@ -197,3 +202,31 @@ def test_a_mistyped_field_is_encoded_as_its_value_not_its_declared_type() -> Non
     # number, so a quantity that skipped quantisation is visible in the plan text.
     text = canonical_json(Balance(asset="USD", free=5))  # type: ignore[arg-type]
     assert json.loads(text)["free"] == 5
+
+
+def test_an_intent_that_replaces_nothing_keeps_the_bytes_of_the_field_less_format() -> None:
+    from tradekernel.domain.enums import OrderType, Side
+    from tradekernel.domain.intents import ExecutionIntent
+
+    intent = ExecutionIntent(
+        client_order_id="tk1",
+        directive_id="d1",
+        symbol="BTC/USD",
+        side=Side.SELL,
+        order_type=OrderType.STOP,
+        quantity=Decimal("0.5"),
+        stop_price=Decimal("100.5"),
+    )
+    assert "replaces" not in canonical_json(intent)
+    assert ExecutionIntent(**{**attrs.asdict(intent), "replaces": None}) == intent
+    moved = intent.replacing("tk0")
+    assert '"replaces":"tk0"' in canonical_json(moved)
+    plan = Plan(
+        run_id="r",
+        cycle_ts_ms=1,
+        universe=UniverseRecord(candidates=(), allow=(), deny=(), selected=()),
+        intents=(intent, moved),
+    )
+    rebuilt = structure_plan(json.loads(canonical_json(plan)))
+    assert rebuilt.intents == (intent, moved)
+    assert [i.replaced_order_id for i in rebuilt.intents] == [None, "tk0"]

@@ -10,10 +10,12 @@ from typing import Any, TypeVar
 import attrs
 import numpy as np
 
+from tradekernel.adapters.ccxt.cancel_replace import replace_and_read
 from tradekernel.adapters.ccxt.client import build_exchange_in_loop
 from tradekernel.adapters.ccxt.config import (
     CcxtSettings,
     Credentials,
+    MarketType,
     credentials_from_env,
     has_credentials,
 )
@@ -28,7 +30,7 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.clock import Clock
-from tradekernel.domain.ports.execution import ExecutionPort
+from tradekernel.domain.ports.execution import ExecutionPort, ReplacesOrders
 from tradekernel.domain.ports.venue_incidents import IncidentKind, VenueIncident
 
 T = TypeVar("T")
@@ -149,6 +151,18 @@ class CcxtExecution:
     def fetch_order(self, symbol: str, client_order_id: str) -> Order:
         return self.run(self.fetch_order_async(symbol, client_order_id))
 
+    @property
+    def can_replace(self) -> bool:
+        """Return whether the exchange class offers cancel-replace (`has['editOrder']`) on
+        a spot market (a swap's `edit_order` amends in place: not used)."""
+        spot = self._settings.market_type is MarketType.SPOT
+        return spot and bool(self._exchange.has.get("editOrder"))
+
+    def replace(
+        self, symbol: str, replaced_id: str, intent: ExecutionIntent
+    ) -> tuple[Order, Order]:
+        return self.run(self.replace_async(symbol, replaced_id, intent))
+
     def open_orders(self, symbol: str | None = None) -> Sequence[Order]:
         return self.run(self.open_orders_async(symbol))
 
@@ -201,24 +215,35 @@ class CcxtExecution:
         try:
             raw = await place_order(self._exchange, self._retry, intent, self._settings.market_type)
         except UnconfirmedRequest as unconfirmed:
-            found = await look_up_unconfirmed(
-                functools.partial(self.fetch_order_async, intent.symbol, coid),
-                clock=self._clock,
-                policy=self._settings.retry,
-                sleep=self._sleep,
-                client_order_id=coid,
-                cause=str(unconfirmed),
-            )
-            self._retry.incidents.append(
-                VenueIncident(
-                    kind=IncidentKind.LOST_ACK,
-                    operation="submit",
-                    client_order_id=coid,
-                    detail=f"submit unanswered ({unconfirmed}); found by client id",
-                )
-            )
-            return found
+            return await self._look_up(intent, unconfirmed)
         return self._client_ids.remember(order_from_ccxt(raw, client_order_id=coid))
+
+    async def replace_async(
+        self, symbol: str, replaced_id: str, intent: ExecutionIntent
+    ) -> tuple[Order, Order]:
+        """Cancel `replaced_id` and place the intent's order in one `edit_order` request;
+        return the replaced order's final state and the new order (`cancel_replace.py`).
+
+        Raises:
+            ValueError: the intent is skipped.
+            Rejected: the venue refused the cancel or the new order; nothing was placed.
+            AmbiguousSubmit, Transient, Fatal: as for `submit_async`.
+        """
+        if intent.skipped:
+            raise ValueError(f"intent {intent.client_order_id} is skipped: {intent.skip_reason}")
+        coid = intent.client_order_id
+        self._retry.ensure_not_halted("replace", coid)
+        await self._ensure_markets()
+        return await replace_and_read(
+            self._exchange,
+            self._retry,
+            replaced_id,
+            intent,
+            self._settings.market_type,
+            fetch=functools.partial(self.fetch_order_async, symbol),
+            look_up=functools.partial(self._look_up, intent),
+            read=lambda raw: self._client_ids.remember(order_from_ccxt(raw, client_order_id=coid)),
+        )
 
     async def cancel_async(self, symbol: str, client_order_id: str) -> Order:
         """Cancel by client order id and return the order's final state.
@@ -297,6 +322,27 @@ class CcxtExecution:
 
     # -- internals ------------------------------------------------------------------------
 
+    async def _look_up(self, intent: ExecutionIntent, unconfirmed: UnconfirmedRequest) -> Order:
+        """Look the intent's order up by client id after an unanswered request."""
+        coid = intent.client_order_id
+        found = await look_up_unconfirmed(
+            functools.partial(self.fetch_order_async, intent.symbol, coid),
+            clock=self._clock,
+            policy=self._settings.retry,
+            sleep=self._sleep,
+            client_order_id=coid,
+            cause=str(unconfirmed),
+        )
+        self._retry.incidents.append(
+            VenueIncident(
+                kind=IncidentKind.LOST_ACK,
+                operation="submit",
+                client_order_id=coid,
+                detail=f"submit unanswered ({unconfirmed}); found by client id",
+            )
+        )
+        return found
+
     async def _ensure_markets(self) -> None:
         if not self._markets_loaded:
             await self._retry.run("load markets", self._exchange.load_markets)
@@ -305,4 +351,8 @@ class CcxtExecution:
 
 def _satisfies_the_port(execution: CcxtExecution) -> ExecutionPort:
     # mypy checks here that the adapter still matches the port, structurally.
+    return execution
+
+
+def _offers_cancel_replace(execution: CcxtExecution) -> ReplacesOrders:
     return execution

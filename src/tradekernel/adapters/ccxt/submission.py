@@ -31,20 +31,24 @@ async def place_order(
         Fatal: banned or keys refused; all traffic is halted.
     """
     params = order_params(intent, market_type)
-    price = None if intent.price is None else str(intent.price)
 
     async def create() -> Any:
-        return await exchange.create_order(
-            intent.symbol,
-            CCXT_TYPE[intent.order_type],
-            intent.side.value,
-            str(intent.quantity),
-            price,
-            dict(params),
-        )
+        return await exchange.create_order(*order_args(intent), dict(params))
 
     return await retry.run(
         "submit", create, client_order_id=intent.client_order_id, retry_unreachable=False
+    )
+
+
+def order_args(intent: ExecutionIntent) -> tuple[str, str, str, str, str | None]:
+    """Return ccxt's positional order arguments: symbol, type, side, amount and price."""
+    price = None if intent.price is None else str(intent.price)
+    return (
+        intent.symbol,
+        CCXT_TYPE[intent.order_type],
+        intent.side.value,
+        str(intent.quantity),
+        price,
     )
 
 

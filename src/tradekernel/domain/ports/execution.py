@@ -1,7 +1,7 @@
 """The execution port: the one way planning outcomes reach a venue."""
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from tradekernel.domain.account import Balance, Position
 from tradekernel.domain.intents import ExecutionIntent
@@ -41,4 +41,33 @@ class ExecutionPort(Protocol):
 
     def own_trades(self, symbol: str | None = None, since_ms: int = 0) -> Sequence[Fill]:
         """Return the account's fills since `since_ms`."""
+        ...
+
+
+@runtime_checkable
+class ReplacesOrders(Protocol):
+    """Optional capability of an `ExecutionPort`: cancel-replace in one venue request.
+
+    A venue without it (or with `can_replace` false) gets a cancel, then, once the cancel
+    is confirmed, a new order: the same outcome in two requests.
+    """
+
+    @property
+    def can_replace(self) -> bool:
+        """Return whether the venue takes `replace` requests (ccxt: `has['editOrder']`)."""
+        ...
+
+    def replace(
+        self, symbol: str, replaced_id: str, intent: ExecutionIntent
+    ) -> tuple[Order, Order]:
+        """Cancel `replaced_id` and place the intent's order in one request.
+
+        Return the replaced order's final state and the new order. The venue places
+        nothing when the cancel fails (the replaced order filled or is gone).
+
+        Raises:
+            Rejected: the cancel or the new order was refused; nothing was placed.
+            AmbiguousSubmit, Transient: the outcome is unknown; look the orders up.
+            Fatal: all traffic is halted.
+        """
         ...

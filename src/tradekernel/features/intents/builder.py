@@ -3,8 +3,9 @@
 from collections.abc import Sequence
 from decimal import Decimal
 
-from tradekernel.domain.enums import SkipReason
+from tradekernel.domain.enums import DirectiveScope, OrderType, SkipReason
 from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.orders import OpenOrderView
 from tradekernel.domain.ports.plugins import AllocationRejection
 from tradekernel.domain.trade_plans import ExecutionDirective
 from tradekernel.features.intents.expansion import expand
@@ -39,10 +40,13 @@ class IntentBuilder:
     ) -> tuple[ExecutionIntent, ...]:
         """Return every intent of the cycle, tradable or skipped, in plan order."""
         raw: list[ExecutionIntent] = []
+        claimed: set[str] = set()
         for execution in accepted:
             pieces = expand(
                 execution, inputs.run_id, inputs.cycle_ts_ms, prefix=inputs.client_id_prefix
             )
+            if pieces and execution.directive.scope is not DirectiveScope.NEW_TRADE:
+                pieces[0] = _taking_place(pieces[0], inputs.open_orders, claimed)
             raw.extend(_balanced(pieces, execution.size.quantity, inputs))
         refused: list[ExecutionIntent] = []
         for execution, rejection in rejected:
@@ -54,6 +58,31 @@ class IntentBuilder:
         gatekeeper = Gatekeeper(self._settings, inputs)
         admitted = [gatekeeper.admit(intent) for intent in raw]
         return tuple(sorted([*admitted, *refused], key=intent_order_key))
+
+
+_STOPS = (OrderType.STOP, OrderType.STOP_LIMIT)
+
+
+def _taking_place(
+    intent: ExecutionIntent, working: tuple[OpenOrderView, ...], claimed: set[str]
+) -> ExecutionIntent:
+    """Return a stop move or a close naming the working stop it takes the place of.
+
+    A stop is moved, never stacked (break-even, a trailing stop); a close or partial exit
+    replaces the stop too, as the stop locks the holding it would sell (a later
+    break-even places it again for what remains). The first working stop of the symbol and
+    side not yet claimed this cycle, in client id order, is the one replaced.
+    """
+    for order in working:
+        if (
+            order.symbol == intent.symbol
+            and order.side is intent.side
+            and order.order_type in _STOPS
+            and order.client_order_id not in claimed
+        ):
+            claimed.add(order.client_order_id)
+            return intent.replacing(order.client_order_id)
+    return intent
 
 
 def _balanced(

@@ -1,9 +1,16 @@
 """From one execution directive to raw (not yet quantised) intents: layers x slices."""
 
+from decimal import Decimal
+
+import attrs
+
 from tradekernel.domain.enums import (
     CloseSemantics,
     DirectiveScope,
     OrderType,
+    Side,
+    SkipReason,
+    TimeInForce,
 )
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.trade_plans import ExecutionDirective
@@ -32,13 +39,18 @@ def expand(
 
     Client order ids start with `prefix` (the bot's, see `shared.ids.client_order_id`).
 
-    A MODIFY_EXISTING directive with an exit stop becomes one protective stop order.
+    A MODIFY_EXISTING directive becomes one protective stop order at the directive's own
+    stop (`exit.stop_loss_price`), else the exit plan's: a move of a held position's stop
+    is not an entry, so the exit planners' entry-side check (which drops a sell stop below
+    the price) must not erase it.
     """
     directive = execution.directive
     semantics = close_semantics(execution)
     causes = tuple(sorted({*directive.causes, directive.directive_id}))
     if directive.scope is DirectiveScope.MODIFY_EXISTING:
-        stop = execution.exit.stop_price
+        stop = directive.exit.stop_loss_price
+        if stop is None:
+            stop = execution.exit.stop_price
         return [
             ExecutionIntent(
                 client_order_id=client_order_id(
@@ -102,4 +114,34 @@ def expand(
                     causes=causes,
                 )
             )
-    return intents
+    bound = directive.entry.max_slippage_bps
+    if bound is None:
+        return intents
+    return [_bounded(intent, bound) for intent in intents]
+
+
+_BPS = Decimal(10_000)
+
+
+def _bounded(intent: ExecutionIntent, bound: Decimal) -> ExecutionIntent:
+    """Return the intent carrying its slippage bound; a market order becomes an IOC limit
+    at the reference price moved by the bound (up for a buy, down for a sell), so it fills
+    within the bound or not at all. A market order without a positive reference price
+    cannot be bounded: it is refused (skipped), never sent unbounded."""
+    if intent.order_type is not OrderType.MARKET:
+        return attrs.evolve(intent, max_slippage_bps=bound)
+    reference = intent.reference_price
+    if reference is None or not reference.is_finite() or reference <= 0:
+        return attrs.evolve(intent, max_slippage_bps=bound).skip(
+            SkipReason.INVALID_NORMALIZED_FIELDS,
+            f"market order bounded by max_slippage_bps {bound} without a reference price",
+        )
+    sign = 1 if intent.side is Side.BUY else -1
+    limit = reference * (1 + sign * bound / _BPS)
+    return attrs.evolve(
+        intent,
+        order_type=OrderType.LIMIT,
+        price=limit,
+        time_in_force=TimeInForce.IOC,
+        max_slippage_bps=bound,
+    )

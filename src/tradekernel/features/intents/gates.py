@@ -130,6 +130,7 @@ class Gatekeeper:
         self._settings = settings
         self._inputs = inputs
         self._free = dict(inputs.free_balances)
+        self._released: set[str] = set()
 
     def admit(self, intent: ExecutionIntent) -> ExecutionIntent:
         """Return the intent quantised and admitted, or skipped with its reason."""
@@ -170,9 +171,26 @@ class Gatekeeper:
             return intent.requantised(held, intent.price, intent.stop_price)
         return intent
 
+    def _release(self, intent: ExecutionIntent, rules: SymbolRules) -> None:
+        """Count as free what the order an intent replaces holds: its cancel frees it."""
+        replaced = intent.replaced_order_id
+        if replaced is None or replaced in self._released:
+            return
+        for order in self._inputs.open_orders:
+            if order.client_order_id == replaced:
+                self._released.add(replaced)
+                left = order.quantity - order.filled_quantity
+                if order.side is Side.SELL:
+                    self._free[rules.base] = self._free.get(rules.base, Decimal(0)) + left
+                elif order.price is not None:
+                    held = left * order.price
+                    self._free[rules.quote] = self._free.get(rules.quote, Decimal(0)) + held
+                return
+
     def _reserve(
         self, intent: ExecutionIntent, rules: SymbolRules, mark: Decimal
     ) -> ExecutionIntent:
+        self._release(intent, rules)
         if intent.side is Side.BUY:
             price = intent.price or intent.stop_price or mark
             cost = intent.quantity * price * (1 + self._settings.fee_rate)

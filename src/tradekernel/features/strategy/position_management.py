@@ -4,7 +4,11 @@ It acts on an open long position only (spot holdings; short positions are left a
 reads no signal, only the bar close, the position and one rolling-high feature column.
 
 - Trailing stop: stop = `trail_column` value * (1 - `trail_pct`); a close below it
-  closes the whole position (and suppresses the other rules on that bar).
+  closes the whole position (and suppresses the other rules on that bar). With
+  `trail_order = true` the stop is a working stop order at the venue instead: whenever the
+  level rises above the working sell stop of the symbol (or there is none), a
+  MODIFY_EXISTING directive moves that order up (cancel-replace, never a second stop),
+  and the venue, not the close, triggers it (suppressing the other rules on that bar).
 - Partial exits: each level {gain_pct, fraction} takes `fraction` of the ORIGINAL size
   (`entry_quantity`) off once the gain reaches `gain_pct`. The planner is stateless, so a
   level counts as done when the position is already at or below what should remain after
@@ -34,7 +38,7 @@ from tradekernel.features.strategy.hints import (
     entry_directive,
     routing_directive,
 )
-from tradekernel.features.strategy.validators import decimal_in
+from tradekernel.features.strategy.validators import decimal_in, is_bool
 from tradekernel.shared.quantize import to_decimal, to_score
 
 _ZERO = Decimal(0)
@@ -78,6 +82,7 @@ class PositionManagementParams(HintParams):
         default=None, validator=decimal_in(_ZERO, _ONE, low_open=True, optional=True)
     )
     trail_column: str | None = None
+    trail_order: bool = attrs.field(default=False, validator=is_bool)
 
     def __attrs_post_init__(self) -> None:
         name = type(self).__name__
@@ -160,6 +165,8 @@ class PositionManagementPlanner:
         if high is None:
             return None
         stop = to_decimal(high) * (_ONE - params.trail_pct)
+        if params.trail_order:
+            return self._trail_order(inputs, position, stop)
         if close >= stop:
             return None
         return self._directive(
@@ -169,6 +176,22 @@ class PositionManagementPlanner:
             closing_size(position.quantity, _ONE),
             f"trailing stop: close {close} < {stop} "
             f"({params.trail_column} {high} less {params.trail_pct})",
+        )
+
+    def _trail_order(
+        self, inputs: StrategyInputs, position: Position, stop: Decimal
+    ) -> StrategyDirective | None:
+        working = _working_stop(inputs)
+        if working is not None and working >= stop:
+            return None
+        return self._directive(
+            inputs,
+            DirectiveScope.MODIFY_EXISTING,
+            "trail",
+            closing_size(position.quantity),
+            f"trailing stop order: to {stop} from {working} "
+            f"({self._params.trail_column} less {self._params.trail_pct})",
+            ExitDirective(stop_loss_price=stop),
         )
 
     def _partial(
@@ -210,15 +233,8 @@ class PositionManagementPlanner:
         trigger = entry * (_ONE + params.breakeven_trigger_pct)
         if close < trigger:
             return None
-        already = any(
-            order.symbol == inputs.symbol
-            and order.side is Side.SELL
-            and order.order_type in _STOP_TYPES
-            and order.price is not None
-            and order.price >= entry
-            for order in inputs.open_orders
-        )
-        if already:
+        working = _working_stop(inputs)
+        if working is not None and working >= entry:
             return None
         return self._directive(
             inputs,
@@ -228,3 +244,16 @@ class PositionManagementPlanner:
             f"break-even: close {close} >= {trigger}; stop to entry {entry}",
             ExitDirective(stop_loss_price=entry),
         )
+
+
+def _working_stop(inputs: StrategyInputs) -> Decimal | None:
+    """Return the highest working sell stop of the symbol (its stop price), or None."""
+    stops = [
+        order.price
+        for order in inputs.open_orders
+        if order.symbol == inputs.symbol
+        and order.side is Side.SELL
+        and order.order_type in _STOP_TYPES
+        and order.price is not None
+    ]
+    return max(stops) if stops else None

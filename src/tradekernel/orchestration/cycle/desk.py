@@ -14,13 +14,14 @@ from typing import Protocol
 import attrs
 
 from tradekernel.domain.enums import CloseSemantics, OrderStatus
-from tradekernel.domain.errors import Rejected
+from tradekernel.domain.errors import OrderNotFound, Rejected
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.orders import Fill, OpenOrderView, Order
 from tradekernel.domain.ports.journal import Journal
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.oms.order_state import OrderState
+from tradekernel.orchestration.oms.replacement import replace_refusal
 
 
 @attrs.frozen(kw_only=True)
@@ -58,6 +59,11 @@ class OrderDesk(Protocol):
 
     def cancel(self, intent_symbol: str, client_order_id: str) -> None:
         """Cancel a working order (nothing if it is no longer working)."""
+        ...
+
+    def replace(self, intent: ExecutionIntent) -> Outcome:
+        """Send an intent in the place of the working order it names (`replaces`): cancel
+        that order, and send the intent only once the cancel is confirmed."""
         ...
 
     def take_fills(self, fills: Sequence[Fill]) -> None:
@@ -106,6 +112,21 @@ class DirectDesk:
 
     def cancel(self, intent_symbol: str, client_order_id: str) -> None:
         self._venue.cancel(intent_symbol, client_order_id)
+
+    def replace(self, intent: ExecutionIntent) -> Outcome:
+        replaced = intent.replaced_order_id
+        if replaced is None:
+            return self.send(intent)
+        if (intent.symbol, replaced) in self.working():
+            self._venue.cancel(intent.symbol, replaced)
+        try:
+            status: OrderStatus | None = self._venue.fetch_order(intent.symbol, replaced).status
+        except OrderNotFound:
+            status = None
+        if status is not OrderStatus.CANCELLED:
+            # Worded as the OMS records it (oms.replacement), so backtest and paper agree.
+            return Outcome(status=OrderStatus.REJECTED, detail=replace_refusal(replaced, status))
+        return self.send(intent)
 
     def take_fills(self, fills: Sequence[Fill]) -> None:
         return None
@@ -165,6 +186,10 @@ class OmsDesk:
 
     def cancel(self, intent_symbol: str, client_order_id: str) -> None:
         self._manager.cancel(client_order_id)
+
+    def replace(self, intent: ExecutionIntent) -> Outcome:
+        state = self._manager.replace(intent)
+        return Outcome(status=state.status, detail=state.detail)
 
     def take_fills(self, fills: Sequence[Fill]) -> None:
         if fills:

@@ -32,6 +32,8 @@ class SendingDesk(Protocol):
 
     def cancel(self, intent_symbol: str, client_order_id: str) -> None: ...
 
+    def replace(self, intent: ExecutionIntent) -> Outcome: ...
+
     def working(self) -> tuple[tuple[str, str], ...]: ...
 
 
@@ -133,7 +135,11 @@ class OrderCare:
 
     def _send(self, intent: ExecutionIntent, now_ms: int) -> None:
         cid = intent.client_order_id
-        outcome = self._desk.send(intent)
+        # An intent naming the order it replaces (a moved stop) goes out as cancel-replace.
+        if intent.replaced_order_id is not None:
+            outcome = self._desk.replace(intent)
+        else:
+            outcome = self._desk.send(intent)
         if self._on_send is not None:
             self._on_send()
         if cid in self._seen:

@@ -93,20 +93,29 @@ class PlanningKernel:
         account = account_view(context, spec.intents.quote_asset)
         # Open orders in their documented order (client id), sorted once for every stage.
         open_orders = tuple(sorted(context.open_orders, key=lambda order: order.client_order_id))
+        prepared = {} if market is None else market.histories
+        orders_of = orders_by_symbol(open_orders)
+        assessment_id = id_family("ctx", context.run_id, context.now_ms)
         symbols = self._assessment.assess(
-            context,
-            universe.selected,
-            {} if market is None else market.histories,
-            orders_by_symbol(open_orders),
-            id_family("ctx", context.run_id, context.now_ms),
-            diagnostics,
+            context, universe.selected, prepared, orders_of, assessment_id, diagnostics
         )
         opportunities, threats = find_signals(symbols.values(), account)
         directives = self._strategies.direct(
             symbols.values(), context.run_id, context.now_ms, account, diagnostics
         )
-        # A planner may direct another symbol than its own: that symbol's snapshot.
-        snapshots = {d.symbol: symbols[d.symbol].snapshot() for d in directives}
+        # A planner may direct another symbol than its own: that symbol's snapshot. One
+        # outside the universe is assessed for it alone, so its intent reaches the gates
+        # and is kept skipped as not_in_universe; one without history is dropped (the
+        # assessment records `no_history`).
+        directed = symbols
+        outside = tuple(sorted({d.symbol for d in directives} - symbols.keys()))
+        if outside:
+            extra = self._assessment.assess(
+                context, outside, prepared, orders_of, assessment_id, diagnostics
+            )
+            directed = {**symbols, **extra}
+            directives = [d for d in directives if d.symbol in directed]
+        snapshots = {d.symbol: directed[d.symbol].snapshot() for d in directives}
         executions = trade_plans(spec, directives, snapshots, account, diagnostics)
         allocation = self._allocator(context).allocate(executions, account, open_orders)
         intents = self._intents.build(

@@ -33,5 +33,13 @@ class SupervisedDesk:
     def cancel(self, intent_symbol: str, client_order_id: str) -> None:
         self._manager.cancel(client_order_id)
 
+    def replace(self, intent: ExecutionIntent) -> Outcome:
+        """Send a replacement (a moved stop) through the OMS's cancel-replace: the venue's
+        own where it has one (ccxt `edit_order`), else cancel-then-new."""
+        self._telemetry.expect(intent.client_order_id, intent.reference_price)
+        state = self._manager.replace(intent)
+        self.sent.append(intent.client_order_id)
+        return Outcome(status=state.status, detail=state.detail)
+
     def working(self) -> tuple[tuple[str, str], ...]:
         return tuple((s.spec.symbol, s.client_order_id) for s in self._manager.open_orders())

@@ -12,7 +12,14 @@ from decimal import Decimal
 import attrs
 
 from tradekernel.domain.blueprint import ExecutionPolicy
-from tradekernel.domain.enums import CloseSemantics, OrderStatus, OrderType, Side, SizingPolicy
+from tradekernel.domain.enums import (
+    CloseSemantics,
+    OrderStatus,
+    OrderType,
+    Side,
+    SizingPolicy,
+    TimeInForce,
+)
 from tradekernel.domain.errors import OrderNotFound, Rejected, Transient
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.live_policy import FallbackReason, RollbackPolicy
@@ -22,7 +29,7 @@ from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.orchestration.oms.transitions import UNCONFIRMED
 from tradekernel.shared.ids import CLIENT_ID_PREFIX, client_order_id
-from tradekernel.shared.quantize import floor_to_step
+from tradekernel.shared.quantize import floor_to_step, round_price
 
 # How an entry ended without filling in full, as a fallback reason.
 _FAILED = {OrderStatus.REJECTED: FallbackReason.REJECT, OrderStatus.EXPIRED: FallbackReason.TIMEOUT}
@@ -147,7 +154,21 @@ class OrderSupervisor:
         allowed = self._policy.allow_market_fallback or (
             intent is not None and intent.allow_market_fallback
         )
-        return allowed and reason.value in self._policy.fallback_on
+        return allowed and reason in self._policy.fallback_on
+
+    def _slippage_bound(self, state: OrderState) -> Decimal | None:
+        """Return the limit price bounding a fallback: the entry's limit moved by the
+        intent's `max_slippage_bps` (up for a buy), rounded inward to the tick; None when
+        the intent set no bound (the fallback is a market order)."""
+        intent = self._intents.get(state.client_order_id)
+        bound = None if intent is None else intent.slippage_bound_bps
+        price = state.spec.price
+        if bound is None or price is None:
+            return None
+        side = state.spec.side
+        limit = price * (1 + (bound if side is Side.BUY else -bound) / Decimal(10_000))
+        rules = self._rules.get(state.spec.symbol)
+        return limit if rules is None else round_price(limit, rules.tick_size, side)
 
     def _send_follow_up(self, state: OrderState, kind: str, reason: str, quantity: Decimal) -> None:
         spec = state.spec
@@ -158,6 +179,7 @@ class OrderSupervisor:
             return
         is_fallback = kind == "fallback"
         side = spec.side if is_fallback else (Side.SELL if spec.side is Side.BUY else Side.BUY)
+        bounded = self._slippage_bound(state) if is_fallback else None
         intent = ExecutionIntent(
             client_order_id=client_order_id(
                 self._run_id,
@@ -170,8 +192,10 @@ class OrderSupervisor:
             directive_id=f"{kind}:{spec.client_order_id}",
             symbol=spec.symbol,
             side=side,
-            order_type=OrderType.MARKET,
+            order_type=OrderType.MARKET if bounded is None else OrderType.LIMIT,
             quantity=quantity,
+            price=bounded,
+            time_in_force=TimeInForce.GTC if bounded is None else TimeInForce.IOC,
             close_semantics=CloseSemantics.OPEN if is_fallback else CloseSemantics.REDUCE_ONLY,
             sizing_policy=SizingPolicy.EXPLICIT,
             causes=(spec.client_order_id,),

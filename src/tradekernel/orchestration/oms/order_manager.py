@@ -20,6 +20,7 @@ from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.orchestration.oms.order_log import EventListener, OrderLog
 from tradekernel.orchestration.oms.order_payload import OrderSpec, detail_payload
 from tradekernel.orchestration.oms.order_state import Anomaly, OrderState
+from tradekernel.orchestration.oms.replacement import Replacement
 from tradekernel.orchestration.oms.transitions import UNCONFIRMED
 from tradekernel.orchestration.oms.venue_reports import VenueReports
 
@@ -71,6 +72,7 @@ class OrderManager:
             ambiguous_grace_ms=self._settings.ambiguous_grace_ms,
             clock_skew_ms=self._settings.clock_skew_ms,
         )
+        self._replacement = Replacement(log=self._log, venue=venue, reports=self._reports, oms=self)
         # (client order id, why) of every submit attempt repeated after a Transient.
         self.retries: list[tuple[str, str]] = []
 
@@ -149,6 +151,19 @@ class OrderManager:
                 raise
             return self._apply_venue_order(coid, answer, first_answer=True)
         raise AssertionError("unreachable: submit_attempts must be >= 1")
+
+    def replace(self, intent: ExecutionIntent) -> OrderState:
+        """Put the intent's order in the place of the working order it names (`replaces`).
+
+        See `oms.replacement`: one request on a venue with native cancel-replace, else the
+        cancel first and the new order once the cancel is confirmed; when the old order
+        did not end CANCELLED the new one is recorded REJECTED and never sent.
+
+        Raises:
+            ValueError: the intent is skipped.
+            Fatal: as for `submit`.
+        """
+        return self._replacement.replace(intent)
 
     def adopt(self, order: Order) -> OrderState:
         """Take a venue order the store does not know (an orphan) under management.

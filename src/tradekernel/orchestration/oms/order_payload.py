@@ -22,6 +22,8 @@ class OrderSpec:
     stop_price: Decimal | None = None
     time_in_force: TimeInForce = TimeInForce.GTC
     close_semantics: CloseSemantics = CloseSemantics.OPEN
+    # The client order id of the working order this one replaces (cancel-replace), if any.
+    replaces: str | None = None
 
     @property
     def reduce_only(self) -> bool:
@@ -40,12 +42,16 @@ class OrderSpec:
             stop_price=intent.stop_price,
             time_in_force=intent.time_in_force,
             close_semantics=intent.close_semantics,
+            replaces=intent.replaced_order_id,
         )
 
     def to_json(self) -> str:
-        """Return the canonical JSON payload (sorted keys, decimals as strings)."""
+        """Return the canonical JSON payload (sorted keys, decimals as strings); `replaces`
+        appears only when set, so every other payload keeps its bytes."""
+        lineage = {} if self.replaces is None else {"replaces": self.replaces}
         return json.dumps(
             {
+                **lineage,
                 "symbol": self.symbol,
                 "side": self.side.value,
                 "order_type": self.order_type.value,
@@ -87,6 +93,7 @@ class OrderSpec:
                 close_semantics=CloseSemantics(
                     data.get("close_semantics", CloseSemantics.OPEN.value)
                 ),
+                replaces=_optional_text(data.get("replaces")),
             )
         except KeyError as error:
             raise ValueError(f"{where}: missing field {error.args[0]!r}") from error
@@ -98,6 +105,12 @@ def _decimal(value: object) -> Decimal:
     if not isinstance(value, str):
         raise TypeError(f"expected a decimal string, got {type(value).__name__} {value!r}")
     return Decimal(value)
+
+
+def _optional_text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"expected a string, got {type(value).__name__} {value!r}")
 
 
 def _optional_decimal(value: object) -> Decimal | None:

@@ -13,6 +13,10 @@ compared with new ones: `replay` refuses them. Version 1 was cattrs then
 for ASCII text without floats (every bundled example), but non-ASCII text as UTF-8 instead
 of `\\uXXXX` escapes, floats in msgspec's shortest form (`1e16`, not `1e+16`) and
 non-finite floats as `null`. See docs/backtesting.md.
+
+A field whose value is `msgspec.UNSET` is left out (an intent's `replaces` when it replaces
+nothing, its `max_slippage_bps` when it has no bound): a field added that way keeps every
+earlier plan's bytes, so it needs no new version.
 """
 
 import hashlib
@@ -71,6 +75,10 @@ def structure_plan(data: Any) -> Plan:
     converter.register_structure_hook(Decimal, lambda value, _: Decimal(value))
     # Hot value objects are msgspec Structs (domain.signals): msgspec rebuilds them.
     converter.register_structure_hook_func(_is_struct, msgspec.convert)
+    # An intent's `replaces` and `max_slippage_bps` are present only when set (UNSET is
+    # omitted when encoding).
+    converter.register_structure_hook(str | msgspec.UnsetType, lambda value, _: str(value))
+    converter.register_structure_hook(Decimal | msgspec.UnsetType, lambda value, _: Decimal(value))
     return converter.structure(data, Plan)
 
 

@@ -118,6 +118,9 @@ def plan_causality(
             if intent.skipped
             else "tradable"
         )
+        replaced = intent.replaced_order_id
+        if replaced is not None:
+            status += f", replaces {replaced} (cancel-replace)"
         links.append(
             CausalityLink(
                 node_id=intent.client_order_id,

@@ -346,3 +346,52 @@ def test_order_care_decides_the_same_over_either_desk(
     assert direct.backoff.records() == oms.backoff.records()
     assert rigs["direct"].venue.submissions == rigs["oms"].venue.submissions
     assert rigs["direct"].desk.orders() == rigs["oms"].desk.orders()
+
+
+def _stop(coid: str, stop: str, replaces: str | None = None) -> ExecutionIntent:
+    return ExecutionIntent(
+        client_order_id=coid,
+        directive_id="dir-stop",
+        symbol="BTC/USDT",
+        side=Side.SELL,
+        order_type=OrderType.STOP,
+        quantity=Decimal(1),
+        stop_price=Decimal(stop),
+        close_semantics=CloseSemantics.REDUCE_ONLY,
+        replaces=replaces,
+    )
+
+
+def _holding(rig: Rig) -> None:
+    """Buy 1 BTC at 100 and fill it on the next bar, so a sell stop can be held."""
+    step(rig, 0, [], [], [intent("tkBuy", Side.BUY, "1")])
+    step(rig, STEP_MS, [bar("BTC/USDT", STEP_MS, "100")], [], [])
+
+
+@pytest.mark.parametrize("name", sorted(RIGS))
+def test_a_replacement_cancels_the_stop_first_and_then_holds_the_moved_one(name: str) -> None:
+    rig = RIGS[name]()
+    _holding(rig)
+    rig.desk.send(_stop("tkStop1", "90"))
+
+    outcome = rig.desk.replace(_stop("tkStop2", "95", replaces="tkStop1"))
+
+    assert not outcome.status.is_terminal
+    assert rig.venue.fetch_order("BTC/USDT", "tkStop1").status is OrderStatus.CANCELLED
+    stops = [v for v in rig.desk.open_order_views() if v.order_type is OrderType.STOP]
+    assert [(v.client_order_id, v.price) for v in stops] == [("tkStop2", Decimal(95))]
+
+
+@pytest.mark.parametrize("name", sorted(RIGS))
+def test_a_replacement_of_a_stop_that_filled_is_refused_and_never_sent(name: str) -> None:
+    rig = RIGS[name]()
+    _holding(rig)
+    rig.desk.send(_stop("tkStop1", "90"))
+    step(rig, 2 * STEP_MS, [bar("BTC/USDT", 2 * STEP_MS, "85")], [], [])  # the stop fills
+
+    outcome = rig.desk.replace(_stop("tkStop2", "95", replaces="tkStop1"))
+
+    assert outcome == Outcome(
+        status=OrderStatus.REJECTED, detail="replaces tkStop1, which is filled, not cancelled"
+    )
+    assert "tkStop2" not in {i.client_order_id for i in rig.venue.submissions}

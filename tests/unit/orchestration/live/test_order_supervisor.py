@@ -1,12 +1,13 @@
 from decimal import Decimal
 
+import attrs
 from tests.fakes.execution import Outcome
 from tests.unit.orchestration.live.live_fixtures import SYMBOL, Live, intent
 
 from tradekernel.domain.blueprint import ExecutionPolicy
-from tradekernel.domain.enums import CloseSemantics, OrderStatus, OrderType, Side
+from tradekernel.domain.enums import CloseSemantics, OrderStatus, OrderType, Side, TimeInForce
 from tradekernel.domain.intents import ExecutionIntent
-from tradekernel.domain.live_policy import RollbackPolicy
+from tradekernel.domain.live_policy import FallbackReason, RollbackPolicy
 from tradekernel.domain.plan import Plan, UniverseRecord
 from tradekernel.orchestration.cycle.desk import Outcome as DeskOutcome
 from tradekernel.orchestration.cycle.order_care import OrderCare
@@ -70,11 +71,11 @@ def test_market_fallback_needs_permission_and_a_listed_reason() -> None:
     no_reason.venue.script(Outcome.REJECT)
     no_reason.supervisor.submit(intent("tkA"))
     assert _market_follow_ups(no_reason) == []
-    no_permission = Live(policy=ExecutionPolicy(fallback_on=("reject",)))
+    no_permission = Live(policy=ExecutionPolicy(fallback_on=(FallbackReason.REJECT,)))
     no_permission.venue.script(Outcome.REJECT)
     no_permission.supervisor.submit(intent("tkA"))
     assert _market_follow_ups(no_permission) == []
-    per_intent = Live(policy=ExecutionPolicy(fallback_on=("reject",)))
+    per_intent = Live(policy=ExecutionPolicy(fallback_on=(FallbackReason.REJECT,)))
     per_intent.venue.script(Outcome.REJECT)
     per_intent.supervisor.submit(intent("tkA", fallback=True))
     assert _market_follow_ups(per_intent) == [("buy", Decimal(1))]
@@ -125,3 +126,16 @@ def test_halted_state_polls_fills_but_sends_no_cancel() -> None:
     live.clock.advance(10)
     live.supervisor.poll(cancels_allowed=False)
     assert [c.method for c in live.venue.calls].count("cancel") == 0
+
+
+def test_a_fallback_of_a_bounded_entry_is_an_ioc_limit_at_the_bound() -> None:
+    live = Live(policy=ExecutionPolicy(fallback_on=(FallbackReason.REJECT,)))
+    live.venue.script(Outcome.REJECT)
+    bounded = attrs.evolve(intent("tkA", fallback=True), max_slippage_bps=Decimal(50))
+    live.supervisor.submit(bounded)
+    assert _market_follow_ups(live) == []
+    follow_up = live.venue.submitted[-1]
+    assert follow_up.client_order_id != "tkA"
+    assert (follow_up.order_type, follow_up.time_in_force) == (OrderType.LIMIT, TimeInForce.IOC)
+    assert follow_up.price == Decimal("100.5")  # the 100 limit, 50 bps worse at most
+    assert live.supervisor.follow_ups[0].kind == "fallback"
