@@ -62,3 +62,26 @@ def client_order_id(
     """
     body = _digest((run_id, cycle_ts_ms, symbol, side, directive_id, slice_index))
     return CLIENT_ID_PREFIX + body[: CLIENT_ID_LENGTH - len(CLIENT_ID_PREFIX)]
+
+
+_PROTECTIVE_MARK = "-p"
+
+
+def protective_order_id(entry_client_order_id: str, revision: int) -> str:
+    """Return the client order id of an entry's protective exit (stop-loss, take-profit).
+
+    Derived from the entry's id, so every protective order explains itself back to its
+    entry; `revision` counts the resizes (a partial fill grows the protected quantity),
+    since a venue never takes a client id twice. 32 + 2 + 2 characters fit Binance's 36.
+    """
+    if revision < 0:
+        raise ValueError(f"revision must be >= 0, got {revision}")
+    return f"{entry_client_order_id}{_PROTECTIVE_MARK}{revision}"
+
+
+def protected_entry_id(client_order_id: str) -> str | None:
+    """Return the entry a protective order protects, or None for any other order."""
+    entry, mark, revision = client_order_id.rpartition(_PROTECTIVE_MARK)
+    if not mark or not entry or not revision.isdigit() or not revision.isascii():
+        return None
+    return entry

@@ -15,12 +15,15 @@ import attrs
 
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import Order
+from tradekernel.domain.errors import OrderNotFound
 from tradekernel.domain.ports.backoff_store import BackoffStore
+from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.decision import Decider, PlanSink
 from tradekernel.orchestration.cycle.desk import OrderDesk
 from tradekernel.orchestration.cycle.market import Tick
 from tradekernel.orchestration.cycle.order_care import OrderCare
+from tradekernel.orchestration.cycle.protective_exits import OrderFill, ProtectiveExits
 from tradekernel.orchestration.cycle.recorded_market import Progress, RecordedMarket
 from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.cycle.runner import Control, CycleRunner
@@ -66,6 +69,17 @@ class CycleHooks:
     backoff_store: BackoffStore | None = None
 
 
+def _venue_fill(venue: SimulatedVenue) -> OrderFill:
+    def fill_of(symbol: str, client_order_id: str) -> tuple[Decimal, bool] | None:
+        try:
+            order = venue.fetch_order(symbol, client_order_id)
+        except OrderNotFound:
+            return None
+        return order.filled_quantity, order.status.is_terminal
+
+    return fill_of
+
+
 class RecordedRun:
     """One kernel and one desk over the bars of a recorded market, step by step."""
 
@@ -89,6 +103,14 @@ class RecordedRun:
             on_time=self._on_time,
             progress=hooks.progress,
         )
+        protection = ProtectiveExits(
+            desk,
+            _venue_fill(desk.venue),
+            rules=settings.rules,
+            control=hooks.control,
+            on_change=market.account_view.changed,
+            on_placed=market.match_placed,
+        )
         care = OrderCare(
             desk,
             RejectionBackoff(
@@ -99,6 +121,7 @@ class RecordedRun:
             entry_timeout_ms=settings.entry_timeout_ms,
             control=hooks.control,
             on_send=market.account_view.changed,
+            protection=protection,
         )
         decider = Decider(
             kernel,
