@@ -4,7 +4,6 @@ orders and close the same trades; paper's OMS records each protective order's li
 
 from collections import Counter
 from collections.abc import Mapping
-from pathlib import Path
 
 import pytest
 from tests.integration.brackets.test_reference_loop import BLUEPRINT, DATA, SYMBOL

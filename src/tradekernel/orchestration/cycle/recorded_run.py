@@ -13,9 +13,9 @@ from typing import Protocol
 
 import attrs
 
+from tradekernel.domain.errors import OrderNotFound
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import Order
-from tradekernel.domain.errors import OrderNotFound
 from tradekernel.domain.ports.backoff_store import BackoffStore
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
