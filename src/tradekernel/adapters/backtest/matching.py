@@ -45,12 +45,12 @@ def match(order: WorkingOrder, bar: Bar, slippage: Decimal) -> tuple[Decimal, Li
             return _taker(order.side, bar.open, slippage)
         if not _stop_hit(order, bar):
             return None
-        return _trigger(order, bar, slippage)
+        return _fire_stop(order, bar, slippage)
     if kind is OrderType.OCO:
         if order.triggered:
             return _taker(order.side, bar.open, slippage)
         if not order.filled and _stop_hit(order, bar):
-            return _trigger(order, bar, slippage)
+            return _fire_stop(order, bar, slippage)
         return _limit(order, bar)
     # STOP_LIMIT
     if order.triggered:
@@ -60,7 +60,7 @@ def match(order: WorkingOrder, bar: Bar, slippage: Decimal) -> tuple[Decimal, Li
     return None
 
 
-def _trigger(order: WorkingOrder, bar: Bar, slippage: Decimal) -> tuple[Decimal, Liquidity]:
+def _fire_stop(order: WorkingOrder, bar: Bar, slippage: Decimal) -> tuple[Decimal, Liquidity]:
     order.triggered = True
     stop = _required_price(order.stop_price)
     base = max(stop, bar.open) if order.side is Side.BUY else min(stop, bar.open)
