@@ -23,6 +23,10 @@ class OrderType(StrEnum):
     OCO = "oco"
 
 
+# What a plan's own orders may be (a blueprint's `order_type`): OCO is order care's only.
+PLANNED_ORDER_TYPES = (OrderType.MARKET, OrderType.LIMIT, OrderType.STOP, OrderType.STOP_LIMIT)
+
+
 class TimeInForce(StrEnum):
     GTC = "gtc"
     IOC = "ioc"

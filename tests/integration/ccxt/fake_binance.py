@@ -24,7 +24,15 @@ __all__ = ["FakeBinance", "Fault", "Request"]
 
 EXCHANGE_INFO = Path(__file__).parent / "data" / "binance_exchange_info.json"
 FEE_RATE = Decimal("0.001")
-SIGNED = {"/api/v3/order", "/api/v3/openOrders", "/api/v3/account", "/api/v3/myTrades"}
+SIGNED = {
+    "/api/v3/order",
+    "/api/v3/openOrders",
+    "/api/v3/account",
+    "/api/v3/myTrades",
+    "/api/v3/orderList/oco",
+    "/api/v3/orderList",
+}
+WORKING = {"NEW", "PARTIALLY_FILLED"}
 
 
 class FakeBinance:
@@ -38,6 +46,8 @@ class FakeBinance:
         self.prices: dict[str, Decimal] = {"BTCUSDT": Decimal("50000"), "ETHUSDT": Decimal("3000")}
         self.balances: dict[str, list[Decimal]] = {"USDT": [Decimal("100000"), Decimal(0)]}
         self.orders: dict[str, VenueOrder] = {}
+        # OCO order lists: list client id -> (list id, symbol, leg client ids).
+        self.lists: dict[str, tuple[int, str, tuple[str, ...]]] = {}
         self.trades: list[dict[str, Any]] = []
         self.klines: dict[str, list[list[Any]]] = {}
         self.requests: list[Request] = []
@@ -79,10 +89,17 @@ class FakeBinance:
             return [r for r in self.requests if (r.method, r.path) == (method, path)]
 
     def fill(self, client_order_id: str, quantity: Decimal, price: Decimal | None = None) -> None:
-        """Execute part of a working order, as the matching engine would."""
+        """Execute part of a working order, as the matching engine would (an OCO leg at its
+        level: the stop leg as a taker; its sibling leg expires)."""
         with self._lock:
             order = self.orders[client_order_id]
-            self._execute(order, quantity, price if price is not None else order.price, maker=True)
+            level = order.stop_price if order.type == "STOP_LOSS" else order.price
+            maker = order.type != "STOP_LOSS"
+            self._execute(order, quantity, price if price is not None else level, maker=maker)
+            sibling = self.orders.get(order.sibling)
+            if sibling is not None and sibling.status in WORKING:
+                sibling.status = "EXPIRED"
+                sibling.update_ms = order.update_ms
 
     def forget(self, client_order_id: str) -> None:
         """Drop an order from the venue's books (its trades stay in `myTrades`): open
@@ -115,7 +132,7 @@ class FakeBinance:
             self._balance(base)[0] += qty - fee
         else:
             pool = self._balance(base)
-            pool[1 if order.type == "LIMIT" else 0] -= qty
+            pool[1 if order.type in {"LIMIT", "LIMIT_MAKER", "STOP_LOSS"} else 0] -= qty
             fee, fee_asset = notional * FEE_RATE, quote
             self._balance(quote)[0] += notional - fee
         order.executed += qty
@@ -127,7 +144,7 @@ class FakeBinance:
                 "symbol": order.symbol,
                 "id": self._next_id,
                 "orderId": order.order_id,
-                "orderListId": -1,
+                "orderListId": order.order_list_id,
                 "price": f"{price:f}",
                 "qty": f"{qty:f}",
                 "quoteQty": f"{notional:f}",
@@ -186,6 +203,87 @@ class FakeBinance:
         ]
         return {**order.as_json(), "transactTime": now, "fills": fills}
 
+    def _new_oco(self, params: Mapping[str, str]) -> dict[str, Any]:
+        symbol, side, qty = params["symbol"], params["side"], Decimal(params["quantity"])
+        list_coid = params["listClientOrderId"]
+        if side != "SELL":
+            raise VenueError(400, -1013, "this fake books sell OCOs only")
+        if params.get("aboveType") != "LIMIT_MAKER" or params.get("belowType") != "STOP_LOSS":
+            raise VenueError(400, -1106, "a sell OCO is a LIMIT_MAKER above a STOP_LOSS")
+        if list_coid in self.lists:
+            raise VenueError(400, -2010, "Duplicate order sent.")
+        base, _ = self._asset_pair(symbol)
+        pool = self._balance(base)
+        if pool[0] < qty:
+            raise VenueError(400, -2010, "Account has insufficient balance for requested action.")
+        pool[0] -= qty  # one lock for both legs
+        pool[1] += qty
+        self._next_id += 1
+        list_id, now = self._next_id, self.now_ms()
+        above, below = params["aboveClientOrderId"], params["belowClientOrderId"]
+        legs = []
+        for coid, kind, price, stop, sibling in (
+            (below, "STOP_LOSS", Decimal(0), Decimal(params["belowStopPrice"]), above),
+            (above, "LIMIT_MAKER", Decimal(params["abovePrice"]), Decimal(0), below),
+        ):
+            self._next_id += 1
+            self.orders[coid] = order = VenueOrder(
+                order_id=self._next_id,
+                client_order_id=coid,
+                symbol=symbol,
+                side=side,
+                type=kind,
+                quantity=qty,
+                price=price,
+                time_in_force="GTC",
+                time_ms=now,
+                order_list_id=list_id,
+                stop_price=stop,
+                sibling=sibling,
+            )
+            legs.append(order)
+        self.lists[list_coid] = (list_id, symbol, (below, above))
+        reports = [{**leg.as_json(), "transactTime": now} for leg in legs]
+        return {**self._list_json(list_coid), "orderReports": reports}
+
+    def _list_json(self, list_coid: str) -> dict[str, Any]:
+        list_id, symbol, coids = self.lists[list_coid]
+        legs = [self.orders[coid] for coid in coids]
+        done = all(leg.status not in WORKING for leg in legs)
+        return {
+            "orderListId": list_id,
+            "contingencyType": "OCO",
+            "listStatusType": "ALL_DONE" if done else "EXEC_STARTED",
+            "listOrderStatus": "ALL_DONE" if done else "EXECUTING",
+            "listClientOrderId": list_coid,
+            "transactionTime": max(leg.update_ms or leg.time_ms for leg in legs),
+            "symbol": symbol,
+            "orders": [
+                {"symbol": symbol, "orderId": leg.order_id, "clientOrderId": leg.client_order_id}
+                for leg in legs
+            ],
+        }
+
+    def _cancel_list(self, params: Mapping[str, str]) -> dict[str, Any]:
+        list_coid = params.get("listClientOrderId", "")
+        if list_coid not in self.lists:
+            raise VenueError(400, -2011, "Unknown order list sent.")
+        legs = [self.orders[coid] for coid in self.lists[list_coid][2]]
+        if not any(leg.status in WORKING for leg in legs):
+            raise VenueError(400, -2011, "Unknown order list sent.")
+        base, _ = self._asset_pair(legs[0].symbol)
+        left = legs[0].quantity - sum((leg.executed for leg in legs), Decimal(0))
+        pool = self._balance(base)
+        pool[1] -= left
+        pool[0] += left
+        now = self.now_ms()
+        for leg in legs:
+            if leg.status in WORKING:
+                leg.status = "CANCELED"
+                leg.update_ms = now
+        reports = [{**leg.as_json(), "transactTime": now} for leg in legs]
+        return {**self._list_json(list_coid), "orderReports": reports}
+
     def _find(self, params: Mapping[str, str]) -> VenueOrder:
         coid = params.get("origClientOrderId")
         for order in self.orders.values():
@@ -236,12 +334,21 @@ class FakeBinance:
             return self._find(params).as_json()
         if (method, path) == ("DELETE", "/api/v3/order"):
             return self._cancel(params, fault)
+        if (method, path) == ("POST", "/api/v3/orderList/oco"):
+            return self._new_oco(params)
+        if (method, path) == ("GET", "/api/v3/orderList"):
+            coid = params.get("origClientOrderId", "")
+            if coid not in self.lists:
+                raise VenueError(400, -2013, "Order list does not exist.")
+            return self._list_json(coid)
+        if (method, path) == ("DELETE", "/api/v3/orderList"):
+            return self._cancel_list(params)
         if path == "/api/v3/openOrders":
             symbol = params.get("symbol")
             return [
                 o.as_json()
                 for o in self.orders.values()
-                if o.status in {"NEW", "PARTIALLY_FILLED"} and symbol in (None, o.symbol)
+                if o.status in WORKING and symbol in (None, o.symbol)
             ]
         if path == "/api/v3/account":
             return {

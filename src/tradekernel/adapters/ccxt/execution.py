@@ -1,6 +1,7 @@
 """`CcxtExecution`: the `ExecutionPort` on a real exchange through `ccxt.async_support`."""
 
 import asyncio
+import contextlib
 import functools
 import os
 from collections.abc import Coroutine, Iterable, Mapping, Sequence
@@ -14,16 +15,25 @@ from tradekernel.adapters.ccxt.client import build_exchange_in_loop
 from tradekernel.adapters.ccxt.config import CcxtSettings, credentials_from_env
 from tradekernel.adapters.ccxt.mapping import balances_from_ccxt, order_from_ccxt
 from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
+from tradekernel.adapters.ccxt.oco import (
+    cancel_oco,
+    fetch_oco,
+    leg_venue_ids,
+    order_from_legs,
+    place_oco,
+)
 from tradekernel.adapters.ccxt.own_trades import ClientIds, fetch_own_trades
 from tradekernel.adapters.ccxt.retry import RetryRunner, Sleep, UnconfirmedRequest
 from tradekernel.adapters.ccxt.submission import look_up_unconfirmed, place_order
 from tradekernel.domain.account import Balance, Position
+from tradekernel.domain.enums import OrderType
 from tradekernel.domain.errors import OrderNotFound, Rejected
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
+from tradekernel.shared.ids import oco_list_id, protected_entry_id
 
 T = TypeVar("T")
 
@@ -176,6 +186,10 @@ class CcxtExecution:
         self._retry.ensure_not_halted("submit", coid)
         await self._ensure_markets()
         try:
+            if intent.order_type is OrderType.OCO:
+                order, legs = await place_oco(self._exchange, self._retry, intent)
+                self._client_ids.preload((leg, coid) for leg in legs)
+                return self._client_ids.remember(order)
             raw = await place_order(self._exchange, self._retry, intent, self._settings.market_type)
         except UnconfirmedRequest as unconfirmed:
             return await look_up_unconfirmed(
@@ -200,6 +214,10 @@ class CcxtExecution:
             Transient, Fatal: as for reads.
         """
         await self._ensure_markets()
+        if protected_entry_id(client_order_id) is not None:
+            listed = await self._cancel_oco(symbol, client_order_id)
+            if listed is not None:
+                return listed
 
         async def cancel() -> Any:
             return await self._exchange.cancel_order("", symbol, {"clientOrderId": client_order_id})
@@ -222,6 +240,10 @@ class CcxtExecution:
             OrderNotFound: the venue does not know it. Transient, Fatal: as for reads.
         """
         await self._ensure_markets()
+        if protected_entry_id(client_order_id) is not None:
+            listed = await self._fetch_oco(symbol, client_order_id)
+            if listed is not None:
+                return listed
 
         async def fetch() -> Any:
             return await self._exchange.fetch_order("", symbol, {"clientOrderId": client_order_id})
@@ -233,7 +255,17 @@ class CcxtExecution:
         """Return the working orders, sorted by client order id."""
         await self._ensure_markets()
         raw = await self._retry.run("open orders", lambda: self._exchange.fetch_open_orders(symbol))
-        orders = (self._client_ids.remember(order_from_ccxt(item)) for item in raw)
+        plain = [item for item in raw if oco_list_id(str(item.get("clientOrderId"))) is None]
+        orders = [self._client_ids.remember(order_from_ccxt(item)) for item in plain]
+        # An OCO's legs are listed one by one: fold them back into their list.
+        legs: dict[tuple[str, str], list[Any]] = {}
+        for item in raw:
+            listed = oco_list_id(str(item.get("clientOrderId")))
+            if listed is not None:
+                legs.setdefault((listed, str(item["symbol"])), []).append(item["info"])
+        for (listed, name), infos in sorted(legs.items()):
+            self._client_ids.preload((leg, listed) for leg in leg_venue_ids(infos))
+            orders.append(self._client_ids.remember(order_from_legs(listed, name, infos)))
         return tuple(sorted(orders, key=lambda order: order.client_order_id))
 
     async def balances_async(self) -> tuple[Balance, ...]:
@@ -264,6 +296,31 @@ class CcxtExecution:
         return sorted(fills, key=lambda fill: (fill.ts_ms, fill.trade_id))
 
     # -- internals ------------------------------------------------------------------------
+
+    async def _fetch_oco(self, symbol: str, client_order_id: str) -> Order | None:
+        # A protective order is an OCO list, or a plain stop or limit (None here).
+        try:
+            order, legs = await fetch_oco(self._exchange, self._retry, symbol, client_order_id)
+        except OrderNotFound:
+            return None
+        self._client_ids.preload((leg, client_order_id) for leg in legs)
+        return self._client_ids.remember(order)
+
+    async def _cancel_oco(self, symbol: str, client_order_id: str) -> Order | None:
+        listed = await self._fetch_oco(symbol, client_order_id)
+        if listed is None:
+            return None
+        if not listed.status.is_terminal:
+            # A list that ended meanwhile refuses the cancel: the read below says how.
+            with contextlib.suppress(OrderNotFound, Rejected):
+                await cancel_oco(self._exchange, self._retry, symbol, client_order_id)
+            listed = await self._fetch_oco(symbol, client_order_id)
+            if listed is None or not listed.status.is_terminal:
+                raise Rejected(
+                    f"the venue did not cancel OCO {client_order_id}",
+                    client_order_id=client_order_id,
+                )
+        return listed
 
     async def _ensure_markets(self) -> None:
         if not self._markets_loaded:
