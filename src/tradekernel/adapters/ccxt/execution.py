@@ -1,7 +1,6 @@
 """`CcxtExecution`: the `ExecutionPort` on a real exchange through `ccxt.async_support`."""
 
 import asyncio
-import contextlib
 import functools
 import os
 from collections.abc import Coroutine, Iterable, Mapping, Sequence
@@ -12,16 +11,10 @@ import attrs
 import numpy as np
 
 from tradekernel.adapters.ccxt.client import build_exchange_in_loop
-from tradekernel.adapters.ccxt.config import CcxtSettings, credentials_from_env
+from tradekernel.adapters.ccxt.config import CcxtSettings, MarketType, credentials_from_env
 from tradekernel.adapters.ccxt.mapping import balances_from_ccxt, order_from_ccxt
 from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
-from tradekernel.adapters.ccxt.oco import (
-    cancel_oco,
-    fetch_oco,
-    leg_venue_ids,
-    order_from_legs,
-    place_oco,
-)
+from tradekernel.adapters.ccxt.order_lists import OrderLists
 from tradekernel.adapters.ccxt.own_trades import ClientIds, fetch_own_trades
 from tradekernel.adapters.ccxt.retry import RetryRunner, Sleep, UnconfirmedRequest
 from tradekernel.adapters.ccxt.submission import look_up_unconfirmed, place_order
@@ -84,6 +77,13 @@ class CcxtExecution:
         )
         self._markets_loaded = False
         self._client_ids = ClientIds()
+        self._lists = OrderLists(
+            self._exchange,
+            self._retry,
+            self._client_ids,
+            books_lists=settings.exchange_id == "binance"
+            and settings.market_type is MarketType.SPOT,
+        )
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -187,9 +187,7 @@ class CcxtExecution:
         await self._ensure_markets()
         try:
             if intent.order_type is OrderType.OCO:
-                order, legs = await place_oco(self._exchange, self._retry, intent)
-                self._client_ids.preload((leg, coid) for leg in legs)
-                return self._client_ids.remember(order)
+                return await self._lists.place(intent)
             raw = await place_order(self._exchange, self._retry, intent, self._settings.market_type)
         except UnconfirmedRequest as unconfirmed:
             return await look_up_unconfirmed(
@@ -215,7 +213,7 @@ class CcxtExecution:
         """
         await self._ensure_markets()
         if protected_entry_id(client_order_id) is not None:
-            listed = await self._cancel_oco(symbol, client_order_id)
+            listed = await self._lists.cancel(symbol, client_order_id)
             if listed is not None:
                 return listed
 
@@ -241,7 +239,7 @@ class CcxtExecution:
         """
         await self._ensure_markets()
         if protected_entry_id(client_order_id) is not None:
-            listed = await self._fetch_oco(symbol, client_order_id)
+            listed = await self._lists.fetch(symbol, client_order_id)
             if listed is not None:
                 return listed
 
@@ -258,14 +256,7 @@ class CcxtExecution:
         plain = [item for item in raw if oco_list_id(str(item.get("clientOrderId"))) is None]
         orders = [self._client_ids.remember(order_from_ccxt(item)) for item in plain]
         # An OCO's legs are listed one by one: fold them back into their list.
-        legs: dict[tuple[str, str], list[Any]] = {}
-        for item in raw:
-            listed = oco_list_id(str(item.get("clientOrderId")))
-            if listed is not None:
-                legs.setdefault((listed, str(item["symbol"])), []).append(item["info"])
-        for (listed, name), infos in sorted(legs.items()):
-            self._client_ids.preload((leg, listed) for leg in leg_venue_ids(infos))
-            orders.append(self._client_ids.remember(order_from_legs(listed, name, infos)))
+        orders.extend(self._lists.fold_legs(raw))
         return tuple(sorted(orders, key=lambda order: order.client_order_id))
 
     async def balances_async(self) -> tuple[Balance, ...]:
@@ -296,31 +287,6 @@ class CcxtExecution:
         return sorted(fills, key=lambda fill: (fill.ts_ms, fill.trade_id))
 
     # -- internals ------------------------------------------------------------------------
-
-    async def _fetch_oco(self, symbol: str, client_order_id: str) -> Order | None:
-        # A protective order is an OCO list, or a plain stop or limit (None here).
-        try:
-            order, legs = await fetch_oco(self._exchange, self._retry, symbol, client_order_id)
-        except OrderNotFound:
-            return None
-        self._client_ids.preload((leg, client_order_id) for leg in legs)
-        return self._client_ids.remember(order)
-
-    async def _cancel_oco(self, symbol: str, client_order_id: str) -> Order | None:
-        listed = await self._fetch_oco(symbol, client_order_id)
-        if listed is None:
-            return None
-        if not listed.status.is_terminal:
-            # A list that ended meanwhile refuses the cancel: the read below says how.
-            with contextlib.suppress(OrderNotFound, Rejected):
-                await cancel_oco(self._exchange, self._retry, symbol, client_order_id)
-            listed = await self._fetch_oco(symbol, client_order_id)
-            if listed is None or not listed.status.is_terminal:
-                raise Rejected(
-                    f"the venue did not cancel OCO {client_order_id}",
-                    client_order_id=client_order_id,
-                )
-        return listed
 
     async def _ensure_markets(self) -> None:
         if not self._markets_loaded:

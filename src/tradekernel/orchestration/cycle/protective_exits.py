@@ -20,11 +20,12 @@ market has brought the fills in:
   (`protective_view.py`): they are the runner's care, like a delayed slice, and a close the
   plan decides must not be refused for a holding a protective order only reserves.
 
-The watch list lives in memory: after a restart, an entry's protective exit is not
-rebuilt (see docs/execution.md).
+After a restart the watch list is rebuilt from the OMS's orders (`resume`): an entry's
+levels are part of its CREATED event, so a fill the stopped process never protected is
+protected by the next one.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Protocol
 
@@ -35,7 +36,8 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import SymbolRules
 from tradekernel.orchestration.cycle.delayed_slices import PermitsIntents
 from tradekernel.orchestration.cycle.desk import Outcome
-from tradekernel.shared.ids import protective_order_id
+from tradekernel.orchestration.oms.order_state import OrderState
+from tradekernel.shared.ids import protected_entry_id, protective_order_id
 from tradekernel.shared.quantize import floor_to_step, round_price
 
 ZERO = Decimal(0)
@@ -59,6 +61,27 @@ class _Guard:
     sold: Decimal = ZERO  # what cancelled revisions traded before they were cancelled
     revision: int = 0
     working: str | None = None
+
+
+def _revision(client_order_id: str) -> int:
+    return int(client_order_id.rpartition("-p")[2] or 0)
+
+
+def _entry_of(state: OrderState) -> ExecutionIntent:
+    spec = state.spec
+    return ExecutionIntent(
+        client_order_id=spec.client_order_id,
+        directive_id=spec.client_order_id,
+        symbol=spec.symbol,
+        side=spec.side,
+        order_type=spec.order_type,
+        quantity=spec.quantity,
+        price=spec.price,
+        stop_price=spec.stop_price,
+        time_in_force=spec.time_in_force,
+        stop_loss_price=spec.stop_loss_price,
+        take_profit_price=spec.take_profit_price,
+    )
 
 
 def protective_intent(
@@ -103,6 +126,7 @@ class ProtectiveExits:
         control: PermitsIntents | None = None,
         on_change: Callable[[], None] | None = None,
         on_placed: Callable[[str, str], None] | None = None,
+        held: Callable[[str], Decimal] | None = None,
     ) -> None:
         """Args:
         desk: where protective orders are sent and cancelled.
@@ -112,7 +136,10 @@ class ProtectiveExits:
         on_change: called after each send or cancel (the account changed).
         on_placed: called with `(symbol, client order id)` of each order placed (a
             recorded market matches it against the bar its entry filled on).
+        held: the symbol's holding, when a venue may hold less than the entry filled (a
+            fee charged in the base asset): a protective sell never asks for more.
         """
+        self._held = held
         self._desk = desk
         self._on_change = on_change
         self._fill_of = fill_of
@@ -133,6 +160,46 @@ class ProtectiveExits:
         if intent.stop_loss_price is None and intent.take_profit_price is None:
             return
         self._guards.setdefault(intent.client_order_id, _Guard(entry=intent))
+
+    def resume(self, states: Iterable[OrderState]) -> None:
+        """Rebuild the watch list from the orders an OMS recorded (a restart).
+
+        An entry with levels is watched again unless a protective order of it ended while
+        none works (the position was exited or the plan took over); a working one is
+        watched as placed, its next revision after the highest seen.
+        """
+        states = tuple(states)
+        protective: dict[str, list[OrderState]] = {}
+        for state in states:
+            entry = protected_entry_id(state.client_order_id)
+            if entry is not None:
+                protective.setdefault(entry, []).append(state)
+        for state in states:
+            spec = state.spec
+            cid = state.client_order_id
+            if spec.close_semantics is not CloseSemantics.OPEN or cid in self._guards:
+                continue
+            if spec.stop_loss_price is None and spec.take_profit_price is None:
+                continue
+            own = sorted(protective.get(cid, ()), key=lambda s: _revision(s.client_order_id))
+            working = [s for s in own if not s.is_terminal]
+            if own and not working:
+                continue
+            if not own and state.is_terminal and state.filled_quantity == 0:
+                continue
+            guard = _Guard(entry=_entry_of(state))
+            if own:
+                guard.revision = _revision(own[-1].client_order_id) + 1
+                guard.working = working[-1].client_order_id
+                guard.sold = sum((s.filled_quantity for s in own[:-1]), ZERO)
+                # A finished entry's fill is covered (its order may be capped to the
+                # holding); a working one's is known only up to what the order sells.
+                guard.protected = (
+                    state.filled_quantity
+                    if state.is_terminal
+                    else guard.sold + working[-1].spec.quantity
+                )
+            self._guards[cid] = guard
 
     def follow(self, now_ms: int) -> None:
         """Protect what the watched entries have filled; forget those whose exit ended."""
@@ -166,11 +233,17 @@ class ProtectiveExits:
         if self._on_change is not None:
             self._on_change()
 
+    def _quantity(self, guard: _Guard, filled: Decimal) -> Decimal:
+        wanted = filled - guard.sold
+        if self._held is None or guard.entry.side is not Side.BUY:
+            return wanted
+        return min(wanted, self._held(guard.entry.symbol))
+
     def _place(self, guard: _Guard, filled: Decimal, now_ms: int) -> None:
         entry = guard.entry
         symbol = entry.symbol
         intent = protective_intent(
-            entry, filled - guard.sold, guard.revision, self._rules.get(symbol)
+            entry, self._quantity(guard, filled), guard.revision, self._rules.get(symbol)
         )
         if intent is None:
             return
@@ -183,7 +256,7 @@ class ProtectiveExits:
             guard.sold += answer[0] if answer is not None else ZERO
             guard.working = None
             intent = protective_intent(
-                entry, filled - guard.sold, guard.revision, self._rules.get(symbol)
+                entry, self._quantity(guard, filled), guard.revision, self._rules.get(symbol)
             )
             if intent is None:
                 return

@@ -142,7 +142,11 @@ class RecordedRun:
     def start(self) -> None:
         """Let the desk take up orders of an earlier session (a restart) before the first step."""
         self._started = True
-        self.runner.care.adopt(self._desk.start(), self.market.first_ms)
+        care = self.runner.care
+        care.adopt(self._desk.start(), self.market.first_ms)
+        if care.protection is not None:
+            # A paper session restarted on its store protects what the last one filled.
+            care.protection.resume(self._desk.order_states())
 
     def step(self) -> bool:
         """Run the next step; return False at the end of the bars."""

@@ -23,6 +23,7 @@ from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.decision import Decider, journal_recorder
 from tradekernel.orchestration.cycle.order_care import OrderCare
+from tradekernel.orchestration.cycle.protective_exits import OrderFill, ProtectiveExits
 from tradekernel.orchestration.cycle.runner import CycleRunner
 from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.orchestration.live.closed_bars import BarListener, ClosedBarWindow
@@ -130,10 +131,17 @@ class LiveRunner:
             resume_peak_equity=settings.resume_peak_equity,
         )
         self._desk = SupervisedDesk(self.supervisor, manager, self.telemetry)
+        self._protection = ProtectiveExits(
+            self._desk,
+            _oms_fill(manager),
+            rules=rules,
+            control=control,
+            held=lambda symbol: self.market.book().held(symbol),
+        )
         self._runner = CycleRunner(
             self.market,
             # Entry timeouts are the supervisor's here: it also falls back and rolls back.
-            OrderCare(self._desk, backoff, control=control),
+            OrderCare(self._desk, backoff, control=control, protection=self._protection),
             Decider(
                 kernel,
                 run_id=settings.run_id,
@@ -152,6 +160,8 @@ class LiveRunner:
             StartupRefused: the venue holds orders or balances the store cannot explain.
         """
         self._manager.rebuild()
+        # Entries filled before a restart keep their protection (their levels are stored).
+        self._protection.resume(self._manager.orders())
         report = self._reconciler.reconcile(self._now())
         self.market.last_reconcile = self._now()
         check_startup(report)
@@ -170,6 +180,8 @@ class LiveRunner:
         dropped_before = len(care.dropped)
         self._desk.sent.clear()
         self._runner.step()
+        # A market entry fills at once: protect it now rather than one cycle later.
+        care.follow_fills(self._now())
         done = self._runner.last
         assert done is not None  # a live market always makes a step
         seen = self.market.step
@@ -192,6 +204,14 @@ class LiveRunner:
         text = canonical_summary({**summary, "stop_reason": reason})
         self._journal.finish_run(self._s.session_id, text)
         return text
+
+
+def _oms_fill(manager: OrderManager) -> OrderFill:
+    def fill_of(symbol: str, client_order_id: str) -> tuple[Decimal, bool] | None:
+        state = manager.order(client_order_id)
+        return None if state is None else (state.filled_quantity, state.is_terminal)
+
+    return fill_of
 
 
 def canonical_summary(data: Mapping[str, object]) -> str:

@@ -22,6 +22,9 @@ class OrderSpec:
     stop_price: Decimal | None = None
     time_in_force: TimeInForce = TimeInForce.GTC
     close_semantics: CloseSemantics = CloseSemantics.OPEN
+    # An entry's protective levels: kept so a restarted bot can still protect its fill.
+    stop_loss_price: Decimal | None = None
+    take_profit_price: Decimal | None = None
 
     @property
     def reduce_only(self) -> bool:
@@ -40,24 +43,31 @@ class OrderSpec:
             stop_price=intent.stop_price,
             time_in_force=intent.time_in_force,
             close_semantics=intent.close_semantics,
+            stop_loss_price=intent.stop_loss_price,
+            take_profit_price=intent.take_profit_price,
         )
 
     def to_json(self) -> str:
-        """Return the canonical JSON payload (sorted keys, decimals as strings)."""
-        return json.dumps(
-            {
-                "symbol": self.symbol,
-                "side": self.side.value,
-                "order_type": self.order_type.value,
-                "quantity": str(self.quantity),
-                "price": None if self.price is None else str(self.price),
-                "stop_price": None if self.stop_price is None else str(self.stop_price),
-                "time_in_force": self.time_in_force.value,
-                "close_semantics": self.close_semantics.value,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        """Return the canonical JSON payload (sorted keys, decimals as strings).
+
+        The protective levels are written only when set, so an order without them has the
+        payload it always had.
+        """
+        data: dict[str, str | None] = {
+            "symbol": self.symbol,
+            "side": self.side.value,
+            "order_type": self.order_type.value,
+            "quantity": str(self.quantity),
+            "price": None if self.price is None else str(self.price),
+            "stop_price": None if self.stop_price is None else str(self.stop_price),
+            "time_in_force": self.time_in_force.value,
+            "close_semantics": self.close_semantics.value,
+        }
+        if self.stop_loss_price is not None:
+            data["stop_loss_price"] = str(self.stop_loss_price)
+        if self.take_profit_price is not None:
+            data["take_profit_price"] = str(self.take_profit_price)
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, client_order_id: str, payload: str) -> "OrderSpec":
@@ -87,6 +97,8 @@ class OrderSpec:
                 close_semantics=CloseSemantics(
                     data.get("close_semantics", CloseSemantics.OPEN.value)
                 ),
+                stop_loss_price=_optional_decimal(data.get("stop_loss_price")),
+                take_profit_price=_optional_decimal(data.get("take_profit_price")),
             )
         except KeyError as error:
             raise ValueError(f"{where}: missing field {error.args[0]!r}") from error

@@ -16,6 +16,8 @@ from tradekernel.domain.orders import OpenOrderView
 from tradekernel.orchestration.cycle.desk import Outcome
 from tradekernel.orchestration.cycle.protective_exits import ProtectiveExits, protective_intent
 from tradekernel.orchestration.cycle.protective_view import planner_view
+from tradekernel.orchestration.oms.order_payload import OrderSpec
+from tradekernel.orchestration.oms.order_state import FillRecord, OrderState
 from tradekernel.shared.ids import protected_entry_id, protective_order_id
 
 D = Decimal
@@ -239,3 +241,63 @@ def test_the_planner_sees_neither_protective_orders_nor_the_holding_they_lock() 
     # Without a protective order the account is handed over as it is.
     same, unchanged = planner_view(balances, (plain,), {SYMBOL: RULES})
     assert same is balances and unchanged == (plain,)
+
+
+def _state(spec: OrderSpec, status: OrderStatus, filled: str = "0") -> OrderState:
+    fills = (
+        (FillRecord(trade_id="t", quantity=D(filled), price=D(100), ts_ms=0, sequence=2),)
+        if D(filled)
+        else ()
+    )
+    return OrderState(
+        spec=spec, status=status, created_ms=0, updated_ms=0, last_sequence=1, fills=fills
+    )
+
+
+def _spec(intent: ExecutionIntent) -> OrderSpec:
+    return OrderSpec.from_intent(intent)
+
+
+def test_a_restart_protects_a_fill_the_stopped_process_never_protected() -> None:
+    desk = FakeDesk()
+    desk.orders[ENTRY] = _Order(SYMBOL, D(1), D(1), True)
+    protection = ProtectiveExits(desk, desk.fill_of)
+    protection.resume([_state(_spec(entry()), OrderStatus.FILLED, "1")])
+    protection.follow(1)
+    assert [i.client_order_id for i in desk.sent] == [protective_order_id(ENTRY, 0)]
+
+
+def test_a_restart_watches_a_working_protective_order_without_sending_it_again() -> None:
+    desk = FakeDesk()
+    desk.orders[ENTRY] = _Order(SYMBOL, D(1), D(1), True)
+    placed = protective_intent(entry(), D(1), 0, None)
+    assert placed is not None
+    desk.orders[placed.client_order_id] = _Order(SYMBOL, D(1))
+    protection = ProtectiveExits(desk, desk.fill_of)
+    protection.resume(
+        [
+            _state(_spec(entry()), OrderStatus.FILLED, "1"),
+            _state(_spec(placed), OrderStatus.ACCEPTED),
+        ]
+    )
+    protection.follow(1)
+    assert desk.sent == []
+    protection.withdraw(SYMBOL)
+    assert desk.cancelled == [placed.client_order_id]
+
+
+def test_a_restart_forgets_entries_whose_exit_ended_or_that_never_filled() -> None:
+    desk = FakeDesk()
+    placed = protective_intent(entry(), D(1), 0, None)
+    assert placed is not None
+    protection = ProtectiveExits(desk, desk.fill_of)
+    protection.resume(
+        [
+            _state(_spec(entry()), OrderStatus.FILLED, "1"),
+            _state(_spec(placed), OrderStatus.FILLED, "1"),
+            _state(_spec(attrs.evolve(entry(), client_order_id="tkB")), OrderStatus.CANCELLED),
+            _state(_spec(attrs.evolve(entry(stop=None, target=None), client_order_id="tkC")),
+                   OrderStatus.FILLED, "1"),
+        ]
+    )  # fmt: skip
+    assert not protection
