@@ -1,9 +1,12 @@
-"""Protective exits are the same in every offline mode: dense and sparse backtests and a
-paper replay of the bracket blueprint plan the same cycles, place the same protective
-orders and close the same trades; paper's OMS records each protective order's life."""
+"""The one-kernel parity test on a blueprint with brackets (tests/integration/brackets/
+sma_brackets.toml: an SMA cross whose entries get a stop-loss and a take-profit as one OCO):
+dense and sparse backtests and a paper replay plan the same cycles, place the same
+protective orders and close the same trades; a replay of each recorded leg re-plans every
+cycle identically; paper's OMS records each protective order's life."""
 
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 from tests.integration.brackets.test_reference_loop import BLUEPRINT, DATA, SYMBOL
@@ -12,6 +15,7 @@ from tradekernel.adapters.data.loader import load_bars
 from tradekernel.bootstrap.backtest_job import run_backtest
 from tradekernel.bootstrap.container import configured
 from tradekernel.bootstrap.paper_job import run_paper
+from tradekernel.bootstrap.replay_job import run_replay
 from tradekernel.domain.enums import ExitReason, OrderStatus, OrderType
 from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.shared.ids import protected_entry_id
@@ -20,8 +24,12 @@ RUN_ID = "bracket-parity"
 
 
 @pytest.fixture(scope="module")
-def legs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, RunResult]:
-    directory = tmp_path_factory.mktemp("bracket-parity")
+def directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bracket-parity")
+
+
+@pytest.fixture(scope="module")
+def legs(directory: Path) -> Mapping[str, RunResult]:
     bars = [load_bars(DATA, SYMBOL)]
     runs: dict[str, RunResult] = {}
     for name, dense in (("dense", True), ("sparse", False)):
@@ -80,6 +88,22 @@ def test_paper_oms_records_protective_orders_filled_and_withdrawn(
     reasons = Counter(t.exit_reason for t in legs["paper"].closed_trades)
     assert ends[OrderStatus.FILLED] == reasons[ExitReason.STOP] + reasons[ExitReason.TARGET]
     assert ends[OrderStatus.CANCELLED] == reasons[ExitReason.SIGNAL]
+
+
+@pytest.mark.parametrize("name", ["dense", "sparse", "paper"])
+def test_replay_of_each_recorded_leg_replans_every_cycle_identically(
+    legs: Mapping[str, RunResult], directory: Path, name: str
+) -> None:
+    db = directory / f"{name}.db"
+    container = configured(mode=None, db_path=db, blueprint_path=BLUEPRINT)
+    try:
+        report = run_replay(
+            db_path=db, reader_of=container.run_reader, run_id=RUN_ID, progress_stream=None
+        ).report
+    finally:
+        container.shutdown_resources()
+    assert report.mismatch is None, report.mismatch
+    assert report.cycles == report.total > 0
 
 
 def test_no_protective_order_is_stacked(legs: Mapping[str, RunResult]) -> None:
