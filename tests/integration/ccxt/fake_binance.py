@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.integration.ccxt.fake_binance_lists import WORKING, cancel_list, list_json, new_oco
 from tests.integration.ccxt.fake_binance_records import Fault, Request, VenueError, VenueOrder
 
 __all__ = ["FakeBinance", "Fault", "Request"]
@@ -32,7 +33,6 @@ SIGNED = {
     "/api/v3/orderList/oco",
     "/api/v3/orderList",
 }
-WORKING = {"NEW", "PARTIALLY_FILLED"}
 
 
 class FakeBinance:
@@ -108,6 +108,16 @@ class FakeBinance:
             del self.orders[client_order_id]
 
     # -- matching -----------------------------------------------------------------------
+
+    def new_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    def balance(self, asset: str) -> list[Decimal]:
+        return self._balance(asset)
+
+    def asset_pair(self, symbol: str) -> tuple[str, str]:
+        return self._asset_pair(symbol)
 
     def _asset_pair(self, symbol: str) -> tuple[str, str]:
         market = self._markets[symbol]
@@ -203,87 +213,6 @@ class FakeBinance:
         ]
         return {**order.as_json(), "transactTime": now, "fills": fills}
 
-    def _new_oco(self, params: Mapping[str, str]) -> dict[str, Any]:
-        symbol, side, qty = params["symbol"], params["side"], Decimal(params["quantity"])
-        list_coid = params["listClientOrderId"]
-        if side != "SELL":
-            raise VenueError(400, -1013, "this fake books sell OCOs only")
-        if params.get("aboveType") != "LIMIT_MAKER" or params.get("belowType") != "STOP_LOSS":
-            raise VenueError(400, -1106, "a sell OCO is a LIMIT_MAKER above a STOP_LOSS")
-        if list_coid in self.lists:
-            raise VenueError(400, -2010, "Duplicate order sent.")
-        base, _ = self._asset_pair(symbol)
-        pool = self._balance(base)
-        if pool[0] < qty:
-            raise VenueError(400, -2010, "Account has insufficient balance for requested action.")
-        pool[0] -= qty  # one lock for both legs
-        pool[1] += qty
-        self._next_id += 1
-        list_id, now = self._next_id, self.now_ms()
-        above, below = params["aboveClientOrderId"], params["belowClientOrderId"]
-        legs = []
-        for coid, kind, price, stop, sibling in (
-            (below, "STOP_LOSS", Decimal(0), Decimal(params["belowStopPrice"]), above),
-            (above, "LIMIT_MAKER", Decimal(params["abovePrice"]), Decimal(0), below),
-        ):
-            self._next_id += 1
-            self.orders[coid] = order = VenueOrder(
-                order_id=self._next_id,
-                client_order_id=coid,
-                symbol=symbol,
-                side=side,
-                type=kind,
-                quantity=qty,
-                price=price,
-                time_in_force="GTC",
-                time_ms=now,
-                order_list_id=list_id,
-                stop_price=stop,
-                sibling=sibling,
-            )
-            legs.append(order)
-        self.lists[list_coid] = (list_id, symbol, (below, above))
-        reports = [{**leg.as_json(), "transactTime": now} for leg in legs]
-        return {**self._list_json(list_coid), "orderReports": reports}
-
-    def _list_json(self, list_coid: str) -> dict[str, Any]:
-        list_id, symbol, coids = self.lists[list_coid]
-        legs = [self.orders[coid] for coid in coids]
-        done = all(leg.status not in WORKING for leg in legs)
-        return {
-            "orderListId": list_id,
-            "contingencyType": "OCO",
-            "listStatusType": "ALL_DONE" if done else "EXEC_STARTED",
-            "listOrderStatus": "ALL_DONE" if done else "EXECUTING",
-            "listClientOrderId": list_coid,
-            "transactionTime": max(leg.update_ms or leg.time_ms for leg in legs),
-            "symbol": symbol,
-            "orders": [
-                {"symbol": symbol, "orderId": leg.order_id, "clientOrderId": leg.client_order_id}
-                for leg in legs
-            ],
-        }
-
-    def _cancel_list(self, params: Mapping[str, str]) -> dict[str, Any]:
-        list_coid = params.get("listClientOrderId", "")
-        if list_coid not in self.lists:
-            raise VenueError(400, -2011, "Unknown order list sent.")
-        legs = [self.orders[coid] for coid in self.lists[list_coid][2]]
-        if not any(leg.status in WORKING for leg in legs):
-            raise VenueError(400, -2011, "Unknown order list sent.")
-        base, _ = self._asset_pair(legs[0].symbol)
-        left = legs[0].quantity - sum((leg.executed for leg in legs), Decimal(0))
-        pool = self._balance(base)
-        pool[1] -= left
-        pool[0] += left
-        now = self.now_ms()
-        for leg in legs:
-            if leg.status in WORKING:
-                leg.status = "CANCELED"
-                leg.update_ms = now
-        reports = [{**leg.as_json(), "transactTime": now} for leg in legs]
-        return {**self._list_json(list_coid), "orderReports": reports}
-
     def _find(self, params: Mapping[str, str]) -> VenueOrder:
         coid = params.get("origClientOrderId")
         for order in self.orders.values():
@@ -335,14 +264,14 @@ class FakeBinance:
         if (method, path) == ("DELETE", "/api/v3/order"):
             return self._cancel(params, fault)
         if (method, path) == ("POST", "/api/v3/orderList/oco"):
-            return self._new_oco(params)
+            return new_oco(self, params)
         if (method, path) == ("GET", "/api/v3/orderList"):
             coid = params.get("origClientOrderId", "")
             if coid not in self.lists:
                 raise VenueError(400, -2013, "Order list does not exist.")
-            return self._list_json(coid)
+            return list_json(self, coid)
         if (method, path) == ("DELETE", "/api/v3/orderList"):
-            return self._cancel_list(params)
+            return cancel_list(self, params)
         if path == "/api/v3/openOrders":
             symbol = params.get("symbol")
             return [

@@ -3,6 +3,8 @@ without them keeps the payload it always had."""
 
 from decimal import Decimal
 
+import attrs
+
 from tradekernel.domain.enums import OrderType, Side
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.orchestration.oms.order_payload import OrderSpec
@@ -27,16 +29,7 @@ def test_an_order_without_levels_keeps_its_payload_byte_for_byte() -> None:
 
 def test_an_entrys_levels_survive_the_payload() -> None:
     spec = OrderSpec.from_intent(
-        ExecutionIntent(
-            client_order_id="tkA",
-            directive_id="d",
-            symbol="BTC/USDT",
-            side=Side.BUY,
-            order_type=OrderType.MARKET,
-            quantity=Decimal("0.01"),
-            stop_loss_price=Decimal("49000.5"),
-            take_profit_price=Decimal("52000"),
-        )
+        attrs.evolve(ENTRY, stop_loss_price=Decimal("49000.5"), take_profit_price=Decimal("52000"))
     )
     again = OrderSpec.from_json("tkA", spec.to_json())
     assert again == spec
