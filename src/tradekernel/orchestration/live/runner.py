@@ -180,10 +180,11 @@ class LiveRunner:
         dropped_before = len(care.dropped)
         self._desk.sent.clear()
         self._runner.step()
-        # A market entry fills at once: protect it now rather than one cycle later.
-        care.follow_fills(self._now())
         done = self._runner.last
         assert done is not None  # a live market always makes a step
+        if done.tick.care:
+            # A market entry fills at once: protect it now rather than one cycle later.
+            care.follow_fills(self._now())
         seen = self.market.step
         return CycleReport(
             now_ms=seen.now_ms,
