@@ -80,6 +80,16 @@ def _venue_fill(venue: SimulatedVenue) -> OrderFill:
     return fill_of
 
 
+def _all_rejections(care: OrderCare) -> tuple[tuple[int, str, str], ...]:
+    # A step places protective orders before it sends the plan's: a stable sort by time
+    # keeps that order within a step.
+    protection = care.protection
+    if protection is None or not protection.rejections:
+        return tuple(care.rejections)
+    merged = [*protection.rejections, *care.rejections]
+    return tuple(sorted(merged, key=lambda rejection: rejection[0]))
+
+
 class RecordedRun:
     """One kernel and one desk over the bars of a recorded market, step by step."""
 
@@ -189,7 +199,7 @@ class RecordedRun:
             orders=self.orders(),
             order_states=self._desk.order_states(),
             fills=tuple(venue.own_trades()),
-            rejections=tuple(care.rejections),
+            rejections=_all_rejections(care),
             dropped_slices=tuple(care.dropped),
             timed_out=tuple(care.timed_out),
             closed_trades=venue.closed_trades(),
