@@ -96,6 +96,12 @@ def protected_entry_id(client_order_id: str) -> str | None:
     return None if parts is None else parts[0]
 
 
+def protective_revision(client_order_id: str) -> int:
+    """Return the revision of a protective order's (or OCO leg's) id, 0 for any other id."""
+    parts = _split_protective(client_order_id)
+    return 0 if parts is None else int(parts[2])
+
+
 def oco_leg_ids(protective_client_order_id: str) -> tuple[str, str]:
     """Return the client ids of an OCO's stop leg and target leg (an order list's legs).
 

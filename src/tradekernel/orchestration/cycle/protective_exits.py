@@ -37,7 +37,11 @@ from tradekernel.domain.market import SymbolRules
 from tradekernel.orchestration.cycle.delayed_slices import PermitsIntents
 from tradekernel.orchestration.cycle.desk import Outcome
 from tradekernel.orchestration.oms.order_state import OrderState
-from tradekernel.shared.ids import protected_entry_id, protective_order_id
+from tradekernel.shared.ids import (
+    protected_entry_id,
+    protective_order_id,
+    protective_revision,
+)
 from tradekernel.shared.quantize import floor_to_step, round_price
 
 ZERO = Decimal(0)
@@ -61,10 +65,6 @@ class _Guard:
     sold: Decimal = ZERO  # what cancelled revisions traded before they were cancelled
     revision: int = 0
     working: str | None = None
-
-
-def _revision(client_order_id: str) -> int:
-    return int(client_order_id.rpartition("-p")[2] or 0)
 
 
 def _entry_of(state: OrderState) -> ExecutionIntent:
@@ -128,16 +128,19 @@ class ProtectiveExits:
         on_placed: Callable[[str, str], None] | None = None,
         held: Callable[[str], Decimal] | None = None,
     ) -> None:
-        """Args:
-        desk: where protective orders are sent and cancelled.
-        fill_of: an order's filled quantity and whether it finished (None: unknown).
-        rules: the symbols' trading rules (tick and step), when known.
-        control: the trading state; a protective order it refuses waits for a later step.
-        on_change: called after each send or cancel (the account changed).
-        on_placed: called with `(symbol, client order id)` of each order placed (a
-            recorded market matches it against the bar its entry filled on).
-        held: the symbol's holding, when a venue may hold less than the entry filled (a
-            fee charged in the base asset): a protective sell never asks for more.
+        """Watch entries and place their protective orders through `desk`.
+
+        Args:
+            desk: where protective orders are sent and cancelled.
+            fill_of: an order's filled quantity and whether it finished (None: unknown).
+            rules: the symbols' trading rules (tick and step), when known.
+            control: the trading state; a protective order it refuses waits for a later
+                step.
+            on_change: called after each send or cancel (the account changed).
+            on_placed: called with `(symbol, client order id)` of each order placed (a
+                recorded market matches it against the bar its entry filled on).
+            held: the symbol's holding, when a venue may hold less than the entry filled
+                (a fee charged in the base asset): a protective sell never asks for more.
         """
         self._held = held
         self._desk = desk
@@ -147,7 +150,6 @@ class ProtectiveExits:
         self._control = control
         self._on_placed = on_placed
         self._guards: dict[str, _Guard] = {}
-        self.placed: list[tuple[int, str]] = []
         self.rejections: list[tuple[int, str, str]] = []
 
     def __bool__(self) -> bool:
@@ -181,7 +183,9 @@ class ProtectiveExits:
                 continue
             if spec.stop_loss_price is None and spec.take_profit_price is None:
                 continue
-            own = sorted(protective.get(cid, ()), key=lambda s: _revision(s.client_order_id))
+            own = sorted(
+                protective.get(cid, ()), key=lambda s: protective_revision(s.client_order_id)
+            )
             working = [s for s in own if not s.is_terminal]
             if own and not working:
                 continue
@@ -189,7 +193,7 @@ class ProtectiveExits:
                 continue
             guard = _Guard(entry=_entry_of(state))
             if own:
-                guard.revision = _revision(own[-1].client_order_id) + 1
+                guard.revision = protective_revision(own[-1].client_order_id) + 1
                 guard.working = working[-1].client_order_id
                 guard.sold = sum((s.filled_quantity for s in own[:-1]), ZERO)
                 # A finished entry's fill is covered (its order may be capped to the
@@ -270,6 +274,5 @@ class ProtectiveExits:
             self.rejections.append((now_ms, intent.client_order_id, outcome.detail))
             return
         guard.working = intent.client_order_id
-        self.placed.append((now_ms, intent.client_order_id))
         if self._on_placed is not None:
             self._on_placed(symbol, intent.client_order_id)

@@ -18,7 +18,11 @@ from tradekernel.orchestration.cycle.protective_exits import ProtectiveExits, pr
 from tradekernel.orchestration.cycle.protective_view import planner_view
 from tradekernel.orchestration.oms.order_payload import OrderSpec
 from tradekernel.orchestration.oms.order_state import FillRecord, OrderState
-from tradekernel.shared.ids import protected_entry_id, protective_order_id
+from tradekernel.shared.ids import (
+    protected_entry_id,
+    protective_order_id,
+    protective_revision,
+)
 
 D = Decimal
 SYMBOL = "BTC/USDT"
@@ -211,6 +215,7 @@ def test_a_trading_state_that_refuses_holds_the_protective_order_back_until_it_p
 def test_protective_ids_name_their_entry_and_fit_binance(revision: int) -> None:
     cid = protective_order_id(ENTRY, revision)
     assert protected_entry_id(cid) == ENTRY
+    assert protective_revision(cid) == revision
     assert len(cid) <= 36
     assert protected_entry_id(ENTRY) is None
 
