@@ -120,3 +120,63 @@ def test_an_entry_filled_before_a_restart_is_protected_by_the_next_session(
     finally:
         third.close()
     assert len(venue.calls(*POST_OCO)) == 1
+
+
+def _limit_strategy(**execution: str) -> str:
+    text = blueprint(limit=True, timeout_ms=60_000, rollback=execution.pop("rollback", "keep"))
+    extra = "".join(f"\n{key} = {value}" for key, value in execution.items())
+    return text.replace(NO_EXIT, FIXED_RR) + extra + "\n"
+
+
+def test_a_rollback_withdraws_the_oco_that_locks_what_it_sells(
+    tmp_path: Path, venue: LiveFakeBinance
+) -> None:
+    clock = ShiftedClock()
+    wiring = wire_live(tmp_path, venue, clock, strategy=_limit_strategy(rollback="close"))
+    try:
+        wiring.runner.start()
+        (coid,) = wiring.runner.cycle().submitted
+        venue.fill(coid, Decimal("0.004"))
+        wiring.runner.cycle()  # the partial fill is protected
+        protect = protective_order_id(coid, 0)
+        (posted,) = venue.calls(*POST_OCO)
+        assert (posted.params["listClientOrderId"], posted.params["quantity"]) == (
+            protect,
+            "0.00399",
+        )
+        clock.shift_ms += 61_000  # the entry times out: cancelled, the filled part closed
+        wiring.runner.cycle()
+        (follow_up,) = wiring.runner.supervisor.follow_ups
+        assert (follow_up.kind, follow_up.status) == ("rollback", S.FILLED)
+    finally:
+        wiring.close()
+    assert [c.params["listClientOrderId"] for c in venue.calls("DELETE", "/api/v3/orderList")] == [
+        protect
+    ]
+    assert {venue.orders[leg].status for leg in oco_leg_ids(protect)} == {"CANCELED"}
+    assert event_kinds(tmp_path / "bot.db", protect)[-1] is S.CANCELLED
+
+
+def test_a_market_fallback_is_protected_with_its_entrys_levels(
+    tmp_path: Path, venue: LiveFakeBinance
+) -> None:
+    clock = ShiftedClock()
+    strategy = _limit_strategy(allow_market_fallback="true", fallback_on='["timeout"]')
+    wiring = wire_live(tmp_path, venue, clock, strategy=strategy)
+    try:
+        wiring.runner.start()
+        (coid,) = wiring.runner.cycle().submitted
+        clock.shift_ms += 61_000  # unfilled: cancelled, the market fallback buys instead
+        wiring.runner.cycle()
+        (follow_up,) = wiring.runner.supervisor.follow_ups
+        assert (follow_up.follows, follow_up.kind, follow_up.status) == (
+            coid,
+            "fallback",
+            S.FILLED,
+        )
+    finally:
+        wiring.close()
+    (posted,) = venue.calls(*POST_OCO)
+    assert posted.params["listClientOrderId"] == protective_order_id(follow_up.client_order_id, 0)
+    assert Decimal(posted.params["quantity"]) == HELD
+    assert Decimal(posted.params["belowStopPrice"]) == Decimal("50490")

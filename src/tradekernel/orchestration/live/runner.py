@@ -105,6 +105,8 @@ class LiveRunner:
             run_id=settings.run_id,
             rules=rules,
             holding=lambda symbol: self.market.book().held(symbol),
+            before_rollback=lambda symbol: self._protection.withdraw(symbol),
+            on_fallback=lambda intent: self._protection.watch(intent),
         )
         self.market = LiveMarket(
             bars=ClosedBarWindow(
