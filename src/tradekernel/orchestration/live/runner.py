@@ -105,8 +105,9 @@ class LiveRunner:
             run_id=settings.run_id,
             rules=rules,
             holding=lambda symbol: self.market.book().held(symbol),
-            before_rollback=lambda symbol: self._protection.withdraw(symbol),
-            on_fallback=lambda intent: self._protection.watch(intent),
+            # Late-bound: the protection sends through the desk that wraps this supervisor.
+            before_rollback=lambda symbol: self._protection.withdraw(symbol),  # noqa: PLW0108
+            on_fallback=lambda intent: self._protection.watch(intent),  # noqa: PLW0108
         )
         self.market = LiveMarket(
             bars=ClosedBarWindow(
