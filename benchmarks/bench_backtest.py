@@ -19,34 +19,11 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
-
+from benchmarks.generated_bars import SYMBOL, generate
 from tradekernel.bootstrap.gc_policy import long_run_gc
-from tradekernel.shared.bars import BarSeries
 
-BARS = 1_000_000
-SEED = 20240601
-SYMBOL = "BTC/USD"
-MINUTE_MS = 60_000
 REPO = Path(__file__).resolve().parents[1]
 SMA_CROSS = REPO / "examples" / "sma_cross.toml"
-
-
-def generate(count: int = BARS, seed: int = SEED) -> BarSeries:
-    """Return `count` 1-minute bars of a seeded random walk (prices rounded to cents)."""
-    rng = np.random.default_rng(seed)
-    close = np.round(30_000.0 * np.exp(np.cumsum(rng.normal(0.0, 0.0008, count))), 2)
-    open_ = np.concatenate(([close[0]], close[:-1]))
-    wick = np.abs(rng.normal(0.0, 0.0004, count))
-    return BarSeries(
-        symbol=SYMBOL,
-        ts_ms=1_600_000_000_000 + np.arange(count, dtype=np.int64) * MINUTE_MS,
-        open=open_,
-        high=np.round(np.maximum(open_, close) * (1.0 + wick), 2),
-        low=np.round(np.minimum(open_, close) * (1.0 - wick), 2),
-        close=close,
-        volume=np.round(rng.random(count) * 5.0 + 0.01, 4),
-    )
 
 
 def _peak_rss_mb() -> float:

@@ -24,6 +24,7 @@ from tradekernel.bootstrap.backtest_job import (
     recorded_manifest,
     unique_run_id,
 )
+from tradekernel.bootstrap.run_checks import check_recorded_run
 from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
 from tradekernel.bootstrap.wiring import RecordedRunParts
 from tradekernel.domain.errors import ConfigError
@@ -80,13 +81,7 @@ def run_paper(
     blueprint = run.blueprint
     settings = blueprint.settings
     symbols = {item.series.symbol for item in data}
-    for symbol in settings.universe.symbols:
-        if symbol not in symbols:
-            raise ConfigError(
-                f"universe symbol {symbol} has no data (given: {', '.join(sorted(symbols))})",
-                path="universe.symbols",
-                file=blueprint.file,
-            )
+    check_recorded_run(blueprint, run.kernel, data)
     if not speed >= 0:
         raise ConfigError(f"--speed must be >= 0, got {speed}", path="--speed")
     started = time.monotonic()

@@ -48,6 +48,7 @@ def summarise_run(
         data_fingerprint=fingerprint,
         plan_hash=result.run_plan_hash,
         mode=mode,
+        skipped_intents=result.skipped_intents,
     )
     return metrics, identity
 

@@ -1,7 +1,8 @@
 """Read OHLCV candles from CSV: `timestamp_ms,open,high,low,close,volume`, plain decimals.
 
-Fast path: numpy parses the whole text at once and the checks run vectorised. Only when
-something fails does a line-by-line scan locate the offending line for the message.
+Fast path: numpy parses the file in one call (reading it in its own chunks: the text is
+never held whole) and the checks run vectorised. Only when something fails is the text
+read whole, for a line-by-line scan that locates the offending line for the message.
 """
 
 import hashlib
@@ -9,6 +10,7 @@ import io
 import re
 import warnings
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +22,7 @@ from tradekernel.shared.bars import BarSeries
 
 HEADER = ",".join(COLUMNS)
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_CHUNK_BYTES = 1 << 20
 _NON_FINITE = frozenset({"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "-infinity"})
 
 
@@ -36,24 +39,25 @@ def read_csv_bars(path: Path | str, symbol: str) -> LoadedBars:
     """
     file = str(path)
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            first_line = handle.readline()
+            header = first_line.removesuffix(b"\n").decode("utf-8", "replace")
+            header = header.removeprefix("\ufeff").rstrip("\r")
+            if not header.strip():
+                raise DataError("empty file: expected the header " + HEADER, file=file, line=1)
+            if header != HEADER:
+                raise DataError(f"wrong header {header!r}, expected {HEADER!r}", file=file, line=1)
+            fingerprint, expected_rows = _digest_and_count_rows(first_line, handle)
+            if expected_rows == 0:
+                raise DataError("no data rows after the header", file=file, line=2)
+            handle.seek(len(first_line))
+            table = _parse(handle, expected_rows)
+            if table is None:
+                handle.seek(len(first_line))
+                _raise_first_malformed_line(handle.read(), file)
     except OSError as error:
         raise DataError(f"cannot read file: {error.strerror or error}", file=file) from error
-    fingerprint = hashlib.sha256(data).hexdigest()
-    header_end = data.find(b"\n")
-    header = (data if header_end < 0 else data[:header_end]).decode("utf-8", "replace")
-    header = header.removeprefix("\ufeff").rstrip("\r")
-    if not header.strip():
-        raise DataError("empty file: expected the header " + HEADER, file=file, line=1)
-    if header != HEADER:
-        raise DataError(f"wrong header {header!r}, expected {HEADER!r}", file=file, line=1)
-    body = b"" if header_end < 0 else data[header_end + 1 :]
-    expected_rows = _count_rows(body)
-    if expected_rows == 0:
-        raise DataError("no data rows after the header", file=file, line=2)
-    table = _parse(body, expected_rows)
     if table is None:
-        _raise_first_malformed_line(body, file)
         # The scan found nothing numpy rejected: report it rather than guess.
         raise DataError("unparseable content", file=file)
     raw = RawColumns(
@@ -78,15 +82,31 @@ def read_csv_bars(path: Path | str, symbol: str) -> LoadedBars:
     return LoadedBars(series=series, report=build_report(file, ts_ms), fingerprint=fingerprint)
 
 
-def _count_rows(body: bytes) -> int:
-    stripped = body.rstrip(b"\r\n")
-    if not stripped:
-        return 0
-    return stripped.count(b"\n") + 1
+def _digest_and_count_rows(first_line: bytes, body: BinaryIO) -> tuple[str, int]:
+    """Return the sha256 of the whole file and the number of rows after the header.
+
+    Read in chunks, so a large file is never held in memory as a whole; trailing line
+    ends do not count as rows, a blank line inside the data does (and fails the parse).
+    """
+    digest = hashlib.sha256(first_line)
+    newlines = trailing_newlines = 0
+    has_content = False
+    while chunk := body.read(_CHUNK_BYTES):
+        digest.update(chunk)
+        newlines += chunk.count(b"\n")
+        content = chunk.rstrip(b"\r\n")
+        if content:
+            has_content = True
+            trailing_newlines = chunk.count(b"\n", len(content))
+        else:
+            trailing_newlines += chunk.count(b"\n")
+    rows = newlines - trailing_newlines + 1 if has_content else 0
+    return digest.hexdigest(), rows
 
 
-def _parse(body: bytes, expected_rows: int) -> npt.NDArray[np.float64] | None:
-    text = io.TextIOWrapper(io.BytesIO(body), encoding="utf-8", errors="strict")
+def _parse(body: BinaryIO, expected_rows: int) -> npt.NDArray[np.float64] | None:
+    # Parsed from the file in numpy's chunks: no copy of the whole text is held.
+    text = io.TextIOWrapper(body, encoding="utf-8", errors="strict")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
@@ -95,6 +115,8 @@ def _parse(body: bytes, expected_rows: int) -> npt.NDArray[np.float64] | None:
             )
     except (ValueError, UnicodeDecodeError, UserWarning):
         return None
+    finally:
+        text.detach()  # the caller's file stays open
     # loadtxt skips blank lines silently; a blank line inside the data is an error.
     if table.shape != (expected_rows, len(COLUMNS)):
         return None

@@ -56,9 +56,12 @@ class Metrics:
 def drawdown_series(equity: FloatArray) -> FloatArray:
     """Return the drawdown at each point as a fraction of the running peak (0 at a peak)."""
     peak = np.maximum.accumulate(equity)
+    # In place: a million-bar curve then needs one temporary array, not four.
     with np.errstate(divide="ignore", invalid="ignore"):
-        drawdown = np.where(peak > 0, 1.0 - equity / peak, 0.0)
-    return np.asarray(drawdown, dtype=np.float64)
+        drawdown = np.divide(equity, peak, dtype=np.float64)
+    np.subtract(1.0, drawdown, out=drawdown)
+    drawdown[~(peak > 0)] = 0.0
+    return drawdown
 
 
 def _max_drawdown(curve: EquityCurve) -> tuple[float, int]:
@@ -75,6 +78,16 @@ def _max_drawdown(curve: EquityCurve) -> tuple[float, int]:
     return depth, int(curve.ts_ms[end] - curve.ts_ms[start])
 
 
+def _returns(equity: FloatArray) -> FloatArray:
+    previous = equity[:-1]
+    # A wiped-out account has no defined return afterwards; count those bars as flat.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        returns = np.divide(equity[1:], previous, dtype=np.float64)
+    returns -= 1.0
+    returns[~(previous > 0)] = 0.0
+    return returns
+
+
 def _ratios(returns: FloatArray, bars_per_year: float, notes: list[str]) -> tuple[float, float]:
     if returns.size < 2:
         notes.append("sharpe, sortino: fewer than two returns; reported as 0")
@@ -87,7 +100,8 @@ def _ratios(returns: FloatArray, bars_per_year: float, notes: list[str]) -> tupl
         notes.append("sharpe: returns have zero variance; reported as 0")
     else:
         sharpe = mean / std * scale
-    downside = float(np.sqrt(np.mean(np.minimum(returns, 0.0) ** 2)))
+    losses = np.minimum(returns, 0.0)
+    downside = float(np.sqrt(np.mean(np.square(losses, out=losses))))
     if downside == 0.0:
         sortino = 0.0
         notes.append("sortino: no negative return, zero downside deviation; reported as 0")
@@ -160,11 +174,7 @@ def compute_metrics(
             # A large gain over a short span annualises beyond any float.
             cagr = None
             notes.append("cagr: too large to represent for so short a span; undefined")
-    previous = curve.equity[:-1]
-    # A wiped-out account has no defined return afterwards; count those bars as flat.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        returns = np.where(previous > 0, curve.equity[1:] / previous - 1.0, 0.0)
-    sharpe, sortino = _ratios(returns, MS_PER_YEAR / bar_interval_ms, notes)
+    sharpe, sortino = _ratios(_returns(curve.equity), MS_PER_YEAR / bar_interval_ms, notes)
     max_drawdown, duration_ms = _max_drawdown(curve)
     calmar: float | None = None
     if max_drawdown == 0.0:

@@ -10,6 +10,7 @@ import attrs
 
 from tradekernel.adapters.reports.metrics import Metrics
 from tradekernel.adapters.reports.run_identity import RunIdentity
+from tradekernel.adapters.reports.skips import skip_words
 from tradekernel.adapters.reports.trades_csv import plain
 
 SUMMARY_SCHEMA_VERSION = 1
@@ -47,6 +48,18 @@ def summary_document(identity: RunIdentity, metrics: Metrics) -> dict[str, JsonV
         "trade_count": metrics.trade_count,
         "final_equity": plain(metrics.final_equity),
         "metrics": metric_values,
+        "skipped_intents": _skipped(identity.skipped_intents),
+    }
+
+
+def _skipped(skipped: tuple[tuple[str, int], ...]) -> dict[str, JsonValue]:
+    reason = skipped[0][0] if skipped else None
+    by_reason: dict[str, JsonValue] = dict(skipped)
+    return {
+        "total": sum(count for _, count in skipped),
+        "by_reason": by_reason,
+        "most_frequent": reason,
+        "most_frequent_words": None if reason is None else skip_words(reason),
     }
 
 

@@ -70,6 +70,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    from tradekernel.adapters.reports.skips import skip_line
     from tradekernel.adapters.reports.terminal import summary_table
     from tradekernel.adapters.reports.writer import check_output_dir
     from tradekernel.bootstrap.backtest_job import load_data
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         refine=lambda loaded: with_universe_lists(loaded, args.allow, args.deny),
     )
     try:
-        data = load_data(data_inputs(args.replay, container.blueprint()))
+        data = load_data(data_inputs(args.replay, container.blueprint()), container.blueprint())
         outcome = run_paper(
             container.recorded_run_parts(),
             data,
@@ -116,6 +117,9 @@ def run(args: argparse.Namespace) -> int:
     if result.dropped_slices:
         _, first, why = result.dropped_slices[0]
         print(f"dropped {len(result.dropped_slices)} delayed slices, first: {first} ({why})")
+    skipped = skip_line(result.skipped_intents)
+    if skipped is not None:
+        print(skipped)
     for trade in result.open_trades:
         print(f"open     {trade.symbol}: {trade.open_qty} still held (marked at the last close)")
     print()

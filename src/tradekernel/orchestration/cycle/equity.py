@@ -32,6 +32,7 @@ class EquityTracker:
         self._timeline = timeline
         self._series = series
         self._runs: list[_Run] = [(0, cash, ())]
+        self._holdings: dict[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]] = {}
         self._done = -1
         # The peak covers bars 0.._peak_done; runs before _peak_run end before the next one.
         self._peak = cash
@@ -43,6 +44,9 @@ class EquityTracker:
     def set_state(self, cash: float, quantities: Mapping[str, float]) -> None:
         """Record the account after fills (applies from the first bar not yet advanced to)."""
         held = tuple((s, quantities[s]) for s in sorted(quantities) if quantities[s] != 0.0)
+        # Equal holdings share one tuple: a run that trades one size all along keeps two
+        # tuples in its tens of thousands of runs instead of one per fill.
+        held = self._holdings.setdefault(held, held)
         start = self._done + 1
         if self._runs[-1][0] == start:
             # Set twice before the loop moved on: the last state wins. No bar of the run
@@ -138,18 +142,24 @@ class EquityTracker:
                 columns[symbol][1][run] = True
         for symbol in sorted(columns):
             quantities, held_runs = columns[symbol]
-            quantity_curve = np.repeat(np.array(quantities, dtype=np.float64), lengths)
             held_mask = np.repeat(np.array(held_runs, dtype=np.bool_), lengths)
-            position = self._timeline.index[symbol][: equity.shape[0]]
-            closes = self._series[symbol].close[np.clip(position, 0, None)]
+            # qty * close per bar, multiplied into the quantity column in place: a million
+            # bars then need one temporary column, not four.
+            value = np.repeat(np.array(quantities, dtype=np.float64), lengths)
+            value *= self._closes(symbol, equity.shape[0])
             # Added only where held: a run's bar sums exactly its own held symbols, in order.
-            np.add(
-                equity,
-                quantity_curve * np.where(position >= 0, closes, 0.0),
-                out=equity,
-                where=held_mask,
-            )
+            np.add(equity, value, out=equity, where=held_mask)
         return equity
+
+    def _closes(self, symbol: str, count: int) -> FloatArray:
+        """Return the symbol's close at each of the first `count` bars (0.0 before its first)."""
+        closes = self._series[symbol].close
+        if self._identity:
+            return closes[:count]
+        position = self._timeline.index[symbol][:count]
+        at_bar = closes[np.clip(position, 0, None)]
+        at_bar[position < 0] = 0.0
+        return at_bar
 
     def cash_curve(self) -> FloatArray:
         """Return the free cash of every bar advanced to."""

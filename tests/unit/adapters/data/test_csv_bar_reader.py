@@ -1,11 +1,13 @@
 """CSV bar reader: every bad-data case names file:line; gaps are reported, never filled."""
 
 import hashlib
+import io
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tradekernel.adapters.data import csv_reader
 from tradekernel.adapters.data.csv_reader import read_csv_bars
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.domain.errors import DataError
@@ -157,3 +159,20 @@ def test_load_bars_picks_reader_by_suffix_and_refuses_unknown(tmp_path: Path) ->
     assert load_bars(path, "X").report.rows == 3
     with pytest.raises(DataError, match=r"unknown data file suffix '\.json'"):
         load_bars(tmp_path / "bars.json", "X")
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 2, 3, 7, 1 << 20])
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"\n", b"1\n", b"1", b"1\n2\n", b"1\n2\n\n\r\n", b"1\r\n\r\n2\r\n", b"1\n\n2", b"\r\n"],
+)
+def test_rows_counted_in_chunks_as_in_one_piece(
+    monkeypatch: pytest.MonkeyPatch, chunk_bytes: int, body: bytes
+) -> None:
+    monkeypatch.setattr(csv_reader, "_CHUNK_BYTES", chunk_bytes)
+    stripped = body.rstrip(b"\r\n")
+    whole = stripped.count(b"\n") + 1 if stripped else 0
+    header = HEADER.encode() + b"\n"
+    digest, rows = csv_reader._digest_and_count_rows(header, io.BytesIO(body))
+    assert rows == whole
+    assert digest == hashlib.sha256(header + body).hexdigest()
