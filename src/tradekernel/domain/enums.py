@@ -9,10 +9,22 @@ class Side(StrEnum):
 
 
 class OrderType(StrEnum):
+    """How an order trades.
+
+    OCO is a protective exit only (`cycle/protective_exits.py`): a reduce-only order with a
+    take-profit limit at `price` and a stop-market trigger at `stop_price`; one leg filling
+    cancels the other, and both lock the holding once.
+    """
+
     MARKET = "market"
     LIMIT = "limit"
     STOP = "stop"
     STOP_LIMIT = "stop_limit"
+    OCO = "oco"
+
+
+# What a plan's own orders may be (a blueprint's `order_type`): OCO is order care's only.
+PLANNED_ORDER_TYPES = (OrderType.MARKET, OrderType.LIMIT, OrderType.STOP, OrderType.STOP_LIMIT)
 
 
 class TimeInForce(StrEnum):
@@ -100,6 +112,16 @@ _TERMINAL = frozenset(
         OrderStatus.LOST,
     }
 )
+
+
+class ExitReason(StrEnum):
+    """Why a round trip ended: the plan's own close, a protective stop or take-profit, or a
+    stop the plan placed and moves itself (position management's break-even or trailing)."""
+
+    SIGNAL = "signal"
+    STOP = "stop"
+    TARGET = "target"
+    TRAILING = "trailing"
 
 
 class Liquidity(StrEnum):

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import attrs
 
-from tradekernel.domain.enums import Side
+from tradekernel.domain.enums import ExitReason, Side
 
 
 @attrs.frozen(kw_only=True)
@@ -15,6 +15,7 @@ class ClosedTrade:
     fills; `qty` is the total entry quantity (equal to the total exit quantity); `fees` are
     entry plus exit fees in the quote asset; `pnl` is net of fees:
     `exit notional - entry notional - fees` for a long, mirrored for a short.
+    `exit_reason` is the reason of the fill that closed it (`ExitReason`).
     """
 
     symbol: str
@@ -26,6 +27,7 @@ class ClosedTrade:
     qty: Decimal
     fees: Decimal
     pnl: Decimal
+    exit_reason: ExitReason = ExitReason.SIGNAL
 
     @property
     def is_win(self) -> bool:

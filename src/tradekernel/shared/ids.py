@@ -105,3 +105,63 @@ def client_id_prefix_problem(prefix: str, venue_limit: int | None = None) -> str
             f"tradekernel's are {CLIENT_ID_LENGTH}"
         )
     return None
+
+
+_PROTECTIVE_MARK = "-p"
+# A venue that books an OCO as an order list names each leg: the stop, the target.
+_LEG_MARKS = ("-s", "-t")
+
+
+def protective_order_id(entry_client_order_id: str, revision: int) -> str:
+    """Return the client order id of an entry's protective exit (stop-loss, take-profit).
+
+    Derived from the entry's id, so every protective order explains itself back to its
+    entry; `revision` counts the resizes (a partial fill grows the protected quantity),
+    since a venue never takes a client id twice. 32 + 2 + 2 characters fit Binance's 36.
+    """
+    if revision < 0:
+        raise ValueError(f"revision must be >= 0, got {revision}")
+    return f"{entry_client_order_id}{_PROTECTIVE_MARK}{revision}"
+
+
+def _split_protective(client_order_id: str) -> tuple[str, str, str] | None:
+    # (entry id, mark, revision) of a protective id or an OCO leg's id, else None.
+    for mark in (_PROTECTIVE_MARK, *_LEG_MARKS):
+        entry, found, revision = client_order_id.rpartition(mark)
+        if found and entry and revision.isdigit() and revision.isascii():
+            return entry, mark, revision
+    return None
+
+
+def protected_entry_id(client_order_id: str) -> str | None:
+    """Return the entry a protective order (or one of its OCO legs) protects, else None."""
+    parts = _split_protective(client_order_id)
+    return None if parts is None else parts[0]
+
+
+def protective_revision(client_order_id: str) -> int:
+    """Return the revision of a protective order's (or OCO leg's) id, 0 for any other id."""
+    parts = _split_protective(client_order_id)
+    return 0 if parts is None else int(parts[2])
+
+
+def oco_leg_ids(protective_client_order_id: str) -> tuple[str, str]:
+    """Return the client ids of an OCO's stop leg and target leg (an order list's legs).
+
+    Raises:
+        ValueError: the id is not a protective order's id.
+    """
+    parts = _split_protective(protective_client_order_id)
+    if parts is None or parts[1] != _PROTECTIVE_MARK:
+        raise ValueError(f"{protective_client_order_id!r} is not a protective order id")
+    entry, _, revision = parts
+    stop, target = _LEG_MARKS
+    return f"{entry}{stop}{revision}", f"{entry}{target}{revision}"
+
+
+def oco_list_id(leg_client_order_id: str) -> str | None:
+    """Return the protective order (order list) id an OCO leg belongs to, else None."""
+    parts = _split_protective(leg_client_order_id)
+    if parts is None or parts[1] == _PROTECTIVE_MARK:
+        return None
+    return f"{parts[0]}{_PROTECTIVE_MARK}{parts[2]}"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.integration.ccxt.fake_binance_lists import WORKING, cancel_list, list_json, new_oco
 from tests.integration.ccxt.fake_binance_records import Fault, Request, VenueError, VenueOrder
 
 __all__ = ["FakeBinance", "Fault", "Request"]
@@ -32,6 +33,8 @@ SIGNED = {
     "/api/v3/openOrders",
     "/api/v3/account",
     "/api/v3/myTrades",
+    "/api/v3/orderList/oco",
+    "/api/v3/orderList",
 }
 
 
@@ -46,6 +49,8 @@ class FakeBinance:
         self.prices: dict[str, Decimal] = {"BTCUSDT": Decimal("50000"), "ETHUSDT": Decimal("3000")}
         self.balances: dict[str, list[Decimal]] = {"USDT": [Decimal("100000"), Decimal(0)]}
         self.orders: dict[str, VenueOrder] = {}
+        # OCO order lists: list client id -> (list id, symbol, leg client ids).
+        self.lists: dict[str, tuple[int, str, tuple[str, ...]]] = {}
         self.trades: list[dict[str, Any]] = []
         self.klines: dict[str, list[list[Any]]] = {}
         self.requests: list[Request] = []
@@ -87,10 +92,17 @@ class FakeBinance:
             return [r for r in self.requests if (r.method, r.path) == (method, path)]
 
     def fill(self, client_order_id: str, quantity: Decimal, price: Decimal | None = None) -> None:
-        """Execute part of a working order, as the matching engine would."""
+        """Execute part of a working order, as the matching engine would (an OCO leg at its
+        level: the stop leg as a taker; its sibling leg expires)."""
         with self._lock:
             order = self.orders[client_order_id]
-            self._execute(order, quantity, price if price is not None else order.price, maker=True)
+            level = order.stop_price if order.type == "STOP_LOSS" else order.price
+            maker = order.type != "STOP_LOSS"
+            self._execute(order, quantity, price if price is not None else level, maker=maker)
+            sibling = self.orders.get(order.sibling)
+            if sibling is not None and sibling.status in WORKING:
+                sibling.status = "EXPIRED"
+                sibling.update_ms = order.update_ms
 
     def forget(self, client_order_id: str) -> None:
         """Drop an order from the venue's books (its trades stay in `myTrades`): open
@@ -99,6 +111,16 @@ class FakeBinance:
             del self.orders[client_order_id]
 
     # -- matching -----------------------------------------------------------------------
+
+    def new_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    def balance(self, asset: str) -> list[Decimal]:
+        return self._balance(asset)
+
+    def asset_pair(self, symbol: str) -> tuple[str, str]:
+        return self._asset_pair(symbol)
 
     def _asset_pair(self, symbol: str) -> tuple[str, str]:
         market = self._markets[symbol]
@@ -123,7 +145,7 @@ class FakeBinance:
             self._balance(base)[0] += qty - fee
         else:
             pool = self._balance(base)
-            pool[1 if order.type == "LIMIT" else 0] -= qty
+            pool[1 if order.type in {"LIMIT", "LIMIT_MAKER", "STOP_LOSS"} else 0] -= qty
             fee, fee_asset = notional * FEE_RATE, quote
             self._balance(quote)[0] += notional - fee
         order.executed += qty
@@ -135,7 +157,7 @@ class FakeBinance:
                 "symbol": order.symbol,
                 "id": self._next_id,
                 "orderId": order.order_id,
-                "orderListId": -1,
+                "orderListId": order.order_list_id,
                 "price": f"{price:f}",
                 "qty": f"{qty:f}",
                 "quoteQty": f"{notional:f}",
@@ -264,12 +286,21 @@ class FakeBinance:
             return self._cancel(params, fault)
         if (method, path) == ("POST", "/api/v3/order/cancelReplace"):
             return self._cancel_replace(params)
+        if (method, path) == ("POST", "/api/v3/orderList/oco"):
+            return new_oco(self, params)
+        if (method, path) == ("GET", "/api/v3/orderList"):
+            coid = params.get("origClientOrderId", "")
+            if coid not in self.lists:
+                raise VenueError(400, -2013, "Order list does not exist.")
+            return list_json(self, coid)
+        if (method, path) == ("DELETE", "/api/v3/orderList"):
+            return cancel_list(self, params)
         if path == "/api/v3/openOrders":
             symbol = params.get("symbol")
             return [
                 o.as_json()
                 for o in self.orders.values()
-                if o.status in {"NEW", "PARTIALLY_FILLED"} and symbol in (None, o.symbol)
+                if o.status in WORKING and symbol in (None, o.symbol)
             ]
         if path == "/api/v3/account":
             return {

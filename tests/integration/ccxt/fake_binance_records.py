@@ -49,12 +49,16 @@ class VenueOrder:
     executed: Decimal = Decimal(0)
     quote: Decimal = Decimal(0)
     update_ms: int = 0
+    # An OCO leg: its list's id, its stop trigger, and its sibling leg's client id.
+    order_list_id: int = -1
+    stop_price: Decimal = Decimal(0)
+    sibling: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
             "symbol": self.symbol,
             "orderId": self.order_id,
-            "orderListId": -1,
+            "orderListId": self.order_list_id,
             "clientOrderId": self.client_order_id,
             "price": f"{self.price:f}",
             "origQty": f"{self.quantity:f}",
@@ -64,7 +68,7 @@ class VenueOrder:
             "timeInForce": self.time_in_force,
             "type": self.type,
             "side": self.side,
-            "stopPrice": "0.00000000",
+            "stopPrice": f"{self.stop_price:f}" if self.stop_price else "0.00000000",
             "icebergQty": "0.00000000",
             "time": self.time_ms,
             "updateTime": self.update_ms or self.time_ms,

@@ -17,14 +17,34 @@ def admission_problem(intent: ExecutionIntent, *, known: Collection[str], quote_
     if not intent.quantity.is_finite() or intent.quantity <= 0:
         return f"quantity must be positive, got {intent.quantity}"
     kind = intent.order_type
-    if kind in (OrderType.LIMIT, OrderType.STOP_LIMIT) and not _is_positive(intent.price):
+    if kind in _PRICED and not _is_positive(intent.price):
         return f"{kind} order needs a positive price"
-    if kind in (OrderType.STOP, OrderType.STOP_LIMIT) and not _is_positive(intent.stop_price):
+    if kind in _STOPPED and not _is_positive(intent.stop_price):
         return f"{kind} order needs a positive stop_price"
+    if kind is OrderType.OCO:
+        problem = _oco_problem(intent)
+        if problem:
+            return problem
     if quote_of(intent.symbol) not in (None, quote_asset):
         return f"symbol {intent.symbol} is not quoted in {quote_asset}"
     if intent.side is Side.BUY and intent.reduce_only:
         return "reduce-only buy on a spot account (nothing to reduce)"
+    return ""
+
+
+_PRICED = (OrderType.LIMIT, OrderType.STOP_LIMIT, OrderType.OCO)
+_STOPPED = (OrderType.STOP, OrderType.STOP_LIMIT, OrderType.OCO)
+
+
+def _oco_problem(intent: ExecutionIntent) -> str:
+    if not intent.reduce_only:
+        return "oco order must be reduce-only (it protects a position)"
+    stop, target = intent.stop_price, intent.price
+    if stop is None or target is None:
+        return "oco order needs a stop_price and a price"
+    wrong = stop >= target if intent.side is Side.SELL else stop <= target
+    if wrong:
+        return f"oco {intent.side} needs the stop {stop} on the losing side of the target {target}"
     return ""
 
 

@@ -13,6 +13,11 @@ Rules (prices before the volume cap and the cash check):
 - STOP_LIMIT: triggers like a stop, then rests as a limit from the NEXT bar on: the order of
   prices inside the trigger bar is unknown, so the venue does not assume the limit was
   reachable after the trigger (conservative).
+- OCO (a protective exit): the stop leg first: when the bar reaches the stop it fills as a
+  STOP would (at the stop or the gapped open, taker, slippage), even if the bar also
+  reached the take-profit: the order of prices inside a bar is unknown, and assuming the
+  loss is the conservative choice. Otherwise the take-profit leg fills as a LIMIT would.
+  Once a leg has filled part, the other is gone: the rest trades as that leg.
 """
 
 from decimal import Decimal
@@ -40,16 +45,26 @@ def match(order: WorkingOrder, bar: Bar, slippage: Decimal) -> tuple[Decimal, Li
             return _taker(order.side, bar.open, slippage)
         if not _stop_hit(order, bar):
             return None
-        order.triggered = True
-        stop = _required_price(order.stop_price)
-        base = max(stop, bar.open) if order.side is Side.BUY else min(stop, bar.open)
-        return _taker(order.side, base, slippage)
+        return _fire_stop(order, bar, slippage)
+    if kind is OrderType.OCO:
+        if order.triggered:
+            return _taker(order.side, bar.open, slippage)
+        if not order.filled and _stop_hit(order, bar):
+            return _fire_stop(order, bar, slippage)
+        return _limit(order, bar)
     # STOP_LIMIT
     if order.triggered:
         return _limit(order, bar)
     if _stop_hit(order, bar):
         order.triggered = True
     return None
+
+
+def _fire_stop(order: WorkingOrder, bar: Bar, slippage: Decimal) -> tuple[Decimal, Liquidity]:
+    order.triggered = True
+    stop = _required_price(order.stop_price)
+    base = max(stop, bar.open) if order.side is Side.BUY else min(stop, bar.open)
+    return _taker(order.side, base, slippage)
 
 
 def _taker(side: Side, base: Decimal, slippage: Decimal) -> tuple[Decimal, Liquidity]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import attrs
 
-from tradekernel.domain.enums import Side
+from tradekernel.domain.enums import ExitReason, Side
 from tradekernel.domain.orders import Fill
 from tradekernel.domain.trades import ClosedTrade, OpenTrade
 from tradekernel.shared.exact import add, div, mul, sub
@@ -37,8 +37,8 @@ class RoundTripBook:
         self._open: dict[str, _Trip] = {}
         self._closed: list[ClosedTrade] = []
 
-    def record(self, fill: Fill) -> ClosedTrade | None:
-        """Add a fill; return the round trip it closes, if any."""
+    def record(self, fill: Fill, reason: ExitReason = ExitReason.SIGNAL) -> ClosedTrade | None:
+        """Add a fill; return the round trip it closes (ended for `reason`), if any."""
         trip = self._open.get(fill.symbol)
         if trip is None:
             trip = _Trip(symbol=fill.symbol, side=fill.side, entry_time_ms=fill.ts_ms)
@@ -68,6 +68,7 @@ class RoundTripBook:
             qty=trip.entry_qty,
             fees=trip.fees,
             pnl=sub(gross, trip.fees),
+            exit_reason=reason,
         )
         self._closed.append(closed)
         return closed

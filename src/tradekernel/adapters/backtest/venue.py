@@ -5,7 +5,7 @@ while `has_open_orders(symbol)` is True. Fill prices follow `matching`; the book
 one spot ledger (`shared/ledger.py`).
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 
 from tradekernel.adapters.backtest.admission import admission_problem, base_of
@@ -49,6 +49,7 @@ class BacktestVenue:
         self._reserved: dict[str, Decimal] = {}
         self._fills: list[Fill] = []
         self._last_ts: dict[str, int] = {}
+        self._last_bar: dict[str, Bar] = {}
         self._reasons: dict[str, str] = {}
 
     def submit(self, intent: ExecutionIntent) -> Order:
@@ -158,21 +159,40 @@ class BacktestVenue:
         if last is not None and bar.ts_ms <= last:
             raise ValueError(f"bar {symbol}@{bar.ts_ms} is not after the last bar fed, {last}")
         self._last_ts[symbol] = bar.ts_ms
+        self._last_bar[symbol] = bar
         working = self._working.get(symbol)
         if not working:
             return ()
+        return self._match(symbol, bar, working)
+
+    def match_placed(self, symbol: str, client_order_ids: Collection[str]) -> Sequence[Fill]:
+        """Match orders placed after the symbol's last bar was fed against that bar too.
+
+        For the protective exits of an entry that filled on that bar: placed as soon as
+        the fill is known, they guard the rest of the bar, matched as on any bar (the
+        stop first). The bar's volume cap applies afresh. Nothing without a bar fed.
+        """
+        bar = self._last_bar.get(symbol)
+        working = self._working.get(symbol)
+        if bar is None or not working:
+            return ()
+        placed = [order for order in working if order.client_order_id in client_order_ids]
+        return self._match(symbol, bar, placed) if placed else ()
+
+    def _match(self, symbol: str, bar: Bar, orders: list[WorkingOrder]) -> list[Fill]:
         cap = (
             None
             if self.settings.participation is None
             else mul(self.settings.participation, bar.volume)
         )
         fills: list[Fill] = []
-        for order in working:
+        for order in orders:
             fill = self._match_one(order, bar, cap)
             if fill is not None:
                 fills.append(fill)
                 if cap is not None:
                     cap -= fill.quantity
+        working = self._working[symbol]
         still = [order for order in working if not order.status.is_terminal]
         if still:
             self._working[symbol] = still
@@ -215,7 +235,7 @@ class BacktestVenue:
             liquidity=liquidity,
         )
         self._ledger.apply(fill)
-        self._trips.record(fill)
+        self._trips.record(fill, order.exit_reason)
         self._fills.append(fill)
         if order.side is Side.SELL:
             self._reserved[order.symbol] -= qty

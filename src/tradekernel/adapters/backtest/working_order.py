@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import attrs
 
-from tradekernel.domain.enums import OrderStatus, OrderType, Side, TimeInForce
+from tradekernel.domain.enums import ExitReason, OrderStatus, OrderType, Side, TimeInForce
 from tradekernel.domain.orders import Order
+from tradekernel.shared.ids import protected_entry_id
 
 
 @attrs.define(kw_only=True, slots=True)
@@ -29,6 +30,23 @@ class WorkingOrder:
     triggered: bool = False
     # Bars this order has been matched against: IOC/FOK live for one bar only.
     bars_seen: int = 0
+
+    @property
+    def exit_reason(self) -> ExitReason:
+        """Return why a fill of this order ends a round trip it closes (`ExitReason`).
+
+        A protective order (its id derived from its entry's) exits by stop when its stop
+        leg traded, else by target; a reduce-only stop the plan placed itself (break-even,
+        trailing) by trailing; anything else by the plan's signal.
+        """
+        kind = self.order_type
+        if protected_entry_id(self.client_order_id) is not None:
+            if kind is OrderType.LIMIT or (kind is OrderType.OCO and not self.triggered):
+                return ExitReason.TARGET
+            return ExitReason.STOP
+        if self.reduce_only and kind in (OrderType.STOP, OrderType.STOP_LIMIT):
+            return ExitReason.TRAILING
+        return ExitReason.SIGNAL
 
     @property
     def remaining(self) -> Decimal:

@@ -21,10 +21,12 @@ from tradekernel.adapters.ccxt.config import (
 )
 from tradekernel.adapters.ccxt.mapping import balances_from_ccxt, order_from_ccxt
 from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
+from tradekernel.adapters.ccxt.order_lists import OrderLists
 from tradekernel.adapters.ccxt.own_trades import ClientIds, fetch_own_trades
 from tradekernel.adapters.ccxt.retry import RetryRunner, Sleep, UnconfirmedRequest
 from tradekernel.adapters.ccxt.submission import look_up_unconfirmed, place_order
 from tradekernel.domain.account import Balance, Position
+from tradekernel.domain.enums import OrderType
 from tradekernel.domain.errors import OrderNotFound, Rejected
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import SymbolRules
@@ -32,6 +34,7 @@ from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort, ReplacesOrders
 from tradekernel.domain.ports.venue_incidents import IncidentKind, VenueIncident
+from tradekernel.shared.ids import oco_list_id, protected_entry_id
 
 T = TypeVar("T")
 
@@ -93,6 +96,13 @@ class CcxtExecution:
         )
         self._markets_loaded = False
         self._client_ids = ClientIds()
+        self._lists = OrderLists(
+            self._exchange,
+            self._retry,
+            self._client_ids,
+            books_lists=settings.exchange_id == "binance"
+            and settings.market_type is MarketType.SPOT,
+        )
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -213,6 +223,8 @@ class CcxtExecution:
         self._retry.ensure_not_halted("submit", coid)
         await self._ensure_markets()
         try:
+            if intent.order_type is OrderType.OCO:
+                return await self._lists.place(intent)
             raw = await place_order(self._exchange, self._retry, intent, self._settings.market_type)
         except UnconfirmedRequest as unconfirmed:
             return await self._look_up(intent, unconfirmed)
@@ -257,6 +269,10 @@ class CcxtExecution:
             Transient, Fatal: as for reads.
         """
         await self._ensure_markets()
+        if protected_entry_id(client_order_id) is not None:
+            listed = await self._lists.cancel(symbol, client_order_id)
+            if listed is not None:
+                return listed
 
         async def cancel() -> Any:
             return await self._exchange.cancel_order("", symbol, {"clientOrderId": client_order_id})
@@ -279,6 +295,10 @@ class CcxtExecution:
             OrderNotFound: the venue does not know it. Transient, Fatal: as for reads.
         """
         await self._ensure_markets()
+        if protected_entry_id(client_order_id) is not None:
+            listed = await self._lists.fetch(symbol, client_order_id)
+            if listed is not None:
+                return listed
 
         async def fetch() -> Any:
             return await self._exchange.fetch_order("", symbol, {"clientOrderId": client_order_id})
@@ -290,7 +310,10 @@ class CcxtExecution:
         """Return the working orders, sorted by client order id."""
         await self._ensure_markets()
         raw = await self._retry.run("open orders", lambda: self._exchange.fetch_open_orders(symbol))
-        orders = (self._client_ids.remember(order_from_ccxt(item)) for item in raw)
+        plain = [item for item in raw if oco_list_id(str(item.get("clientOrderId"))) is None]
+        orders = [self._client_ids.remember(order_from_ccxt(item)) for item in plain]
+        # An OCO's legs are listed one by one: fold them back into their list.
+        orders.extend(self._lists.fold_legs(raw))
         return tuple(sorted(orders, key=lambda order: order.client_order_id))
 
     async def balances_async(self) -> tuple[Balance, ...]:

@@ -14,6 +14,7 @@ from tradekernel.adapters.ccxt.mapping import fill_from_ccxt, order_from_ccxt, v
 from tradekernel.adapters.ccxt.retry import RetryRunner
 from tradekernel.domain.errors import OrderNotFound
 from tradekernel.domain.orders import Fill, Order
+from tradekernel.shared.ids import oco_list_id
 
 TRADES_PAGE = 1000
 MAX_TRADE_PAGES = 100
@@ -26,9 +27,10 @@ class ClientIds:
         self._by_venue_id: dict[str, str] = {}
 
     def remember(self, order: Order) -> Order:
-        """Record the order's ids and return it unchanged."""
+        """Record the order's ids and return it unchanged (an OCO leg's as its list's)."""
         if order.venue_order_id is not None:
-            self._by_venue_id[order.venue_order_id] = order.client_order_id
+            listed = oco_list_id(order.client_order_id)
+            self._by_venue_id[order.venue_order_id] = listed or order.client_order_id
         return order
 
     def preload(self, pairs: Iterable[tuple[str, str]]) -> int:

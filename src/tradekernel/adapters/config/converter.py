@@ -16,6 +16,7 @@ from cattrs.errors import ClassValidationError
 from cattrs.gen import make_dict_structure_fn
 
 from tradekernel.adapters.config.suggest import unknown_names
+from tradekernel.domain.enums import PLANNED_ORDER_TYPES, OrderType
 from tradekernel.domain.errors import ConfigError
 
 T = TypeVar("T")
@@ -63,13 +64,18 @@ def _structure_str(value: object, _: type) -> str:
 
 
 def _structure_enum(value: object, cls: type[Enum]) -> Enum:
-    members = ", ".join(repr(member.value) for member in cls)
+    # A blueprint names a plan's order types only (a protective OCO is order care's).
+    allowed: tuple[Enum, ...] = PLANNED_ORDER_TYPES if cls is OrderType else tuple(cls)
+    members = ", ".join(repr(member.value) for member in allowed)
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise TypeError(f"expected one of {members}, got {_type_and_value(value)}")
     try:
-        return cls(value)
+        member = cls(value)
     except ValueError:
         raise ValueError(f"expected one of {members}, got {value!r}") from None
+    if member not in allowed:
+        raise ValueError(f"expected one of {members}, got {value!r}")
+    return member
 
 
 def strict_converter() -> cattrs.Converter:

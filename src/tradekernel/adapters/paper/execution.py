@@ -13,7 +13,7 @@ very code the backtest uses. What paper adds on top:
 - a journal of every venue event (submit, reject, cancel, fill), for the run's records.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -100,7 +100,13 @@ class PaperExecution:
         if last is not None and bar.ts_ms <= last:
             return ()
         self._last_bar_ms[bar.symbol] = bar.ts_ms
-        fills = self._venue.on_bar(bar)
+        return self._journalled(self._venue.on_bar(bar))
+
+    def match_placed(self, symbol: str, client_order_ids: Collection[str]) -> Sequence[Fill]:
+        """Match orders placed since the symbol's last bar against that bar (`SimulatedVenue`)."""
+        return self._journalled(self._venue.match_placed(symbol, client_order_ids))
+
+    def _journalled(self, fills: Sequence[Fill]) -> Sequence[Fill]:
         now = self._clock.now_ms()
         for fill in fills:
             detail = f"{fill.side.value} {fill.quantity} @ {fill.price} fee {fill.fee}"

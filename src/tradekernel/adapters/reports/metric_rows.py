@@ -1,5 +1,6 @@
 """The metrics as labelled, formatted rows: one wording for the terminal and the HTML."""
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from tradekernel.adapters.reports.metrics import Metrics
@@ -30,6 +31,11 @@ def duration(ms: int) -> str:
     return f"{days}d {hours}h" if days else f"{hours}h"
 
 
+def exit_counts(counts: Mapping[str, int]) -> str:
+    """Format the exits by reason (`signal 3, stop 1, target 2, trailing 0`)."""
+    return ", ".join(f"{reason} {count}" for reason, count in counts.items()) or NOT_AVAILABLE
+
+
 def metric_rows(metrics: Metrics) -> list[tuple[str, str]]:
     """Return (label, formatted value) rows in display order."""
     return [
@@ -46,5 +52,6 @@ def metric_rows(metrics: Metrics) -> list[tuple[str, str]]:
         ("Exposure", percent(metrics.exposure)),
         ("Fees", money(metrics.fees)),
         ("Trades", str(metrics.trade_count)),
+        ("Exits by reason", exit_counts(metrics.exits_by_reason)),
         ("Final equity", money(metrics.final_equity)),
     ]

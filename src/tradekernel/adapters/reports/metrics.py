@@ -8,13 +8,14 @@ and explained in `notes`.
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import attrs
 import numpy as np
 
 from tradekernel.adapters.reports.equity_curve import EquityCurve
+from tradekernel.domain.enums import ExitReason
 from tradekernel.domain.trades import ClosedTrade
 from tradekernel.shared.bars import FloatArray
 
@@ -28,7 +29,8 @@ class Metrics:
     `cagr` is None when the curve spans no time (or annualises beyond a float); `calmar`
     when there is no drawdown (or no CAGR); `win_rate` and `average_trade` when there is
     no trade; `profit_factor` when no trade lost. `sharpe` and `sortino` are 0 when their
-    denominator is 0.
+    denominator is 0. `exits_by_reason` counts the closed trades per `ExitReason` (every
+    reason listed, zeros included).
     """
 
     starting_cash: Decimal
@@ -48,6 +50,7 @@ class Metrics:
     trade_count: int
     bars: int
     notes: tuple[str, ...] = ()
+    exits_by_reason: Mapping[str, int] = attrs.field(factory=dict)
 
 
 def drawdown_series(equity: FloatArray) -> FloatArray:
@@ -197,4 +200,13 @@ def compute_metrics(
         trade_count=len(trades),
         bars=len(curve),
         notes=tuple(notes),
+        exits_by_reason=exits_by_reason(trades),
     )
+
+
+def exits_by_reason(trades: Sequence[ClosedTrade]) -> dict[str, int]:
+    """Return how many trades ended for each `ExitReason`, in the enum's order."""
+    counts = dict.fromkeys((reason.value for reason in ExitReason), 0)
+    for trade in trades:
+        counts[trade.exit_reason.value] += 1
+    return counts

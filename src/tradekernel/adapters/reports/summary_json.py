@@ -2,6 +2,7 @@
 
 import json
 import math
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +24,8 @@ def _json_value(value: object) -> JsonValue:
     if isinstance(value, float):
         # JSON has no NaN or infinity; an undefined number is null.
         return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(key): _json_value(item) for key, item in value.items()}
     if isinstance(value, tuple | list):
         return [_json_value(item) for item in value]
     if value is None or isinstance(value, str | int | bool):

@@ -1,6 +1,6 @@
 """The simulated venue port: an ExecutionPort that a bar-driven loop advances."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Protocol
 
@@ -30,6 +30,10 @@ class SimulatedVenue(Protocol):
 
     def on_bar(self, bar: Bar) -> Sequence[Fill]:
         """Match the symbol's working orders against a new bar; return the fills."""
+        ...
+
+    def match_placed(self, symbol: str, client_order_ids: Collection[str]) -> Sequence[Fill]:
+        """Match orders placed after the symbol's last bar was fed against that bar too."""
         ...
 
     def has_open_orders(self, symbol: str | None = None) -> bool:

@@ -16,6 +16,7 @@ from tradekernel.domain.context import DEFAULT_CLIENT_ID_PREFIX, PlanningContext
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import OpenOrderView
+from tradekernel.orchestration.cycle.protective_view import planner_view
 from tradekernel.shared.bars import BarSeries
 
 
@@ -63,7 +64,8 @@ def assemble_context(
     """Return the planning context of the cycle at `now_ms`.
 
     A symbol with bars so far is marked at its last close; it is planned (its history is
-    in the context) only on a cycle where it has a bar of its own.
+    in the context) only on a cycle where it has a bar of its own. Protective exits are
+    not the planner's: the context shows neither them nor what they lock (`planner_view`).
     """
     history: dict[str, BarSeries] = {}
     marks: dict[str, MarkPrice] = {}
@@ -81,6 +83,7 @@ def assemble_context(
         )
         if cursor.current:
             history[symbol] = cursor.series.head(cursor.position + 1)
+    balances, open_orders = planner_view(account.balances, account.open_orders, rules)
     return PlanningContext(
         run_id=run_id,
         now_ms=now_ms,
@@ -88,9 +91,9 @@ def assemble_context(
         history=history,
         rules=rules,
         marks=marks,
-        balances={balance.asset: balance for balance in account.balances},
+        balances={balance.asset: balance for balance in balances},
         positions={p.symbol: p for p in account.positions if p.quantity != 0},
-        open_orders=account.open_orders,
+        open_orders=open_orders,
         trading_state=trading_state,
         stop_new_orders=stop_new_orders,
         backoff_until_ms=dict(backoff_until_ms or {}),

@@ -7,7 +7,9 @@ switch is on (`refusal`): those are dropped and reported. Every outcome is count
 when the order is first sent: a rejected entry starts (or lengthens) its symbol's
 `RejectionBackoff`, an accepted one resets it. An entry still working
 `entry_timeout_ms` after it was sent is cancelled, unless the trading state forbids
-cancels. Orders found working at a restart are adopted as sent at the restart.
+cancels. Orders found working at a restart are adopted as sent at the restart. With
+`protection`, filled entries get their stop-loss and take-profit as orders
+(`protective_exits.py`), and a reduce-only intent withdraws its symbol's first.
 """
 
 from collections.abc import Callable, Sequence
@@ -19,6 +21,7 @@ from tradekernel.domain.plan import Plan
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.delayed_slices import DelayedSlices, PermitsIntents, refusal
 from tradekernel.orchestration.cycle.desk import FoundWorking, Outcome
+from tradekernel.orchestration.cycle.protective_exits import ProtectiveExits
 
 
 class PermitsCancels(PermitsIntents, Protocol):
@@ -48,6 +51,7 @@ class OrderCare:
         entry_timeout_ms: int = 0,
         control: PermitsCancels | None = None,
         on_send: Callable[[], None] | None = None,
+        protection: ProtectiveExits | None = None,
     ) -> None:
         if entry_timeout_ms < 0:
             raise ValueError(f"entry_timeout_ms must be >= 0, got {entry_timeout_ms}")
@@ -56,6 +60,7 @@ class OrderCare:
         self._timeout_ms = entry_timeout_ms
         self._control = control
         self._on_send = on_send
+        self._protection = protection
         self._slices = DelayedSlices()
         # Entries sent and not yet seen finished: client id -> (symbol, time sent).
         self._entries: dict[str, tuple[str, int]] = {}
@@ -82,6 +87,16 @@ class OrderCare:
             self._seen.add(order.client_order_id)
             if order.entry:
                 self._entries.setdefault(order.client_order_id, (order.symbol, now_ms))
+
+    @property
+    def protection(self) -> ProtectiveExits | None:
+        return self._protection
+
+    def follow_fills(self, now_ms: int) -> None:
+        """Protect the entries that filled since the last step (`protective_exits`)."""
+        protection = self._protection
+        if protection:
+            protection.follow(now_ms)
 
     def dispatch(self, plan: Plan, now_ms: int) -> None:
         """Hold the plan's delayed tradable intents and send the rest, in plan order."""
@@ -135,6 +150,10 @@ class OrderCare:
 
     def _send(self, intent: ExecutionIntent, now_ms: int) -> None:
         cid = intent.client_order_id
+        protection = self._protection
+        if protection and intent.reduce_only:
+            # The plan takes over the position's exit: its protective orders go first.
+            protection.withdraw(intent.symbol)
         # An intent naming the order it replaces (a moved stop) goes out as cancel-replace.
         if intent.replaced_order_id is not None:
             outcome = self._desk.replace(intent)
@@ -153,6 +172,8 @@ class OrderCare:
             if entry:
                 self._backoff.rejected(intent.symbol, now_ms, outcome.detail or "rejected")
             return
+        if entry and protection is not None:
+            protection.watch(intent)
         if entry and outcome.status is not OrderStatus.SUBMIT_AMBIGUOUS:
             self._backoff.accepted(intent.symbol)
             if self._timeout_ms and not outcome.status.is_terminal:

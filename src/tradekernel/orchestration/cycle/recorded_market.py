@@ -143,6 +143,18 @@ class RecordedMarket:
             raise RuntimeError("no step in progress")
         return index
 
+    def match_placed(self, symbol: str, client_order_id: str) -> None:
+        """Match an order placed during the step against the symbol's bar of this step.
+
+        A protective exit is placed when its entry's fill is known: it guards the rest of
+        the bar the entry filled on (`SimulatedVenue.match_placed`).
+        """
+        fills = self.venue.match_placed(symbol, (client_order_id,))
+        self._desk.take_fills(fills)
+        self.account_view.changed()
+        if fills:
+            self.equity.set_state(float(self.venue.cash()), self.account_view.quantities())
+
     def _feed(self, index: int) -> None:
         venue = self.venue
         if not venue.has_open_orders():

@@ -13,14 +13,17 @@ from typing import Protocol
 
 import attrs
 
+from tradekernel.domain.errors import OrderNotFound
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import Order
 from tradekernel.domain.ports.backoff_store import BackoffStore
+from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.decision import Decider, PlanSink
 from tradekernel.orchestration.cycle.desk import OrderDesk
 from tradekernel.orchestration.cycle.market import Tick
 from tradekernel.orchestration.cycle.order_care import OrderCare
+from tradekernel.orchestration.cycle.protective_exits import OrderFill, ProtectiveExits
 from tradekernel.orchestration.cycle.recorded_market import Progress, RecordedMarket
 from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.cycle.runner import Control, CycleRunner
@@ -66,6 +69,27 @@ class CycleHooks:
     backoff_store: BackoffStore | None = None
 
 
+def _venue_fill(venue: SimulatedVenue) -> OrderFill:
+    def fill_of(symbol: str, client_order_id: str) -> tuple[Decimal, bool] | None:
+        try:
+            order = venue.fetch_order(symbol, client_order_id)
+        except OrderNotFound:
+            return None
+        return order.filled_quantity, order.status.is_terminal
+
+    return fill_of
+
+
+def _all_rejections(care: OrderCare) -> tuple[tuple[int, str, str], ...]:
+    # A step places protective orders before it sends the plan's: a stable sort by time
+    # keeps that order within a step.
+    protection = care.protection
+    if protection is None or not protection.rejections:
+        return tuple(care.rejections)
+    merged = [*protection.rejections, *care.rejections]
+    return tuple(sorted(merged, key=lambda rejection: rejection[0]))
+
+
 class RecordedRun:
     """One kernel and one desk over the bars of a recorded market, step by step."""
 
@@ -89,6 +113,14 @@ class RecordedRun:
             on_time=_time_hook(hooks),
             progress=hooks.progress,
         )
+        protection = ProtectiveExits(
+            desk,
+            _venue_fill(desk.venue),
+            rules=settings.rules,
+            control=hooks.control,
+            on_change=market.account_view.changed,
+            on_placed=market.match_placed,
+        )
         care = OrderCare(
             desk,
             RejectionBackoff(
@@ -99,6 +131,7 @@ class RecordedRun:
             entry_timeout_ms=settings.entry_timeout_ms,
             control=hooks.control,
             on_send=market.account_view.changed,
+            protection=protection,
         )
         decider = Decider(
             kernel,
@@ -119,7 +152,11 @@ class RecordedRun:
     def start(self) -> None:
         """Let the desk take up orders of an earlier session (a restart) before the first step."""
         self._started = True
-        self.runner.care.adopt(self._desk.start(), self.market.first_ms)
+        care = self.runner.care
+        care.adopt(self._desk.start(), self.market.first_ms)
+        if care.protection is not None:
+            # A paper session restarted on its store protects what the last one filled.
+            care.protection.resume(self._desk.order_states())
 
     def step(self) -> bool:
         """Run the next step; return False at the end of the bars."""
@@ -162,7 +199,7 @@ class RecordedRun:
             orders=self.orders(),
             order_states=self._desk.order_states(),
             fills=tuple(venue.own_trades()),
-            rejections=tuple(care.rejections),
+            rejections=_all_rejections(care),
             dropped_slices=tuple(care.dropped),
             timed_out=tuple(care.timed_out),
             closed_trades=venue.closed_trades(),

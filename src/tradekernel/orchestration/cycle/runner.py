@@ -5,7 +5,8 @@ A step, in this order, in every mode:
 1. the market begins the step: a recorded market feeds the new bars to the simulated
    venue and the desk records the fills; the live market polls the venue's orders,
    reconciles when due and reads the last closed bars;
-2. order care sends the delayed slices now due and cancels entries past their timeout;
+2. order care protects the entries that filled (their stop-loss and take-profit orders),
+   sends the delayed slices now due and cancels entries past their timeout;
 3. if the market says the kernel may act (a new bar where a plugin can act; every bar
    when dense), the decision: the context is assembled (`assembler.assemble_context`)
    from the market's cursors, account and peak equity, the control's trading state and
@@ -87,6 +88,7 @@ class CycleRunner:
             return False
         care = self.care
         if tick.care:
+            care.follow_fills(tick.ts_ms)
             care.send_due(tick.ts_ms, stop_new_orders=tick.stop_new_orders)
             care.cancel_timed_out(tick.ts_ms)
         planned = market.should_plan(tick)

@@ -10,7 +10,7 @@ its filled quantity and average price, and its fills numbered on after the store
 Every other call passes through unchanged.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -71,6 +71,9 @@ class ContinuedOrdersVenue:
 
     def on_bar(self, bar: Bar) -> Sequence[Fill]:
         return [self._fill(fill) for fill in self._paper.on_bar(bar)]
+
+    def match_placed(self, symbol: str, client_order_ids: Collection[str]) -> Sequence[Fill]:
+        return [self._fill(fill) for fill in self._paper.match_placed(symbol, client_order_ids)]
 
     def has_open_orders(self, symbol: str | None = None) -> bool:
         return self._paper.has_open_orders(symbol)

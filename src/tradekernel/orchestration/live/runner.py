@@ -25,6 +25,7 @@ from tradekernel.domain.ports.venue_incidents import IncidentKind, VenueIncident
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.decision import Decider, journal_recorder
 from tradekernel.orchestration.cycle.order_care import OrderCare
+from tradekernel.orchestration.cycle.protective_exits import OrderFill, ProtectiveExits
 from tradekernel.orchestration.cycle.runner import CycleRunner
 from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.orchestration.live.ban_wait import BanWatch
@@ -155,6 +156,9 @@ class LiveRunner:
             rules=rules,
             holding=lambda symbol: self.market.book().held(symbol),
             client_id_prefix=settings.client_id_prefix,
+            # Late-bound: the protection sends through the desk that wraps this supervisor.
+            before_rollback=lambda symbol: self._protection.withdraw(symbol),  # noqa: PLW0108
+            on_fallback=lambda intent: self._protection.watch(intent),  # noqa: PLW0108
         )
         self.market = LiveMarket(
             bars=ClosedBarWindow(
@@ -182,10 +186,22 @@ class LiveRunner:
             stale_data=self.data_watch.observe if settings.stale_after_ms else None,
         )
         self._desk = SupervisedDesk(self.supervisor, manager, self.telemetry)
+        self._protection = ProtectiveExits(
+            self._desk,
+            _oms_fill(manager),
+            rules=rules,
+            control=control,
+            held=lambda symbol: self.market.book().held(symbol),
+        )
         self._runner = CycleRunner(
             self.market,
             # Entry timeouts are the supervisor's here: it also falls back and rolls back.
-            OrderCare(self._desk, backoff, control=StopGate(control, stopping)),
+            OrderCare(
+                self._desk,
+                backoff,
+                control=StopGate(control, stopping),
+                protection=self._protection,
+            ),
             Decider(
                 kernel,
                 run_id=settings.run_id,
@@ -206,6 +222,8 @@ class LiveRunner:
             StartupRefused: the venue holds orders or balances the store cannot explain.
         """
         self._manager.rebuild()
+        # Entries filled before a restart keep their protection (their levels are stored).
+        self._protection.resume(self._manager.orders())
         report = self._reconciler.reconcile(self._now())
         self.market.last_reconcile = self._now()
         check_startup(report)
@@ -238,6 +256,9 @@ class LiveRunner:
         self._runner.step()
         done = self._runner.last
         assert done is not None  # a live market always makes a step
+        if done.tick.care:
+            # A market entry fills at once: protect it now rather than one cycle later.
+            care.follow_fills(self._now())
         seen = self.market.step
         self.data_watch.beat(seen.now_ms)
         report = seen.reconciliation
@@ -303,6 +324,14 @@ class LiveRunner:
         text = canonical_summary({**summary, "stop_reason": reason})
         self._journal.finish_run(self._s.session_id, text)
         return text
+
+
+def _oms_fill(manager: OrderManager) -> OrderFill:
+    def fill_of(symbol: str, client_order_id: str) -> tuple[Decimal, bool] | None:
+        state = manager.order(client_order_id)
+        return None if state is None else (state.filled_quantity, state.is_terminal)
+
+    return fill_of
 
 
 def canonical_summary(data: Mapping[str, object]) -> str:

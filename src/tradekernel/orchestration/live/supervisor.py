@@ -57,7 +57,13 @@ class OrderSupervisor:
         rules: Mapping[str, SymbolRules],
         holding: Callable[[str], Decimal],
         client_id_prefix: str = CLIENT_ID_PREFIX,
+        before_rollback: Callable[[str], None] | None = None,
+        on_fallback: Callable[[ExecutionIntent], None] | None = None,
     ) -> None:
+        # Protective exits (`cycle/protective_exits.py`): a rollback withdraws the symbol's
+        # first (they lock what it sells); a fallback entry is watched with its entry's levels.
+        self._before_rollback = before_rollback
+        self._on_fallback = on_fallback
         self._manager = manager
         self._client_id_prefix = client_id_prefix
         self._policy = policy
@@ -198,9 +204,15 @@ class OrderSupervisor:
             time_in_force=TimeInForce.GTC if bounded is None else TimeInForce.IOC,
             close_semantics=CloseSemantics.OPEN if is_fallback else CloseSemantics.REDUCE_ONLY,
             sizing_policy=SizingPolicy.EXPLICIT,
+            stop_loss_price=spec.stop_loss_price if is_fallback else None,
+            take_profit_price=spec.take_profit_price if is_fallback else None,
             causes=(spec.client_order_id,),
         )
+        if not is_fallback and self._before_rollback is not None:
+            self._before_rollback(spec.symbol)
         sent = self._manager.submit(intent)
+        if is_fallback and self._on_fallback is not None:
+            self._on_fallback(intent)
         self.follow_ups.append(
             FollowUp(
                 client_order_id=intent.client_order_id,

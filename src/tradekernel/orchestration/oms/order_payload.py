@@ -24,6 +24,9 @@ class OrderSpec:
     close_semantics: CloseSemantics = CloseSemantics.OPEN
     # The client order id of the working order this one replaces (cancel-replace), if any.
     replaces: str | None = None
+    # An entry's protective levels: kept so a restarted bot can still protect its fill.
+    stop_loss_price: Decimal | None = None
+    take_profit_price: Decimal | None = None
 
     @property
     def reduce_only(self) -> bool:
@@ -43,27 +46,33 @@ class OrderSpec:
             time_in_force=intent.time_in_force,
             close_semantics=intent.close_semantics,
             replaces=intent.replaced_order_id,
+            stop_loss_price=intent.stop_loss_price,
+            take_profit_price=intent.take_profit_price,
         )
 
     def to_json(self) -> str:
-        """Return the canonical JSON payload (sorted keys, decimals as strings); `replaces`
-        appears only when set, so every other payload keeps its bytes."""
-        lineage = {} if self.replaces is None else {"replaces": self.replaces}
-        return json.dumps(
-            {
-                **lineage,
-                "symbol": self.symbol,
-                "side": self.side.value,
-                "order_type": self.order_type.value,
-                "quantity": str(self.quantity),
-                "price": None if self.price is None else str(self.price),
-                "stop_price": None if self.stop_price is None else str(self.stop_price),
-                "time_in_force": self.time_in_force.value,
-                "close_semantics": self.close_semantics.value,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        """Return the canonical JSON payload (sorted keys, decimals as strings).
+
+        `replaces` and the protective levels are written only when set, so every other
+        order has the payload it always had.
+        """
+        data: dict[str, str | None] = {
+            "symbol": self.symbol,
+            "side": self.side.value,
+            "order_type": self.order_type.value,
+            "quantity": str(self.quantity),
+            "price": None if self.price is None else str(self.price),
+            "stop_price": None if self.stop_price is None else str(self.stop_price),
+            "time_in_force": self.time_in_force.value,
+            "close_semantics": self.close_semantics.value,
+        }
+        if self.replaces is not None:
+            data["replaces"] = self.replaces
+        if self.stop_loss_price is not None:
+            data["stop_loss_price"] = str(self.stop_loss_price)
+        if self.take_profit_price is not None:
+            data["take_profit_price"] = str(self.take_profit_price)
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, client_order_id: str, payload: str) -> "OrderSpec":
@@ -94,6 +103,8 @@ class OrderSpec:
                     data.get("close_semantics", CloseSemantics.OPEN.value)
                 ),
                 replaces=_optional_text(data.get("replaces")),
+                stop_loss_price=_optional_decimal(data.get("stop_loss_price")),
+                take_profit_price=_optional_decimal(data.get("take_profit_price")),
             )
         except KeyError as error:
             raise ValueError(f"{where}: missing field {error.args[0]!r}") from error

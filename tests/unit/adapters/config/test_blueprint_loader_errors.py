@@ -254,3 +254,8 @@ def test_a_blueprint_without_a_size_planner_loads_with_the_default(tmp_path: Pat
         write(tmp_path, EXAMPLE_TEXT[:start] + EXAMPLE_TEXT[end:]), CATALOG
     ).settings
     assert settings.size[0].path == "planners.size[default]"
+
+
+def test_an_oco_order_type_is_order_cares_only_and_refused_in_a_blueprint(tmp_path: Path) -> None:
+    error, _ = _error(tmp_path, edited('order_type = "market"', 'order_type = "oco"'))
+    assert "expected one of 'market', 'limit', 'stop', 'stop_limit', got 'oco'" in str(error)
