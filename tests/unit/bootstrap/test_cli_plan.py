@@ -33,7 +33,7 @@ def test_plan_text_at_a_cross_up_shows_signal_directive_and_intent(
     code, out, _ = _plan(capsys, "--at", str(BUY_BAR))
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == f"cycle {BUY_BAR}  universe BTC/USD"
+    assert lines[0] == "cycle 2017-07-05T19:00:00Z  universe BTC/USD"
     assert any(
         line.startswith("  signal    BTC/USD ma_crossover buy confidence ")
         and line.endswith("sma_fast crossed above sma_slow")
@@ -151,3 +151,14 @@ def test_plan_json_carries_the_derived_causality_chain_of_its_intent(
     assert kinds == ["intent", "directive", "opportunity", "assessment", "bar"]
     bar = next(node for node in payload["causality"] if node["kind"] == "bar")
     assert bar["summary"].startswith(f"BTC/USD bar at {BUY_BAR}, close ")
+
+
+def test_plan_at_an_iso_time_is_the_plan_at_its_epoch_ms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    by_ms = _plan(capsys, "--at", str(BUY_BAR))
+    by_iso = _plan(capsys, "--at", "2017-07-05T19:00:00Z")
+    by_window = _plan(capsys, "--end", "2017-07-05T20:00")  # the last bar before the end
+    assert by_ms[0] == by_iso[0] == by_window[0] == 0
+    assert by_ms[1] == by_iso[1] == by_window[1]
