@@ -28,7 +28,10 @@ class Metrics:
     `cagr` is None when the curve spans no time (or annualises beyond a float); `calmar`
     when there is no drawdown (or no CAGR); `win_rate` and `average_trade` when there is
     no trade; `profit_factor` when no trade lost. `sharpe` and `sortino` are 0 when their
-    denominator is 0.
+    denominator is 0. `max_drawdown` is the depth as a positive fraction (reports show it
+    negative). The trade statistics count closed trades; `open_trade_count` the positions
+    still held at the end. `buy_and_hold_return` is the equal-weight return of holding
+    every symbol from its first close to its last (None when not computed).
     """
 
     starting_cash: Decimal
@@ -48,6 +51,8 @@ class Metrics:
     trade_count: int
     bars: int
     notes: tuple[str, ...] = ()
+    buy_and_hold_return: float | None = None
+    open_trade_count: int = 0
 
 
 def drawdown_series(equity: FloatArray) -> FloatArray:
@@ -119,6 +124,8 @@ def compute_metrics(
     total_fees: Decimal,
     bar_interval_ms: int,
     exposure: float,
+    buy_and_hold_return: float | None = None,
+    open_trade_count: int = 0,
 ) -> Metrics:
     """Compute the run's metrics.
 
@@ -129,6 +136,8 @@ def compute_metrics(
         total_fees: every fee paid, in the quote asset.
         bar_interval_ms: the bar length, which sets the annualisation (bars per year).
         exposure: time in market, bars holding a position / total bars (0..1).
+        buy_and_hold_return: the return of holding the symbols over the same bars.
+        open_trade_count: positions still held when the run ended.
 
     Raises:
         ValueError: if `starting_cash` or `bar_interval_ms` is not positive, or `exposure`
@@ -187,4 +196,6 @@ def compute_metrics(
         trade_count=len(trades),
         bars=len(curve),
         notes=tuple(notes),
+        buy_and_hold_return=buy_and_hold_return,
+        open_trade_count=open_trade_count,
     )

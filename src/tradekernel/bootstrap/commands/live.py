@@ -81,5 +81,6 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         wiring.close()
-    print(f"summary  {summary}")
+    # The title names the mode, as the backtest's and the paper run's tables do.
+    print(f"{'live' if live else 'dry-run'} summary  {summary}")
     return 0
