@@ -13,11 +13,15 @@ from tradekernel.bootstrap.commands.common import (
     add_universe_arguments,
 )
 
-EXAMPLES = """examples:
+EXAMPLES = """examples (paths relative to a checkout; the data ships in the package):
   tradekernel backtest                       # the bundled SMA-cross example on bundled BTC data
-  tradekernel backtest --config examples/sma_cross.toml --data BTC/USD=bars.csv --out out/
+  tradekernel backtest --config examples/sma_cross.toml \\
+      --data BTC/USD=src/tradekernel/data/coinbase_BTC-USD_1h.csv --out out/
+  tradekernel backtest --start 2018-01-01 --end 2018-07-01T00:00Z   # a slice, ISO UTC or epoch ms
   tradekernel backtest --dense --db runs.db  # call the kernel on every bar (same trades)
-  tradekernel backtest --config my.toml --data BTC/USD=bars.csv --verify-sparse
+  tradekernel backtest --run-id myrun --replace   # record afresh under an id already used
+  tradekernel backtest --config examples/breakout_atr.toml \\
+      --data src/tradekernel/data/binance_BTC-USDT_4h.csv --verify-sparse
                                              # check the sparse loop against the dense one
 """
 
@@ -124,7 +128,9 @@ def run(args: argparse.Namespace) -> int:
     for trade in result.open_trades:
         print(f"open     {trade.symbol}: {trade.open_qty} still held (marked at the last close)")
     print()
-    print(summary_table(outcome.metrics, title="Backtest summary", identity=outcome.identity))
+    print(
+        summary_table(outcome.metrics, title="Backtest summary", identity=outcome.identity), end=""
+    )
     print()
     for line in records_lines(result, outcome.db_path):
         print(line)

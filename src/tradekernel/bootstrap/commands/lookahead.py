@@ -27,7 +27,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
             "Exit 1 if any is found."
         ),
         epilog="example:\n  tradekernel check-lookahead --config examples/sma_cross.toml "
-        "--data bars.csv --samples 100",
+        "--data src/tradekernel/data/coinbase_BTC-USD_1h.csv --samples 100",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_config_argument(parser, required=True)

@@ -12,9 +12,11 @@ from tradekernel.bootstrap.commands.common import (
     add_universe_arguments,
 )
 
-EXAMPLES = """examples:
-  tradekernel paper --config examples/sma_cross.toml --replay bars.csv  # as fast as possible
-  tradekernel paper --config bp.toml --replay ETH/BTC=eth.csv --speed 60 --out out/
+EXAMPLES = """examples (paths relative to a checkout; the data ships in the package):
+  tradekernel paper --config examples/sma_cross.toml \\
+      --replay src/tradekernel/data/coinbase_BTC-USD_1h.csv   # as fast as possible
+  tradekernel paper --config examples/breakout_atr.toml --start 2019-06-01 \\
+      --replay BTC/USDT=src/tradekernel/data/binance_BTC-USDT_4h.csv --speed 3600 --out out/
   (Ctrl-C stops after the cycle in flight; the orders stay in --db as events)
 """
 
@@ -121,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     for trade in result.open_trades:
         print(f"open     {trade.symbol}: {trade.open_qty} still held (marked at the last close)")
     print()
-    print(summary_table(outcome.metrics, title="Paper summary", identity=outcome.identity))
+    print(summary_table(outcome.metrics, title="Paper summary", identity=outcome.identity), end="")
     print()
     for line in records_lines(result, outcome.db_path):
         print(line)

@@ -14,10 +14,12 @@ from tradekernel.bootstrap.commands.common import (
 from tradekernel.domain.plan import Plan
 from tradekernel.shared.utc_time import utc_text
 
-EXAMPLES = """examples:
-  tradekernel plan --config examples/sma_cross.toml --data bars.csv
-  tradekernel plan --config examples/sma_cross.toml --data BTC/USD=bars.csv \
-      --at 1525132800000 --format json
+EXAMPLES = """examples (paths relative to a checkout; the data ships in the package):
+  tradekernel plan --config examples/sma_cross.toml \\
+      --data src/tradekernel/data/coinbase_BTC-USD_1h.csv
+  tradekernel plan --config examples/sma_cross.toml \\
+      --data BTC/USD=src/tradekernel/data/coinbase_BTC-USD_1h.csv \\
+      --at 2018-05-01T00:00 --format json    # ISO UTC or epoch ms (1525132800000)
 """
 
 
