@@ -8,10 +8,35 @@ import argparse
 import sys
 from pathlib import Path
 
-from tools.config_doc.render import DocError, render_plugins, replace_block
+from tools.config_doc.render import DocError, render_plugins, render_section, replace_block
+from tradekernel.domain.blueprint import (
+    AccountSettings,
+    ExecutionPolicy,
+    FeeSettings,
+    UniverseSettings,
+)
 from tradekernel.orchestration.kernel.plugin_catalog import builtin_specs
 
 CONFIG_DOC = Path(__file__).resolve().parents[2] / "docs" / "config.md"
+# The blueprint sections structured straight into a settings class (the loader's strict
+# converter), so the class's fields are exactly the section's keys.
+SECTIONS = {
+    "universe": UniverseSettings,
+    "account": AccountSettings,
+    "fees": FeeSettings,
+    "execution": ExecutionPolicy,
+}
+
+
+def generated(document: str) -> str:
+    """Return `document` with every generated table rendered afresh.
+
+    Raises:
+        DocError: the classes and the hand-kept files disagree, or a marker is missing.
+    """
+    for name, settings in SECTIONS.items():
+        document = replace_block(document, render_section(name, settings))
+    return replace_block(document, render_plugins(builtin_specs()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     current = CONFIG_DOC.read_text(encoding="utf-8")
     try:
-        wanted = replace_block(current, render_plugins(builtin_specs()))
+        wanted = generated(current)
     except DocError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -1,10 +1,11 @@
-"""Render the plugin-param tables of docs/config.md from the plugin catalog.
+"""Render the key tables of docs/config.md from the settings and plugin classes.
 
-Keys, types, defaults and summaries are read from the built-in `PluginSpec`s and their
-attrs param classes, so the tables cannot drift from the code; `allowed.toml` words the
-validators' rules and `formulas.toml` the confidence and severity of each signal. A param
-without a rule, a rule without a param, and a signal or threat without a formula are
-errors, so a new key cannot ship undocumented.
+Keys, types, defaults and summaries are read from the blueprint's settings classes and the
+built-in `PluginSpec`s' attrs param classes, so the tables cannot drift from the code;
+`sections.toml` words each section key's meaning, `allowed.toml` the validators' rules and
+`formulas.toml` the confidence and severity of each signal. A key without its words, words
+without a key, and a signal or threat without a formula are errors, so a new key cannot
+ship undocumented.
 """
 
 import enum
@@ -25,6 +26,8 @@ from tradekernel.domain.plugin_spec import PluginSpec
 HERE = Path(__file__).resolve().parent
 BEGIN = "<!-- BEGIN GENERATED: python -m tools.config_doc (do not edit by hand) -->"
 END = "<!-- END GENERATED -->"
+SECTION_BEGIN = "<!-- BEGIN GENERATED [{name}]: python -m tools.config_doc -->"
+SECTION_END = "<!-- END GENERATED [{name}] -->"
 
 # The [universe] section documents the universe plugins; every other kind is listed here.
 _DOCUMENTED_KINDS = tuple(kind for kind in PluginKind if kind is not PluginKind.UNIVERSE)
@@ -75,6 +78,44 @@ def _default_text(field: "attrs.Attribute[Any]") -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
+
+
+_TOML_WORDS = {"str": "string", "list of str": "list of strings", "str or absent": "string"}
+
+
+def _section_type(hint: Any) -> str:
+    # The section tables speak TOML ("string"), the plugin tables Python ("str"); an enum
+    # is written as its string value.
+    name = _type_name(hint)
+    if name.startswith("enum "):
+        return "string"
+    return _TOML_WORDS.get(name, name)
+
+
+def render_section(name: str, settings: type[Any]) -> str:
+    """Return the generated table (markers included) of one blueprint section.
+
+    Raises:
+        DocError: a field has no entry in sections.toml, or an entry no field.
+    """
+    words = dict(_load("sections.toml").get(name, {}))
+    columns = words.pop("columns", ["meaning"])
+    fields = attrs.fields(settings)
+    stale = sorted(set(words) - {field.name for field in fields})
+    if stale:
+        raise DocError(f"[{name}]: sections.toml describes keys the settings lack: {stale}")
+    hints = typing.get_type_hints(settings)
+    header = ["key", "type", "default", *columns]
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for field in fields:
+        described = words.get(field.name)
+        if described is None:
+            raise DocError(f"[{name}].{field.name}: no meaning in tools/config_doc/sections.toml")
+        extra = [described] if isinstance(described, str) else list(described)
+        cells = [f"`{field.name}`", _section_type(hints[field.name]), _default_text(field)]
+        rows.append("| " + " | ".join(_cell(cell) for cell in [*cells, *extra]) + " |")
+    begin, end = SECTION_BEGIN.format(name=name), SECTION_END.format(name=name)
+    return "\n".join([begin, "", *rows, "", end])
 
 
 def _param_rows(spec: PluginSpec, rules: dict[str, str], where: str) -> list[str]:
@@ -139,13 +180,17 @@ def render_plugins(specs: Iterable[PluginSpec]) -> str:
 
 
 def replace_block(document: str, block: str) -> str:
-    """Return `document` with the text between the markers replaced by `block`.
+    """Return `document` with the block between `block`'s own markers replaced by it.
+
+    The markers are the block's first and last lines.
 
     Raises:
         DocError: the document lacks the markers.
     """
-    start = document.find(BEGIN)
-    stop = document.find(END)
+    lines = block.split("\n")
+    begin, end = lines[0], lines[-1]
+    start = document.find(begin)
+    stop = document.find(end)
     if start < 0 or stop < start:
-        raise DocError("docs/config.md lacks the BEGIN/END GENERATED markers")
-    return document[:start] + block + document[stop + len(END) :]
+        raise DocError(f"docs/config.md lacks the markers {begin} ... {end}")
+    return document[:start] + block + document[stop + len(end) :]

@@ -6,8 +6,9 @@ from pathlib import Path
 import attrs
 import pytest
 from tools.config_doc.__main__ import CONFIG_DOC, main
-from tools.config_doc.render import DocError, render_plugins
+from tools.config_doc.render import DocError, render_plugins, render_section
 
+from tradekernel.domain.blueprint import ExecutionPolicy
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.orchestration.kernel.plugin_catalog import builtin_specs
@@ -73,3 +74,21 @@ def test_optional_types_render_without_a_pipe() -> None:
     text = render_plugins(builtin_specs())
     assert "| None" not in text
     assert "`max_open_positions` | int or absent | absent |" in text
+
+
+@attrs.frozen(kw_only=True)
+class _GrownAccount:
+    quote_asset: str = "USDT"
+    starting_cash: str = "1"
+    leverage: int = 1
+
+
+def test_a_section_key_without_a_meaning_is_an_error() -> None:
+    with pytest.raises(DocError, match=r"\[account\]\.leverage: no meaning"):
+        render_section("account", _GrownAccount)
+
+
+def test_section_tables_speak_toml_types() -> None:
+    text = render_section("execution", ExecutionPolicy)
+    assert '| `rollback` | string | `"keep"` |' in text
+    assert "| `fallback_on` | list of strings | `[]` |" in text
