@@ -174,3 +174,19 @@ def test_replay_refuses_a_run_recorded_under_another_hash_format_naming_both_ver
     err = capsys.readouterr().err
     assert f"hash-format version 1, this tradekernel writes version {HASH_FORMAT_VERSION}" in err
     assert "re-run the backtest" in err
+
+
+def test_replay_of_a_windowed_backtest_cuts_the_data_the_same_way(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "runs.db"
+    window = ["--start", "2018-01-01", "--end", "2018-04-01T00:00:00Z"]
+    assert main(["backtest", "--quiet", "--db", str(db), *window]) == 0
+    capsys.readouterr()
+    with sqlite3.connect(db) as connection:
+        sources = json.loads(connection.execute("SELECT data_sources FROM runs").fetchone()[0])
+    assert sources["BTC/USD"]["start_ms"] == 1514764800000
+    assert sources["BTC/USD"]["end_ms"] == 1522540800000
+    # Replayed on the whole file, the plans of the first cycles would differ.
+    assert main(["replay", "--quiet", "--db", str(db)]) == 0
+    assert f"identical: {_plan_count(db)} cycles" in capsys.readouterr().out
