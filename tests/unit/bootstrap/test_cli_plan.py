@@ -162,3 +162,42 @@ def test_plan_at_an_iso_time_is_the_plan_at_its_epoch_ms(
     by_window = _plan(capsys, "--end", "2017-07-05T20:00")  # the last bar before the end
     assert by_ms[0] == by_iso[0] == by_window[0] == 0
     assert by_ms[1] == by_iso[1] == by_window[1]
+
+
+@pytest.mark.parametrize(
+    ("command", "data_flag"),
+    [
+        ("backtest", "--data"),
+        ("paper", "--replay"),
+        ("plan", "--data"),
+        ("check-lookahead", "--data"),
+    ],
+)
+def test_every_bar_command_takes_a_time_window_and_refuses_an_empty_one(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    data_flag: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code = main(
+        [
+            command,
+            "--config",
+            str(bundled_blueprint()),
+            data_flag,
+            str(bundled_path()),
+            "--start",
+            "2030-01-01",
+            "--end",
+            "2031-01-01T00:00:00Z",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(
+        "error: no bar of BTC/USD in 2030-01-01T00:00:00Z .. 2031-01-01T00:00:00Z; "
+    )
+    assert "covers 2017-07-01T11:00:00Z .. 2019-10-17T09:00:00Z" in err
+    assert not (tmp_path / "tradekernel.db").exists()
