@@ -11,6 +11,7 @@ from tradekernel.adapters.data.bundled import bundled_path
 from tradekernel.bootstrap.blueprints import bundled_blueprint
 from tradekernel.bootstrap.cli import main
 from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
+from tradekernel.shared.utc_time import utc_text
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_replay_with_a_changed_quantity_reports_the_first_cycle_and_path_and_exi
     out = capsys.readouterr().out
     with sqlite3.connect(db) as connection:
         first = connection.execute("SELECT MIN(cycle_ts_ms) FROM plans").fetchone()[0]
-    assert f"differs: cycle 1 of {_plan_count(db)} (cycle_ts_ms {first})" in out
+    assert f"differs: cycle 1 of {_plan_count(db)} (at {utc_text(first)}, epoch ms {first})" in out
     assert "  intents[0].quantity: 0.01000000 -> 0.02000000" in out.splitlines()
     assert "  directives[0].size.quantity: 0.01 -> 0.02" in out.splitlines()
     assert "0 cycles before it were identical" in out
