@@ -15,8 +15,8 @@ from tradekernel.bootstrap.commands.common import (
 EXAMPLES = """examples (paths relative to a checkout; the data ships in the package):
   tradekernel paper --config examples/sma_cross.toml \\
       --replay src/tradekernel/data/coinbase_BTC-USD_1h.csv   # as fast as possible
-  tradekernel paper --config examples/breakout_atr.toml --start 2019-06-01 \\
-      --replay BTC/USDT=src/tradekernel/data/binance_BTC-USDT_4h.csv --speed 3600 --out out/
+  tradekernel paper --config examples/breakout_atr.toml --start 2024-03-01 \\
+      --replay BTC/USDT=src/tradekernel/data/binance_BTC-USDT_4h.csv --speed 14400 --out out/
   (Ctrl-C stops after the cycle in flight; the orders stay in --db as events)
 """
 
