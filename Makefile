@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck contracts cycles pytest bench clean
+.PHONY: run test lint typecheck contracts cycles pytest bench bench-peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,5 +50,19 @@ pytest: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.run
 
+# The peers live in their own environment so their numeric stack never meets ours.
+BENCH_VENV := .bench-venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): benchmarks/peers/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r benchmarks/peers/requirements.txt
+	touch $(BENCH_STAMP)
+
+## bench-peers: tradekernel, vectorbt and backtesting.py on the same 1M bars, side by side (not part of make test)
+bench-peers: $(RUN_STAMP) $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.peers.run
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) build dist src/*.egg-info

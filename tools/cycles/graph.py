@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from tools.cycles.discovery import PackageTree, SourceFile, discover
+from tools.cycles.grimp_scan import module_level_only, scan_with_grimp
 from tools.cycles.imports import collect_imports, resolve
 from tools.cycles.model import KIND_ORDER, EdgeKind, ImportSite, InputError, Module, OrphanDir
 
@@ -51,35 +52,64 @@ class ImportGraph:
         return dict(grouped)
 
 
-def _read(source: SourceFile) -> tuple[ast.Module, int]:
+def _read(source: SourceFile) -> str:
     try:
         with tokenize.open(source.path) as handle:
-            text = handle.read()
+            return handle.read()
     except (OSError, UnicodeDecodeError, SyntaxError) as error:
         raise InputError(f"cannot read {source.display}: {error}") from None
+
+
+def _ast_sites(source: SourceFile, text: str, known: Collection[str]) -> list[ImportSite]:
     try:
-        tree = ast.parse(text, filename=source.display)
+        parsed = ast.parse(text, filename=source.display)
     except SyntaxError as error:
         raise InputError(f"cannot parse {source.display}:{error.lineno}: {error.msg}") from None
-    return tree, len(text.splitlines())
+    return [
+        site
+        for raw in collect_imports(parsed)
+        for site in resolve(raw, source.name, source.is_package, source.display, known)
+    ]
 
 
-def build_from_tree(tree: PackageTree) -> ImportGraph:
-    """Parse every file of a discovered package and resolve its imports.
+def _grimp_sites(source: SourceFile, imports: list[tuple[str, int]]) -> list[ImportSite]:
+    return [
+        ImportSite(source.name, imported, source.display, line, EdgeKind.MODULE)
+        for imported, line in imports
+    ]
+
+
+def build_from_tree(tree: PackageTree, package_dir: str | None = None) -> ImportGraph:
+    """Read every file of a discovered package and resolve its imports.
+
+    With `package_dir`, grimp's compiled scanner reads the imports of every file whose
+    imports all sit at module level, and `ast` the rest (see `grimp_scan`); without it, or
+    where grimp cannot stand in, `ast` reads every file. Both give the same graph.
 
     Raises:
         InputError: If a file cannot be read or parsed.
     """
     known = {source.name for source in tree.files}
+    scanned = scan_with_grimp(tree, package_dir) if package_dir is not None else None
     modules: dict[str, Module] = {}
     sites: list[ImportSite] = []
     for source in tree.files:
-        parsed, lines = _read(source)
+        text = _read(source)
         modules[source.name] = Module(
-            name=source.name, file=source.display, is_package=source.is_package, lines=lines
+            name=source.name,
+            file=source.display,
+            is_package=source.is_package,
+            lines=len(text.splitlines()),
         )
-        for raw in collect_imports(parsed):
-            sites.extend(resolve(raw, source.name, source.is_package, source.display, known))
+        imports = scanned.by_importer.get(source.name, []) if scanned else []
+        if (
+            scanned is not None
+            and source.name not in scanned.unresolved
+            and module_level_only(text, imports)
+        ):
+            sites.extend(_grimp_sites(source, imports))
+        else:
+            sites.extend(_ast_sites(source, text, known))
     return ImportGraph(
         root_name=tree.root_name,
         modules=modules,
@@ -94,4 +124,4 @@ def build_graph(package_dir: str, exclude: Sequence[str] = ()) -> ImportGraph:
     Raises:
         InputError: If the directory is not a package or a file cannot be parsed.
     """
-    return build_from_tree(discover(package_dir, exclude))
+    return build_from_tree(discover(package_dir, exclude), package_dir)

@@ -34,6 +34,10 @@ def _type_checking_branch(test: ast.expr) -> bool | None:
     return not negated
 
 
+# The nodes that hold statements, hence possibly imports.
+_STATEMENT_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
 class _Collector(ast.NodeVisitor):
     def __init__(self) -> None:
         self.found: list[RawImport] = []
@@ -61,6 +65,16 @@ class _Collector(ast.NodeVisitor):
             RawImport(node.module, names, node.level, True, line=node.lineno, kind=self._kind())
         )
 
+    @override
+    def generic_visit(self, node: ast.AST) -> None:
+        # Imports are statements and expressions hold none: walk only the statement lists
+        # (body, orelse, finalbody, handlers, match cases), a tenth of the nodes.
+        for _, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, _STATEMENT_HOLDERS):
+                        self.visit(item)
+
     def _visit_function(self, node: ast.AST) -> None:
         self._functions += 1
         self.generic_visit(node)
@@ -73,10 +87,6 @@ class _Collector(ast.NodeVisitor):
 
     @override
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
-        self._visit_function(node)
-
-    @override
-    def visit_Lambda(self, node: ast.Lambda) -> None:
         self._visit_function(node)
 
     def _visit_block(self, body: list[ast.stmt], type_checking: bool) -> None:

@@ -21,17 +21,20 @@ from tradekernel.adapters.backtest.settings import VenueSettings
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.data.report import LoadedBars
+from tradekernel.adapters.data.spacing import check_spacing
 from tradekernel.adapters.reports.metrics import Metrics
 from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.summary_json import summary_json_text
 from tradekernel.adapters.reports.terminal import ProgressBar
 from tradekernel.adapters.reports.writer import ReportPaths
+from tradekernel.bootstrap.run_checks import check_recorded_run
 from tradekernel.bootstrap.run_ids import choose_run_id
 from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
 from tradekernel.bootstrap.wiring import RecordedRunParts
 from tradekernel.domain.blueprint import BlueprintSettings
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.ports.journal import EquityPoint, RunManifest
+from tradekernel.domain.timeframes import timeframe_ms
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
 from tradekernel.orchestration.cycle.decision import journal_recorder
 from tradekernel.orchestration.cycle.result import RunResult
@@ -63,20 +66,55 @@ def code_version() -> str:
         return "0+unknown"
 
 
-def venue_settings(settings: BlueprintSettings) -> VenueSettings:
+# The blueprint key of each venue setting, so a refusal names what the user wrote.
+_VENUE_KEYS = {
+    "maker_fee": "fees.maker",
+    "taker_fee": "fees.taker",
+    "slippage_bps": "fees.slippage_bps",
+    "participation": "fees.participation",
+    "starting_cash": "account.starting_cash",
+    "quote_asset": "account.quote_asset",
+}
+
+
+def venue_settings(settings: BlueprintSettings, file: str | None = None) -> VenueSettings:
+    """Return the simulated venue's settings of a blueprint.
+
+    Raises:
+        ConfigError: a fee, slippage, participation or cash value the venue refuses,
+            named by its blueprint key (e.g. `fees.taker`) and `file`.
+    """
     fees = settings.fees
-    return VenueSettings(
-        maker_fee=fees.maker,
-        taker_fee=fees.taker,
-        slippage_bps=fees.slippage_bps,
-        participation=fees.participation,
-        starting_cash=settings.account.starting_cash,
-        quote_asset=settings.account.quote_asset,
-    )
+    try:
+        return VenueSettings(
+            maker_fee=fees.maker,
+            taker_fee=fees.taker,
+            slippage_bps=fees.slippage_bps,
+            participation=fees.participation,
+            starting_cash=settings.account.starting_cash,
+            quote_asset=settings.account.quote_asset,
+        )
+    except ValueError as error:
+        message = str(error)
+        name = next((n for n in _VENUE_KEYS if message.startswith(f"venue.{n} ")), "")
+        if name:
+            message = f"{_VENUE_KEYS[name]} {message.removeprefix(f'venue.{name} ')}"
+        raise ConfigError(message, path=_VENUE_KEYS.get(name, "fees"), file=file) from None
 
 
-def load_data(inputs: Sequence[DataInput]) -> tuple[LoadedBars, ...]:
-    return tuple(load_bars(item.path, item.symbol) for item in inputs)
+def load_data(inputs: Sequence[DataInput], blueprint: LoadedBlueprint) -> tuple[LoadedBars, ...]:
+    """Load each input's bars and check their unit and spacing against the timeframe.
+
+    Raises:
+        DataError: a file the reader refuses, or bars not spaced by the blueprint's
+            timeframe (naming the file and line).
+    """
+    timeframe = blueprint.settings.timeframe
+    length = timeframe_ms(timeframe, file=blueprint.file)
+    loaded = tuple(load_bars(item.path, item.symbol) for item in inputs)
+    for bars in loaded:
+        check_spacing(bars, timeframe, length)
+    return loaded
 
 
 def data_fingerprint(data: Sequence[LoadedBars]) -> str:
@@ -152,13 +190,7 @@ def run_backtest(
     blueprint = run.blueprint
     settings = blueprint.settings
     symbols = {item.series.symbol for item in data}
-    for symbol in settings.universe.symbols:
-        if symbol not in symbols:
-            raise ConfigError(
-                f"universe symbol {symbol} has no data (given: {', '.join(sorted(symbols))})",
-                path="universe.symbols",
-                file=blueprint.file,
-            )
+    check_recorded_run(blueprint, run.kernel, data)
     started = time.monotonic()
     fingerprint = data_fingerprint(data)
     stores = run.open_stores()

@@ -108,7 +108,7 @@ class Container(containers.DeclarativeContainer):
     # Execution, by mode. The backtest venue stamps an order with the run's clock (the bar
     # it was sent at); the clockless simulated venue stamps it with its symbol's last bar
     # (inside the paper venue, which stamps itself; the dry run's; --verify-sparse's).
-    simulated_venue_settings = providers.Callable(venue_settings, settings)
+    simulated_venue_settings = providers.Callable(venue_settings, settings, blueprint.provided.file)
     simulated_venue = providers.Factory(BacktestVenue, simulated_venue_settings)
     backtest_execution = providers.Factory(BacktestVenue, simulated_venue_settings, clock)
     paper_execution = providers.Factory(PaperExecution, simulated_venue, clock)
@@ -117,7 +117,12 @@ class Container(containers.DeclarativeContainer):
         factories.ccxt_settings, config.ccxt, settings.provided.universe.symbols, live_config
     )
     live_execution = providers.Resource(
-        factories.ccxt_execution, live_settings, clock, config.seed, config.environ
+        factories.ccxt_execution,
+        live_settings,
+        clock,
+        config.seed,
+        config.environ,
+        config.require_keys,
     )
     market_data = providers.Resource(factories.ccxt_market_data, live_settings, config.seed)
     execution = providers.Selector(
@@ -200,6 +205,8 @@ def live_container(
         seed=0,
         environ=environ,
         bot_id=s.bot_id if live else f"{s.bot_id}-dry",
+        # A dry run reads public data only: keys are needed with --live alone.
+        require_keys=live,
     )
     container.live_config.override(providers.Object(loaded))
     if clock is not None:

@@ -117,19 +117,21 @@ def ccxt_settings(
     Either way the symbols default to the blueprint's universe.
 
     Raises:
-        ConfigError: a key is not a `CcxtSettings` field (named with its path).
+        ConfigError: a key is not a `CcxtSettings` field or a value is refused.
     """
     if live is not None:
         configured = live.settings.ccxt
         return attrs.evolve(configured, symbols=configured.symbols or tuple(symbols))
     options = dict(values or {})
     options.setdefault("symbols", tuple(symbols))
-    if "market_type" in options:
-        options["market_type"] = MarketType(options["market_type"])
     try:
+        if "market_type" in options:
+            options["market_type"] = MarketType(options["market_type"])
         return CcxtSettings(**options)
     except TypeError as error:
         raise ConfigError(f"unknown ccxt setting: {error}", path="ccxt") from None
+    except ValueError as error:
+        raise ConfigError(str(error), path="ccxt") from None
 
 
 def ccxt_execution(
@@ -137,10 +139,12 @@ def ccxt_execution(
     clock: Clock,
     seed: int | None,
     environ: Mapping[str, str] | None = None,
+    require_keys: bool | None = True,
 ) -> Iterator[Any]:
     """Build the live ccxt adapter (credentials from `environ`, default the process's).
 
-    No traffic until used; closed by shutdown_resources.
+    No traffic until used; closed by shutdown_resources. With `require_keys=False` (a dry
+    run, which reads public data only) unset keys leave the adapter keyless.
 
     Raises:
         ConfigError: the credential variables are unset or the exchange is unknown.
@@ -153,6 +157,7 @@ def ccxt_execution(
         clock=clock,
         rng=np.random.default_rng(seed),
         environ=dict(environ) if environ is not None else None,
+        require_credentials=require_keys is not False,
     )
     try:
         yield execution

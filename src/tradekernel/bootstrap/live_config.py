@@ -7,11 +7,13 @@ from pathlib import Path
 
 import attrs
 
-from tradekernel.adapters.ccxt.config import CcxtSettings
+from tradekernel.adapters.ccxt.config import CcxtSettings, client_id_limit
 from tradekernel.adapters.config.converter import strict_converter, structure
 from tradekernel.adapters.config.toml_file import read_toml
+from tradekernel.domain.context import DEFAULT_CLIENT_ID_PREFIX
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.live_policy import OrphanPolicy
+from tradekernel.shared.ids import client_id_prefix_problem
 
 # One unseen pass proves nothing (a venue's open-orders answer may lag its order lookup).
 MIN_VANISH_PASSES = 2
@@ -24,6 +26,16 @@ class LiveSettings:
     `vanish_passes` and `vanish_grace_ms`: an order the venue acknowledged and then forgot
     is settled LOST once unseen on that many consecutive reconciliation passes spanning at
     least that long (see `ReconcileSettings`).
+
+    `max_ban_wait`: seconds a venue ban may last (from its first 418) before the run ends
+    instead of waiting it out (0: end at the first ban). `on_stop`: on a graceful stop
+    (SIGTERM, SIGINT), `keep` the bot's working orders at the venue or `cancel` them.
+    `stale_after_bars`: bars flowing slower than this many timeframes (since the newest
+    closed bar's close) stop new positions until they flow again (0: never).
+    `client_id_prefix`: the first letters of this bot's client order ids; reconciliation
+    and the startup guard take venue orders with it as the bot's own. Two bots on one
+    account need prefixes neither of which starts the other (`a1` and `b1`, not `tk` and
+    `tkb`).
     """
 
     blueprint: str
@@ -39,6 +51,10 @@ class LiveSettings:
     vanish_grace_ms: int = 300_000
     stop_file: str = "STOP_NEW_ORDERS"
     max_cycles: int | None = None
+    max_ban_wait: float = 3600.0
+    on_stop: str = "keep"
+    stale_after_bars: float = 3.0
+    client_id_prefix: str = DEFAULT_CLIENT_ID_PREFIX
     ccxt: CcxtSettings = attrs.Factory(CcxtSettings)
 
 
@@ -76,6 +92,19 @@ def _check(settings: LiveSettings, *, file: str) -> None:
         raise ConfigError(
             f"expected 'dry-run' or 'live', got {settings.mode!r}", path="mode", file=file
         )
+    if settings.on_stop not in ("keep", "cancel"):
+        raise ConfigError(
+            f"expected 'keep' or 'cancel', got {settings.on_stop!r}", path="on_stop", file=file
+        )
+    for key in ("max_ban_wait", "stale_after_bars"):
+        value = getattr(settings, key)
+        if not value >= 0:  # NaN included
+            raise ConfigError(f"expected a number >= 0, got {value}", path=key, file=file)
+    problem = client_id_prefix_problem(
+        settings.client_id_prefix, client_id_limit(settings.ccxt.exchange_id)
+    )
+    if problem is not None:
+        raise ConfigError(problem, path="client_id_prefix", file=file)
     if settings.vanish_passes < MIN_VANISH_PASSES:
         raise ConfigError(
             f"expected an integer >= {MIN_VANISH_PASSES} (one unseen pass proves nothing), "

@@ -11,20 +11,25 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
+from tradekernel.adapters.ccxt.config import MarketType
 from tradekernel.adapters.ccxt.execution import CcxtExecution
 from tradekernel.bootstrap.backtest_job import code_version
 from tradekernel.bootstrap.live_config import LiveSettings, LoadedLive, load_live, store_path
+from tradekernel.bootstrap.run_checks import check_tradable
 from tradekernel.bootstrap.wiring import LiveParts
-from tradekernel.domain.errors import Fatal
+from tradekernel.domain.errors import Banned, Fatal
 from tradekernel.domain.live_policy import OrphanPolicy
 from tradekernel.domain.market import Bar
+from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
 from tradekernel.domain.ports.simulation import SimulatedVenue
+from tradekernel.domain.timeframes import timeframe_ms
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.context_record import recorded_peak
 from tradekernel.orchestration.cycle.delayed_slices import unsent_slices
 from tradekernel.orchestration.live.dry_run import PaperRestore, restore_paper
+from tradekernel.orchestration.live.order_notices import count_line
 from tradekernel.orchestration.live.reconciliation import (
     Reconciler,
     ReconcileSettings,
@@ -37,6 +42,7 @@ from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.runtime.bot import BotRuntime
 from tradekernel.orchestration.runtime.lifecycle import Lifecycle
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
+from tradekernel.shared.utc_time import utc_text
 
 # The config's names, kept importable from here (the commands and tests read them here).
 __all__ = [
@@ -50,8 +56,6 @@ __all__ = [
     "store_path",
     "wire",
 ]
-
-_TIMEFRAME_MS = {"1m": 60_000, "5m": 300_000, "15m": 900_000, "1h": 3_600_000, "4h": 14_400_000}
 
 
 def _manifest(loaded: LoadedLive, session_id: str, live: bool, now_ms: int) -> RunManifest:
@@ -72,12 +76,19 @@ def _manifest(loaded: LoadedLive, session_id: str, live: bool, now_ms: int) -> R
 
 @attrs.define
 class LiveWiring:
+    """A wired live (or dry) run. `loop` is the runtime a stop request goes to (the signal
+    handlers' target); `record_start` writes the run manifest once the start is not
+    refused, so a refused start uses up no session number."""
+
     runner: LiveRunner
     reconciler: Reconciler
     execution: CcxtExecution
     close: Callable[[], None]
     session_id: str
     live: bool
+    loop: BotRuntime
+    clock: Clock
+    on_stop: str = "keep"
     restored: PaperRestore | None = None
     # (cycle, client order id) of the previous session's delayed slices it never sent.
     unsent_slices: tuple[tuple[int, str], ...] = ()
@@ -100,6 +111,8 @@ def wire(
     loaded, blueprint, clock = parts.loaded, parts.blueprint, parts.clock
     s = loaded.settings
     settings = blueprint.settings
+    # Only a live swap account can sell what it does not hold; a dry run is a spot paper venue.
+    check_tradable(blueprint, can_short=live and s.ccxt.market_type is MarketType.SWAP)
     symbols = settings.universe.symbols
     execution = parts.execution
     venue_rules = execution.symbol_rules()
@@ -136,6 +149,7 @@ def wire(
             adopt_holdings=s.adopt_holdings if adopt_holdings is None else adopt_holdings,
             vanish_passes=s.vanish_passes,
             vanish_grace_ms=s.vanish_grace_ms,
+            client_id_prefix=s.client_id_prefix,
         ),
     )
     bot_id = s.bot_id if live else f"{s.bot_id}-dry"
@@ -146,9 +160,13 @@ def wire(
     planned = [e.cycle_ts_ms for entries in recorded.values() for e in entries]
     session_id = f"{run_id}-s{len(sessions) + 1}"
     journal = parts.stores.journal
-    if record:
-        journal.start_run(_manifest(loaded, session_id, live, clock.now_ms()))
+
+    def record_start() -> None:
+        if record:
+            journal.start_run(_manifest(loaded, session_id, live, clock.now_ms()))
+
     runtime = BotRuntime(config=s, bot_id=bot_id)
+    loop = BotRuntime(config=None, bot_id=session_id)
     control = TradingStateControl(
         runtime=runtime, store=parts.stores.control, clock=clock, bot_id=bot_id
     )
@@ -157,6 +175,7 @@ def wire(
         store=parts.backoff_store, base_ms=policy.backoff_base_ms, max_ms=policy.backoff_max_ms
     )
     stop_file = loaded.file.parent / s.stop_file
+    frame_ms = timeframe_ms(settings.timeframe, file=blueprint.file)
 
     def feed(bars: Sequence[Bar]) -> None:
         if paper is not None:
@@ -168,12 +187,15 @@ def wire(
             run_id=run_id,
             session_id=session_id,
             symbols=symbols,
-            timeframe_ms=_TIMEFRAME_MS.get(settings.timeframe, 60_000),
+            timeframe_ms=frame_ms,
             window=s.window,
             quote=settings.account.quote_asset,
             reconcile_every_ms=round(s.reconcile_seconds * 1000),
             resume_after_ms=max(planned) if planned else None,
             resume_peak_equity=recorded_peak(e for entries in recorded.values() for e in entries),
+            stale_after_ms=round(s.stale_after_bars * frame_ms) or None,
+            max_ban_wait_ms=round(s.max_ban_wait * 1000),
+            client_id_prefix=s.client_id_prefix,
         ),
         kernel=parts.kernel,
         manager=manager,
@@ -189,12 +211,21 @@ def wire(
         rules=rules,
         clock=clock,
         on_bars=feed,
+        incidents=execution if live else None,
+        stopping=lambda: loop.stop_requested,
+        # The manifest only once the guard let the start through: a refused start uses
+        # up no session number.
+        on_started=record_start,
     )
     runtime.start()
 
     def close() -> None:
-        journal.flush()
-        parts.shutdown()
+        # The ccxt clients close even when the last flush fails (no "Unclosed client
+        # session" after the real error).
+        try:
+            journal.flush()
+        finally:
+            parts.shutdown()
 
     # The last session's TWAP slices still waiting when it stopped are not sent now.
     previous = recorded[sessions[-1]] if sessions else []
@@ -205,6 +236,9 @@ def wire(
         close=close,
         session_id=session_id,
         live=live,
+        loop=loop,
+        clock=clock,
+        on_stop=s.on_stop,
         restored=restored,
         unsent_slices=tuple(unsent_slices(previous, lambda c: bool(store.events_for(c)))),
     )
@@ -216,41 +250,89 @@ def run_live(
     cycle_seconds: float,
     max_cycles: int | None,
     on_cycle: Callable[[str], None],
+    on_loop: Callable[[Lifecycle], Callable[[], None]] | None = None,
+    pause: Callable[[float], None] = time.sleep,
 ) -> str:
     """Guard the start, then run cycles until a stop; return the run summary JSON.
 
+    `on_loop` points the stop signals at the loop (`signals.install_stop_handlers`) and
+    returns what undoes that. A graceful stop finishes the cycle in flight, starts no new submit,
+    cancels the working orders if the config says `on_stop = "cancel"`, and records
+    the summary. A ban is waited out (nothing sent), then the venue is reconciled and the
+    loop resumes; a ban lasting past `max_ban_wait` ends the run.
+
     Raises:
         StartupRefused: the venue holds what the store cannot explain.
-        Fatal: the venue halted all traffic (a ban, refused keys); the run's summary
-            records why before the error goes up.
+        Fatal: the venue halted all traffic (refused keys, a ban past `max_ban_wait`);
+            the run's summary records why before the error goes up.
     """
-    report = wiring.runner.start()
+    runner = wiring.runner
+    report = runner.start()
     on_cycle(
         f"startup reconciliation clean ({len(report.adopted)} adopted, "
         f"{len(report.cancelled)} cancelled)"
     )
     for line in notices(report):
         on_cycle(line)
-    runtime = BotRuntime(config=None, bot_id=wiring.session_id)
+    for notice in runner.take_notices():
+        on_cycle(notice.line())
+    loop = wiring.loop
+    bans = runner.bans
+
+    def wait(seconds: float) -> None:
+        # In short naps, so a stop request ends the wait within a fraction of a second.
+        end = time.monotonic() + seconds
+        while not loop.stop_requested and (left := end - time.monotonic()) > 0:
+            pause(min(left, 0.2))
 
     def step() -> bool:
-        cycle = wiring.runner.cycle()
+        try:
+            if bans.resume_due:
+                resumed = runner.resume()
+                bans.resumed()
+                on_cycle(
+                    f"ban over: venue reconciled ({len(resumed.adopted)} adopted, "
+                    f"{len(resumed.cancelled)} cancelled), trading resumed"
+                )
+            cycle = runner.cycle()
+        except Banned as error:
+            ban = bans.on_ban(error, wiring.clock.now_ms())
+            if ban is None:
+                raise
+            on_cycle(
+                f"banned by the venue until {utc_text(ban.until_ms)}: waiting "
+                f"{ban.wait_ms / 1000:.1f} s, sending nothing ({error})"
+            )
+            wait(ban.wait_ms / 1000)
+            return True
+        for notice in cycle.notices:
+            on_cycle(notice.line())
+        for line in runner.data_watch.take_notices():
+            on_cycle(line)
         skipped = f", skipped: {cycle.skipped}" if cycle.skipped else ""
         on_cycle(
             f"cycle {cycle.now_ms}: state {cycle.trading_state.value}, "
-            f"sent {len(cycle.submitted)}{skipped}"
+            f"sent {len(cycle.submitted)}, {count_line(cycle.counts)}{skipped}"
         )
-        time.sleep(cycle_seconds)
+        wait(cycle_seconds)
         return True
 
+    lifecycle = Lifecycle(
+        runtime=loop, step=step, persist=lambda reason: None, max_cycles=max_cycles
+    )
+    restore = on_loop(lifecycle) if on_loop is not None else None
     try:
-        outcome = Lifecycle(
-            runtime=runtime, step=step, persist=lambda reason: None, max_cycles=max_cycles
-        ).run()
+        outcome = lifecycle.run()
+        if wiring.on_stop == "cancel":
+            for coid, why in runner.cancel_working():
+                on_cycle(f"on stop: cancel {coid}: {why}")
     except Fatal as error:
-        wiring.runner.finish(f"halted: {error}")
+        runner.finish(f"halted: {error}")
         raise
-    return wiring.runner.finish(outcome.stop_reason)
+    finally:
+        if restore is not None:
+            restore()
+    return runner.finish(outcome.stop_reason)
 
 
 def reconcile_only(wiring: LiveWiring) -> ReconciliationReport:

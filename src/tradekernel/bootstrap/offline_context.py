@@ -20,7 +20,19 @@ def _bar_index(series: BarSeries, at_ms: int | None) -> int:
             f"--at {at_ms} is before the first bar of {series.symbol} ({int(series.ts_ms[0])})",
             path="--at",
         )
-    return found
+    bar_ms = int(series.ts_ms[found])
+    if bar_ms == at_ms:
+        return found
+    # Planning on an earlier bar than asked for would show a plan of another time.
+    if found == len(series) - 1:
+        raise ConfigError(
+            f"--at {at_ms} is after the last bar of {series.symbol} ({bar_ms})", path="--at"
+        )
+    raise ConfigError(
+        f"--at {at_ms} falls between bars of {series.symbol} ({bar_ms} and "
+        f"{int(series.ts_ms[found + 1])}); give the time of a bar",
+        path="--at",
+    )
 
 
 def offline_context(
@@ -28,8 +40,11 @@ def offline_context(
 ) -> PlanningContext[BarSeries]:
     """Return the context at `at_ms` (default: the last bar): a flat account, starting cash.
 
-    Built by the one context assembler, as every cycle of every mode is; every symbol's
-    last bar at or before `at_ms` is planned on.
+    Built by the one context assembler, as every cycle of every mode is; every symbol is
+    planned on its bar at exactly `at_ms`.
+
+    Raises:
+        ConfigError: `at_ms` is before the first bar, after the last, or between two bars.
     """
     cursors: dict[str, SymbolCursor] = {}
     for loaded in data:

@@ -21,6 +21,7 @@ from tradekernel.adapters.reports.summary_json import summary_json_text
 from tradekernel.adapters.reports.terminal import ProgressBar
 from tradekernel.adapters.reports.writer import ReportPaths
 from tradekernel.bootstrap.backtest_job import data_fingerprint, recorded_manifest
+from tradekernel.bootstrap.run_checks import check_recorded_run
 from tradekernel.bootstrap.run_ids import choose_run_id
 from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
 from tradekernel.bootstrap.wiring import RecordedRunParts
@@ -81,13 +82,7 @@ def run_paper(
     blueprint = run.blueprint
     settings = blueprint.settings
     symbols = {item.series.symbol for item in data}
-    for symbol in settings.universe.symbols:
-        if symbol not in symbols:
-            raise ConfigError(
-                f"universe symbol {symbol} has no data (given: {', '.join(sorted(symbols))})",
-                path="universe.symbols",
-                file=blueprint.file,
-            )
+    check_recorded_run(blueprint, run.kernel, data)
     if not speed >= 0:
         raise ConfigError(f"--speed must be >= 0, got {speed}", path="--speed")
     started = time.monotonic()

@@ -87,6 +87,7 @@ def summarise_run(
         symbols=tuple(sorted(item.series.symbol for item in data)),
         start_ms=min((first for first, _ in bounds), default=0),
         end_ms=max((last for _, last in bounds), default=0),
+        skipped_intents=result.skipped_intents,
     )
     return metrics, identity
 

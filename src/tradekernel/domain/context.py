@@ -17,6 +17,10 @@ from tradekernel.domain.orders import OpenOrderView
 
 H_co = TypeVar("H_co", covariant=True)
 
+# The first letters of every client order id the bot makes; a live config may set its own
+# per bot (`client_id_prefix`), so two bots on one account can tell their orders apart.
+DEFAULT_CLIENT_ID_PREFIX = "tk"
+
 
 @attrs.frozen(kw_only=True)
 class PlanningContext(Generic[H_co]):
@@ -39,6 +43,7 @@ class PlanningContext(Generic[H_co]):
     stop_new_orders: bool = False
     backoff_until_ms: Mapping[str, int] = attrs.Factory(dict)
     peak_equity: Decimal | None = None
+    client_id_prefix: str = DEFAULT_CLIENT_ID_PREFIX
 
     def free(self, asset: str) -> Decimal:
         balance = self.balances.get(asset)

@@ -47,6 +47,20 @@ class Fatal(VenueError):
     """Stop all traffic (a ban, revoked keys): a human must look."""
 
 
+class Banned(Fatal):
+    """The venue banned us for a while (HTTP 418): send nothing until `until_ms`.
+
+    `until_ms` is the ban's end in epoch milliseconds when the venue said it (the message's
+    "banned until", or its Retry-After from the time of the answer), else None.
+    """
+
+    def __init__(
+        self, message: str, *, client_order_id: str | None = None, until_ms: int | None = None
+    ) -> None:
+        super().__init__(message, client_order_id=client_order_id)
+        self.until_ms = until_ms
+
+
 class ConfigError(TradekernelError):
     """Invalid configuration; names the file and the key path."""
 

@@ -1,10 +1,17 @@
 """Deterministic ids derived from content: the same inputs always give the same id."""
 
 import hashlib
+import re
 from collections.abc import Callable
 
-CLIENT_ID_PREFIX = "tk"
+from tradekernel.domain.context import DEFAULT_CLIENT_ID_PREFIX
+
+CLIENT_ID_PREFIX = DEFAULT_CLIENT_ID_PREFIX
 CLIENT_ID_LENGTH = 32
+# A prefix leaves at least this many hex digits of hash (80 bits) in a 32-character id.
+MIN_CLIENT_ID_HASH = 20
+_PREFIX_PATTERN = re.compile(r"[a-z0-9]+")
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 _sha256 = hashlib.sha256
@@ -53,12 +60,48 @@ def id_family(kind: str, *parts: object, length: int = 16) -> Callable[[object],
 
 
 def client_order_id(
-    run_id: str, cycle_ts_ms: int, symbol: str, side: str, directive_id: str, slice_index: int = 0
+    run_id: str,
+    cycle_ts_ms: int,
+    symbol: str,
+    side: str,
+    directive_id: str,
+    slice_index: int = 0,
+    *,
+    prefix: str = CLIENT_ID_PREFIX,
 ) -> str:
-    """Return a venue-safe client order id: 32 characters of [a-z0-9], prefixed `tk`.
+    """Return a venue-safe client order id: 32 characters of [a-z0-9], starting `prefix`.
 
-    120 bits of sha256 keep ids of different orders apart across runs; the prefix lets
-    reconciliation recognise our orders on the venue.
+    120 bits of sha256 (with the default `tk`) keep ids of different orders apart across
+    runs; the prefix lets reconciliation recognise the bot's orders on the venue.
     """
     body = _digest((run_id, cycle_ts_ms, symbol, side, directive_id, slice_index))
-    return CLIENT_ID_PREFIX + body[: CLIENT_ID_LENGTH - len(CLIENT_ID_PREFIX)]
+    return prefix + body[: CLIENT_ID_LENGTH - len(prefix)]
+
+
+def is_client_order_id(text: str) -> bool:
+    """Return True if `text` has the shape of a tradekernel client order id (any prefix)."""
+    return (
+        len(text) == CLIENT_ID_LENGTH
+        and _PREFIX_PATTERN.fullmatch(text) is not None
+        and _HEX.fullmatch(text[-MIN_CLIENT_ID_HASH:]) is not None
+    )
+
+
+def client_id_prefix_problem(prefix: str, venue_limit: int | None = None) -> str | None:
+    """Return why `prefix` cannot start the bot's client order ids, or None if it can.
+
+    The ids are `CLIENT_ID_LENGTH` characters of [a-z0-9]: the prefix must be made of
+    those, leave `MIN_CLIENT_ID_HASH` hex digits of hash, and the ids must fit the venue's
+    limit on a client order id's length (`venue_limit`, when known).
+    """
+    if not _PREFIX_PATTERN.fullmatch(prefix):
+        return f"expected lowercase letters and digits only, got {prefix!r}"
+    longest = CLIENT_ID_LENGTH - MIN_CLIENT_ID_HASH
+    if len(prefix) > longest:
+        return f"expected at most {longest} characters (80 bits of hash stay), got {prefix!r}"
+    if venue_limit is not None and venue_limit < CLIENT_ID_LENGTH:
+        return (
+            f"the venue takes client order ids of at most {venue_limit} characters; "
+            f"tradekernel's are {CLIENT_ID_LENGTH}"
+        )
+    return None

@@ -16,7 +16,9 @@ from tests.integration.ccxt.conftest import (
 )
 from tests.integration.live.live_venue import LiveFakeBinance, crossing_klines
 
-__all__ = ["clock", "live_venue", "make_execution", "sleep", "venue"]
+from tradekernel.bootstrap.live_job import LiveWiring
+
+__all__ = ["built", "clock", "live_venue", "make_execution", "sleep", "venue"]
 
 
 @pytest.fixture
@@ -32,3 +34,12 @@ def live_venue(monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveFakeBinance]:
     finally:
         faulthandler.cancel_dump_traceback_later()
         server.stop()
+
+
+@pytest.fixture
+def built() -> Iterator[list[LiveWiring]]:
+    """The live wirings a test builds, closed after it."""
+    wirings: list[LiveWiring] = []
+    yield wirings
+    for wiring in wirings:
+        wiring.close()

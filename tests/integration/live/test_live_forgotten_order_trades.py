@@ -4,7 +4,6 @@ venue: the store's venue-id pairs, preloaded into the adapter, name it by our cl
 so the fill is recorded and the holdings check finds no gap; the configured vanish
 settings then settle the order LOST with both fills kept."""
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,14 +24,6 @@ FEE_RATE = Decimal("0.001")  # the loopback venue's; a buy pays it in the base a
 @pytest.fixture
 def clock() -> ShiftedClock:
     return ShiftedClock()
-
-
-@pytest.fixture
-def built() -> Iterator[list[LiveWiring]]:
-    wirings: list[LiveWiring] = []
-    yield wirings
-    for wiring in wirings:
-        wiring.close()
 
 
 def _wire(

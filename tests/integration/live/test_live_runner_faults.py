@@ -140,7 +140,7 @@ def test_5xx_before_accept_is_marked_lost_after_the_grace_and_not_resent(
     live_venue.script(Fault(kind="status", status=502, body={"msg": "bad gateway"}))
     (coid,) = run.runner.cycle().submitted
     first = run.runner.cycle().reconciliation
-    assert first is not None and first.unresolved == (coid,) and first.lost == ()
+    assert first is not None and first.pending == (coid,) and first.lost == ()
     clock.shift_ms += 61_000  # past the OMS's ambiguous grace
     later = run.runner.cycle().reconciliation
     assert later is not None and later.lost == (coid,)

@@ -15,7 +15,7 @@ from tradekernel.domain.enums import OrderStatus
 ORPHAN = "tk" + "e5" * 15
 
 
-def _place_orphan(venue: LiveFakeBinance) -> int:
+def _place_orphan(venue: LiveFakeBinance, coid: str = ORPHAN) -> int:
     answer = venue._new_order(
         {
             "symbol": "BTCUSDT",
@@ -24,7 +24,7 @@ def _place_orphan(venue: LiveFakeBinance) -> int:
             "quantity": "0.01",
             "price": "40000",
             "timeInForce": "GTC",
-            "newClientOrderId": ORPHAN,
+            "newClientOrderId": coid,
         }
     )
     return int(answer["orderId"])

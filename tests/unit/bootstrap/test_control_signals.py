@@ -96,3 +96,17 @@ def test_the_restorer_puts_back_the_previous_handlers() -> None:
     finally:
         restore()
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_second_signal_stops_at_once_with_keyboard_interrupt() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    recorder = _Recorder()
+    restore = install_stop_handlers(recorder, (signal.SIGTERM,))
+    try:
+        signal.raise_signal(signal.SIGTERM)
+        with pytest.raises(KeyboardInterrupt, match="second stop signal"):
+            signal.raise_signal(signal.SIGTERM)
+        assert recorder.reasons == ["signal SIGTERM"]  # the graceful stop was asked once
+    finally:
+        restore()
+    assert signal.getsignal(signal.SIGTERM) == before

@@ -48,7 +48,8 @@ def test_missing_keys_exit_2_naming_the_variables_and_nothing_is_created(
     monkeypatch.delenv("TRADEKERNEL_API_KEY", raising=False)
     monkeypatch.setenv("TRADEKERNEL_API_SECRET", "s3cr3t-value")
     path = write_config(tmp_path, NOWHERE)
-    assert main(["live", "--config", str(path), "--max-cycles", "1"]) == 2
+    # Keys are needed with --live only (a dry run reads public data).
+    assert main(["live", "--config", str(path), "--live", "--max-cycles", "1"]) == 2
     err = capsys.readouterr().err
     assert "TRADEKERNEL_API_KEY" in err and "s3cr3t-value" not in err
     assert not (tmp_path / "bot-dry.db").exists() and not (tmp_path / "bot.db").exists()
@@ -78,9 +79,15 @@ def test_set_vanish_settings_are_loaded_as_written(tmp_path: Path) -> None:
         ("vanish_grace_ms = -1", "vanish_grace_ms", "expected an integer >= 0"),
         ("vanish_grace_ms = 300.0", "vanish_grace_ms", "expected an integer, got float"),
         ('vanish_grace_ms = "300000"', "vanish_grace_ms", "expected an integer, got str"),
+        ('on_stop = "flatten"', "on_stop", "expected 'keep' or 'cancel'"),
+        ("max_ban_wait = -1.0", "max_ban_wait", "expected a number >= 0"),
+        ("stale_after_bars = -0.5", "stale_after_bars", "expected a number >= 0"),
+        ('client_id_prefix = "Bot-A"', "client_id_prefix", "lowercase letters and digits"),
+        ('client_id_prefix = ""', "client_id_prefix", "lowercase letters and digits"),
+        ('client_id_prefix = "abcdefghijklm"', "client_id_prefix", "at most 12 characters"),
     ],
 )
-def test_a_bad_vanish_setting_is_refused_naming_the_key_and_file(
+def test_a_bad_setting_is_refused_naming_the_key_and_file(
     tmp_path: Path, line: str, key: str, message: str
 ) -> None:
     path = write_config(tmp_path, NOWHERE, extra=line + "\n")
@@ -89,3 +96,21 @@ def test_a_bad_vanish_setting_is_refused_naming_the_key_and_file(
     text = str(error.value)
     assert message in text and str(path) in text
     assert f"@ {key}" in text
+
+
+def test_operations_settings_default_to_waiting_keeping_and_watching(tmp_path: Path) -> None:
+    settings = load_live(write_config(tmp_path, NOWHERE)).settings
+    assert (settings.max_ban_wait, settings.on_stop, settings.stale_after_bars) == (
+        3600.0,
+        "keep",
+        3.0,
+    )
+    assert settings.client_id_prefix == "tk"
+
+
+def test_a_venue_whose_client_ids_are_shorter_than_ours_is_refused(tmp_path: Path) -> None:
+    path = write_config(tmp_path, NOWHERE)
+    path.write_text(path.read_text().replace("[ccxt]\n", '[ccxt]\nexchange_id = "gate"\n', 1))
+    with pytest.raises(ConfigError, match="at most 28 characters") as error:
+        load_live(path)
+    assert "@ client_id_prefix" in str(error.value)

@@ -8,7 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tradekernel.domain.enums import DirectiveScope, Side
-from tradekernel.shared.ids import client_order_id, derive_id, id_family
+from tradekernel.shared.ids import (
+    client_id_prefix_problem,
+    client_order_id,
+    derive_id,
+    id_family,
+    is_client_order_id,
+)
 from tradekernel.shared.quantize import to_score
 
 texts = st.text(min_size=0, max_size=20)
@@ -85,3 +91,20 @@ def test_clamped_scores_keep_six_places() -> None:
     assert str(to_score(7.5)) == "1.000000"
     assert str(to_score(0.25)) == "0.250000"
     assert str(to_score(float("nan"))) == "0"
+
+
+def test_a_prefix_starts_the_id_and_the_id_keeps_its_length() -> None:
+    default = client_order_id("run", 1, "BTC/USDT", "buy", "dir-1")
+    own = client_order_id("run", 1, "BTC/USDT", "buy", "dir-1", prefix="bot7")
+    assert own.startswith("bot7") and len(own) == len(default) == 32
+    assert is_client_order_id(own) and is_client_order_id(default)
+    assert not is_client_order_id("web_8f2a1c") and not is_client_order_id("x-" + "a" * 30)
+
+
+def test_a_prefix_is_checked_for_its_letters_length_and_the_venues_limit() -> None:
+    assert client_id_prefix_problem("tk") is None
+    assert client_id_prefix_problem("b1", venue_limit=36) is None
+    assert "lowercase" in (client_id_prefix_problem("TK") or "")
+    assert "lowercase" in (client_id_prefix_problem("") or "")
+    assert "at most 12" in (client_id_prefix_problem("a" * 13) or "")
+    assert "28 characters" in (client_id_prefix_problem("tk", venue_limit=28) or "")

@@ -13,6 +13,22 @@ DEFAULT_KEY_ENV = "TRADEKERNEL_API_KEY"
 DEFAULT_SECRET_ENV = "TRADEKERNEL_API_SECRET"
 
 
+# The longest client order id each venue takes (its API docs); tradekernel's are 32.
+_CLIENT_ID_LIMITS = {
+    "binance": 36,
+    "binanceusdm": 36,
+    "bybit": 36,
+    "okx": 32,
+    "kucoin": 40,
+    "gate": 28,
+}
+
+
+def client_id_limit(exchange_id: str) -> int | None:
+    """Return the longest client order id the exchange takes, or None if not known."""
+    return _CLIENT_ID_LIMITS.get(exchange_id)
+
+
 class MarketType(StrEnum):
     SPOT = "spot"
     SWAP = "swap"
@@ -40,6 +56,8 @@ class RetryPolicy:
         lookup_window_s: how long an unconfirmed submit is looked up by client id.
         lookup_interval_s: the pause between two such lookups.
         nonce_resyncs: clock resyncs allowed per call on `InvalidNonce`.
+        ban_unknown_s: how long a ban lasts when the venue names no end (no "banned
+            until", no Retry-After); Binance's bans run from 2 minutes up.
     """
 
     attempts: int = attrs.field(default=4, validator=_at_least_one)
@@ -50,6 +68,7 @@ class RetryPolicy:
     lookup_window_s: float = attrs.field(default=10.0, validator=_positive)
     lookup_interval_s: float = attrs.field(default=1.0, validator=_positive)
     nonce_resyncs: int = attrs.field(default=1, validator=_at_least_one)
+    ban_unknown_s: float = attrs.field(default=120.0, validator=_positive)
 
 
 @attrs.frozen(kw_only=True)
@@ -116,6 +135,11 @@ class Credentials:
                 pattern = rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])"
                 text = re.sub(pattern, "***", text)
         return text
+
+
+def has_credentials(settings: CcxtSettings, environ: Mapping[str, str]) -> bool:
+    """Return True if both credential variables the settings name are set and non-empty."""
+    return all(environ.get(name) for name in (settings.api_key_env, settings.api_secret_env))
 
 
 def credentials_from_env(settings: CcxtSettings, environ: Mapping[str, str]) -> Credentials:

@@ -6,7 +6,7 @@
 | OrderNotFound                                    | OrderNotFound     | raise                  |
 | InvalidOrder, BadRequest, OperationRejected, ... | Rejected          | raise                  |
 | RateLimitExceeded, DDoSProtection (429)          | Transient         | wait >= 2 s, retry     |
-| DDoSProtection (HTTP 418, "IP banned")           | Fatal             | halt all traffic       |
+| DDoSProtection (HTTP 418, "IP banned")           | Banned (Fatal)    | no traffic until its end |
 | RequestTimeout, ExchangeNotAvailable, NetworkError| Transient        | backoff, retry reads   |
 | AuthenticationError, PermissionDenied, Suspended | Fatal             | halt all traffic       |
 | InvalidNonce                                     | Transient         | resync clock, retry    |
@@ -19,6 +19,7 @@ from enum import StrEnum
 import ccxt
 
 from tradekernel.domain.errors import (
+    Banned,
     Fatal,
     InsufficientFunds,
     OrderNotFound,
@@ -28,6 +29,8 @@ from tradekernel.domain.errors import (
 )
 
 _BAN_STATUS = re.compile(r"(?:^|\s)418(?:\s|$)")
+# Binance: "Way too many requests; IP(...) banned until 1659146800000." (epoch ms).
+_BAN_END = re.compile(r"banned until (\d{12,14})", re.IGNORECASE)
 
 
 class FaultKind(StrEnum):
@@ -76,6 +79,18 @@ def retry_after_s(headers: Mapping[str, str] | None) -> float | None:
     return None
 
 
+def ban_end_ms(text: str, headers: Mapping[str, str] | None, now_ms: int | None) -> int | None:
+    """Return when a ban ends (epoch ms): the message's "banned until", else `now_ms` plus
+    the venue's Retry-After; None when the venue said neither."""
+    found = _BAN_END.search(text)
+    if found:
+        return int(found.group(1))
+    hint = retry_after_s(headers)
+    if hint is None or now_ms is None:
+        return None
+    return now_ms + round(hint * 1000)
+
+
 def translate(
     error: Exception,
     *,
@@ -84,17 +99,22 @@ def translate(
     headers: Mapping[str, str] | None = None,
     rate_limit_min_s: float = 2.0,
     redact: Callable[[str], str] = str,
+    now_ms: int | None = None,
 ) -> VenueError:
     """Return the domain error for a ccxt exception raised by `operation`.
 
     The message names the operation and the ccxt class, and passes through `redact` so no
-    credential can leak into logs or records.
+    credential can leak into logs or records. `now_ms` dates a ban's Retry-After.
     """
     kind = classify(error)
     message = redact(f"{operation}: {type(error).__name__}: {error}")
     coid = client_order_id
     if kind is FaultKind.BAN:
-        return Fatal(f"banned by the venue, all traffic halted ({message})", client_order_id=coid)
+        return Banned(
+            f"banned by the venue, all traffic halted ({message})",
+            client_order_id=coid,
+            until_ms=ban_end_ms(str(error), headers, now_ms),
+        )
     if kind is FaultKind.AUTH:
         return Fatal(f"credentials refused, all traffic halted ({message})", client_order_id=coid)
     if kind is FaultKind.RATE_LIMIT:

@@ -11,7 +11,12 @@ import attrs
 import numpy as np
 
 from tradekernel.adapters.ccxt.client import build_exchange_in_loop
-from tradekernel.adapters.ccxt.config import CcxtSettings, credentials_from_env
+from tradekernel.adapters.ccxt.config import (
+    CcxtSettings,
+    Credentials,
+    credentials_from_env,
+    has_credentials,
+)
 from tradekernel.adapters.ccxt.mapping import balances_from_ccxt, order_from_ccxt
 from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
 from tradekernel.adapters.ccxt.own_trades import ClientIds, fetch_own_trades
@@ -24,6 +29,7 @@ from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
+from tradekernel.domain.ports.venue_incidents import IncidentKind, VenueIncident
 
 T = TypeVar("T")
 
@@ -49,15 +55,25 @@ class CcxtExecution:
         rng: np.random.Generator,
         environ: Mapping[str, str] | None = None,
         sleep: Sleep | None = None,
+        require_credentials: bool = True,
     ) -> None:
         """Read the credentials and build the ccxt client (no network traffic yet).
 
+        With `require_credentials=False` unset keys leave the client keyless: public
+        reads (markets, rules) work, a private call is refused by the venue.
+
         Raises:
-            ConfigError: the credential variables are unset or the exchange is unknown.
+            ConfigError: the credential variables are unset (and required) or the
+                exchange is unknown.
         """
         self._settings = settings
         self._clock = clock
-        credentials = credentials_from_env(settings, os.environ if environ is None else environ)
+        source = os.environ if environ is None else environ
+        credentials = (
+            credentials_from_env(settings, source)
+            if require_credentials or has_credentials(settings, source)
+            else Credentials(api_key="", secret="")
+        )
         self._redact = credentials.redact
         self._sleep = sleep if sleep is not None else asyncio.sleep
         self._loop = asyncio.new_event_loop()
@@ -71,6 +87,7 @@ class CcxtExecution:
             resync_clock=self._exchange.load_time_difference,
             last_headers=lambda: self._exchange.last_response_headers,
             redact=self._redact,
+            now_ms=clock.now_ms,
         )
         self._markets_loaded = False
         self._client_ids = ClientIds()
@@ -114,6 +131,12 @@ class CcxtExecution:
     def halted_reason(self) -> str | None:
         """Why the adapter stopped all traffic (a ban, refused keys), or None."""
         return self._retry.halted_reason
+
+    def take_incidents(self) -> tuple[VenueIncident, ...]:
+        """Return the retries and lost acknowledgements since the last call, oldest first."""
+        taken = tuple(self._retry.incidents)
+        self._retry.incidents.clear()
+        return taken
 
     # -- ExecutionPort (sync) -------------------------------------------------------------
 
@@ -178,7 +201,7 @@ class CcxtExecution:
         try:
             raw = await place_order(self._exchange, self._retry, intent, self._settings.market_type)
         except UnconfirmedRequest as unconfirmed:
-            return await look_up_unconfirmed(
+            found = await look_up_unconfirmed(
                 functools.partial(self.fetch_order_async, intent.symbol, coid),
                 clock=self._clock,
                 policy=self._settings.retry,
@@ -186,6 +209,15 @@ class CcxtExecution:
                 client_order_id=coid,
                 cause=str(unconfirmed),
             )
+            self._retry.incidents.append(
+                VenueIncident(
+                    kind=IncidentKind.LOST_ACK,
+                    operation="submit",
+                    client_order_id=coid,
+                    detail=f"submit unanswered ({unconfirmed}); found by client id",
+                )
+            )
+            return found
         return self._client_ids.remember(order_from_ccxt(raw, client_order_id=coid))
 
     async def cancel_async(self, symbol: str, client_order_id: str) -> Order:

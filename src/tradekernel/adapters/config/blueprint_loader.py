@@ -17,6 +17,7 @@ from tradekernel.adapters.config.plugin_tables import (
     table_list,
 )
 from tradekernel.adapters.config.portfolio_loader import bucket_settings
+from tradekernel.adapters.config.suggest import unknown_names
 from tradekernel.adapters.config.toml_file import read_toml
 from tradekernel.domain.blueprint import (
     DEFAULT_STEP_SIZE,
@@ -33,6 +34,7 @@ from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.holistic_allocation import HOLISTIC_ALLOCATOR, HolisticAllocationSettings
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.portfolio import MarketTrend
+from tradekernel.domain.timeframes import timeframe_ms
 from tradekernel.features.portfolio.validator import validate
 
 _TOP_LEVEL = {
@@ -110,13 +112,14 @@ def parse_blueprint(data: Mapping[str, Any], catalog: Catalog, *, file: str) -> 
     unknown = sorted(set(data) - _TOP_LEVEL)
     if unknown:
         raise ConfigError(
-            f"unknown top-level sections: {', '.join(unknown)} "
+            f"unknown top-level sections: {unknown_names(unknown, _TOP_LEVEL)} "
             f"(known: {', '.join(sorted(_TOP_LEVEL))})",
             path="(top level)",
             file=file,
         )
     converter = strict_converter()
     header = structure(converter, data.get("blueprint", {}), _Header, path="blueprint", file=file)
+    timeframe_ms(header.timeframe, file=file)
     account = structure(
         converter, data.get("account", {}), AccountSettings, path="account", file=file
     )
@@ -227,7 +230,7 @@ def _section(data: Mapping[str, Any], name: str, keys: set[str], file: str) -> M
     unknown = sorted(set(section) - keys)
     if unknown:
         raise ConfigError(
-            f"unknown keys: {', '.join(unknown)} (known: {', '.join(sorted(keys))})",
+            f"unknown keys: {unknown_names(unknown, keys)} (known: {', '.join(sorted(keys))})",
             path=name,
             file=file,
         )

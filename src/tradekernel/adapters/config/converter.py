@@ -15,6 +15,7 @@ import cattrs
 from cattrs.errors import ClassValidationError
 from cattrs.gen import make_dict_structure_fn
 
+from tradekernel.adapters.config.suggest import unknown_names
 from tradekernel.domain.errors import ConfigError
 
 T = TypeVar("T")
@@ -111,7 +112,10 @@ def _format(exception: BaseException, _type: type | None) -> str:
     if isinstance(exception, KeyError):
         return f"required key {exception.args[0]!r} is missing"
     if isinstance(exception, cattrs.ForbiddenExtraKeysError):
-        return "unknown keys: " + ", ".join(sorted(exception.extra_fields))
+        known = (
+            [field.name for field in attrs.fields(exception.cl)] if attrs.has(exception.cl) else []
+        )
+        return "unknown keys: " + unknown_names(exception.extra_fields, known)
     message = str(exception)
     return message or type(exception).__name__
 

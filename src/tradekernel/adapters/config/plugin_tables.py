@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from tradekernel.adapters.config.converter import structure
+from tradekernel.adapters.config.suggest import did_you_mean
 from tradekernel.domain.blueprint import BlueprintSettings, PluginConfig
 from tradekernel.domain.enums import DirectiveScope, PluginKind, TimingPreference
 from tradekernel.domain.errors import ConfigError
@@ -100,7 +101,8 @@ class PluginReader:
         if spec is None:
             known = sorted(name for k, name in self._catalog if k is kind)
             raise ConfigError(
-                f"unknown {kind.value} type {type_name!r} (known: {', '.join(known)})",
+                f"unknown {kind.value} type {type_name!r}{did_you_mean(type_name, known)} "
+                f"(known: {', '.join(known)})",
                 path=f"{path}.type",
                 file=self._file,
             )

@@ -15,6 +15,9 @@ from tradekernel.shared.bars import FloatArray
 
 # Integers above 2**53 are not exact in float64; no epoch-ms timestamp comes near it.
 _MAX_EXACT_FLOAT_INT = float(2**53)
+# Epoch milliseconds reach 1e14 only in the year 5138: such a timestamp is in a finer unit.
+_MS_YEAR_5000 = 1e14
+_NS_FROM = 1e17
 PRICE_COLUMNS = ("open", "high", "low", "close")
 COLUMNS = ("timestamp_ms", "open", "high", "low", "close", "volume")
 
@@ -48,6 +51,7 @@ def validate_bars(raw: RawColumns, *, file: str, line_of: Callable[[int], int], 
         checks.append((bad, _describe(f"{name} is not a finite number", name, values)))
     ts = raw.timestamp_ms
     finite_ts = np.where(np.isfinite(ts), ts, 0.0)
+    checks.append((finite_ts >= _MS_YEAR_5000, _unit_message(ts)))
     not_integral = (finite_ts != np.floor(finite_ts)) | (np.abs(finite_ts) > _MAX_EXACT_FLOAT_INT)
     checks.append((not_integral, _describe("timestamp_ms is not an integer", "timestamp_ms", ts)))
     order = np.zeros(ts.shape[0], dtype=np.bool_)
@@ -95,5 +99,16 @@ def _order_message(ts: FloatArray) -> Callable[[int], str]:
     def message(i: int) -> str:
         kind = "duplicate" if ts[i] == ts[i - 1] else "non-increasing"
         return f"{kind} timestamp_ms {int(ts[i])} after {int(ts[i - 1])}"
+
+    return message
+
+
+def _unit_message(ts: FloatArray) -> Callable[[int], str]:
+    def message(i: int) -> str:
+        unit = "nanoseconds" if ts[i] >= _NS_FROM else "microseconds"
+        return (
+            f"timestamp_ms {int(ts[i])} looks like {unit} (as milliseconds it is after the "
+            "year 5000); timestamp_ms must be epoch milliseconds"
+        )
 
     return message

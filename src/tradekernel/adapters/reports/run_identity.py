@@ -9,6 +9,8 @@ class RunIdentity:
 
     `strategy` is the blueprint's name; `start_ms` and `end_ms` are the open times of the
     first and last bar of the run's data (epoch ms, reports add ISO UTC beside them).
+    `skipped_intents` counts the intents the run's plans skipped, by reason, most frequent
+    first: a run that could not trade as configured says why in its summary.
     """
 
     run_id: str
@@ -20,3 +22,4 @@ class RunIdentity:
     symbols: tuple[str, ...] = ()
     start_ms: int = 0
     end_ms: int = 0
+    skipped_intents: tuple[tuple[str, int], ...] = ()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tradekernel.adapters.reports.metrics import Metrics
 from tradekernel.adapters.reports.run_identity import RunIdentity
+from tradekernel.adapters.reports.skips import skip_words
 from tradekernel.shared.utc_time import utc_text
 
 SUMMARY_SCHEMA_VERSION = 2
@@ -69,6 +70,18 @@ def summary_document(identity: RunIdentity, metrics: Metrics) -> dict[str, JsonV
         "data_fingerprint": identity.data_fingerprint,
         "plan_hash": identity.plan_hash,
         "metrics": metrics_document(metrics),
+        "skipped_intents": _skipped(identity.skipped_intents),
+    }
+
+
+def _skipped(skipped: tuple[tuple[str, int], ...]) -> dict[str, JsonValue]:
+    reason = skipped[0][0] if skipped else None
+    by_reason: dict[str, JsonValue] = dict(skipped)
+    return {
+        "total": sum(count for _, count in skipped),
+        "by_reason": by_reason,
+        "most_frequent": reason,
+        "most_frequent_words": None if reason is None else skip_words(reason),
     }
 
 

@@ -68,6 +68,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    from tradekernel.adapters.reports.skips import skip_line
     from tradekernel.adapters.reports.terminal import summary_table
     from tradekernel.adapters.reports.writer import check_output_dir
     from tradekernel.bootstrap.backtest_job import run_backtest
@@ -125,6 +126,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"plans    {len(result.plan_hashes)} recorded, run plan hash {result.run_plan_hash}")
     if result.rejections:
         print(f"rejected {len(result.rejections)} orders, first: {result.rejections[0][2]}")
+    skipped = skip_line(result.skipped_intents)
+    if skipped is not None:
+        print(skipped)
     for trade in result.open_trades:
         print(f"open     {trade.symbol}: {trade.open_qty} still held (marked at the last close)")
     print()

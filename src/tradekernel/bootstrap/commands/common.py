@@ -111,7 +111,7 @@ def load_windowed_data(
     from tradekernel.bootstrap.backtest_job import load_data
     from tradekernel.bootstrap.time_window import cut_to_window
 
-    return cut_to_window(load_data(data_inputs(values, blueprint)), args.start, args.end)
+    return cut_to_window(load_data(data_inputs(values, blueprint), blueprint), args.start, args.end)
 
 
 def load_blueprint_arg(path: Path | None) -> tuple[LoadedBlueprint, Catalog]:
@@ -155,9 +155,14 @@ def data_inputs(values: Sequence[str], blueprint: LoadedBlueprint) -> list[DataI
 def with_universe_lists(
     blueprint: LoadedBlueprint, allow: Sequence[str], deny: Sequence[str]
 ) -> LoadedBlueprint:
-    """Merge the config, list-file and CLI allow/deny lists into the blueprint's universe."""
+    """Merge the config, list-file and CLI allow/deny lists into the blueprint's universe.
+
+    Raises:
+        ConfigError: a list is malformed or unreadable, or the lists empty the universe.
+    """
     import attrs
 
+    from tradekernel.bootstrap.run_checks import check_universe
     from tradekernel.features.universe.list_file import SymbolLists, parse_symbol_list
     from tradekernel.features.universe.merge import merge_universe
 
@@ -182,4 +187,6 @@ def with_universe_lists(
             raise ConfigError(str(error), path="universe.list_file", file=str(list_path)) from None
     record = merge_universe(universe.symbols, config=config, file=file_lists, cli=cli)
     merged = attrs.evolve(universe, allow=record.allow, deny=record.deny)
-    return attrs.evolve(blueprint, settings=attrs.evolve(blueprint.settings, universe=merged))
+    refined = attrs.evolve(blueprint, settings=attrs.evolve(blueprint.settings, universe=merged))
+    check_universe(refined, record.selected)
+    return refined

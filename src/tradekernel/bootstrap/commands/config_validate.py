@@ -18,7 +18,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     actions = parser.add_subparsers(dest="config_command", metavar="ACTION")
     validate = actions.add_parser(
         "validate",
-        help="validate a blueprint: types, ranges, unknown keys, plugin columns",
+        help="validate a blueprint: every check a backtest runs before it starts",
         epilog="example:\n  tradekernel config validate examples/sma_cross.toml",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -38,11 +38,24 @@ def _plugin_line(plugin: PluginConfig) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tradekernel.bootstrap.blueprints import load
-    from tradekernel.orchestration.factory.kernel_factory import build_kernel
+    from tradekernel.bootstrap.commands.common import with_universe_lists
+    from tradekernel.bootstrap.container import configured
+    from tradekernel.bootstrap.run_checks import check_tradable
 
-    blueprint, catalog = load(args.file)
-    build_kernel(blueprint.settings, catalog)  # factories may refuse combinations too
+    # Build what a backtest builds, through the same container, without running: "valid"
+    # then means a backtest of this blueprint starts (given data long enough for it).
+    container = configured(
+        mode="backtest",
+        blueprint_path=args.file,
+        refine=lambda loaded: with_universe_lists(loaded, (), ()),
+    )
+    try:
+        blueprint = container.blueprint()
+        container.kernel()  # the plugin factories may refuse combinations too
+        container.simulated_venue_settings()
+        check_tradable(blueprint)
+    finally:
+        container.shutdown_resources()
     settings = blueprint.settings
     stages = (
         ("context workers", settings.workers),

@@ -14,6 +14,8 @@ EXAMPLES = """examples:
                                                    # manage orphans found at start
 keys: TRADEKERNEL_API_KEY and TRADEKERNEL_API_SECRET (or the names the config gives), never
 in a file. Stop new orders: create the config's stop_file; halt: tradekernel control halt.
+stop: SIGTERM or Ctrl-C ends the cycle in flight, keeps or cancels the working orders
+(the config's on_stop), records the run and prints its summary; a second signal stops at once.
 """
 
 
@@ -46,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     # The live job loads ccxt: only this handler, not the parser, imports it.
     from tradekernel.bootstrap.live_job import load_live, run_live
     from tradekernel.bootstrap.live_session import open_session
+    from tradekernel.bootstrap.signals import install_stop_handlers
 
     loaded = load_live(args.config)
     live = bool(args.live) or loaded.settings.mode == "live"
@@ -80,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
             if args.max_cycles is not None
             else loaded.settings.max_cycles,
             on_cycle=lambda line: print(line, file=sys.stderr, flush=True),
+            on_loop=install_stop_handlers,
         )
     finally:
         wiring.close()

@@ -75,6 +75,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def run(args: argparse.Namespace) -> int:
+    from tradekernel.adapters.reports.skips import skip_line
     from tradekernel.adapters.reports.terminal import summary_table
     from tradekernel.adapters.reports.writer import check_output_dir
     from tradekernel.bootstrap.commands.common import load_windowed_data, with_universe_lists
@@ -120,6 +121,9 @@ def run(args: argparse.Namespace) -> int:
     if result.dropped_slices:
         _, first, why = result.dropped_slices[0]
         print(f"dropped {len(result.dropped_slices)} delayed slices, first: {first} ({why})")
+    skipped = skip_line(result.skipped_intents)
+    if skipped is not None:
+        print(skipped)
     for trade in result.open_trades:
         print(f"open     {trade.symbol}: {trade.open_qty} still held (marked at the last close)")
     print()

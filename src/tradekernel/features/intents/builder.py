@@ -40,11 +40,15 @@ class IntentBuilder:
         """Return every intent of the cycle, tradable or skipped, in plan order."""
         raw: list[ExecutionIntent] = []
         for execution in accepted:
-            pieces = expand(execution, inputs.run_id, inputs.cycle_ts_ms)
+            pieces = expand(
+                execution, inputs.run_id, inputs.cycle_ts_ms, prefix=inputs.client_id_prefix
+            )
             raw.extend(_balanced(pieces, execution.size.quantity, inputs))
         refused: list[ExecutionIntent] = []
         for execution, rejection in rejected:
-            for intent in expand(execution, inputs.run_id, inputs.cycle_ts_ms):
+            for intent in expand(
+                execution, inputs.run_id, inputs.cycle_ts_ms, prefix=inputs.client_id_prefix
+            ):
                 refused.append(intent.skip(SkipReason(rejection.reason), rejection.detail))
         raw.sort(key=intent_order_key)
         gatekeeper = Gatekeeper(self._settings, inputs)

@@ -7,7 +7,7 @@ from tradekernel.domain.enums import (
 )
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.trade_plans import ExecutionDirective
-from tradekernel.shared.ids import client_order_id
+from tradekernel.shared.ids import CLIENT_ID_PREFIX, client_order_id
 
 
 def close_semantics(execution: ExecutionDirective) -> CloseSemantics:
@@ -21,8 +21,16 @@ def close_semantics(execution: ExecutionDirective) -> CloseSemantics:
     return CloseSemantics.REDUCE_ONLY
 
 
-def expand(execution: ExecutionDirective, run_id: str, cycle_ts_ms: int) -> list[ExecutionIntent]:
+def expand(
+    execution: ExecutionDirective,
+    run_id: str,
+    cycle_ts_ms: int,
+    *,
+    prefix: str = CLIENT_ID_PREFIX,
+) -> list[ExecutionIntent]:
     """Return one intent per (entry layer, routing slice), quantities as planned.
+
+    Client order ids start with `prefix` (the bot's, see `shared.ids.client_order_id`).
 
     A MODIFY_EXISTING directive with an exit stop becomes one protective stop order.
     """
@@ -39,6 +47,7 @@ def expand(execution: ExecutionDirective, run_id: str, cycle_ts_ms: int) -> list
                     directive.symbol,
                     directive.side.value,
                     directive.directive_id,
+                    prefix=prefix,
                 ),
                 directive_id=directive.directive_id,
                 symbol=directive.symbol,
@@ -67,6 +76,7 @@ def expand(execution: ExecutionDirective, run_id: str, cycle_ts_ms: int) -> list
                         directive.side.value,
                         directive.directive_id,
                         index,
+                        prefix=prefix,
                     ),
                     directive_id=directive.directive_id,
                     symbol=directive.symbol,

@@ -6,6 +6,7 @@ from decimal import Decimal
 import attrs
 
 from tradekernel.domain.account import Position
+from tradekernel.domain.context import DEFAULT_CLIENT_ID_PREFIX
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.orders import OpenOrderView
@@ -24,3 +25,4 @@ class IntentInputs:
     trading_state: TradingState = TradingState.ACTIVE
     stop_new_orders: bool = False
     backoff_until_ms: Mapping[str, int] = attrs.Factory(dict)
+    client_id_prefix: str = DEFAULT_CLIENT_ID_PREFIX

@@ -12,7 +12,7 @@ from decimal import Decimal
 import attrs
 
 from tradekernel.domain.account import Balance, Position
-from tradekernel.domain.context import PlanningContext
+from tradekernel.domain.context import DEFAULT_CLIENT_ID_PREFIX, PlanningContext
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.market import MarkPrice, SymbolRules
 from tradekernel.domain.orders import OpenOrderView
@@ -58,6 +58,7 @@ def assemble_context(
     trading_state: TradingState = TradingState.ACTIVE,
     backoff_until_ms: Mapping[str, int] | None = None,
     stop_new_orders: bool = False,
+    client_id_prefix: str = DEFAULT_CLIENT_ID_PREFIX,
 ) -> PlanningContext[BarSeries]:
     """Return the planning context of the cycle at `now_ms`.
 
@@ -94,4 +95,5 @@ def assemble_context(
         stop_new_orders=stop_new_orders,
         backoff_until_ms=dict(backoff_until_ms or {}),
         peak_equity=peak_equity,
+        client_id_prefix=client_id_prefix,
     )

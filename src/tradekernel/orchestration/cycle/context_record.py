@@ -13,7 +13,7 @@ from typing import Any
 import cattrs
 
 from tradekernel.domain.account import Balance, Position
-from tradekernel.domain.context import PlanningContext
+from tradekernel.domain.context import DEFAULT_CLIENT_ID_PREFIX, PlanningContext
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.errors import DataError
 from tradekernel.domain.market import MarkPrice, SymbolRules
@@ -53,6 +53,9 @@ def context_json(context: PlanningContext[BarSeries]) -> str:
         "backoff_until_ms": context.backoff_until_ms,
         "peak_equity": context.peak_equity,
     }
+    if context.client_id_prefix != DEFAULT_CLIENT_ID_PREFIX:
+        # Only when set: the records (and hashes) of bots with the default stay as they were.
+        record["client_id_prefix"] = context.client_id_prefix
     return canonical_json(record)
 
 
@@ -114,6 +117,7 @@ def context_from_json(text: str, series: Mapping[str, BarSeries]) -> PlanningCon
         trading_state=TradingState(record["trading_state"]),
         backoff_until_ms=record["backoff_until_ms"],
         stop_new_orders=record["stop_new_orders"],
+        client_id_prefix=record.get("client_id_prefix", DEFAULT_CLIENT_ID_PREFIX),
     )
     for symbol in sorted(set(marks) | set(context.marks)):
         if marks.get(symbol) != context.marks.get(symbol):

@@ -8,11 +8,13 @@ directive or an intent (an empty plan says nothing); live records every plan, so
 session's journal shows that it was awake.
 """
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 import attrs
 
+from tradekernel.domain.context import DEFAULT_CLIENT_ID_PREFIX
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.plan import Plan
@@ -68,8 +70,10 @@ class Decider:
         on_plan: PlanSink | None = None,
         record_empty: bool = False,
         prepared: PreparedMarket | None = None,
+        client_id_prefix: str = DEFAULT_CLIENT_ID_PREFIX,
     ) -> None:
         self._kernel = kernel
+        self._client_id_prefix = client_id_prefix
         # The kernel's prepared histories the context windows are cut from (recorded
         # markets); without it (live) each window is prepared for its cycle alone.
         self._prepared = prepared
@@ -79,6 +83,8 @@ class Decider:
         self._record_empty = record_empty
         self.kernel_calls = 0
         self.plan_hashes: list[tuple[int, str]] = []
+        # Intents the gates kept but skipped, by reason: a run that cannot trade says why.
+        self.skipped: Counter[str] = Counter()
 
     def decide(
         self, now_ms: int, cursors: Mapping[str, SymbolCursor], state: CycleState
@@ -94,11 +100,15 @@ class Decider:
             trading_state=state.trading_state,
             stop_new_orders=state.stop_new_orders,
             backoff_until_ms=state.backoff_until_ms,
+            client_id_prefix=self._client_id_prefix,
         )
         plan = self._kernel.plan(context, self._prepared)
         self.kernel_calls += 1
         if not (self._record_empty or plan.directives or plan.intents):
             return None
+        for intent in plan.intents:
+            if intent.skip_reason is not None:
+                self.skipped[intent.skip_reason.value] += 1
         text = canonical_json(plan)
         digest = hash_text(text)
         self.plan_hashes.append((now_ms, digest))

@@ -174,6 +174,9 @@ class RecordedRun:
             final_marks=marks,
             fees=venue.fees_paid,
             exposed_bars=equity.exposed_bars,
+            skipped_intents=tuple(
+                sorted(self.runner.decider.skipped.items(), key=lambda item: (-item[1], item[0]))
+            ),
         )
 
     def _on_time(self, now_ms: int) -> None:

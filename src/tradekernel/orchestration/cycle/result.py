@@ -46,3 +46,5 @@ class RunResult:
     final_marks: Mapping[str, Decimal]
     fees: Decimal
     exposed_bars: int
+    # Skipped intents by reason, most frequent first (ties by reason): (reason, count).
+    skipped_intents: tuple[tuple[str, int], ...] = ()

@@ -124,6 +124,15 @@ def _allocator(plugin: PluginConfig, catalog: PluginCatalog) -> Allocator:
     return instantiate(plugin, catalog, ALLOCATOR)
 
 
+def _intent_settings(settings: BlueprintSettings) -> IntentSettings:
+    try:
+        return IntentSettings(
+            quote_asset=settings.account.quote_asset, fee_rate=settings.fees.taker
+        )
+    except ValueError as error:
+        raise ConfigError(str(error).replace("fee_rate", "fees.taker"), path="fees.taker") from None
+
+
 def build_kernel(settings: BlueprintSettings, catalog: PluginCatalog) -> PlanningKernel:
     """Return the kernel a blueprint describes (holistic allocation binds each cycle).
 
@@ -142,9 +151,7 @@ def build_kernel(settings: BlueprintSettings, catalog: PluginCatalog) -> Plannin
         exit=tuple(_choice(p, catalog, EXIT) for p in settings.exit),
         routing=tuple(_choice(p, catalog, ROUTING) for p in settings.routing),
         allocator=_allocator(settings.allocator, catalog),
-        intents=IntentSettings(
-            quote_asset=settings.account.quote_asset, fee_rate=settings.fees.taker
-        ),
+        intents=_intent_settings(settings),
     )
     if isinstance(spec.allocator, HolisticAllocator):
         return HolisticPlanningKernel(spec, spec.allocator)

@@ -47,4 +47,5 @@ def intent_inputs(
         trading_state=context.trading_state,
         stop_new_orders=context.stop_new_orders,
         backoff_until_ms=context.backoff_until_ms,
+        client_id_prefix=context.client_id_prefix,
     )

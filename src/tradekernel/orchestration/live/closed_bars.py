@@ -4,23 +4,10 @@ from collections.abc import Callable, Sequence
 
 from tradekernel.domain.market import Bar
 from tradekernel.domain.ports.market_data import MarketDataPort
+from tradekernel.domain.timeframes import timeframe_name
 from tradekernel.shared.bars import BarSeries
 
 BarListener = Callable[[Sequence[Bar]], None]
-
-_TIMEFRAMES = {
-    60_000: "1m",
-    300_000: "5m",
-    900_000: "15m",
-    3_600_000: "1h",
-    14_400_000: "4h",
-    86_400_000: "1d",
-}
-
-
-def timeframe_name(ms: int) -> str:
-    """Return the venue's name of a bar length in milliseconds (`1h`, or `<n>m`)."""
-    return _TIMEFRAMES.get(ms, f"{ms // 60_000}m")
 
 
 class ClosedBarWindow:

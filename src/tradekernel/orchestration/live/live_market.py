@@ -64,6 +64,7 @@ class LiveMarket:
         reconcile_every_ms: int,
         resume_after_ms: int | None,
         resume_peak_equity: Decimal | None = None,
+        stale_data: Callable[[Mapping[str, BarSeries]], bool] | None = None,
     ) -> None:
         self._bars = bars
         self._venue = venue
@@ -78,6 +79,8 @@ class LiveMarket:
         self._quote = quote
         self._bases = dict(bases)
         self._reconcile_every_ms = reconcile_every_ms
+        # Stale bars stop new positions as the operator's switch does (data_watch.py).
+        self._stale_data = stale_data
         self.last_planned = resume_after_ms
         self.last_reconcile: int | None = None
         self._history: dict[str, BarSeries] = {}
@@ -109,6 +112,8 @@ class LiveMarket:
                 skipped=f"venue unreadable: {error}",
             )
         self._history = history
+        if self._stale_data is not None and self._stale_data(history):
+            stop_new = True
         planned = max((int(h.ts_ms[-1]) for h in history.values() if len(h)), default=None)
         step.planned_ts_ms = planned
         # The cycle's time is its last closed bar's, as a recorded step's is: slices fall

@@ -4,12 +4,14 @@
   cancelled by the configured policy, else reported (the startup guard refuses to trade).
   Venue orders without our prefix are foreign: reported, never touched.
 - Store orders that are open but absent from the venue's open orders are fetched by
-  client id: a final state is recorded; an unsent or ambiguous order unseen past the grace
-  period becomes LOST. An order the venue had acknowledged that it no longer knows gets a
-  `venue_check` event per pass; once unseen on `vanish_passes` consecutive passes spanning
-  `vanish_grace_ms`, its own trades are pulled (fills first) and it is settled LOST
-  (`vanished`). Until then it stays working for the planner (its exposure still counts)
-  and is reported as `unseen`, which does not block the startup guard.
+  client id: a final state is recorded; an unsent or ambiguous order is `pending` (it
+  counts as working, it does not block the startup guard) and becomes LOST (never placed)
+  once unseen past the OMS's grace period. An order the venue had acknowledged that it no
+  longer knows gets a `venue_check` event per pass; once unseen on `vanish_passes`
+  consecutive passes spanning `vanish_grace_ms`, its own trades are pulled (fills first)
+  and it is settled LOST (`vanished`: gone). Until then it stays working for the planner
+  (its exposure still counts) and is reported as `unseen`, which does not block the
+  startup guard.
 - Own trades are pulled per symbol and recorded once per trade id (the OMS drops repeats).
 - Holdings: each traded symbol's base balance on the venue against the ledger's.
 """
@@ -28,7 +30,8 @@ from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.orchestration.live.recorded_fills import ledger_of, recorded_fills
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.oms.order_state import OrderState
-from tradekernel.shared.ids import CLIENT_ID_PREFIX
+from tradekernel.orchestration.oms.transitions import UNCONFIRMED
+from tradekernel.shared.ids import CLIENT_ID_PREFIX, is_client_order_id
 
 
 @attrs.frozen(kw_only=True)
@@ -72,6 +75,10 @@ class ReconciliationReport:
     resolved: tuple[tuple[str, OrderStatus], ...] = ()
     lost: tuple[str, ...] = ()
     unresolved: tuple[str, ...] = ()
+    # Unconfirmed orders (stored, or submitted with an unknown outcome) the venue does not
+    # show yet: looked up by client id every pass and poll, LOST (never placed) once their
+    # grace ends; they count as working meanwhile and do not block the startup guard.
+    pending: tuple[str, ...] = ()
     unseen: tuple[UnseenOrder, ...] = ()
     new_fills: int = 0
     orphan_fills: tuple[str, ...] = ()
@@ -114,6 +121,8 @@ class ReconcileSettings:
     adopt_holdings: bool = False
     vanish_passes: int = 3
     vanish_grace_ms: int = 300_000
+    # The bot's client order ids start with it: venue orders with it are the bot's own.
+    client_id_prefix: str = CLIENT_ID_PREFIX
 
     def __attrs_post_init__(self) -> None:
         if self.vanish_passes < 2 or self.vanish_grace_ms < 0:
@@ -149,14 +158,21 @@ class Reconciler:
         settings = self._settings
         traded = set(settings.symbols)
         venue_open = [o for o in self._venue.open_orders() if o.symbol in traded]
-        ours = [o for o in venue_open if o.client_order_id.startswith(CLIENT_ID_PREFIX)]
+        prefix = self._settings.client_id_prefix
+        ours = [o for o in venue_open if o.client_order_id.startswith(prefix)]
         orphans = tuple(o for o in ours if self._manager.order(o.client_order_id) is None)
-        foreign = tuple(o for o in venue_open if not o.client_order_id.startswith("tk"))
+        # Another tradekernel bot's orders (its own prefix) are neither ours nor foreign.
+        foreign = tuple(
+            o
+            for o in venue_open
+            if not (o.client_order_id.startswith(prefix) or is_client_order_id(o.client_order_id))
+        )
         adopted, cancelled, errors = self._settle_orphans(orphans, act=act)
         on_venue = {o.client_order_id for o in venue_open}
         resolved: list[tuple[str, OrderStatus]] = []
         lost: list[str] = []
         unresolved: list[str] = []
+        pending: list[str] = []
         unseen: list[UnseenOrder] = []
         late_before = set(self._late_fills())
         for state in self._manager.open_orders():
@@ -178,6 +194,8 @@ class Reconciler:
                 lost.append(coid)
             elif after.is_terminal:
                 resolved.append((coid, after.status))
+            elif after.status in UNCONFIRMED:
+                pending.append(coid)
             elif absence is None:
                 unresolved.append(coid)
         new_fills, orphan_fills = self._pull_fills(now_ms, act=act)
@@ -191,6 +209,7 @@ class Reconciler:
             resolved=tuple(resolved),
             lost=tuple(lost),
             unresolved=tuple(unresolved),
+            pending=tuple(pending),
             unseen=tuple(unseen),
             new_fills=new_fills,
             orphan_fills=orphan_fills,
@@ -250,7 +269,8 @@ class Reconciler:
             fills = self._venue.own_trades(symbol, since)
             for fill in fills:
                 coid = fill.client_order_id
-                if coid.startswith(CLIENT_ID_PREFIX) and self._manager.order(coid) is None:
+                ours = coid.startswith(self._settings.client_id_prefix)
+                if ours and self._manager.order(coid) is None:
                     orphan_fills.add(fill.trade_id)
             if act:
                 self._manager.apply_fills(fills)

@@ -14,26 +14,40 @@ import attrs
 
 from tradekernel.domain.blueprint import ExecutionPolicy
 from tradekernel.domain.enums import TradingState
+from tradekernel.domain.errors import VenueError
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import Journal
 from tradekernel.domain.ports.market_data import MarketDataPort
 from tradekernel.domain.ports.order_store import OrderEventStore
+from tradekernel.domain.ports.venue_incidents import IncidentKind, VenueIncidents
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.decision import Decider, journal_recorder
 from tradekernel.orchestration.cycle.order_care import OrderCare
 from tradekernel.orchestration.cycle.runner import CycleRunner
 from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
+from tradekernel.orchestration.live.ban_wait import BanWatch
 from tradekernel.orchestration.live.closed_bars import BarListener, ClosedBarWindow
+from tradekernel.orchestration.live.data_watch import MarketDataWatch
 from tradekernel.orchestration.live.live_market import LiveMarket
+from tradekernel.orchestration.live.order_notices import NoticeKind, NoticeLog, OrderNotice, count
 from tradekernel.orchestration.live.reconciliation import Reconciler, ReconciliationReport
 from tradekernel.orchestration.live.startup_guard import check_startup
+from tradekernel.orchestration.live.stop_gate import StopGate
 from tradekernel.orchestration.live.supervised_desk import SupervisedDesk
 from tradekernel.orchestration.live.supervisor import OrderSupervisor
 from tradekernel.orchestration.live.telemetry import LiveTelemetry
 from tradekernel.orchestration.oms.order_manager import OrderManager
+from tradekernel.orchestration.runtime.bot import BotRuntime
+from tradekernel.orchestration.runtime.system_monitor import SystemMonitor
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
+from tradekernel.shared.ids import CLIENT_ID_PREFIX
+
+_UNRESOLVED = (
+    "absent from the venue's open orders and not settled by its lookup by client id "
+    "(still working there, or the lookup failed); asked again on the next pass"
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -51,6 +65,11 @@ class RunnerSettings:
     resume_after_ms: int | None = None
     # The peak equity the bot's earlier sessions planned with (`recorded_peak`).
     resume_peak_equity: Decimal | None = None
+    # Bars older than this (since the newest closed bar's close) stop new positions.
+    stale_after_ms: int | None = None
+    # A ban streak ending later than this after its first ban ends the run.
+    max_ban_wait_ms: int = 0
+    client_id_prefix: str = CLIENT_ID_PREFIX
 
 
 @attrs.frozen(kw_only=True)
@@ -65,6 +84,13 @@ class CycleReport:
     # Delayed slices that fell due but were not sent: (client order id, why).
     dropped: tuple[tuple[str, str], ...] = ()
     pending: int = 0  # delayed slices still waiting for their time
+    # What the operator must hear of: one notice per event, in the order collected.
+    notices: tuple[OrderNotice, ...] = ()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Return the cycle's notices counted by kind (every kind, 0 if none)."""
+        return count(self.notices)
 
 
 class LiveRunner:
@@ -88,15 +114,39 @@ class LiveRunner:
         rules: Mapping[str, SymbolRules],
         clock: Clock,
         on_bars: BarListener | None = None,
+        incidents: VenueIncidents | None = None,
+        stopping: Callable[[], bool] = lambda: False,
+        on_started: Callable[[], None] = lambda: None,
     ) -> None:
+        """Build the runner; `incidents` is the venue adapter's log of retries and lost
+        acknowledgements (None for a paper venue, which has neither)."""
         self._s = settings
         self._manager = manager
+        self._incidents = incidents
+        self._notices = NoticeLog()
+        manager.watch(self._notices.on_event)
+        # How many of the OMS's retries and the supervisor's failed cancels were taken.
+        self._taken_retries = 0
+        self._taken_cancel_errors = 0
         self._journal = journal
         self._reconciler = reconciler
+        self._on_started = on_started
         self._now = clock.now_ms
         self.telemetry = LiveTelemetry(
             journal=journal, run_id=settings.session_id, quote=settings.quote
         )
+        self.data_watch = MarketDataWatch(
+            monitor=SystemMonitor(
+                runtime=BotRuntime(config=None, bot_id=settings.session_id),
+                clock=clock,
+                # A missed beat is at least a cycle late: the loop is paced by the wall clock.
+                heartbeat_timeout_ms=max(settings.timeframe_ms, 1),
+                stale_after_ms=settings.stale_after_ms or 1,
+                watch=settings.symbols,
+            ),
+            timeframe_ms=settings.timeframe_ms,
+        )
+        self.bans = BanWatch(max_wait_ms=settings.max_ban_wait_ms)
         self.supervisor = OrderSupervisor(
             manager=manager,
             policy=policy,
@@ -104,6 +154,7 @@ class LiveRunner:
             run_id=settings.run_id,
             rules=rules,
             holding=lambda symbol: self.market.book().held(symbol),
+            client_id_prefix=settings.client_id_prefix,
         )
         self.market = LiveMarket(
             bars=ClosedBarWindow(
@@ -128,12 +179,13 @@ class LiveRunner:
             reconcile_every_ms=settings.reconcile_every_ms,
             resume_after_ms=settings.resume_after_ms,
             resume_peak_equity=settings.resume_peak_equity,
+            stale_data=self.data_watch.observe if settings.stale_after_ms else None,
         )
         self._desk = SupervisedDesk(self.supervisor, manager, self.telemetry)
         self._runner = CycleRunner(
             self.market,
             # Entry timeouts are the supervisor's here: it also falls back and rolls back.
-            OrderCare(self._desk, backoff, control=control),
+            OrderCare(self._desk, backoff, control=StopGate(control, stopping)),
             Decider(
                 kernel,
                 run_id=settings.run_id,
@@ -141,12 +193,14 @@ class LiveRunner:
                 # Write-ahead: the plan is on disk before any of its orders is sent.
                 on_plan=journal_recorder(journal, settings.session_id),
                 record_empty=True,
+                client_id_prefix=settings.client_id_prefix,
             ),
             control=control,
         )
 
     def start(self) -> ReconciliationReport:
-        """Rebuild orders from the store, reconcile, and pass the startup guard.
+        """Rebuild orders from the store, reconcile, pass the startup guard, then call
+        `on_started` (the run manifest is written there).
 
         Raises:
             StartupRefused: the venue holds orders or balances the store cannot explain.
@@ -155,6 +209,18 @@ class LiveRunner:
         report = self._reconciler.reconcile(self._now())
         self.market.last_reconcile = self._now()
         check_startup(report)
+        self._on_started()
+        return report
+
+    def resume(self) -> ReconciliationReport:
+        """Reconcile with the venue after a pause (a ban); the next cycle trades again.
+
+        Raises:
+            Banned: the venue still bans us.
+        """
+        now = self._now()
+        report = self._reconciler.reconcile(now)
+        self.market.last_reconcile = now
         return report
 
     def cycle(self) -> CycleReport:
@@ -173,6 +239,10 @@ class LiveRunner:
         done = self._runner.last
         assert done is not None  # a live market always makes a step
         seen = self.market.step
+        self.data_watch.beat(seen.now_ms)
+        report = seen.reconciliation
+        for coid in report.unresolved if report is not None else ():
+            self._notices.add(NoticeKind.UNRESOLVED, coid, _UNRESOLVED)
         return CycleReport(
             now_ms=seen.now_ms,
             planned_ts_ms=seen.planned_ts_ms,
@@ -183,12 +253,53 @@ class LiveRunner:
             skipped=done.tick.skipped,
             dropped=tuple((cid, why) for _, cid, why in care.dropped[dropped_before:]),
             pending=len(care),
+            notices=self.take_notices(),
         )
+
+    def take_notices(self) -> tuple[OrderNotice, ...]:
+        """Return the notices since the last call (venue incidents, OMS retries, order
+        events, failed cancels) and count them in the session telemetry."""
+        log = self._notices
+        for incident in self._incidents.take_incidents() if self._incidents else ():
+            kind = NoticeKind.LOST_ACK if incident.kind is IncidentKind.LOST_ACK else None
+            detail = f"{incident.operation}: {incident.detail}"
+            log.add(kind or NoticeKind.RETRY, incident.client_order_id, detail)
+        retries = self._manager.retries
+        for coid, why in retries[self._taken_retries :]:
+            log.add(NoticeKind.RETRY, coid, why)
+        self._taken_retries = len(retries)
+        failed = self.supervisor.cancel_errors
+        for coid, why in failed[self._taken_cancel_errors :]:
+            log.add(NoticeKind.CANCEL_FAILED, coid, f"cancel failed: {why}; asked again next cycle")
+        self._taken_cancel_errors = len(failed)
+        taken = log.take()
+        self.telemetry.count_notices(taken)
+        return taken
+
+    def cancel_working(self) -> tuple[tuple[str, str], ...]:
+        """Cancel every working order of the bot (a stop with `on_stop = "cancel"`).
+
+        Return `(client order id, outcome)` of each: its status after the venue's
+        answer, or the error that left it for the next start's reconciliation.
+        """
+        outcomes: list[tuple[str, str]] = []
+        for state in self._manager.open_orders():
+            coid = state.client_order_id
+            try:
+                outcomes.append((coid, self._manager.cancel(coid).status.value))
+            except VenueError as error:
+                outcomes.append((coid, f"not confirmed ({error})"))
+        self.telemetry.record_orders(self._manager.orders())
+        return tuple(outcomes)
 
     def finish(self, reason: str) -> str:
         """Write the run's summary (PnL, slippage, stop reason); return it as JSON."""
         realized = self.market.book().realized_pnl
-        summary = self.telemetry.summary(realized)
+        summary = {
+            **self.telemetry.summary(realized),
+            **self.data_watch.summary(),
+            **self.bans.summary(),
+        }
         text = canonical_summary({**summary, "stop_reason": reason})
         self._journal.finish_run(self._s.session_id, text)
         return text

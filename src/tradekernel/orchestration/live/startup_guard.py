@@ -9,8 +9,8 @@ _HINT_ORPHANS = (
     "--orphans cancel (cancel them on the venue), or cancel them on the venue yourself"
 )
 _HINT_FOREIGN = (
-    "what to do: these orders were not placed by tradekernel (no 'tk' client id); cancel "
-    "them on the venue, or trade these symbols from another account"
+    "what to do: these orders were not placed by tradekernel (no tradekernel client id); "
+    "cancel them on the venue, or trade these symbols from another account"
 )
 _HINT_UNRESOLVED = (
     "what to do: look the orders up on the venue's website; run `tradekernel reconcile "
@@ -40,10 +40,19 @@ def describe(order: Order) -> str:
     )
 
 
+def pending_notice(client_order_id: str) -> str:
+    """Return the line for an unconfirmed order the venue does not show yet."""
+    return (
+        f"info     pending: order {client_order_id} not shown by the venue yet; looked up "
+        "by client id each cycle, settled as never placed once its grace ends"
+    )
+
+
 def notices(report: ReconciliationReport) -> list[str]:
-    """Return what a pass settled or is watching that does not block trading: orders the
-    venue forgot (settled LOST, with the evidence), orders unseen so far, late fills."""
-    lines: list[str] = []
+    """Return what a pass settled or is watching that does not block trading: unconfirmed
+    orders pending, orders the venue forgot (settled LOST, with the evidence), orders
+    unseen so far, late fills."""
+    lines = [pending_notice(coid) for coid in report.pending]
     now = report.ts_ms
     for order in report.unseen:
         if order.settled:

@@ -20,7 +20,8 @@ from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.oms.order_state import OrderState
-from tradekernel.shared.ids import client_order_id
+from tradekernel.orchestration.oms.transitions import UNCONFIRMED
+from tradekernel.shared.ids import CLIENT_ID_PREFIX, client_order_id
 from tradekernel.shared.quantize import floor_to_step
 
 # How an entry ended without filling in full, as a fallback reason.
@@ -48,8 +49,10 @@ class OrderSupervisor:
         run_id: str,
         rules: Mapping[str, SymbolRules],
         holding: Callable[[str], Decimal],
+        client_id_prefix: str = CLIENT_ID_PREFIX,
     ) -> None:
         self._manager = manager
+        self._client_id_prefix = client_id_prefix
         self._policy = policy
         self._clock = clock
         self._run_id = run_id
@@ -58,7 +61,8 @@ class OrderSupervisor:
         self._intents: dict[str, ExecutionIntent] = {}
         self._handled: set[str] = set()
         self.follow_ups: list[FollowUp] = []
-        self.cancel_errors: list[str] = []
+        # (client order id, the venue's answer) of every cancel that failed.
+        self.cancel_errors: list[tuple[str, str]] = []
 
     # -- submission ---------------------------------------------------------------------
 
@@ -83,7 +87,7 @@ class OrderSupervisor:
                 state = self._manager.refresh(working.client_order_id)
             except Transient:
                 continue  # unreachable for now: the next cycle asks again
-            if not cancels_allowed or state.is_terminal:
+            if not cancels_allowed or state.is_terminal or not _cancellable(state):
                 self._after_end(state)
                 continue
             if state.status is OrderStatus.CANCEL_REQUESTED or self._timed_out(state):
@@ -106,7 +110,7 @@ class OrderSupervisor:
             return self._manager.cancel(state.client_order_id)
         except (OrderNotFound, Rejected, Transient) as error:
             # CANCEL_REQUESTED is stored: the next poll confirms or sends it again.
-            self.cancel_errors.append(f"{state.client_order_id}: {error}")
+            self.cancel_errors.append((state.client_order_id, str(error)))
             return self._manager.order(state.client_order_id) or state
 
     # -- half-done entries --------------------------------------------------------------
@@ -156,7 +160,12 @@ class OrderSupervisor:
         side = spec.side if is_fallback else (Side.SELL if spec.side is Side.BUY else Side.BUY)
         intent = ExecutionIntent(
             client_order_id=client_order_id(
-                self._run_id, 0, spec.symbol, side.value, f"{spec.client_order_id}:{kind}"
+                self._run_id,
+                0,
+                spec.symbol,
+                side.value,
+                f"{spec.client_order_id}:{kind}",
+                prefix=self._client_id_prefix,
             ),
             directive_id=f"{kind}:{spec.client_order_id}",
             symbol=spec.symbol,
@@ -177,3 +186,14 @@ class OrderSupervisor:
                 status=sent.status,
             )
         )
+
+
+def _cancellable(state: OrderState) -> bool:
+    """Return False for an order no cancel may be sent for now.
+
+    One the venue has not shown (CREATED, SUBMIT_AMBIGUOUS) is not known to be working:
+    `refresh` looks it up by client id each poll until it shows (then it may time out and
+    be cancelled) or its grace ends (LOST: never placed). One the venue answered "unknown"
+    (an unseen streak) is not sent the cancel again: reconciliation settles it.
+    """
+    return state.status not in UNCONFIRMED and state.unseen_passes == 0

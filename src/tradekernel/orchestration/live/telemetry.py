@@ -1,6 +1,7 @@
 """Live telemetry: orders, fills, equity, PnL and slippage against the plan's reference."""
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from tradekernel.domain.enums import Side
 from tradekernel.domain.market import MarkPrice
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.journal import EquityPoint, Journal
+from tradekernel.orchestration.live.order_notices import NoticeKind, OrderNotice
 from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.orchestration.runtime.equity import EquityCalculator
 
@@ -56,6 +58,16 @@ class LiveTelemetry:
         self.slippages: list[tuple[str, Decimal]] = []
         self.first_equity: Decimal | None = None
         self.last_equity: Decimal | None = None
+        self._notices: Counter[NoticeKind] = Counter()
+
+    def count_notices(self, notices: Iterable[OrderNotice]) -> None:
+        """Add operator notices (retries, ambiguous submits, lost orders...) to the totals."""
+        self._notices.update(notice.kind for notice in notices)
+
+    @property
+    def notice_counts(self) -> dict[str, int]:
+        """Return the session's notices counted by kind (every kind, 0 if none)."""
+        return {kind.value: self._notices[kind] for kind in NoticeKind}
 
     def expect(self, client_order_id: str, reference_price: Decimal | None) -> None:
         """Remember the plan's reference price of an order, for the slippage of its fills."""
@@ -107,7 +119,7 @@ class LiveTelemetry:
         )
         return snapshot.equity
 
-    def summary(self, realized_pnl: Decimal) -> dict[str, str | int | None]:
+    def summary(self, realized_pnl: Decimal) -> dict[str, str | int | dict[str, int] | None]:
         pnl = None
         if self.first_equity is not None and self.last_equity is not None:
             pnl = str(self.last_equity - self.first_equity)
@@ -120,6 +132,7 @@ class LiveTelemetry:
             "fills": len(self._fills),
             "slippage_fills": len(values),
             "mean_slippage_bps": None if mean is None else f"{mean:.4f}",
+            "order_events": self.notice_counts,
         }
 
     def summary_json(self, realized_pnl: Decimal) -> str:

@@ -1,5 +1,6 @@
 """The order log: every order change is appended to the event store, then folded."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from tradekernel.domain.enums import OrderStatus
@@ -8,6 +9,9 @@ from tradekernel.domain.ports.order_store import OrderEvent, OrderEventStore
 from tradekernel.orchestration.oms.order_book import OrderBook
 from tradekernel.orchestration.oms.order_payload import detail_payload
 from tradekernel.orchestration.oms.order_state import Anomaly, OrderState
+
+# Told of every stored event: the order before it (None for CREATED), the event, after it.
+EventListener = Callable[[OrderState | None, OrderEvent, OrderState], None]
 
 
 class OrderLog:
@@ -18,6 +22,11 @@ class OrderLog:
         self._store = store
         self._clock = clock
         self._book = OrderBook()
+        self._listener: EventListener | None = None
+
+    def watch(self, listener: EventListener | None) -> None:
+        """Tell `listener` of every event appended from now on (None: stop telling)."""
+        self._listener = listener
 
     def now_ms(self) -> int:
         return self._clock.now_ms()
@@ -78,7 +87,11 @@ class OrderLog:
             quantity=quantity,
             price=price,
         )
-        state = self._book.fold_in(self._store.append(event))
+        before = self._book.get(coid)
+        stored = self._store.append(event)
+        state = self._book.fold_in(stored)
         if state is None:
             raise AssertionError(f"order {coid} has no CREATED event")
+        if self._listener is not None:
+            self._listener(before, stored, state)
         return state

@@ -17,9 +17,10 @@ from tradekernel.domain.orders import Fill, OpenOrderView, Order
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.order_store import OrderEventStore
-from tradekernel.orchestration.oms.order_log import OrderLog
+from tradekernel.orchestration.oms.order_log import EventListener, OrderLog
 from tradekernel.orchestration.oms.order_payload import OrderSpec, detail_payload
 from tradekernel.orchestration.oms.order_state import Anomaly, OrderState
+from tradekernel.orchestration.oms.transitions import UNCONFIRMED
 from tradekernel.orchestration.oms.venue_reports import VenueReports
 
 
@@ -70,6 +71,12 @@ class OrderManager:
             ambiguous_grace_ms=self._settings.ambiguous_grace_ms,
             clock_skew_ms=self._settings.clock_skew_ms,
         )
+        # (client order id, why) of every submit attempt repeated after a Transient.
+        self.retries: list[tuple[str, str]] = []
+
+    def watch(self, listener: EventListener | None) -> None:
+        """Tell `listener` of every order event stored from now on (the operator's log)."""
+        self._log.watch(listener)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -123,6 +130,7 @@ class OrderManager:
                 answer = self._venue.submit(intent)
             except Transient as error:
                 if attempt < self._settings.submit_attempts:
+                    self.retries.append((coid, f"submit attempt {attempt + 1}: {error}"))
                     # The venue said when to come back (a 429's Retry-After): honour it.
                     if error.retry_after_s is not None and error.retry_after_s > 0:
                         self._pause(error.retry_after_s)
@@ -168,22 +176,31 @@ class OrderManager:
     def cancel(self, client_order_id: str) -> OrderState:
         """Request a cancel, then record the venue's answer (fills first, then CANCELLED).
 
+        An order the venue has not shown yet (CREATED, SUBMIT_AMBIGUOUS) is never cancelled
+        as if working: it is looked up by client id first, and cancelled only if found
+        working; otherwise it is returned unchanged (or LOST past its grace). A cancel the
+        venue answers "unknown order" is settled by one lookup by client id: found, its
+        state is recorded; not found, a VENUE_CHECK (`seen` false) starts the unseen streak
+        that reconciliation settles as LOST within its bound. The cancel is not re-sent.
+
         Raises:
             KeyError: the order is unknown.
-            OrderNotFound, Transient, Fatal: from the venue; CANCEL_REQUESTED is already
+            Rejected, Transient, Fatal: from the venue; CANCEL_REQUESTED is already
                 stored, so a retry (or reconciliation) picks it up.
         """
         state = self._log.require(client_order_id)
-        if state.status is OrderStatus.CREATED:
-            # Stored but maybe never sent: learn whether the venue has it at all.
+        if state.status in UNCONFIRMED:
             state = self._resolve(client_order_id)
-            if state.status is OrderStatus.CREATED:
+            if state.status in UNCONFIRMED:
                 return state
         if state.is_terminal:
             return state
         if state.status is not OrderStatus.CANCEL_REQUESTED:
             self._log.record(client_order_id, OrderStatus.CANCEL_REQUESTED)
-        answer = self._venue.cancel(state.spec.symbol, client_order_id)
+        try:
+            answer = self._venue.cancel(state.spec.symbol, client_order_id)
+        except OrderNotFound as error:
+            return self._reports.after_unknown_cancel(client_order_id, str(error))
         return self._apply_venue_order(client_order_id, answer, first_answer=False)
 
     def refresh(self, client_order_id: str) -> OrderState:
@@ -195,7 +212,7 @@ class OrderManager:
         state = self._log.require(client_order_id)
         if state.is_terminal:
             return state
-        if state.status in {OrderStatus.CREATED, OrderStatus.SUBMIT_AMBIGUOUS}:
+        if state.status in UNCONFIRMED:
             return self._resolve(client_order_id)
         try:
             answer = self._venue.fetch_order(state.spec.symbol, client_order_id)
@@ -229,10 +246,7 @@ class OrderManager:
             Transient, Fatal: the venue could not be asked (nothing was recorded).
         """
         state = self._log.require(client_order_id)
-        if state.is_terminal or state.status in {
-            OrderStatus.CREATED,
-            OrderStatus.SUBMIT_AMBIGUOUS,
-        }:
+        if state.is_terminal or state.status in UNCONFIRMED:
             return self.refresh(client_order_id)
         try:
             answer = self._venue.fetch_order(state.spec.symbol, client_order_id)

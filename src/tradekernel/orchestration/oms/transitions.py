@@ -9,6 +9,11 @@ order settled as vanished may turn out to have traded): the fill is applied and 
 adds a `fill_after_lost` anomaly, so the contradiction is visible. A working order may
 still be REJECTED by the venue (e.g. a simulated venue that cannot pay a fill at match time).
 
+An order the venue has not shown yet (CREATED: stored, maybe never sent; SUBMIT_AMBIGUOUS:
+the submit's outcome is unknown) takes no CANCEL_REQUESTED: it is not known to be working,
+so it is looked up by client id until the venue shows it (then it may be cancelled) or
+its grace ends (LOST: never placed).
+
 VENUE_CHECK is an observation, not a status: a working order the venue acknowledged takes
 it without changing status (the fold counts consecutive unseen checks), and a working order
 the venue acknowledged may become LOST once reconciliation settles it as vanished.
@@ -30,6 +35,9 @@ _WORKING: frozenset[OrderStatus] = frozenset(
         OrderStatus.REJECTED,
     }
 )
+# Statuses of an order the venue has not shown yet: resolved by lookup, never cancelled.
+UNCONFIRMED: frozenset[OrderStatus] = frozenset({OrderStatus.CREATED, OrderStatus.SUBMIT_AMBIGUOUS})
+
 # An order the venue acknowledged may vanish from it (absent from the open orders and not
 # found by client id); reconciliation records the checks and may then settle it as LOST.
 _ACKNOWLEDGED: frozenset[OrderStatus] = _WORKING | {OrderStatus.VENUE_CHECK, OrderStatus.LOST}
@@ -49,7 +57,8 @@ ALLOWED_EVENTS: Mapping[OrderStatus | None, frozenset[OrderStatus]] = {
         }
     ),
     OrderStatus.SUBMITTED: _ACKNOWLEDGED | {OrderStatus.ACCEPTED},
-    OrderStatus.SUBMIT_AMBIGUOUS: _WORKING | {OrderStatus.ACCEPTED, OrderStatus.LOST},
+    OrderStatus.SUBMIT_AMBIGUOUS: (_WORKING - {OrderStatus.CANCEL_REQUESTED})
+    | {OrderStatus.ACCEPTED, OrderStatus.LOST},
     OrderStatus.ACCEPTED: _ACKNOWLEDGED,
     OrderStatus.PARTIALLY_FILLED: _ACKNOWLEDGED,
     OrderStatus.CANCEL_REQUESTED: frozenset(

@@ -47,9 +47,37 @@ class VenueReports:
         except OrderNotFound:
             last_seen = state.updated_ms
             if self._log.now_ms() - last_seen >= self._grace_ms:
-                return self._log.record(coid, OrderStatus.LOST, reason="not on the venue")
+                sent = (
+                    "stored but never sent"
+                    if state.status is OrderStatus.CREATED
+                    else ("submit outcome unknown")
+                )
+                reason = (
+                    f"never placed: {sent}, and not found on the venue by client id "
+                    f"{self._grace_ms} ms after its last event"
+                )
+                return self._log.record(coid, OrderStatus.LOST, reason=reason)
             return self._log.require(coid)
         return self.apply_order(coid, answer, first_answer=False)
+
+    def after_unknown_cancel(self, coid: str, answer: str) -> OrderState:
+        """Settle a cancel the venue answered "unknown order" by one lookup by client id.
+
+        Found: its state is recorded (an unseen streak ends). Not found: a VENUE_CHECK
+        (`seen` false, with the cancel's answer as reason) starts or extends the streak
+        that reconciliation settles as LOST within its bound.
+        """
+        state = self._log.require(coid)
+        try:
+            found = self._venue.fetch_order(state.spec.symbol, coid)
+        except OrderNotFound:
+            reason = f"cancel answered unknown order ({answer}); lookup by client id: not found"
+            return self._log.record(
+                coid, OrderStatus.VENUE_CHECK, payload=detail_payload(seen="false", reason=reason)
+            )
+        if state.unseen_passes > 0:
+            self._log.record(coid, OrderStatus.VENUE_CHECK, payload=detail_payload(seen="true"))
+        return self.apply_order(coid, found, first_answer=False)
 
     def apply_order(self, coid: str, answer: Order, *, first_answer: bool) -> OrderState:
         """Record what changed according to the venue's view of the order (fills first)."""

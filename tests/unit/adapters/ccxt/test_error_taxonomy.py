@@ -5,6 +5,7 @@ import pytest
 
 from tradekernel.adapters.ccxt.errors import FaultKind, classify, retry_after_s, translate
 from tradekernel.domain.errors import (
+    Banned,
     Fatal,
     InsufficientFunds,
     OrderNotFound,
@@ -22,8 +23,8 @@ CASES: list[tuple[Exception, type[VenueError], FaultKind]] = [
     (ccxt.ExchangeError("binance ?"), Rejected, FaultKind.REJECTED),
     (ccxt.RateLimitExceeded("binance 429 Too Many Requests"), Transient, FaultKind.RATE_LIMIT),
     (ccxt.DDoSProtection("binance 429 Too Many Requests {}"), Transient, FaultKind.RATE_LIMIT),
-    (ccxt.DDoSProtection("binance 418 I'm a teapot {}"), Fatal, FaultKind.BAN),
-    (ccxt.DDoSProtection("binance -1003 IP banned until 1700"), Fatal, FaultKind.BAN),
+    (ccxt.DDoSProtection("binance 418 I'm a teapot {}"), Banned, FaultKind.BAN),
+    (ccxt.DDoSProtection("binance -1003 IP banned until 1700"), Banned, FaultKind.BAN),
     (ccxt.RequestTimeout("binance POST url"), Transient, FaultKind.UNREACHABLE),
     (ccxt.ExchangeNotAvailable("binance 503"), Transient, FaultKind.UNREACHABLE),
     (ccxt.NetworkError("binance reset"), Transient, FaultKind.UNREACHABLE),
@@ -78,3 +79,16 @@ def test_translate_redacts_the_message() -> None:
     )
 
     assert "SECRETVALUE" not in str(translated) and "***" in str(translated)
+
+
+def test_a_ban_ends_when_the_message_says_else_after_the_retry_after() -> None:
+    said = ccxt.DDoSProtection('binance 418 {"msg": "IP banned until 1796667313930."}')
+    hinted = ccxt.DDoSProtection("binance 418 I'm a teapot {}")
+
+    until = translate(said, operation="read", headers={"Retry-After": "5"}, now_ms=1_000)
+    after = translate(hinted, operation="read", headers={"Retry-After": "5"}, now_ms=1_000)
+    unknown = translate(hinted, operation="read", now_ms=1_000)
+
+    assert isinstance(until, Banned) and until.until_ms == 1_796_667_313_930
+    assert isinstance(after, Banned) and after.until_ms == 6_000
+    assert isinstance(unknown, Banned) and unknown.until_ms is None

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tradekernel.adapters.ccxt.config import RetryPolicy
 from tradekernel.adapters.ccxt.retry import RetryRunner, UnconfirmedRequest
-from tradekernel.domain.errors import Fatal, OrderNotFound, Transient
+from tradekernel.domain.errors import Banned, Fatal, OrderNotFound, Transient
 
 
 class Script:
@@ -125,3 +125,59 @@ def test_a_ban_halts_every_later_call_before_it_runs() -> None:
     with pytest.raises(Fatal, match="halted"):
         run(retry, later)
     assert later.calls == 0
+
+
+def _clocked(now: list[int]) -> RetryRunner:
+    async def sleep(seconds: float) -> None:
+        return None
+
+    async def resync() -> None:
+        return None
+
+    return RetryRunner(
+        policy=RetryPolicy(ban_unknown_s=30.0),
+        rng=np.random.default_rng(0),
+        sleep=sleep,
+        resync_clock=resync,
+        last_headers=lambda: None,
+        redact=str,
+        now_ms=lambda: now[0],
+    )
+
+
+def test_a_ban_with_an_end_refuses_calls_until_then_and_lets_them_out_after() -> None:
+    end = 1_796_667_313_930
+    now = [end - 60_000]
+    retry = _clocked(now)
+    with pytest.raises(Banned) as raised:
+        run(retry, Script(ccxt.DDoSProtection(f"binance 418 IP banned until {end}.")))
+    assert raised.value.until_ms == end
+    later = Script()
+    now[0] = end - 1
+    with pytest.raises(Banned, match="halted") as refused:
+        run(retry, later)
+    assert later.calls == 0 and refused.value.until_ms == end
+    assert retry.halted_reason is not None
+    now[0] = end
+    assert run(retry, later) == "ok" and later.calls == 1
+    assert retry.halted_reason is None
+
+
+def test_a_ban_naming_no_end_lasts_ban_unknown_s() -> None:
+    now = [1_000]
+    retry = _clocked(now)
+    with pytest.raises(Banned) as raised:
+        run(retry, Script(ccxt.DDoSProtection("binance 418 I'm a teapot")))
+    assert raised.value.until_ms == 31_000
+    now[0] = 31_000
+    assert run(retry, Script()) == "ok"
+
+
+def test_refused_keys_halt_for_good() -> None:
+    now = [1_000]
+    retry = _clocked(now)
+    with pytest.raises(Fatal):
+        run(retry, Script(ccxt.AuthenticationError("binance -2015")))
+    now[0] = 10**12
+    with pytest.raises(Fatal, match="halted"):
+        run(retry, Script())

@@ -33,7 +33,9 @@ def test_unknown_top_level_section_lists_the_known_ones(tmp_path: Path) -> None:
     error, file = _error(tmp_path, EXAMPLE_TEXT + "\n[strategyy]\nx = 1\n")
     assert error.path == "(top level)"
     assert error.file == file
-    assert str(error).startswith("unknown top-level sections: strategyy (known: account, ")
+    assert str(error).startswith(
+        "unknown top-level sections: strategyy (did you mean 'strategy'?) (known: account, "
+    )
     assert str(error).endswith(f"@ (top level) @ {file}")
 
 
@@ -42,14 +44,16 @@ def test_unknown_key_in_a_plugin_table_names_the_key_and_the_plugin_path(tmp_pat
         tmp_path, edited('type = "budget"', 'type = "budget"\ncash_fractoin = "0.5"')
     )
     assert str(error) == (
-        f"1 configuration error(s) in {file}:\n  unknown keys: cash_fractoin @ allocation"
+        f"1 configuration error(s) in {file}:\n  unknown keys: cash_fractoin "
+        "(did you mean 'cash_fraction'?) @ allocation"
     )
 
 
 def test_unknown_key_in_a_stage_section_lists_the_known_keys(tmp_path: Path) -> None:
     error, file = _error(tmp_path, EXAMPLE_TEXT + "\n[planners.exits]\ntype = 'none'\n")
     assert str(error) == (
-        f"unknown keys: exits (known: entry, exit, routing, size) @ planners @ {file}"
+        "unknown keys: exits (did you mean 'exit'?) (known: entry, exit, routing, size) "
+        f"@ planners @ {file}"
     )
 
 
@@ -112,7 +116,8 @@ def test_unknown_plugin_type_lists_the_known_types_of_its_kind(tmp_path: Path) -
     error, file = _error(tmp_path, edited('type = "ma_crossover"', 'type = "ma_crosover"'))
     known = sorted(name for kind, name in CATALOG if kind is PluginKind.OPPORTUNITY)
     assert str(error) == (
-        f"unknown opportunity type 'ma_crosover' (known: {', '.join(known)}) "
+        "unknown opportunity type 'ma_crosover' (did you mean 'ma_crossover'?) "
+        f"(known: {', '.join(known)}) "
         f"@ signals.opportunities[0].type @ {file}"
     )
 

@@ -38,3 +38,27 @@ def test_a_record_refuses_other_data() -> None:
     shifted["BTC/USD"] = SERIES["BTC/USD"].head(400)
     with pytest.raises(DataError, match="needs 501 bars of BTC/USD"):
         context_from_json(context_json(context), shifted)
+
+
+def test_a_bots_client_id_prefix_names_its_orders_and_survives_the_record() -> None:
+    import attrs
+
+    index = next(
+        i
+        for i in range(3000)
+        if KERNEL.plan(
+            context_at(KERNEL, SERIES, i, cash=Decimal("20000"), held=Decimal(0), with_order=False)
+        ).intents
+    )
+    context = context_at(
+        KERNEL, SERIES, index, cash=Decimal("20000"), held=Decimal(0), with_order=False
+    )
+    default_record = context_json(context)
+    assert "client_id_prefix" not in default_record  # records of the default stay as they were
+    own = attrs.evolve(context, client_id_prefix="a1")
+    plan = KERNEL.plan(own)
+    assert plan.intents and all(i.client_order_id.startswith("a1") for i in plan.intents)
+    assert all(i.client_order_id.startswith("tk") for i in KERNEL.plan(context).intents)
+    rebuilt = context_from_json(context_json(own), SERIES)
+    assert rebuilt.client_id_prefix == "a1"
+    assert plan_hash(KERNEL.plan(rebuilt)) == plan_hash(plan)

@@ -7,7 +7,7 @@ from tradekernel.domain.account import Balance
 from tradekernel.domain.enums import OrderStatus
 from tradekernel.domain.live_policy import OrphanPolicy
 from tradekernel.domain.ports.order_store import OrderEvent
-from tradekernel.orchestration.live.startup_guard import StartupRefused, check_startup
+from tradekernel.orchestration.live.startup_guard import StartupRefused, check_startup, notices
 from tradekernel.orchestration.oms.order_payload import OrderSpec
 
 ORPHAN = "tk" + "0" * 30
@@ -90,7 +90,13 @@ def test_unsent_order_unseen_past_the_grace_is_marked_lost_and_reported() -> Non
         )
     )
     live.oms.rebuild()  # a crash between storing CREATED and sending
-    assert live.reconciler.reconcile(live.clock.now_ms()).unresolved == ("tkLost",)
+    first = live.reconciler.reconcile(live.clock.now_ms())
+    # Within its grace it is pending: working for the planner, not blocking the start.
+    assert (first.pending, first.unresolved) == (("tkLost",), ())
+    check_startup(first)
+    assert [line.split()[:4] for line in notices(first)] == [
+        ["info", "pending:", "order", "tkLost"]
+    ]
     live.clock.advance(60_000)
     report = live.reconciler.reconcile(live.clock.now_ms())
     assert report.lost == ("tkLost",)

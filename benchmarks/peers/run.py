@@ -1,0 +1,220 @@
+"""Side by side with peers: `python -m benchmarks.peers.run` (what `make bench-peers` runs).
+
+Writes the generated one-minute bars to CSV once, then runs, one after another and each as
+its own process, `tradekernel backtest` (every record on: SQLite records and `--out`
+reports), vectorbt (once with an empty numba cache: cold; then again: warm, the timed one)
+and backtesting.py, the peers from `.bench-venv/`. It checks that every trade list equals
+ours (count, entry and exit times, prices to the cent) and prints one table: process wall
+time, engine time and peak RSS, each with its ratio to ours. Exit code 1 if a run fails or
+a trade list differs.
+"""
+
+import argparse
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from benchmarks.generated_bars import write_bars_csv
+
+REPO = Path(__file__).resolve().parents[2]
+BLUEPRINT = REPO / "benchmarks" / "sma_cross_1m.toml"
+PEERS_PYTHON = REPO / ".bench-venv" / "bin" / "python"
+TRADEKERNEL = Path(sys.executable).parent / "tradekernel"
+BARS, SEED = 1_000_000, 20240601
+# `tradekernel backtest` says "run ... <seconds> s (<rate> bars/s)" about its loop.
+OURS_ENGINE = re.compile(r"^run .*, ([0-9.]+) s \(", re.MULTILINE)
+
+Trade = tuple[int, str, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """One process: what it ran, and how long and how much memory it took."""
+
+    name: str
+    wall_s: float
+    peak_rss_mb: float
+    engine_s: float | None
+    trades: list[Trade] | None
+    stdout: str
+
+
+def _run(name: str, argv: Sequence[str], env: dict[str, str] | None = None) -> Measured:
+    """Run one process to its end; its own peak RSS comes from wait4, not from a sum."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=REPO, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode != 0:
+        raise RuntimeError(f"{name} exited {process.returncode}:\n{stderr[-2000:]}")
+    return Measured(name, wall, usage.ru_maxrss / 1024.0, None, None, stdout)
+
+
+def _cents(text: str) -> str:
+    return f"{Decimal(text):.2f}"
+
+
+def _read_trades(path: Path) -> list[Trade]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            (
+                int(row["entry_time_ms"]),
+                _cents(row["entry_price"]),
+                int(row["exit_time_ms"]),
+                _cents(row["exit_price"]),
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def _ours(work: Path, bars_csv: Path) -> Measured:
+    measured = _run(
+        "tradekernel backtest",
+        [
+            str(TRADEKERNEL),
+            "backtest",
+            "--config",
+            str(BLUEPRINT),
+            "--data",
+            f"BTC/USD={bars_csv}",
+            "--db",
+            str(work / "ours.db"),
+            "--out",
+            str(work / "ours"),
+            "--quiet",
+        ],
+    )
+    found = OURS_ENGINE.search(measured.stdout)
+    return Measured(
+        measured.name,
+        measured.wall_s,
+        measured.peak_rss_mb,
+        float(found.group(1)) if found else None,
+        _read_trades(work / "ours" / "trades.csv"),
+        measured.stdout,
+    )
+
+
+def _peer(name: str, module: str, work: Path, bars_csv: Path, env: dict[str, str]) -> Measured:
+    trades_csv = work / f"{module}.csv"
+    measured = _run(
+        name,
+        [str(PEERS_PYTHON), "-m", f"benchmarks.peers.{module}", str(bars_csv), str(trades_csv)],
+        env,
+    )
+    figures = json.loads(measured.stdout.strip().splitlines()[-1])
+    return Measured(
+        name,
+        measured.wall_s,
+        measured.peak_rss_mb,
+        float(figures["engine_s"]),
+        _read_trades(trades_csv),
+        measured.stdout,
+    )
+
+
+def _best_wall(argv: Sequence[str], repeats: int = 3) -> float:
+    return min(_run(argv[-1], argv).wall_s for _ in range(repeats))
+
+
+def _ratio(value: float | None, ours: float | None) -> str:
+    if value is None or not ours:
+        return "-"
+    return f"{value / ours:.2f}x"
+
+
+def _agreement(run: Measured, ours: Measured) -> str:
+    if run.trades is None or ours.trades is None:
+        return "-"
+    if run.trades == ours.trades:
+        return "same"
+    first = next(
+        (i for i, (a, b) in enumerate(zip(run.trades, ours.trades, strict=False)) if a != b),
+        min(len(run.trades), len(ours.trades)),
+    )
+    return f"DIFFERENT from trade {first + 1}"
+
+
+def format_table(runs: Sequence[Measured], ours: Measured) -> str:
+    """Return the side-by-side table, every figure with its ratio to ours."""
+    header = ("", "wall s", "ratio", "engine s", "ratio", "peak MB", "ratio", "trades", "trades")
+    rows = [header]
+    for run in runs:
+        engine = f"{run.engine_s:.2f}" if run.engine_s is not None else "-"
+        rows.append(
+            (
+                run.name,
+                f"{run.wall_s:.2f}",
+                _ratio(run.wall_s, ours.wall_s),
+                engine,
+                _ratio(run.engine_s, ours.engine_s),
+                f"{run.peak_rss_mb:.0f}",
+                _ratio(run.peak_rss_mb, ours.peak_rss_mb),
+                f"{len(run.trades):,}" if run.trades is not None else "-",
+                "ours" if run is ours else _agreement(run, ours),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every side, print the table and the startup times; 1 if any trade list differs."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.peers.run")
+    parser.add_argument("--bars", type=int, default=BARS)
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+    if not PEERS_PYTHON.exists():
+        print(f"error: no {PEERS_PYTHON}; run `make bench-peers`", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="bench-peers-") as tmp:
+        work = Path(tmp)
+        bars_csv = work / "bars.csv"
+        write_bars_csv(bars_csv, args.bars, args.seed)
+        print(f"{args.bars:,} generated one-minute bars (seed {args.seed}) in {bars_csv}")
+        # A numba cache of our own: the first vectorbt run compiles into it (cold), the
+        # second finds it there (warm), whatever earlier runs left elsewhere.
+        peer_env = {**os.environ, "NUMBA_CACHE_DIR": str(work / "numba-cache")}
+        try:
+            ours = _ours(work, bars_csv)
+            vbt_cold = _peer("vectorbt, cold JIT cache", "peer_vectorbt", work, bars_csv, peer_env)
+            vbt_warm = _peer("vectorbt, warm JIT cache", "peer_vectorbt", work, bars_csv, peer_env)
+            bt = _peer("backtesting.py", "peer_backtesting", work, bars_csv, peer_env)
+            help_s = _best_wall([str(TRADEKERNEL), "--help"])
+            version_s = _best_wall([str(TRADEKERNEL), "--version"])
+        except RuntimeError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    runs = [ours, vbt_warm, vbt_cold, bt]
+    print(format_table(runs, ours))
+    print(f"\ntradekernel --help {help_s:.2f} s, --version {version_s:.2f} s (best of 3)")
+    differ = [run.name for run in runs if run.trades != ours.trades]
+    if differ:
+        print(f"trade lists differ from ours: {', '.join(differ)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
