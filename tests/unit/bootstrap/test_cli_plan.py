@@ -91,7 +91,8 @@ def test_plan_at_before_the_first_bar_exits_2_naming_the_first_bar(
     assert out == ""
     assert "Traceback" not in err
     assert err.splitlines()[0] == (
-        f"error: --at {FIRST_BAR - 1} is before the first bar of BTC/USD ({FIRST_BAR}) @ --at"
+        "error: --at 2017-07-01T10:59:59.999Z is before the first bar of BTC/USD "
+        "(2017-07-01T11:00:00Z) @ --at"
     )
     assert err.splitlines()[1].startswith("hint: ")
 

@@ -70,5 +70,5 @@ def test_every_example_input_path_exists_in_a_checkout(where: str, path: str) ->
 
 
 def test_the_live_example_config_loads() -> None:
-    loaded = load_live(REPO_ROOT / "examples" / "live" / "testnet.toml")
+    loaded = load_live(REPO_ROOT / "examples" / "live" / "live_testnet.toml")
     assert loaded.settings.mode == "dry-run"

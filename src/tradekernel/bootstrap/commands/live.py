@@ -7,10 +7,10 @@ from pathlib import Path
 from tradekernel.domain.live_policy import OrphanPolicy
 
 EXAMPLES = """examples:
-  tradekernel live --config examples/live/testnet.toml         # dry run: paper fills on
+  tradekernel live --config examples/live/live_testnet.toml         # dry run: paper fills on
                                                    # the venue's live prices
-  tradekernel live --config examples/live/testnet.toml --live  # real orders (or mode = "live")
-  tradekernel live --config examples/live/testnet.toml --live --orphans adopt
+  tradekernel live --config examples/live/live_testnet.toml --live  # real orders (or mode = "live")
+  tradekernel live --config examples/live/live_testnet.toml --live --orphans adopt
                                                    # manage orphans found at start
 keys: TRADEKERNEL_API_KEY and TRADEKERNEL_API_SECRET (or the names the config gives), never
 in a file. Stop new orders: create the config's stop_file; halt: tradekernel control halt.
@@ -87,6 +87,5 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         wiring.close()
-    # The title names the mode, as the backtest's and the paper run's tables do.
-    print(f"{'live' if live else 'dry-run'} summary  {summary}")
+    print(f"summary  {summary}")
     return 0
