@@ -23,12 +23,14 @@ from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.adapters.data.spacing import check_spacing
 from tradekernel.adapters.reports.metrics import Metrics
+from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.summary_json import summary_json_text
 from tradekernel.adapters.reports.terminal import ProgressBar
 from tradekernel.adapters.reports.writer import ReportPaths
 from tradekernel.bootstrap.run_checks import check_recorded_run
+from tradekernel.bootstrap.run_ids import choose_run_id
 from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
-from tradekernel.bootstrap.wiring import RecordedRunParts, RunIndex
+from tradekernel.bootstrap.wiring import RecordedRunParts
 from tradekernel.domain.blueprint import BlueprintSettings
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.ports.journal import EquityPoint, RunManifest
@@ -50,6 +52,7 @@ class BacktestOutcome:
     run_id: str
     result: RunResult
     metrics: Metrics
+    identity: RunIdentity
     data: tuple[LoadedBars, ...]
     db_path: Path
     outputs: ReportPaths | None
@@ -117,19 +120,33 @@ def load_data(inputs: Sequence[DataInput], blueprint: LoadedBlueprint) -> tuple[
 def data_fingerprint(data: Sequence[LoadedBars]) -> str:
     digest = hashlib.sha256()
     for loaded in sorted(data, key=lambda item: item.series.symbol):
-        digest.update(f"{loaded.series.symbol}={loaded.fingerprint}\n".encode())
+        # A `--start`/`--end` window is part of the data a run decided on; an uncut file
+        # hashes as it always did, so derived run ids of whole-file runs stay the same.
+        window = _window_suffix(loaded)
+        digest.update(f"{loaded.series.symbol}={loaded.fingerprint}{window}\n".encode())
     return digest.hexdigest()
+
+
+def _window_suffix(loaded: LoadedBars) -> str:
+    if loaded.start_ms is None and loaded.end_ms is None:
+        return ""
+    return f"@{loaded.start_ms}..{loaded.end_ms}"
 
 
 def data_sources(data: Sequence[LoadedBars]) -> str:
     """Return the JSON record of where each symbol's bars came from."""
-    sources = {
-        loaded.series.symbol: {
+    sources: dict[str, dict[str, str | int]] = {}
+    for loaded in data:
+        source: dict[str, str | int] = {
             "path": str(Path(loaded.report.file).resolve()),
             "sha256": loaded.fingerprint,
         }
-        for loaded in data
-    }
+        # The `--start`/`--end` window, so `replay` cuts the file the same way.
+        if loaded.start_ms is not None:
+            source["start_ms"] = loaded.start_ms
+        if loaded.end_ms is not None:
+            source["end_ms"] = loaded.end_ms
+        sources[loaded.series.symbol] = source
     return json.dumps(sources, sort_keys=True)
 
 
@@ -154,17 +171,6 @@ def recorded_manifest(
     )
 
 
-def unique_run_id(reader: RunIndex, base: str) -> str:
-    """Return `base`, or `base-N` for the first N not yet recorded in the database."""
-    existing = set(reader.run_ids())
-    if base not in existing:
-        return base
-    number = 2
-    while f"{base}-{number}" in existing:
-        number += 1
-    return f"{base}-{number}"
-
-
 def run_backtest(
     run: RecordedRunParts,
     data: Sequence[LoadedBars],
@@ -172,12 +178,14 @@ def run_backtest(
     out_dir: Path | None,
     dense: bool = False,
     run_id: str | None = None,
+    replace: bool = False,
     progress_stream: TextIO | None = sys.stderr,
 ) -> BacktestOutcome:
     """Run one backtest, record it in the run's stores, and write the `--out` files.
 
     Raises:
-        ConfigError: a universe symbol has no data.
+        ConfigError: a universe symbol has no data, or `run_id` is already recorded and
+            `replace` is not set.
     """
     blueprint = run.blueprint
     settings = blueprint.settings
@@ -187,8 +195,12 @@ def run_backtest(
     fingerprint = data_fingerprint(data)
     stores = run.open_stores()
     journal = stores.journal
-    base = run_id or f"bt-{blueprint.config_hash[:8]}-{fingerprint[:8]}"
-    chosen = unique_run_id(stores.reader, base)
+    chosen = choose_run_id(
+        stores,
+        requested=run_id,
+        derived=f"bt-{blueprint.config_hash[:8]}-{fingerprint[:8]}",
+        replace=replace,
+    )
     with journal:
         journal.start_run(
             recorded_manifest(
@@ -243,6 +255,7 @@ def run_backtest(
         run_id=chosen,
         result=result,
         metrics=metrics,
+        identity=identity,
         data=tuple(data),
         db_path=stores.db_path,
         outputs=outputs,

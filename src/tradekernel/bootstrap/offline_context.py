@@ -9,6 +9,7 @@ from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.errors import ConfigError
 from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor, assemble_context
 from tradekernel.shared.bars import BarSeries
+from tradekernel.shared.utc_time import utc_text
 
 
 def _bar_index(series: BarSeries, at_ms: int | None) -> int:
@@ -17,7 +18,8 @@ def _bar_index(series: BarSeries, at_ms: int | None) -> int:
     found = int(series.ts_ms.searchsorted(at_ms, side="right")) - 1
     if found < 0:
         raise ConfigError(
-            f"--at {at_ms} is before the first bar of {series.symbol} ({int(series.ts_ms[0])})",
+            f"--at {utc_text(at_ms)} is before the first bar of {series.symbol} "
+            f"({utc_text(int(series.ts_ms[0]))})",
             path="--at",
         )
     bar_ms = int(series.ts_ms[found])
@@ -26,11 +28,12 @@ def _bar_index(series: BarSeries, at_ms: int | None) -> int:
     # Planning on an earlier bar than asked for would show a plan of another time.
     if found == len(series) - 1:
         raise ConfigError(
-            f"--at {at_ms} is after the last bar of {series.symbol} ({bar_ms})", path="--at"
+            f"--at {utc_text(at_ms)} is after the last bar of {series.symbol} ({utc_text(bar_ms)})",
+            path="--at",
         )
     raise ConfigError(
-        f"--at {at_ms} falls between bars of {series.symbol} ({bar_ms} and "
-        f"{int(series.ts_ms[found + 1])}); give the time of a bar",
+        f"--at {utc_text(at_ms)} falls between bars of {series.symbol} ({utc_text(bar_ms)} "
+        f"and {utc_text(int(series.ts_ms[found + 1]))}); give the time of a bar",
         path="--at",
     )
 

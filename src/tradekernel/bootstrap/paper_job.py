@@ -16,15 +16,13 @@ import attrs
 
 from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.adapters.reports.metrics import Metrics
+from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.summary_json import summary_json_text
 from tradekernel.adapters.reports.terminal import ProgressBar
 from tradekernel.adapters.reports.writer import ReportPaths
-from tradekernel.bootstrap.backtest_job import (
-    data_fingerprint,
-    recorded_manifest,
-    unique_run_id,
-)
+from tradekernel.bootstrap.backtest_job import data_fingerprint, recorded_manifest
 from tradekernel.bootstrap.run_checks import check_recorded_run
+from tradekernel.bootstrap.run_ids import choose_run_id
 from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
 from tradekernel.bootstrap.wiring import RecordedRunParts
 from tradekernel.domain.errors import ConfigError
@@ -46,6 +44,7 @@ class PaperOutcome:
     run_id: str
     result: RunResult
     metrics: Metrics
+    identity: RunIdentity
     data: tuple[LoadedBars, ...]
     db_path: Path
     outputs: ReportPaths | None
@@ -70,13 +69,15 @@ def run_paper(
     out_dir: Path | None,
     speed: float = 0.0,
     run_id: str | None = None,
+    replace: bool = False,
     progress_stream: TextIO | None = sys.stderr,
     on_runner: RunnerHook | None = None,
 ) -> PaperOutcome:
     """Replay `data` in paper mode, record it in the run's stores, and write `--out` files.
 
     Raises:
-        ConfigError: a universe symbol has no data, or the speed is negative.
+        ConfigError: a universe symbol has no data, the speed is negative, or `run_id` is
+            already recorded and `replace` is not set.
     """
     blueprint = run.blueprint
     settings = blueprint.settings
@@ -88,8 +89,11 @@ def run_paper(
     fingerprint = data_fingerprint(data)
     counting = _CountingSleeper(run.sleeper)
     stores = run.open_stores()
-    chosen = unique_run_id(
-        stores.reader, run_id or f"paper-{blueprint.config_hash[:8]}-{fingerprint[:8]}"
+    chosen = choose_run_id(
+        stores,
+        requested=run_id,
+        derived=f"paper-{blueprint.config_hash[:8]}-{fingerprint[:8]}",
+        replace=replace,
     )
     journal = stores.journal
     with journal:
@@ -159,6 +163,7 @@ def run_paper(
         run_id=chosen,
         result=result,
         metrics=metrics,
+        identity=identity,
         data=tuple(data),
         db_path=stores.db_path,
         outputs=outputs,

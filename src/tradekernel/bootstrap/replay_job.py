@@ -25,6 +25,7 @@ from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.reports.terminal import ProgressBar
 from tradekernel.bootstrap.blueprints import load
 from tradekernel.bootstrap.plugins import full_catalog
+from tradekernel.bootstrap.time_window import cut_to_window
 from tradekernel.bootstrap.wiring import RunIndex
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError, DataError
@@ -51,6 +52,8 @@ class DataSource:
     symbol: str
     path: Path
     sha256: str
+    start_ms: int | None = None
+    end_ms: int | None = None
 
 
 def parse_data_sources(manifest: RunManifest) -> dict[str, DataSource]:
@@ -79,7 +82,14 @@ def parse_data_sources(manifest: RunManifest) -> dict[str, DataSource]:
             and isinstance(item.get("sha256"), str)
         ):
             raise ConfigError(f"{where}.{symbol} needs string path and sha256", path="--run")
-        sources[symbol] = DataSource(symbol=symbol, path=Path(item["path"]), sha256=item["sha256"])
+        start, end = item.get("start_ms"), item.get("end_ms")
+        sources[symbol] = DataSource(
+            symbol=symbol,
+            path=Path(item["path"]),
+            sha256=item["sha256"],
+            start_ms=start if isinstance(start, int) else None,
+            end_ms=end if isinstance(end, int) else None,
+        )
     return sources
 
 
@@ -129,7 +139,8 @@ def load_recorded_series(
                 f"restore the original bytes or {hint}",
                 path="--data",
             )
-        series[symbol] = loaded.series
+        (cut,) = cut_to_window((loaded,), source.start_ms, source.end_ms)
+        series[symbol] = cut.series
     return series
 
 

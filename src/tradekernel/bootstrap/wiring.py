@@ -38,6 +38,10 @@ class RunJournal(Journal, Protocol):
         """Write every buffered row."""
         ...
 
+    def forget_run(self, run_id: str) -> None:
+        """Delete every record of `run_id`, so it can be recorded again (`--replace`)."""
+        ...
+
     def __enter__(self) -> "RunJournal":
         """Return the journal for a `with` block."""
         ...

@@ -16,6 +16,11 @@ class ClosedTrade:
     entry plus exit fees in the quote asset; `pnl` is net of fees:
     `exit notional - entry notional - fees` for a long, mirrored for a short.
     `exit_reason` is the reason of the fill that closed it (`ExitReason`).
+
+    `entry_order_id` is the client order id of the first entry fill, `exit_order_id` that
+    of the last exit fill (what `tradekernel explain` takes). `is_open` marks a position
+    still held when the run ended, valued at the last close (see `OpenTrade.marked`): its
+    exit is a mark, not an order, so its `exit_order_id` is empty.
     """
 
     symbol: str
@@ -28,6 +33,9 @@ class ClosedTrade:
     fees: Decimal
     pnl: Decimal
     exit_reason: ExitReason = ExitReason.SIGNAL
+    entry_order_id: str = ""
+    exit_order_id: str = ""
+    is_open: bool = False
 
     @property
     def is_win(self) -> bool:
@@ -51,6 +59,7 @@ class OpenTrade:
     exit_notional: Decimal
     fees: Decimal
     last_exit_time_ms: int | None = None
+    entry_order_id: str = ""
 
     @property
     def open_qty(self) -> Decimal:
@@ -63,7 +72,9 @@ class OpenTrade:
     def marked(self, price: Decimal, ts_ms: int) -> ClosedTrade:
         """Return the round trip as if the open quantity were closed at `price`, without fees.
 
-        Used to report a run that ends with a position still open.
+        Used to report a run that ends with a position still open: the result is marked
+        `is_open`, and its `pnl` is what the position adds to the account's equity at
+        `price`, so the trades of a run add up to its equity change.
 
         Raises:
             ValueError: If `price` is not positive.
@@ -84,4 +95,6 @@ class OpenTrade:
             qty=self.entry_qty,
             fees=self.fees,
             pnl=gross - self.fees,
+            entry_order_id=self.entry_order_id,
+            is_open=True,
         )

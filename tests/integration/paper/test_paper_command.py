@@ -1,6 +1,7 @@
 """`tradekernel paper` end to end in-process, and a graceful stop in the middle of a replay."""
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from dependency_injector import providers
 from tests.fakes.clock import FakeClock
 from tests.integration.backtest.backtest_blueprints import SMA_CROSS
 
+from tradekernel.adapters.data.bundled import bundled_path
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.bootstrap.cli import main
 from tradekernel.bootstrap.container import configured
@@ -46,8 +48,26 @@ def test_paper_command_replays_and_writes_the_backtest_outputs(
     assert "Backtest" not in printed
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["run_id"].startswith("paper-")
+    assert summary["mode"] == "paper"
     assert (out / "trades.csv").read_text(encoding="utf-8").startswith("symbol")
-    assert (out / "report.html").is_file()
+    assert "tradekernel paper report" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_paper_run_on_a_window_ends_with_a_working_explain_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "p.db"
+    args = ["paper", "--config", str(SMA_CROSS), "--replay", str(bundled_path())]
+    window = ["--start", "2017-07-01", "--end", "2017-08-01", "--db", str(db), "--quiet"]
+    assert main([*args, *window]) == 0
+    printed = capsys.readouterr().out
+    assert "2017-07-01T11:00:00Z .. 2017-07-31T23:00:00Z" in printed
+    explain = [line for line in printed.splitlines() if line.startswith("explain  ")]
+    assert len(explain) == 1
+    argv = shlex.split(explain[0].removeprefix("explain  "))[1:]
+    assert argv[-2:] == ["--db", str(db)]
+    assert main(argv) == 0
+    assert "in run paper-" in capsys.readouterr().out
 
 
 def test_paper_command_refuses_a_negative_speed_with_exit_2(

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shlex
 import sqlite3
 from pathlib import Path
 
@@ -35,7 +36,10 @@ def test_backtest_without_arguments_runs_the_bundled_example_and_writes_the_data
     captured = capsys.readouterr()
     assert (tmp_path / "tradekernel.db").is_file()
     out = captured.out
-    assert f"data     BTC/USD: 20111 bars from {bundled_path()}, no gaps" in out
+    assert (
+        f"data     BTC/USD: 20111 bars from {bundled_path()}, "
+        "2017-07-01T11:00:00Z .. 2019-10-17T09:00:00Z, no gaps"
+    ) in out
     assert "Backtest summary" in out
     for metric in ("Total return", "Sharpe", "Max drawdown", "Win rate", "Fees", "Final equity"):
         assert re.search(rf"^{metric}\s+\S+$", out, re.MULTILINE), metric
@@ -53,8 +57,89 @@ def test_backtest_trade_count_matches_the_round_trips_in_trades_csv(
     trades = re.search(r"^Trades\s+(\d+)$", out, re.MULTILINE)
     assert trades is not None
     rows = (directory / "out" / "trades.csv").read_text().splitlines()
-    assert rows[0] == "symbol,side,entry_time_ms,entry_price,exit_time_ms,exit_price,qty,fees,pnl"
+    assert rows[0].startswith("symbol,side,status,entry_time_ms,entry_time,")
+    assert rows[0].endswith(",entry_order_id,exit_order_id,exit_reason")
     assert len(rows) - 1 == int(trades.group(1)) > 0
+
+
+def test_the_explain_command_a_backtest_prints_works_on_a_real_order_of_that_run(
+    example_run: tuple[Path, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    directory, out = example_run
+    printed = re.search(r"^explain  (tradekernel explain .+)$", out, re.MULTILINE)
+    assert printed is not None
+    argv = shlex.split(printed.group(1))[1:]
+    order_id = argv[1]
+    first_trade = (directory / "out" / "trades.csv").read_text().splitlines()[1].split(",")
+    assert order_id == first_trade[-3]  # the entry order of the first trade
+    monkeypatch.chdir(directory)
+    capsys.readouterr()
+    assert main(argv) == 0
+    explained = capsys.readouterr().out
+    assert explained.startswith(f"order {order_id} in run ")
+    assert re.search(r"planned at cycle \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", explained)
+
+
+def test_a_backtest_on_another_db_prints_explain_with_that_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    window = ["--start", "2018-01-01", "--end", "2018-02-01T00:00:00Z", "--quiet"]
+    assert main(["backtest", "--db", "other runs.db", *window]) == 0
+    out = capsys.readouterr().out
+    assert "2018-01-01T00:00:00Z .. 2018-01-31T23:00:00Z" in out
+    printed = re.search(r"^explain  (tradekernel explain .+)$", out, re.MULTILINE)
+    assert printed is not None
+    argv = shlex.split(printed.group(1))[1:]
+    assert argv[-2:] == ["--db", "other runs.db"]
+    assert main(argv) == 0
+
+
+def test_a_repeated_run_id_exits_2_unless_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = ["backtest", "--quiet", "--run-id", "myrun", "--end", "2017-09-01"]
+    assert main(args) == 0
+    first = re.search(r"run plan hash (\w+)", capsys.readouterr().out)
+    assert main(args) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "run 'myrun' is already recorded" in line
+    assert "--replace" in line
+    assert main([*args, "--replace"]) == 0
+    again = re.search(r"run plan hash (\w+)", capsys.readouterr().out)
+    assert first is not None and again is not None
+    assert first.group(1) == again.group(1)
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "says"),
+    [
+        ("--start", "2018-13-01", "is not a time"),
+        ("--end", "1514764800", "looks like epoch seconds"),
+        ("--start", "2030-01-01", "no bar of BTC/USD in 2030-01-01T00:00:00Z"),
+    ],
+)
+def test_a_bad_or_empty_time_window_exits_2_naming_the_value(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    flag: str,
+    value: str,
+    says: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = main(["backtest", "--quiet", flag, value])
+    except SystemExit as exit_:  # argparse refuses a malformed value itself
+        code = int(str(exit_.code))
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert says in err
+    assert not (tmp_path / "tradekernel.db").exists()
 
 
 def test_backtest_out_writes_trades_summary_and_report(example_run: tuple[Path, str]) -> None:

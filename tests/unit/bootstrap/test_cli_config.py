@@ -195,7 +195,8 @@ def test_a_blueprint_with_user_plugins_is_backtested_with_trades(
     )
     assert code == 0
     out = capsys.readouterr().out
-    assert "data     BTC/USD: 2000 bars from bars.csv, no gaps" in out
+    assert "data     BTC/USD: 2000 bars from bars.csv, " in out
+    assert "2017-07-01T11:00:00Z .. 2017-09-22T18:00:00Z, no gaps" in out
     trades = re.search(r"^Trades\s+(\d+)$", out, re.MULTILINE)
     assert trades is not None and int(trades.group(1)) > 10
     # the opportunity declares a candidate mask, so the sparse loop skips most bars

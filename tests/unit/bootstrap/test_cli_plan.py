@@ -33,7 +33,7 @@ def test_plan_text_at_a_cross_up_shows_signal_directive_and_intent(
     code, out, _ = _plan(capsys, "--at", str(BUY_BAR))
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == f"cycle {BUY_BAR}  universe BTC/USD"
+    assert lines[0] == "cycle 2017-07-05T19:00:00Z  universe BTC/USD"
     assert any(
         line.startswith("  signal    BTC/USD ma_crossover buy confidence ")
         and line.endswith("sma_fast crossed above sma_slow")
@@ -91,7 +91,8 @@ def test_plan_at_before_the_first_bar_exits_2_naming_the_first_bar(
     assert out == ""
     assert "Traceback" not in err
     assert err.splitlines()[0] == (
-        f"error: --at {FIRST_BAR - 1} is before the first bar of BTC/USD ({FIRST_BAR}) @ --at"
+        "error: --at 2017-07-01T10:59:59.999Z is before the first bar of BTC/USD "
+        "(2017-07-01T11:00:00Z) @ --at"
     )
     assert err.splitlines()[1].startswith("hint: ")
 
@@ -150,4 +151,54 @@ def test_plan_json_carries_the_derived_causality_chain_of_its_intent(
         walk = parents[0] if parents else ""
     assert kinds == ["intent", "directive", "opportunity", "assessment", "bar"]
     bar = next(node for node in payload["causality"] if node["kind"] == "bar")
-    assert bar["summary"].startswith(f"BTC/USD bar at {BUY_BAR}, close ")
+    assert bar["summary"].startswith("BTC/USD bar at 2017-07-05T19:00:00Z, close ")
+
+
+def test_plan_at_an_iso_time_is_the_plan_at_its_epoch_ms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    by_ms = _plan(capsys, "--at", str(BUY_BAR))
+    by_iso = _plan(capsys, "--at", "2017-07-05T19:00:00Z")
+    by_window = _plan(capsys, "--end", "2017-07-05T20:00")  # the last bar before the end
+    assert by_ms[0] == by_iso[0] == by_window[0] == 0
+    assert by_ms[1] == by_iso[1] == by_window[1]
+
+
+@pytest.mark.parametrize(
+    ("command", "data_flag"),
+    [
+        ("backtest", "--data"),
+        ("paper", "--replay"),
+        ("plan", "--data"),
+        ("check-lookahead", "--data"),
+    ],
+)
+def test_every_bar_command_takes_a_time_window_and_refuses_an_empty_one(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    data_flag: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code = main(
+        [
+            command,
+            "--config",
+            str(bundled_blueprint()),
+            data_flag,
+            str(bundled_path()),
+            "--start",
+            "2030-01-01",
+            "--end",
+            "2031-01-01T00:00:00Z",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(
+        "error: no bar of BTC/USD in 2030-01-01T00:00:00Z .. 2031-01-01T00:00:00Z; "
+    )
+    assert "covers 2017-07-01T11:00:00Z .. 2019-10-17T09:00:00Z" in err
+    assert not (tmp_path / "tradekernel.db").exists()

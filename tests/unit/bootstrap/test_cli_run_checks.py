@@ -177,12 +177,13 @@ def test_a_run_that_skips_nothing_has_no_skip_line_and_zero_in_summary_json(
     [
         (
             "1499281200001",
-            "error: --at 1499281200001 falls between bars of BTC/USD (1499281200000 and "
-            "1499284800000); give the time of a bar @ --at",
+            "error: --at 2017-07-05T19:00:00.001Z falls between bars of BTC/USD "
+            "(2017-07-05T19:00:00Z and 2017-07-05T20:00:00Z); give the time of a bar @ --at",
         ),
         (
             "1999281200000",
-            "error: --at 1999281200000 is after the last bar of BTC/USD (1571302800000) @ --at",
+            "error: --at 2033-05-09T19:53:20Z is after the last bar of BTC/USD "
+            "(2019-10-17T09:00:00Z) @ --at",
         ),
     ],
 )

@@ -1,5 +1,6 @@
 """`tradekernel control`: the command writes the store a running bot reads once per cycle."""
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -23,6 +24,8 @@ def test_halt_then_status_prints_the_state_reason_and_source(
     out = capsys.readouterr().out.strip()
     assert out.startswith("bot default: halted (set by cli at ")
     assert out.endswith(", reason: exchange maintenance)")
+    # the time is for people: ISO 8601 UTC, not epoch ms
+    assert re.search(r" at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z, reason", out)
     assert main(["control", "status", "--db", str(db)]) == 0
     assert capsys.readouterr().out.strip() == out
 

@@ -11,6 +11,7 @@ from tradekernel.adapters.data.bundled import bundled_path
 from tradekernel.bootstrap.blueprints import bundled_blueprint
 from tradekernel.bootstrap.cli import main
 from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
+from tradekernel.shared.utc_time import utc_text
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_replay_with_a_changed_quantity_reports_the_first_cycle_and_path_and_exi
     out = capsys.readouterr().out
     with sqlite3.connect(db) as connection:
         first = connection.execute("SELECT MIN(cycle_ts_ms) FROM plans").fetchone()[0]
-    assert f"differs: cycle 1 of {_plan_count(db)} (cycle_ts_ms {first})" in out
+    assert f"differs: cycle 1 of {_plan_count(db)} (at {utc_text(first)}, epoch ms {first})" in out
     assert "  intents[0].quantity: 0.01000000 -> 0.02000000" in out.splitlines()
     assert "  directives[0].size.quantity: 0.01 -> 0.02" in out.splitlines()
     assert "0 cycles before it were identical" in out
@@ -174,3 +175,19 @@ def test_replay_refuses_a_run_recorded_under_another_hash_format_naming_both_ver
     err = capsys.readouterr().err
     assert f"hash-format version 1, this tradekernel writes version {HASH_FORMAT_VERSION}" in err
     assert "re-run the backtest" in err
+
+
+def test_replay_of_a_windowed_backtest_cuts_the_data_the_same_way(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "runs.db"
+    window = ["--start", "2018-01-01", "--end", "2018-04-01T00:00:00Z"]
+    assert main(["backtest", "--quiet", "--db", str(db), *window]) == 0
+    capsys.readouterr()
+    with sqlite3.connect(db) as connection:
+        sources = json.loads(connection.execute("SELECT data_sources FROM runs").fetchone()[0])
+    assert sources["BTC/USD"]["start_ms"] == 1514764800000
+    assert sources["BTC/USD"]["end_ms"] == 1522540800000
+    # Replayed on the whole file, the plans of the first cycles would differ.
+    assert main(["replay", "--quiet", "--db", str(db)]) == 0
+    assert f"identical: {_plan_count(db)} cycles" in capsys.readouterr().out

@@ -28,6 +28,7 @@ class _Trip:
     exit_notional: Decimal = ZERO
     fees: Decimal = ZERO
     last_exit_ms: int | None = None
+    entry_order_id: str = ""
 
 
 class RoundTripBook:
@@ -41,7 +42,12 @@ class RoundTripBook:
         """Add a fill; return the round trip it closes (ended for `reason`), if any."""
         trip = self._open.get(fill.symbol)
         if trip is None:
-            trip = _Trip(symbol=fill.symbol, side=fill.side, entry_time_ms=fill.ts_ms)
+            trip = _Trip(
+                symbol=fill.symbol,
+                side=fill.side,
+                entry_time_ms=fill.ts_ms,
+                entry_order_id=fill.client_order_id,
+            )
             self._open[fill.symbol] = trip
         notional = mul(fill.quantity, fill.price)
         trip.fees = add(trip.fees, fill.fee)
@@ -69,6 +75,8 @@ class RoundTripBook:
             fees=trip.fees,
             pnl=sub(gross, trip.fees),
             exit_reason=reason,
+            entry_order_id=trip.entry_order_id,
+            exit_order_id=fill.client_order_id,
         )
         self._closed.append(closed)
         return closed
@@ -90,6 +98,7 @@ class RoundTripBook:
             exit_notional=trip.exit_notional,
             fees=trip.fees,
             last_exit_time_ms=trip.last_exit_ms,
+            entry_order_id=trip.entry_order_id,
         )
 
     def open_trades(self) -> tuple[OpenTrade, ...]:

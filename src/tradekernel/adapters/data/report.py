@@ -44,11 +44,17 @@ class DataReport:
 
 @attrs.frozen(kw_only=True, eq=False)
 class LoadedBars:
-    """Bars of one file with their report and `fingerprint` (sha256 hex of the file bytes)."""
+    """Bars of one file with their report and `fingerprint` (sha256 hex of the file bytes).
+
+    `start_ms` and `end_ms` are the `--start`/`--end` window the bars were cut to (start
+    inclusive, end exclusive), None where the file was not cut.
+    """
 
     series: BarSeries
     report: DataReport
     fingerprint: str
+    start_ms: int | None = None
+    end_ms: int | None = None
 
 
 def build_report(file: str, ts_ms: IntArray) -> DataReport:

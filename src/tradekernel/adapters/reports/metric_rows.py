@@ -36,10 +36,17 @@ def exit_counts(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{reason} {count}" for reason, count in counts.items()) or NOT_AVAILABLE
 
 
+def _trade_count(metrics: Metrics) -> str:
+    held = f" (+{metrics.open_trade_count} open)" if metrics.open_trade_count else ""
+    return f"{metrics.trade_count}{held}"
+
+
 def metric_rows(metrics: Metrics) -> list[tuple[str, str]]:
     """Return (label, formatted value) rows in display order."""
     return [
+        ("Starting cash", money(metrics.starting_cash)),
         ("Total return", percent(metrics.total_return)),
+        ("Buy and hold", percent(metrics.buy_and_hold_return)),
         ("CAGR", percent(metrics.cagr)),
         ("Sharpe", ratio(metrics.sharpe)),
         ("Sortino", ratio(metrics.sortino)),
@@ -51,7 +58,7 @@ def metric_rows(metrics: Metrics) -> list[tuple[str, str]]:
         ("Average trade", money(metrics.average_trade)),
         ("Exposure", percent(metrics.exposure)),
         ("Fees", money(metrics.fees)),
-        ("Trades", str(metrics.trade_count)),
+        ("Trades", _trade_count(metrics)),
         ("Exits by reason", exit_counts(metrics.exits_by_reason)),
         ("Final equity", money(metrics.final_equity)),
     ]

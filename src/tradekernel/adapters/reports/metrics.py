@@ -29,8 +29,12 @@ class Metrics:
     `cagr` is None when the curve spans no time (or annualises beyond a float); `calmar`
     when there is no drawdown (or no CAGR); `win_rate` and `average_trade` when there is
     no trade; `profit_factor` when no trade lost. `sharpe` and `sortino` are 0 when their
-    denominator is 0. `exits_by_reason` counts the closed trades per `ExitReason` (every
-    reason listed, zeros included).
+    denominator is 0. `max_drawdown` is the depth as a positive fraction (reports show it
+    negative). The trade statistics count closed trades; `open_trade_count` the positions
+    still held at the end. `buy_and_hold_return` is the equal-weight return of holding
+    every symbol from its first close to its last (None when not computed).
+    `exits_by_reason` counts the closed trades per `ExitReason` (every reason listed, zeros
+    included).
     """
 
     starting_cash: Decimal
@@ -51,6 +55,8 @@ class Metrics:
     bars: int
     notes: tuple[str, ...] = ()
     exits_by_reason: Mapping[str, int] = attrs.field(factory=dict)
+    buy_and_hold_return: float | None = None
+    open_trade_count: int = 0
 
 
 def drawdown_series(equity: FloatArray) -> FloatArray:
@@ -136,6 +142,8 @@ def compute_metrics(
     total_fees: Decimal,
     bar_interval_ms: int,
     exposure: float,
+    buy_and_hold_return: float | None = None,
+    open_trade_count: int = 0,
 ) -> Metrics:
     """Compute the run's metrics.
 
@@ -146,6 +154,8 @@ def compute_metrics(
         total_fees: every fee paid, in the quote asset.
         bar_interval_ms: the bar length, which sets the annualisation (bars per year).
         exposure: time in market, bars holding a position / total bars (0..1).
+        buy_and_hold_return: the return of holding the symbols over the same bars.
+        open_trade_count: positions still held when the run ended.
 
     Raises:
         ValueError: if `starting_cash` or `bar_interval_ms` is not positive, or `exposure`
@@ -201,6 +211,8 @@ def compute_metrics(
         bars=len(curve),
         notes=tuple(notes),
         exits_by_reason=exits_by_reason(trades),
+        buy_and_hold_return=buy_and_hold_return,
+        open_trade_count=open_trade_count,
     )
 
 

@@ -13,6 +13,7 @@ from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.svg_chart import line_chart
 from tradekernel.adapters.reports.trades_csv import TRADES_HEADER, trade_row
 from tradekernel.domain.trades import ClosedTrade
+from tradekernel.shared.utc_time import utc_text
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; background: #fff; }
@@ -65,12 +66,16 @@ def report_html_text(
     identity_rows = [
         ("run id", identity.run_id),
         ("mode", identity.mode),
+        ("strategy", identity.strategy),
+        ("symbols", ", ".join(identity.symbols)),
+        ("period", f"{utc_text(identity.start_ms)} .. {utc_text(identity.end_ms)}"),
         ("config hash", identity.config_hash),
         ("data fingerprint", identity.data_fingerprint),
         ("plan hash", identity.plan_hash),
     ]
     notes = "".join(f"<li>{escape(note)}</li>" for note in metrics.notes)
-    title = f"tradekernel report: {identity.run_id}"
+    # The mode leads the title: a paper run's page must not read as a backtest's.
+    title = f"tradekernel {identity.mode} report: {identity.run_id}"
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'

@@ -5,9 +5,13 @@ from typing import TextIO
 
 from tradekernel.adapters.reports.metric_rows import metric_rows
 from tradekernel.adapters.reports.metrics import Metrics
+from tradekernel.adapters.reports.run_identity import RunIdentity
+from tradekernel.shared.utc_time import utc_text
 
 _TABLE_LABELS = (
+    "Starting cash",
     "Total return",
+    "Buy and hold",
     "CAGR",
     "Sharpe",
     "Sortino",
@@ -22,15 +26,23 @@ _TABLE_LABELS = (
 )
 
 
-def summary_table(metrics: Metrics, *, title: str) -> str:
+def summary_table(metrics: Metrics, *, title: str, identity: RunIdentity | None = None) -> str:
     """Return the end-of-run table: labels left-aligned, values right-aligned.
 
     Args:
         metrics: the run's metrics.
         title: the first line; it names the mode (`Backtest summary`, `Paper summary`), so
             no default: a paper run once printed "Backtest summary".
+        identity: when given, the strategy, symbols and period head the table.
     """
     rows = [(label, value) for label, value in metric_rows(metrics) if label in _TABLE_LABELS]
+    if identity is not None:
+        rows[:0] = [
+            ("Strategy", identity.strategy),
+            ("Symbols", ", ".join(identity.symbols)),
+            ("From", utc_text(identity.start_ms)),
+            ("To", utc_text(identity.end_ms)),
+        ]
     label_width = max(len(label) for label, _ in rows)
     value_width = max(len(value) for _, value in rows)
     rule = "-" * (label_width + 2 + value_width)

@@ -1,4 +1,11 @@
-"""`trades.csv`: one row per closed round trip, Decimals as plain (non-exponent) strings."""
+"""`trades.csv`: one row per round trip, Decimals as plain (non-exponent) strings.
+
+Closed trades come first, in closing order, then one `open` row per position still held
+at the end, valued at the last close: the `pnl` column sums to the run's equity change.
+Times are epoch ms with an ISO 8601 UTC column beside each; the order id columns hold the
+client order ids `tradekernel explain` takes; `exit_reason` says what closed a trade
+(`signal`, `stop`, `target`, `trailing`; empty for an open row).
+"""
 
 import csv
 import io
@@ -7,17 +14,24 @@ from decimal import Decimal
 from pathlib import Path
 
 from tradekernel.domain.trades import ClosedTrade
+from tradekernel.shared.utc_time import utc_text
 
 TRADES_HEADER = (
     "symbol",
     "side",
+    "status",
     "entry_time_ms",
+    "entry_time",
     "entry_price",
     "exit_time_ms",
+    "exit_time",
     "exit_price",
     "qty",
     "fees",
     "pnl",
+    "entry_order_id",
+    "exit_order_id",
+    "exit_reason",
 )
 
 
@@ -31,13 +45,19 @@ def trade_row(trade: ClosedTrade) -> tuple[str, ...]:
     return (
         trade.symbol,
         str(trade.side.value),
+        "open" if trade.is_open else "closed",
         str(trade.entry_time_ms),
+        utc_text(trade.entry_time_ms),
         plain(trade.entry_price),
         str(trade.exit_time_ms),
+        utc_text(trade.exit_time_ms),
         plain(trade.exit_price),
         plain(trade.qty),
         plain(trade.fees),
         plain(trade.pnl),
+        trade.entry_order_id,
+        trade.exit_order_id,
+        "" if trade.is_open else trade.exit_reason.value,
     )
 
 

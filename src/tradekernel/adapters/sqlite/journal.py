@@ -24,6 +24,7 @@ from tradekernel.adapters.sqlite.rows import (
     fill_row,
     order_row,
 )
+from tradekernel.adapters.sqlite.run_removal import delete_run
 from tradekernel.adapters.sqlite.transaction import transaction
 from tradekernel.domain.errors import StorageError
 from tradekernel.domain.orders import Fill, Order
@@ -161,6 +162,18 @@ class SqliteJournal:
             ) from error
         except sqlite3.Error as error:
             raise self._write_failure("cannot record the run", error) from error
+
+    def forget_run(self, run_id: str) -> None:
+        """Delete every record of `run_id` (for `--replace`); unknown ids are a no-op.
+
+        Raises:
+            StorageError: if the database cannot be written.
+        """
+        self.flush()
+        try:
+            delete_run(self._connection, run_id)
+        except sqlite3.Error as error:
+            raise self._write_failure(f"cannot remove run {run_id!r}", error) from error
 
     def record_plan(self, entry: JournalEntry) -> None:
         """Buffer one cycle's plan and index the client order ids of its intents.

@@ -8,14 +8,20 @@ from tradekernel.bootstrap.commands.common import (
     DEFAULT_DB,
     add_config_argument,
     add_data_argument,
+    add_run_id_arguments,
+    add_time_window_arguments,
     add_universe_arguments,
 )
 
-EXAMPLES = """examples:
+EXAMPLES = """examples (paths relative to a checkout; the data ships in the package):
   tradekernel backtest                       # the bundled SMA-cross example on bundled BTC data
-  tradekernel backtest --config examples/sma_cross.toml --data BTC/USD=bars.csv --out out/
+  tradekernel backtest --config examples/sma_cross.toml \\
+      --data BTC/USD=src/tradekernel/data/coinbase_BTC-USD_1h.csv --out out/
+  tradekernel backtest --start 2018-01-01 --end 2018-07-01T00:00Z   # a slice, ISO UTC or epoch ms
   tradekernel backtest --dense --db runs.db  # call the kernel on every bar (same trades)
-  tradekernel backtest --config my.toml --data BTC/USD=bars.csv --verify-sparse
+  tradekernel backtest --run-id myrun --replace   # record afresh under an id already used
+  tradekernel backtest --config examples/breakout_atr.toml \\
+      --data src/tradekernel/data/binance_BTC-USDT_4h.csv --verify-sparse
                                              # check the sparse loop against the dense one
 """
 
@@ -31,6 +37,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     add_config_argument(parser, required=False)
     add_data_argument(parser, required=False)
     add_universe_arguments(parser)
+    add_time_window_arguments(parser)
     parser.add_argument(
         "--out",
         type=Path,
@@ -55,11 +62,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         action="store_true",
         help="run dense and sparse, name the first bar where they differ (exit 1); records nothing",
     )
-    parser.add_argument(
-        "--run-id",
-        metavar="ID",
-        help="name the run (default: derived from the config and data hashes)",
-    )
+    add_run_id_arguments(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(handler=run)
 
@@ -68,8 +71,9 @@ def run(args: argparse.Namespace) -> int:
     from tradekernel.adapters.reports.skips import skip_line
     from tradekernel.adapters.reports.terminal import summary_table
     from tradekernel.adapters.reports.writer import check_output_dir
-    from tradekernel.bootstrap.backtest_job import load_data, run_backtest
-    from tradekernel.bootstrap.commands.common import data_inputs, with_universe_lists
+    from tradekernel.bootstrap.backtest_job import run_backtest
+    from tradekernel.bootstrap.commands.common import load_windowed_data, with_universe_lists
+    from tradekernel.bootstrap.commands.run_footer import data_lines, records_lines
     from tradekernel.bootstrap.container import configured
     from tradekernel.bootstrap.sparse_verify import verify_blueprint
     from tradekernel.orchestration.backtest.sparse_check import describe_check
@@ -84,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         blueprint = container.blueprint()
-        data = load_data(data_inputs(args.data, blueprint), blueprint)
+        data = load_windowed_data(args.data, blueprint, args)
         if args.verify_sparse:
             check = verify_blueprint(
                 blueprint,
@@ -106,19 +110,14 @@ def run(args: argparse.Namespace) -> int:
             out_dir=args.out,
             dense=args.dense,
             run_id=args.run_id,
+            replace=args.replace,
             progress_stream=None if args.quiet else sys.stderr,
         )
     finally:
         container.shutdown_resources()
     result = outcome.result
-    for loaded in outcome.data:
-        report = loaded.report
-        gaps = (
-            "no gaps"
-            if report.is_contiguous
-            else (f"{report.missing_bars} missing bars in {report.gap_runs} gaps (not filled)")
-        )
-        print(f"data     {loaded.series.symbol}: {report.rows} bars from {report.file}, {gaps}")
+    for line in data_lines(outcome.data):
+        print(line)
     print(
         f"run      {outcome.run_id} ({'dense' if args.dense else 'sparse'}), "
         f"kernel called on {result.kernel_calls} of {result.bars} bars, "
@@ -133,9 +132,12 @@ def run(args: argparse.Namespace) -> int:
     for trade in result.open_trades:
         print(f"open     {trade.symbol}: {trade.open_qty} still held (marked at the last close)")
     print()
-    print(summary_table(outcome.metrics, title="Backtest summary"))
+    print(
+        summary_table(outcome.metrics, title="Backtest summary", identity=outcome.identity), end=""
+    )
     print()
-    print(f"records  {outcome.db_path} (explain an order: tradekernel explain CLIENT_ORDER_ID)")
+    for line in records_lines(result, outcome.db_path):
+        print(line)
     if outcome.outputs is not None:
         print(
             f"outputs  {outcome.outputs.trades_csv}, {outcome.outputs.summary_json}, "

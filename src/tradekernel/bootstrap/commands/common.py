@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plugin_spec import PluginSpec
+from tradekernel.shared.utc_time import parse_utc_time
 
 if TYPE_CHECKING:
     from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
+    from tradekernel.adapters.data.report import LoadedBars
     from tradekernel.bootstrap.backtest_job import DataInput
 
 DEFAULT_DB = Path("tradekernel.db")
@@ -62,6 +64,54 @@ def add_universe_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SYMBOL",
         help="remove symbols from the universe; deny wins (repeatable)",
     )
+
+
+def add_run_id_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--run-id",
+        metavar="ID",
+        help="name the run (default: derived from the config and data hashes); an id the "
+        "database already holds is refused unless --replace",
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="delete the run already recorded under this id (its plans, orders, fills) first",
+    )
+
+
+def utc_time_argument(text: str) -> int:
+    """Read a time argument (ISO UTC or epoch ms) as epoch ms; argparse exits 2 on a bad one."""
+    try:
+        return parse_utc_time(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_time_window_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--start",
+        type=utc_time_argument,
+        metavar="TIME",
+        help="use only bars opening at or after TIME (ISO UTC, e.g. 2024-01-31 or "
+        "2024-01-31T12:00, or epoch ms)",
+    )
+    parser.add_argument(
+        "--end",
+        type=utc_time_argument,
+        metavar="TIME",
+        help="use only bars opening before TIME (ISO UTC or epoch ms)",
+    )
+
+
+def load_windowed_data(
+    values: Sequence[str], blueprint: LoadedBlueprint, args: argparse.Namespace
+) -> tuple[LoadedBars, ...]:
+    """Load the `--data`/`--replay` files and cut them to `--start`/`--end`."""
+    from tradekernel.bootstrap.backtest_job import load_data
+    from tradekernel.bootstrap.time_window import cut_to_window
+
+    return cut_to_window(load_data(data_inputs(values, blueprint), blueprint), args.start, args.end)
 
 
 def load_blueprint_arg(path: Path | None) -> tuple[LoadedBlueprint, Catalog]:

@@ -11,6 +11,7 @@ from tradekernel.bootstrap.commands.common import DEFAULT_DB
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.ports.control_store import ControlRecord
+from tradekernel.shared.utc_time import utc_text
 
 ACTIONS: dict[str, TradingState] = {
     "halt": TradingState.HALTED,
@@ -59,7 +60,7 @@ def describe_control(record: ControlRecord | None, bot_id: str) -> str:
     reason = f", reason: {record.reason}" if record.reason else ""
     return (
         f"bot {record.bot_id}: {record.state.value} (set by {record.source} "
-        f"at {record.updated_ms}{reason})"
+        f"at {utc_text(record.updated_ms)}{reason})"
     )
 
 

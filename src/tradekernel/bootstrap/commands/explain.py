@@ -20,7 +20,8 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "explain",
         help="print why an order exists: bar, context, signals, directive, plans, intent, fills",
         description="Explain an order from the SQLite records back to the bar that caused it.",
-        epilog="example:\n  tradekernel explain tk3fA9... --db tradekernel.db",
+        epilog="example (a backtest prints this line with a real id of its run):\n"
+        "  tradekernel explain tkc2c107fbbf7edab8a6a5196473f6f9 --db tradekernel.db",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("client_order_id", metavar="CLIENT_ORDER_ID")
@@ -53,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from tradekernel.bootstrap.container import configured
     from tradekernel.orchestration.records.canonical import structure_plan
     from tradekernel.orchestration.records.causality import plan_causality
+    from tradekernel.shared.utc_time import utc_text
 
     if not args.db.is_file():
         raise ConfigError(f"no database at {args.db}", path="--db")
@@ -67,7 +69,10 @@ def run(args: argparse.Namespace) -> int:
     plan = json.loads(entry.plan_json)
     chain = plan_causality(structure_plan(plan), _recorded_closes(entry.context_json))
     nodes = {link.node_id: attrs.asdict(link) for link in chain}
-    print(f"order {order.client_order_id} in run {run_id}, planned at cycle {entry.cycle_ts_ms}")
+    print(
+        f"order {order.client_order_id} in run {run_id}, planned at cycle "
+        f"{utc_text(entry.cycle_ts_ms)} (epoch ms {entry.cycle_ts_ms})"
+    )
     print(
         f"  {order.side.value} {order.quantity} {order.symbol} {order.order_type.value}, "
         f"status {order.status.value}, filled {order.filled_quantity}"
@@ -93,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     for fill in fills:
         print(
             f"  {fill.trade_id}: {fill.quantity} @ {fill.price}, fee {fill.fee} "
-            f"{fill.fee_asset}, {fill.liquidity.value}, at {fill.ts_ms}"
+            f"{fill.fee_asset}, {fill.liquidity.value}, at {utc_text(fill.ts_ms)}"
         )
     print(f"plan hash {entry.plan_hash}")
     return 0

@@ -7,9 +7,11 @@ from pathlib import Path
 from tradekernel.domain.live_policy import OrphanPolicy
 
 EXAMPLES = """examples:
-  tradekernel live --config live.toml            # dry run: paper fills on the venue's live prices
-  tradekernel live --config live.toml --live     # real orders (or mode = "live" in the file)
-  tradekernel live --config live.toml --live --orphans adopt   # manage orphans found at start
+  tradekernel live --config examples/live/live_testnet.toml         # dry run: paper fills on
+                                                   # the venue's live prices
+  tradekernel live --config examples/live/live_testnet.toml --live  # real orders (or mode = "live")
+  tradekernel live --config examples/live/live_testnet.toml --live --orphans adopt
+                                                   # manage orphans found at start
 keys: TRADEKERNEL_API_KEY and TRADEKERNEL_API_SECRET (or the names the config gives), never
 in a file. Stop new orders: create the config's stop_file; halt: tradekernel control halt.
 stop: SIGTERM or Ctrl-C ends the cycle in flight, keeps or cancels the working orders

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING
 from tradekernel.bootstrap.commands.common import (
     add_config_argument,
     add_data_argument,
+    add_time_window_arguments,
 )
 from tradekernel.domain.errors import ConfigError
+from tradekernel.shared.utc_time import utc_text
 
 if TYPE_CHECKING:
     from tradekernel.orchestration.kernel.lookahead import LookaheadFinding
@@ -25,11 +27,12 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
             "Exit 1 if any is found."
         ),
         epilog="example:\n  tradekernel check-lookahead --config examples/sma_cross.toml "
-        "--data bars.csv --samples 100",
+        "--data src/tradekernel/data/coinbase_BTC-USD_1h.csv --samples 100",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_config_argument(parser, required=True)
     add_data_argument(parser, required=True)
+    add_time_window_arguments(parser)
     parser.add_argument(
         "--samples",
         type=int,
@@ -50,20 +53,20 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def _print(finding: "LookaheadFinding") -> None:
     print(
         f"  LOOK-AHEAD {finding.symbol} {finding.column} at bar {finding.index} "
-        f"(ts {finding.ts_ms}): full history {finding.full!r}, truncated {finding.truncated!r}"
+        f"({utc_text(finding.ts_ms)}): full history {finding.full!r}, "
+        f"truncated {finding.truncated!r}"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from tradekernel.bootstrap.backtest_job import load_data
-    from tradekernel.bootstrap.commands.common import data_inputs, load_blueprint_arg
+    from tradekernel.bootstrap.commands.common import load_blueprint_arg, load_windowed_data
     from tradekernel.orchestration.factory.kernel_factory import build_kernel
     from tradekernel.orchestration.kernel.lookahead import check_lookahead
 
     if args.samples < 1:
         raise ConfigError(f"must be at least 1, got {args.samples}", path="--samples")
     blueprint, catalog = load_blueprint_arg(args.config)
-    data = load_data(data_inputs(args.data, blueprint), blueprint)
+    data = load_windowed_data(args.data, blueprint, args)
     kernel = build_kernel(blueprint.settings, catalog)
     total_findings = 0
     for loaded in data:

@@ -7,12 +7,16 @@ from pathlib import Path
 from tradekernel.bootstrap.commands.common import (
     DEFAULT_DB,
     add_config_argument,
+    add_run_id_arguments,
+    add_time_window_arguments,
     add_universe_arguments,
 )
 
-EXAMPLES = """examples:
-  tradekernel paper --config examples/sma_cross.toml --replay bars.csv  # as fast as possible
-  tradekernel paper --config bp.toml --replay ETH/BTC=eth.csv --speed 60 --out out/
+EXAMPLES = """examples (paths relative to a checkout; the data ships in the package):
+  tradekernel paper --config examples/sma_cross.toml \\
+      --replay src/tradekernel/data/coinbase_BTC-USD_1h.csv   # as fast as possible
+  tradekernel paper --config examples/breakout_atr.toml --start 2024-03-01 \\
+      --replay BTC/USDT=src/tradekernel/data/binance_BTC-USDT_4h.csv --speed 14400 --out out/
   (Ctrl-C stops after the cycle in flight; the orders stay in --db as events)
 """
 
@@ -47,6 +51,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "(repeatable, as --data of backtest)",
     )
     add_universe_arguments(parser)
+    add_time_window_arguments(parser)
     parser.add_argument(
         "--speed",
         type=_speed,
@@ -64,7 +69,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         metavar="FILE",
         help=f"SQLite records and order events (default: ./{DEFAULT_DB})",
     )
-    parser.add_argument("--run-id", metavar="ID", help="name the run")
+    add_run_id_arguments(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(handler=run)
 
@@ -73,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
     from tradekernel.adapters.reports.skips import skip_line
     from tradekernel.adapters.reports.terminal import summary_table
     from tradekernel.adapters.reports.writer import check_output_dir
-    from tradekernel.bootstrap.backtest_job import load_data
-    from tradekernel.bootstrap.commands.common import data_inputs, with_universe_lists
+    from tradekernel.bootstrap.commands.common import load_windowed_data, with_universe_lists
+    from tradekernel.bootstrap.commands.run_footer import data_lines, records_lines
     from tradekernel.bootstrap.container import configured
     from tradekernel.bootstrap.paper_job import run_paper
     from tradekernel.bootstrap.signals import install_stop_handlers
@@ -88,23 +93,22 @@ def run(args: argparse.Namespace) -> int:
         refine=lambda loaded: with_universe_lists(loaded, args.allow, args.deny),
     )
     try:
-        data = load_data(data_inputs(args.replay, container.blueprint()), container.blueprint())
+        data = load_windowed_data(args.replay, container.blueprint(), args)
         outcome = run_paper(
             container.recorded_run_parts(),
             data,
             out_dir=args.out,
             speed=args.speed,
             run_id=args.run_id,
+            replace=args.replace,
             progress_stream=None if args.quiet else sys.stderr,
             on_runner=install_stop_handlers,
         )
     finally:
         container.shutdown_resources()
     result = outcome.result
-    for loaded in outcome.data:
-        print(
-            f"data     {loaded.series.symbol}: {loaded.report.rows} bars from {loaded.report.file}"
-        )
+    for line in data_lines(outcome.data):
+        print(line)
     pace = "as fast as possible" if args.speed == 0 else f"{args.speed:g}x real time"
     print(
         f"run      {outcome.run_id} (paper replay, {pace}), {result.cycles} cycles, "
@@ -123,9 +127,10 @@ def run(args: argparse.Namespace) -> int:
     for trade in result.open_trades:
         print(f"open     {trade.symbol}: {trade.open_qty} still held (marked at the last close)")
     print()
-    print(summary_table(outcome.metrics, title="Paper summary"))
+    print(summary_table(outcome.metrics, title="Paper summary", identity=outcome.identity), end="")
     print()
-    print(f"records  {outcome.db_path} (explain an order: tradekernel explain CLIENT_ORDER_ID)")
+    for line in records_lines(result, outcome.db_path):
+        print(line)
     if outcome.outputs is not None:
         print(
             f"outputs  {outcome.outputs.trades_csv}, {outcome.outputs.summary_json}, "

@@ -7,14 +7,19 @@ from decimal import Decimal
 from tradekernel.bootstrap.commands.common import (
     add_config_argument,
     add_data_argument,
+    add_time_window_arguments,
     add_universe_arguments,
+    utc_time_argument,
 )
 from tradekernel.domain.plan import Plan
+from tradekernel.shared.utc_time import utc_text
 
-EXAMPLES = """examples:
-  tradekernel plan --config examples/sma_cross.toml --data bars.csv
-  tradekernel plan --config examples/sma_cross.toml --data BTC/USD=bars.csv \
-      --at 1525132800000 --format json
+EXAMPLES = """examples (paths relative to a checkout; the data ships in the package):
+  tradekernel plan --config examples/sma_cross.toml \\
+      --data src/tradekernel/data/coinbase_BTC-USD_1h.csv
+  tradekernel plan --config examples/sma_cross.toml \\
+      --data BTC/USD=src/tradekernel/data/coinbase_BTC-USD_1h.csv \\
+      --at 2018-05-01T00:00 --format json    # ISO UTC or epoch ms (1525132800000)
 """
 
 
@@ -29,11 +34,13 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     add_config_argument(parser, required=True)
     add_data_argument(parser, required=True)
     add_universe_arguments(parser)
+    add_time_window_arguments(parser)
     parser.add_argument(
         "--at",
-        type=int,
-        metavar="TIMESTAMP_MS",
-        help="the bar (open time, epoch ms) to decide on; default: the last bar",
+        type=utc_time_argument,
+        metavar="TIME",
+        help="the bar (open time; ISO UTC such as 2018-05-01T00:00 or epoch ms) to decide on; "
+        "default: the last bar",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run)
@@ -42,10 +49,9 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 def run(args: argparse.Namespace) -> int:
     import attrs
 
-    from tradekernel.bootstrap.backtest_job import load_data
     from tradekernel.bootstrap.commands.common import (
-        data_inputs,
         load_blueprint_arg,
+        load_windowed_data,
         with_universe_lists,
     )
     from tradekernel.bootstrap.offline_context import offline_context
@@ -55,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
     blueprint, catalog = load_blueprint_arg(args.config)
     blueprint = with_universe_lists(blueprint, args.allow, args.deny)
-    data = load_data(data_inputs(args.data, blueprint), blueprint)
+    data = load_windowed_data(args.data, blueprint, args)
     kernel = build_kernel(blueprint.settings, catalog)
     context = offline_context(blueprint.settings, data, args.at, run_id="plan")
     plan = kernel.plan(context)
@@ -81,7 +87,8 @@ def _score(value: Decimal) -> str:
 
 def render_plan(plan: Plan, digest: str) -> str:
     """Return a readable text form of a plan."""
-    lines = [f"cycle {plan.cycle_ts_ms}  universe {', '.join(plan.universe.selected) or '(empty)'}"]
+    universe = ", ".join(plan.universe.selected) or "(empty)"
+    lines = [f"cycle {utc_text(plan.cycle_ts_ms)}  universe {universe}"]
     for assessment in plan.assessments:
         lines.append(
             f"  context   {assessment.symbol}: strength {_score(assessment.strength)} "

@@ -4,7 +4,8 @@ import argparse
 from pathlib import Path
 
 EXAMPLES = """examples:
-  tradekernel reconcile --config live.toml   # exit 0: the store explains the venue; 1: it does not
+  tradekernel reconcile --config examples/live/live_testnet.toml
+      # exit 0: the store explains the venue; 1: it does not
 """
 
 

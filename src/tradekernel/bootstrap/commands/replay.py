@@ -21,8 +21,10 @@ EXIT_DIFFERS = 1
 EXAMPLES = """examples:
   tradekernel replay                          # the latest run of ./tradekernel.db
   tradekernel replay bt-1a2b3c4d-5e6f7a8b --db runs.db
-  tradekernel replay --config changed.toml    # would a changed blueprint decide otherwise?
-  tradekernel replay --data BTC/USD=moved/bars.csv   # the run's data file moved
+  tradekernel replay --config examples/rsi_mean_reversion.toml
+      # would a changed blueprint decide otherwise?
+  tradekernel replay --data BTC/USD=src/tradekernel/data/coinbase_BTC-USD_1h.csv
+      # the run's data file moved
 
 exit status: 0 every cycle identical, 1 a plan differs (the first is shown), 2 bad input
 (unknown run, missing or changed data file, invalid blueprint)

@@ -20,6 +20,7 @@ from tradekernel.orchestration.cycle.context_record import context_from_json
 from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.orchestration.records.canonical import canonical_json
 from tradekernel.shared.bars import BarSeries
+from tradekernel.shared.utc_time import utc_text
 
 _ABSENT = object()
 MAX_DIFFERENCES = 50
@@ -188,7 +189,8 @@ def describe_report(report: ReplayReport) -> Iterable[str]:
         return
     yield (
         f"differs: cycle {mismatch.index + 1} of {report.total} "
-        f"(cycle_ts_ms {mismatch.cycle_ts_ms}) of run {report.run_id}; "
+        f"(at {utc_text(mismatch.cycle_ts_ms)}, epoch ms {mismatch.cycle_ts_ms}) "
+        f"of run {report.run_id}; "
         f"{mismatch.index} cycles before it were identical"
     )
     yield "recorded -> replayed:"

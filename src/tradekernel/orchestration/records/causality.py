@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from tradekernel.domain.plan import CausalityLink, Plan
 from tradekernel.domain.trade_plans import ExecutionDirective
+from tradekernel.shared.utc_time import utc_text
 
 
 def bar_node_id(symbol: str, ts_ms: int) -> str:
@@ -135,7 +136,7 @@ def plan_causality(
 
 
 def _bar_text(symbol: str, cycle_ts_ms: int, close: float | None) -> str:
-    text = f"{symbol} bar at {cycle_ts_ms}"
+    text = f"{symbol} bar at {utc_text(cycle_ts_ms)}"
     return text if close is None else f"{text}, close {close!r}"
 
 

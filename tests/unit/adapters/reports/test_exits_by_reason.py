@@ -31,6 +31,6 @@ def test_exits_are_counted_by_reason_in_the_summary_and_the_report_rows() -> Non
     expected = {"signal": 1, "stop": 2, "target": 1, "trailing": 0}
     assert dict(metrics.exits_by_reason) == expected
     document = json.loads(summary_json_text(identity(), metrics))
-    assert document["metrics"]["exits_by_reason"] == expected
+    assert document["exits_by_reason"] == expected
     rows = dict(metric_rows(metrics))
     assert rows["Exits by reason"] == "signal 1, stop 2, target 1, trailing 0"

@@ -29,15 +29,22 @@ def test_trades_csv_has_the_header_and_plain_decimal_strings() -> None:
         qty=Decimal("1E+1"),
         fees=Decimal("1E-8"),
         pnl=Decimal("0.00499999"),
+        entry_order_id="tkentry",
+        is_open=True,
     )
     text = trades_csv_text([trade("-2.50"), tiny])
     lines = text.splitlines()
     assert lines[0] == (
-        "symbol,side,entry_time_ms,entry_price,exit_time_ms,exit_price,qty,fees,pnl"
+        "symbol,side,status,entry_time_ms,entry_time,entry_price,exit_time_ms,exit_time,"
+        "exit_price,qty,fees,pnl,entry_order_id,exit_order_id,exit_reason"
     )
-    assert lines[1] == "BTC/USDT,buy,0,100.50,3600000,101.25,0.5,0.1,-2.50"
+    assert lines[1] == (
+        "BTC/USDT,buy,closed,0,1970-01-01T00:00:00Z,100.50,3600000,1970-01-01T01:00:00Z,"
+        "101.25,0.5,0.1,-2.50,,,signal"
+    )
     assert lines[2] == (
-        "ETH/BTC,sell,1600000000000,0.0345,1600000360000,0.0340,10,0.00000001,0.00499999"
+        "ETH/BTC,sell,open,1600000000000,2020-09-13T12:26:40Z,0.0345,1600000360000,"
+        "2020-09-13T12:32:40Z,0.0340,10,0.00000001,0.00499999,tkentry,,"
     )
     rows = list(csv.DictReader(io.StringIO(text)))
     assert Decimal(rows[1]["fees"]) == tiny.fees
@@ -46,26 +53,34 @@ def test_trades_csv_has_the_header_and_plain_decimal_strings() -> None:
 
 def test_trades_csv_without_trades_is_the_header_only() -> None:
     assert trades_csv_text([]) == (
-        "symbol,side,entry_time_ms,entry_price,exit_time_ms,exit_price,qty,fees,pnl\n"
+        "symbol,side,status,entry_time_ms,entry_time,entry_price,exit_time_ms,exit_time,"
+        "exit_price,qty,fees,pnl,entry_order_id,exit_order_id,exit_reason\n"
     )
 
 
-def test_summary_json_has_sorted_keys_identity_and_decimal_strings() -> None:
+def test_summary_json_has_sorted_keys_identity_and_numbers_with_the_terminal_signs() -> None:
     _, metrics = two_year_metrics()
     text = summary_json_text(identity("run-7"), metrics)
     document = json.loads(text)
     assert text == json.dumps(document, sort_keys=True, indent=2) + "\n"
+    assert document["schema_version"] == 2
     assert document["run_id"] == "run-7"
     assert document["config_hash"] == "cfg-abc"
     assert document["data_fingerprint"] == "data-123"
     assert document["plan_hash"] == "plan-xyz"
-    assert document["trade_count"] == 4
-    assert document["final_equity"] == "121.0"
-    assert document["metrics"]["fees"] == "1.25"
-    assert document["metrics"]["average_trade"] == "1.5"
-    assert document["metrics"]["max_drawdown"] == pytest.approx(0.2)
-    assert document["metrics"]["cagr"] == pytest.approx(0.1)
-    assert document["metrics"]["notes"] == []
+    values = document["metrics"]
+    assert values["trade_count"] == 4
+    assert values["final_equity"] == 121.0
+    assert values["fees"] == 1.25
+    assert values["average_trade"] == 1.5
+    # The terminal shows the drawdown negative; so does the file.
+    assert values["max_drawdown"] == pytest.approx(-0.2)
+    assert values["cagr"] == pytest.approx(0.1)
+    assert values["notes"] == []
+    # One JSON type per field: numbers (or null when undefined), never number-strings.
+    for name, value in values.items():
+        if name != "notes":
+            assert value is None or isinstance(value, int | float), name
 
 
 def test_summary_json_writes_undefined_ratios_as_null() -> None:

@@ -55,7 +55,7 @@ def test_report_has_both_charts_and_every_table_row() -> None:
     assert structure.polylines == {"equity": 3, "drawdown": 3}
     assert structure.rows["trades"] == 3
     assert structure.rows["metrics"] == len(metric_rows(metrics))
-    assert structure.rows["identity"] == 5
+    assert structure.rows["identity"] == 8  # ids, hashes, strategy, symbols, period
     assert "plan-xyz" in text
 
 

@@ -2,8 +2,9 @@
 
 import io
 
+import attrs
 import pytest
-from report_fixtures import two_year_metrics
+from report_fixtures import identity, two_year_metrics
 
 from tradekernel.adapters.reports.terminal import ProgressBar, summary_table
 
@@ -22,7 +23,9 @@ def test_summary_table_lists_the_metrics_aligned_with_percentages() -> None:
     assert text == (
         "Backtest summary\n"
         "----------------------\n"
+        "Starting cash   100.00\n"
         "Total return    21.00%\n"
+        "Buy and hold       n/a\n"
         "CAGR            10.00%\n"
         "Sharpe            0.31\n"
         "Sortino           1.10\n"
@@ -38,6 +41,27 @@ def test_summary_table_lists_the_metrics_aligned_with_percentages() -> None:
     )
     widths = {len(line) for line in text.splitlines()[1:]}
     assert widths == {22}
+
+
+def test_summary_table_names_strategy_symbols_period_and_buy_and_hold() -> None:
+    _, metrics = two_year_metrics()
+    metrics = attrs.evolve(metrics, buy_and_hold_return=0.5, open_trade_count=1)
+    run = attrs.evolve(
+        identity(),
+        strategy="sma_cross",
+        symbols=("BTC/USD", "ETH/USD"),
+        start_ms=1_499_212_800_000,
+        end_ms=1_571_302_800_000,
+    )
+    lines = summary_table(metrics, title="Paper summary", identity=run).splitlines()
+    assert lines[0] == "Paper summary"
+    rows = {line.split("  ")[0]: line.split()[-1] for line in lines[2:-1]}
+    assert rows["Strategy"] == "sma_cross"
+    assert lines[3].endswith("BTC/USD, ETH/USD")
+    assert rows["From"] == "2017-07-05T00:00:00Z"
+    assert rows["To"] == "2019-10-17T09:00:00Z"
+    assert rows["Buy and hold"] == "50.00%"
+    assert lines[-3].endswith("4 (+1 open)")
 
 
 def _run(bar: ProgressBar, clock: FakeClock, total: int, step_s: float) -> None:
