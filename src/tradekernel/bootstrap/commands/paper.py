@@ -1,6 +1,7 @@
 """`tradekernel paper`: replay bars through the paper venue and the OMS."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -76,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
     from tradekernel.bootstrap.backtest_job import load_data
     from tradekernel.bootstrap.commands.common import data_inputs, with_universe_lists
     from tradekernel.bootstrap.container import configured
+    from tradekernel.bootstrap.notifications import build_notifier
     from tradekernel.bootstrap.paper_job import run_paper
     from tradekernel.bootstrap.signals import install_stop_handlers
 
@@ -97,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
             run_id=args.run_id,
             progress_stream=None if args.quiet else sys.stderr,
             on_runner=install_stop_handlers,
+            notifier=build_notifier(os.environ),
         )
     finally:
         container.shutdown_resources()
