@@ -14,8 +14,12 @@ from pathlib import Path
 import attrs
 import pytest
 from dependency_injector import providers
-from tests.integration.backtest.backtest_blueprints import SMA_CROSS_BTC, kernel_for, load_text
-from tests.integration.backtest.backtest_blueprints import toml_list
+from tests.integration.backtest.backtest_blueprints import (
+    SMA_CROSS_BTC,
+    kernel_for,
+    load_text,
+    toml_list,
+)
 
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.bootstrap.container import configured
