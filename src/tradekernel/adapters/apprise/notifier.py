@@ -13,7 +13,7 @@ import apprise
 
 from tradekernel.adapters.apprise.batching import BatchPolicy, NoticeBatcher, message_of
 from tradekernel.domain.ports.notifier import NoticeTopic, OperatorNotice
-from tradekernel.shared.iso_time import iso_utc
+from tradekernel.shared.utc_time import utc_text
 
 _log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class AppriseNotifier:
     def _send(self, batch: tuple[OperatorNotice, ...]) -> None:
         if not batch:
             return
-        title, body = message_of(batch, iso_utc)
+        title, body = message_of(batch, utc_text)
         kind = (
             apprise.NotifyType.WARNING
             if any(n.topic in _ATTENTION for n in batch)

@@ -16,7 +16,7 @@ from tradekernel.domain.ports.order_store import OrderEvent
 from tradekernel.orchestration.oms.order_payload import read_detail
 from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.orchestration.oms.transitions import FILL_KINDS
-from tradekernel.shared.iso_time import iso_utc
+from tradekernel.shared.utc_time import utc_text
 
 _DAY_MS = 86_400_000
 
@@ -106,7 +106,7 @@ class DailySummary:
     def _summarise(self, day: int, now_ms: int) -> None:
         counts = self._feed.counts - self._reported
         self._reported = Counter(self._feed.counts)
-        date = iso_utc(day * _DAY_MS)[:10]
+        date = utc_text(day * _DAY_MS)[:10]
         fills, rejections = counts[NoticeTopic.FILL], counts[NoticeTopic.REJECTION]
         text = f"day {date}: {fills} fill(s), {rejections} rejection(s)"
         notice = OperatorNotice(topic=NoticeTopic.DAILY_SUMMARY, at_ms=now_ms, text=text)
