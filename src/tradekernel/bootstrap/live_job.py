@@ -25,7 +25,6 @@ from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.domain.timeframes import timeframe_ms
-from tradekernel.orchestration.backtest.sparse_check import utc_text
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.context_record import recorded_peak
 from tradekernel.orchestration.cycle.delayed_slices import unsent_slices
@@ -43,6 +42,7 @@ from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.runtime.bot import BotRuntime
 from tradekernel.orchestration.runtime.lifecycle import Lifecycle
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
+from tradekernel.shared.utc_time import utc_text
 
 # The config's names, kept importable from here (the commands and tests read them here).
 __all__ = [

@@ -70,7 +70,7 @@ def _decimal_text(value: Decimal | str | None) -> str | None:
 
 def as_record(row: "OrderRow") -> dict[str, str | int | None]:
     """Return one order as the JSON object `--format json` prints (see docs/execution.md)."""
-    from tradekernel.orchestration.backtest.sparse_check import utc_text
+    from tradekernel.shared.utc_time import utc_text
 
     order = row.order
     return {

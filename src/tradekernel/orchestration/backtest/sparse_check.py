@@ -10,7 +10,6 @@ bar where their plans (or fills) part is the bar a declaration lied about.
 """
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
 
 import attrs
 
@@ -22,8 +21,7 @@ from tradekernel.orchestration.backtest.reference_kernel import reference_kernel
 from tradekernel.orchestration.cycle.recorded_market import Progress
 from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+from tradekernel.shared.utc_time import utc_text
 
 
 @attrs.frozen(kw_only=True)
@@ -172,13 +170,6 @@ def verify_sparse(
         runs.append((engine.run(attrs.evolve(request, dense=dense)), recorder.plans))
     (dense_result, dense_plans), (sparse_result, sparse_plans) = runs
     return compare_runs(dense_result, sparse_result, dense_plans, sparse_plans)
-
-
-def utc_text(ts_ms: int) -> str:
-    """Return an epoch-millisecond time as ISO 8601 UTC (`2017-07-02T17:00:00Z`)."""
-    moment = _EPOCH + timedelta(milliseconds=ts_ms)
-    spec = "seconds" if ts_ms % 1000 == 0 else "milliseconds"
-    return moment.isoformat(timespec=spec).replace("+00:00", "Z")
 
 
 def describe_check(check: SparseCheck) -> str:
