@@ -172,7 +172,14 @@ def run_paper(
             exposure=result.exposed_bars / result.cycles if result.cycles else 0.0,
         )
         journal.finish_run(chosen, summary_json_text(identity, metrics))
-    outputs = write_run_outputs(out_dir, result, identity=identity, metrics=metrics)
+    outputs = write_run_outputs(
+        out_dir,
+        result,
+        identity=identity,
+        metrics=metrics,
+        data=data,
+        strategy=blueprint.settings.name,
+    )
     return PaperOutcome(
         run_id=chosen,
         result=result,

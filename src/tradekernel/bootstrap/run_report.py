@@ -54,9 +54,15 @@ def summarise_run(
 
 
 def write_run_outputs(
-    out_dir: Path | None, result: RunResult, *, identity: RunIdentity, metrics: Metrics
+    out_dir: Path | None,
+    result: RunResult,
+    *,
+    identity: RunIdentity,
+    metrics: Metrics,
+    data: Sequence[LoadedBars] = (),
+    strategy: str = "",
 ) -> ReportPaths | None:
-    """Write trades.csv, summary.json and report.html when `--out` was given."""
+    """Write trades.csv, summary.json and report.html (price charts of `data`) for `--out`."""
     if out_dir is None:
         return None
     return write_outputs(
@@ -65,4 +71,6 @@ def write_run_outputs(
         metrics=metrics,
         curve=_curve(result),
         trades=result.closed_trades,
+        bars=[item.series for item in data],
+        strategy=strategy,
     )
