@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from tradekernel.adapters.apprise.batching import BatchPolicy
 from tradekernel.adapters.apprise.notifier import AppriseNotifier
 from tradekernel.adapters.ccxt.config import DEFAULT_KEY_ENV, DEFAULT_SECRET_ENV, Credentials
+from tradekernel.bootstrap.live_config import LiveSettings
 from tradekernel.domain.ports.notifier import Notifier
 
 NOTIFY_URLS_ENV = "TRADEKERNEL_NOTIFY_URLS"
@@ -63,14 +64,35 @@ def build_notifier(
     configured: Sequence[str] = (),
     *,
     policy: BatchPolicy | None = None,
+    key_env: str = DEFAULT_KEY_ENV,
+    secret_env: str = DEFAULT_SECRET_ENV,
 ) -> Notifier | None:
-    """Return an apprise notifier for the configured URLs, or None when there is none."""
+    """Return an apprise notifier for the configured URLs, or None when there is none.
+
+    `key_env` and `secret_env` name the venue credentials' variables (redacted).
+    """
     urls = notify_urls(environ, configured)
     if not urls:
         return None
     return AppriseNotifier(
         urls,
         policy=policy or BatchPolicy(),
-        redact=secret_redactor(environ, urls),
+        redact=secret_redactor(environ, urls, key_env=key_env, secret_env=secret_env),
         monotonic_ms=lambda: time.monotonic_ns() // 1_000_000,
+    )
+
+
+def live_notifier(environ: Mapping[str, str], settings: LiveSettings) -> Notifier | None:
+    """Return the notifier of a live config (`[notify]`, the environment first), or None."""
+    notify = settings.notify
+    return build_notifier(
+        environ,
+        notify.urls,
+        policy=BatchPolicy(
+            window_ms=round(notify.window_seconds * 1000),
+            max_messages=notify.max_messages,
+            period_ms=round(notify.period_seconds * 1000),
+        ),
+        key_env=settings.ccxt.api_key_env,
+        secret_env=settings.ccxt.api_secret_env,
     )

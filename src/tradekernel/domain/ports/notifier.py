@@ -12,6 +12,7 @@ class NoticeTopic(StrEnum):
     FILL = "fill"
     REJECTION = "rejection"
     HALT = "halt"
+    TRADING_STATE = "trading_state"  # reduce-only or resumed
     STARTUP_REFUSAL = "startup_refusal"
     ERROR = "error"
     DAILY_SUMMARY = "daily_summary"

@@ -20,6 +20,14 @@ from tradekernel.shared.utc_time import utc_text
 
 _DAY_MS = 86_400_000
 
+# The order events an operator hears of: fills and rejections.
+NOTIFIED_KINDS: frozenset[OrderStatus] = FILL_KINDS | {OrderStatus.REJECTED}
+
+
+def state_topic(state: TradingState) -> NoticeTopic:
+    """Return the topic of a change to `state`: a halt, or another trading-state change."""
+    return NoticeTopic.HALT if state is TradingState.HALTED else NoticeTopic.TRADING_STATE
+
 
 class OrderEventFeed:
     """An `OrderManager` listener: one notice per fill and per rejection; counts per day."""
@@ -32,8 +40,14 @@ class OrderEventFeed:
         """Notify a stored fill or rejection (other events are routine progress)."""
         if before is not None and after.last_sequence == before.last_sequence:
             return  # an event the fold had already seen
-        spec = after.spec
-        order = f"{spec.side.value} {spec.symbol} ({event.client_order_id})"
+        self.on_stored(event, after)
+
+    def on_stored(self, event: OrderEvent, state: OrderState | None) -> None:
+        """Notify one stored event of the order `state` (None: an order the fold lacks)."""
+        order = event.client_order_id
+        if state is not None:
+            spec = state.spec
+            order = f"{spec.side.value} {spec.symbol} ({event.client_order_id})"
         if event.kind in FILL_KINDS and event.quantity is not None:
             text = f"{event.kind.value}: {order} {event.quantity} @ {event.price}"
             self._send(NoticeTopic.FILL, event.ts_ms, text)
@@ -74,7 +88,7 @@ class NotifyingControlStore:
         first, self._last = self._last is None, record.state
         if first and record.state is TradingState.ACTIVE:
             return  # starting in the normal state is no news
-        topic = NoticeTopic.HALT if record.state is TradingState.HALTED else NoticeTopic.ERROR
+        topic = state_topic(record.state)
         text = f"trading state {record.state.value} (set by {record.source}): {record.reason}"
         self._notifier.notify(OperatorNotice(topic=topic, at_ms=self._clock.now_ms(), text=text))
 
