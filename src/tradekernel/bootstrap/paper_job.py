@@ -113,7 +113,7 @@ def run_paper(
 
         def progress(cycles: int) -> None:
             if notices is not None:
-                notices.daily.on_cycle()
+                notices.on_cycle()
             if bar is not None and cycles % 256 == 0:
                 bar.update(cycles)
 

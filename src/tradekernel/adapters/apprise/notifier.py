@@ -50,6 +50,10 @@ class AppriseNotifier:
         self._batcher.add(notice, now)
         self._send(self._batcher.take_due(now))
 
+    def send_due(self) -> None:
+        """Send the queued batch if its window is over and the limit allows."""
+        self._send(self._batcher.take_due(self._now()))
+
     def flush(self) -> None:
         """Send everything queued as one last message."""
         self._send(self._batcher.take_all(self._now()))

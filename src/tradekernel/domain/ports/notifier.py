@@ -32,6 +32,10 @@ class Notifier(Protocol):
         """Queue a notice; the adapter decides when a batch is sent. Never raises."""
         ...
 
+    def send_due(self) -> None:
+        """Send the queued batch if it is due (called once per cycle). Never raises."""
+        ...
+
     def flush(self) -> None:
         """Send whatever is queued now (at the end of a run). Never raises."""
         ...

@@ -147,6 +147,11 @@ class RunNotifications:
             OperatorNotice(topic=NoticeTopic.ERROR, at_ms=self._clock.now_ms(), text=text)
         )
 
+    def on_cycle(self) -> None:
+        """After each cycle: summarise a day that ended, send a batch that is due."""
+        self.daily.on_cycle()
+        self._notifier.send_due()
+
     def close(self) -> None:
         """Summarise the day in progress and send everything queued."""
         self.daily.finish()

@@ -57,7 +57,7 @@ class LiveNotifications:
         for notice in report.notices:
             if notice.level == "warning":
                 self._say(NoticeTopic.ERROR, notice.line())
-        self._run.daily.on_cycle()
+        self._run.on_cycle()
 
     def _state_of(self, client_order_id: str) -> OrderState | None:
         try:

@@ -16,6 +16,9 @@ class _Collect:
     def notify(self, notice: OperatorNotice) -> None:
         self.notices.append(notice)
 
+    def send_due(self) -> None:
+        return None
+
     def flush(self) -> None:
         self.flushed += 1
 
