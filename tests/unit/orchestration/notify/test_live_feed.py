@@ -52,31 +52,24 @@ def _order(store: FakeOrderStore, coid: str) -> None:
     )
 
 
+def _filled(store: FakeOrderStore, coid: str, price: str) -> None:
+    _order(store, coid)
+    fill = OrderEvent(
+        client_order_id=coid,
+        kind=OrderStatus.FILLED,
+        ts_ms=2,
+        trade_id=f"t-{coid}",
+        quantity=Decimal("0.5"),
+        price=Decimal(price),
+    )
+    store.append(fill)
+
+
 def test_only_events_stored_after_the_start_are_notified() -> None:
     store, sink = FakeOrderStore(), _Collect()
-    _order(store, "old")
-    store.append(
-        OrderEvent(
-            client_order_id="old",
-            kind=OrderStatus.FILLED,
-            ts_ms=2,
-            trade_id="t0",
-            quantity=Decimal("0.5"),
-            price=Decimal(100),
-        )
-    )
+    _filled(store, "old", "100")
     live = LiveNotifications(sink, store=store, clock=FakeClock())
-    _order(store, "new")
-    store.append(
-        OrderEvent(
-            client_order_id="new",
-            kind=OrderStatus.FILLED,
-            ts_ms=3,
-            trade_id="t1",
-            quantity=Decimal("0.5"),
-            price=Decimal("101"),
-        )
-    )
+    _filled(store, "new", "101")
     live.cycle(_report(TradingState.ACTIVE))
     live.cycle(_report(TradingState.ACTIVE))
     assert [(n.topic, n.text) for n in sink.notices] == [
