@@ -14,16 +14,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# The bundled backtest reads CSV: no runtime extra (`parquet`) is needed.
+# The bundled backtest reads CSV: no `parquet` extra is needed; `report` draws the
+# interactive report.html (Plotly, ~70 MB installed; without it the page is plain).
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[report]'
 	touch $(RUN_STAMP)
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(DEV_STAMP) $(RUN_STAMP)
 
-## run: install the runtime dependencies only and run the main job, a backtest on the bundled real data
+## run: install the runtime dependencies (and the report extra) and run the main job, a backtest on the bundled real data
 run: $(RUN_STAMP)
 	$(BIN)/tradekernel backtest
 

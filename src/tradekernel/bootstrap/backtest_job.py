@@ -250,7 +250,14 @@ def run_backtest(
             exposure=result.exposed_bars / result.bars if result.bars else 0.0,
         )
         journal.finish_run(chosen, summary_json_text(identity, metrics))
-    outputs = write_run_outputs(out_dir, result, identity=identity, metrics=metrics)
+    outputs = write_run_outputs(
+        out_dir,
+        result,
+        identity=identity,
+        metrics=metrics,
+        data=data,
+        strategy=blueprint.settings.name,
+    )
     return BacktestOutcome(
         run_id=chosen,
         result=result,

@@ -20,6 +20,21 @@ MIN_VANISH_PASSES = 2
 
 
 @attrs.frozen(kw_only=True)
+class NotifySettings:
+    """`[notify]`: apprise URLs and how notices are batched (see docs/operations.md).
+
+    URLs carry tokens: prefer `TRADEKERNEL_NOTIFY_URLS` in the environment, which wins.
+    Notices within `window_seconds` leave as one message; at most `max_messages` leave
+    in any `period_seconds` (the rest wait and merge, none is dropped).
+    """
+
+    urls: tuple[str, ...] = ()
+    window_seconds: float = 10.0
+    max_messages: int = 6
+    period_seconds: float = 60.0
+
+
+@attrs.frozen(kw_only=True)
 class LiveSettings:
     """The `tradekernel live` config file (TOML). `blueprint` is relative to the file.
 
@@ -56,6 +71,7 @@ class LiveSettings:
     stale_after_bars: float = 3.0
     client_id_prefix: str = DEFAULT_CLIENT_ID_PREFIX
     ccxt: CcxtSettings = attrs.Factory(CcxtSettings)
+    notify: NotifySettings = attrs.Factory(NotifySettings)
 
 
 @attrs.frozen(kw_only=True)
@@ -105,6 +121,20 @@ def _check(settings: LiveSettings, *, file: str) -> None:
     )
     if problem is not None:
         raise ConfigError(problem, path="client_id_prefix", file=file)
+    notify = settings.notify
+    for key in ("window_seconds", "period_seconds"):
+        if not getattr(notify, key) >= 0:
+            raise ConfigError(
+                f"expected a number >= 0, got {getattr(notify, key)}",
+                path=f"notify.{key}",
+                file=file,
+            )
+    if notify.max_messages < 1:
+        raise ConfigError(
+            f"expected an integer >= 1, got {notify.max_messages}",
+            path="notify.max_messages",
+            file=file,
+        )
     if settings.vanish_passes < MIN_VANISH_PASSES:
         raise ConfigError(
             f"expected an integer >= {MIN_VANISH_PASSES} (one unseen pass proves nothing), "

@@ -23,6 +23,8 @@ from tradekernel.domain.market import Bar
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.ports.execution import ExecutionPort
 from tradekernel.domain.ports.journal import RunManifest
+from tradekernel.domain.ports.notifier import Notifier
+from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.domain.timeframes import timeframe_ms
 from tradekernel.orchestration.cycle.backoff import RejectionBackoff
@@ -36,7 +38,8 @@ from tradekernel.orchestration.live.reconciliation import (
     ReconciliationReport,
 )
 from tradekernel.orchestration.live.runner import LiveRunner, RunnerSettings
-from tradekernel.orchestration.live.startup_guard import notices
+from tradekernel.orchestration.live.startup_guard import StartupRefused, notices
+from tradekernel.orchestration.notify.live_feed import LiveNotifications
 from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.runtime.bot import BotRuntime
@@ -92,6 +95,7 @@ class LiveWiring:
     restored: PaperRestore | None = None
     # (cycle, client order id) of the previous session's delayed slices it never sent.
     unsent_slices: tuple[tuple[int, str], ...] = ()
+    store: OrderEventStore | None = None
 
 
 def wire(
@@ -241,6 +245,7 @@ def wire(
         on_stop=s.on_stop,
         restored=restored,
         unsent_slices=tuple(unsent_slices(previous, lambda c: bool(store.events_for(c)))),
+        store=store,
     )
 
 
@@ -252,8 +257,12 @@ def run_live(
     on_cycle: Callable[[str], None],
     on_loop: Callable[[Lifecycle], Callable[[], None]] | None = None,
     pause: Callable[[float], None] = time.sleep,
+    notifier: Notifier | None = None,
 ) -> str:
     """Guard the start, then run cycles until a stop; return the run summary JSON.
+
+    `notifier` (if any) hears of fills, rejections, trading-state changes, warnings, a
+    refused start, a fatal error and each day's summary (`LiveNotifications`).
 
     `on_loop` points the stop signals at the loop (`signals.install_stop_handlers`) and
     returns what undoes that. A graceful stop finishes the cycle in flight, starts no new submit,
@@ -267,6 +276,38 @@ def run_live(
             the run's summary records why before the error goes up.
     """
     runner = wiring.runner
+    notes = (
+        LiveNotifications(notifier, store=wiring.store, clock=wiring.clock)
+        if notifier is not None and wiring.store is not None
+        else None
+    )
+    try:
+        return _run_session(
+            wiring, runner, notes, cycle_seconds, max_cycles, on_cycle, on_loop, pause
+        )
+    except StartupRefused as error:
+        if notes is not None:
+            notes.refused(error)
+        raise
+    except Exception as error:
+        if notes is not None:
+            notes.failed(error)
+        raise
+    finally:
+        if notes is not None:
+            notes.close()
+
+
+def _run_session(
+    wiring: LiveWiring,
+    runner: LiveRunner,
+    notes: LiveNotifications | None,
+    cycle_seconds: float,
+    max_cycles: int | None,
+    on_cycle: Callable[[str], None],
+    on_loop: Callable[[Lifecycle], Callable[[], None]] | None,
+    pause: Callable[[float], None],
+) -> str:
     report = runner.start()
     on_cycle(
         f"startup reconciliation clean ({len(report.adopted)} adopted, "
@@ -295,6 +336,8 @@ def run_live(
                     f"{len(resumed.cancelled)} cancelled), trading resumed"
                 )
             cycle = runner.cycle()
+            if notes is not None:
+                notes.cycle(cycle)
         except Banned as error:
             ban = bans.on_ban(error, wiring.clock.now_ms())
             if ban is None:

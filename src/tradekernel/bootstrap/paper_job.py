@@ -26,9 +26,11 @@ from tradekernel.bootstrap.run_ids import choose_run_id
 from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
 from tradekernel.bootstrap.wiring import RecordedRunParts
 from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.ports.notifier import Notifier
 from tradekernel.domain.ports.sleeper import Sleeper
 from tradekernel.orchestration.cycle.decision import journal_recorder
 from tradekernel.orchestration.cycle.result import RunResult
+from tradekernel.orchestration.notify.feed import RunNotifications
 from tradekernel.orchestration.paper.bar_source import ReplaySource
 from tradekernel.orchestration.paper.pacing import Pacer
 from tradekernel.orchestration.paper.runner import PaperPorts, PaperRunner, PaperSettings
@@ -72,8 +74,11 @@ def run_paper(
     replace: bool = False,
     progress_stream: TextIO | None = sys.stderr,
     on_runner: RunnerHook | None = None,
+    notifier: Notifier | None = None,
 ) -> PaperOutcome:
     """Replay `data` in paper mode, record it in the run's stores, and write `--out` files.
+
+    `notifier` (if any) hears of fills, rejections, halts, errors and each day's summary.
 
     Raises:
         ConfigError: a universe symbol has no data, the speed is negative, or `run_id` is
@@ -107,7 +112,12 @@ def run_paper(
 
         record = journal_recorder(journal, chosen)
 
+        notices = RunNotifications(notifier, run.clock) if notifier is not None else None
+        control_store = notices.control(stores.control) if notices else stores.control
+
         def progress(cycles: int) -> None:
+            if notices is not None:
+                notices.on_cycle()
             if bar is not None and cycles % 256 == 0:
                 bar.update(cycles)
 
@@ -123,7 +133,7 @@ def run_paper(
                 pacer=Pacer(speed=speed, clock=run.wall_clock, sleeper=counting),
                 journal=journal,
                 control=TradingStateControl(
-                    runtime=runtime, store=stores.control, clock=run.clock, bot_id=chosen
+                    runtime=runtime, store=control_store, clock=run.clock, bot_id=chosen
                 ),
             ),
             PaperSettings(
@@ -139,12 +149,20 @@ def run_paper(
             on_plan=record,
             on_cycle=progress,
         )
+        if notices is not None:
+            runner.manager.watch(notices.orders.on_event)
         restore = on_runner(runner) if on_runner is not None else None
         try:
             result = runner.run()
+        except Exception as error:
+            if notices is not None:
+                notices.error(error)
+            raise
         finally:
             if restore is not None:
                 restore()
+            if notices is not None:
+                notices.close()
         if bar is not None:
             bar.update(result.cycles)
             bar.close()
@@ -158,7 +176,14 @@ def run_paper(
             exposure=result.exposed_bars / result.cycles if result.cycles else 0.0,
         )
         journal.finish_run(chosen, summary_json_text(identity, metrics))
-    outputs = write_run_outputs(out_dir, result, identity=identity, metrics=metrics)
+    outputs = write_run_outputs(
+        out_dir,
+        result,
+        identity=identity,
+        metrics=metrics,
+        data=data,
+        strategy=blueprint.settings.name,
+    )
     return PaperOutcome(
         run_id=chosen,
         result=result,

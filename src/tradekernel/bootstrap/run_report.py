@@ -93,9 +93,15 @@ def summarise_run(
 
 
 def write_run_outputs(
-    out_dir: Path | None, result: RunResult, *, identity: RunIdentity, metrics: Metrics
+    out_dir: Path | None,
+    result: RunResult,
+    *,
+    identity: RunIdentity,
+    metrics: Metrics,
+    data: Sequence[LoadedBars] = (),
+    strategy: str = "",
 ) -> ReportPaths | None:
-    """Write trades.csv, summary.json and report.html when `--out` was given."""
+    """Write trades.csv, summary.json and report.html (price charts of `data`) for `--out`."""
     if out_dir is None:
         return None
     return write_outputs(
@@ -104,4 +110,6 @@ def write_run_outputs(
         metrics=metrics,
         curve=_curve(result),
         trades=report_trades(result),
+        bars=[item.series for item in data],
+        strategy=strategy,
     )

@@ -9,6 +9,7 @@ import numpy as np
 from tradekernel.adapters.reports.equity_curve import EquityCurve
 from tradekernel.adapters.reports.metric_rows import metric_rows, percent
 from tradekernel.adapters.reports.metrics import Metrics, drawdown_series
+from tradekernel.adapters.reports.page_parts import html_table as _html_table
 from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.svg_chart import line_chart
 from tradekernel.adapters.reports.trades_csv import TRADES_HEADER, trade_row
@@ -29,23 +30,18 @@ polyline.drawdown { stroke: #d1242f; stroke-width: 1.2; }
 """
 
 
-def _html_table(css_class: str, header: Sequence[str] | None, rows: Sequence[Sequence[str]]) -> str:
-    head = ""
-    if header is not None:
-        head = "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr></thead>"
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
-    )
-    return f'<table class="{escape(css_class)}">{head}<tbody>{body}</tbody></table>'
-
-
 def report_html_text(
     identity: RunIdentity,
     metrics: Metrics,
     curve: EquityCurve,
     trades: Sequence[ClosedTrade],
+    *,
+    notice: str = "",
 ) -> str:
-    """Return the report page: identity, equity and drawdown charts, metrics and trades."""
+    """Return the report page: identity, equity and drawdown charts, metrics and trades.
+
+    `notice`, if any, is shown in a banner under the title (why this plain page is shown).
+    """
     drawdown = drawdown_series(curve.equity)
     equity_chart = line_chart(
         curve.ts_ms,
@@ -81,7 +77,8 @@ def report_html_text(
         '<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
-        f"{_html_table('identity', None, identity_rows)}"
+        + (f'<p class="banner" style="background:#fff8c5">{escape(notice)}</p>' if notice else "")
+        + f"{_html_table('identity', None, identity_rows)}"
         f"<h2>Equity</h2>{equity_chart}"
         f"<h2>Drawdown</h2>{drawdown_chart}"
         f"<h2>Metrics</h2>{_html_table('metrics', None, metric_rows(metrics))}"

@@ -1,5 +1,6 @@
 """Writing a run's report files into its output directory."""
 
+import importlib.util
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -8,12 +9,18 @@ import attrs
 
 from tradekernel.adapters.reports.equity_curve import EquityCurve
 from tradekernel.adapters.reports.metrics import Metrics
-from tradekernel.adapters.reports.report_html import write_report_html
+from tradekernel.adapters.reports.report_html import report_html_text
 from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.summary_json import write_summary_json
 from tradekernel.adapters.reports.trades_csv import write_trades_csv
 from tradekernel.domain.errors import OutputError
 from tradekernel.domain.trades import ClosedTrade
+from tradekernel.shared.bars import BarSeries
+
+PLOTLY_MISSING = (
+    "Interactive charts need Plotly, which is not installed: "
+    "pip install 'tradekernel[report]' and run again. This is the plain page."
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -54,10 +61,14 @@ def write_outputs(
     metrics: Metrics,
     curve: EquityCurve,
     trades: Sequence[ClosedTrade],
+    bars: Sequence[BarSeries] = (),
+    strategy: str = "",
 ) -> ReportPaths:
     """Create `out_dir` (and its parents) and write trades.csv, summary.json, report.html.
 
-    Existing files of the same names are replaced.
+    `report.html` is the interactive Plotly page (price charts of `bars`) when the
+    `report` extra is installed, else the plain page with a banner saying so. Existing
+    files of the same names are replaced.
 
     Raises:
         OutputError: if the directory cannot be created or a file cannot be written;
@@ -80,7 +91,28 @@ def write_outputs(
         current = paths.summary_json
         write_summary_json(current, identity, metrics)
         current = paths.report_html
-        write_report_html(current, identity, metrics, curve, trades)
+        current.write_text(
+            report_text(identity, metrics, curve, trades, bars=bars, strategy=strategy),
+            encoding="utf-8",
+        )
     except OSError as error:
         raise OutputError(f"cannot write file: {_reason(error)}", path=str(current)) from error
     return paths
+
+
+def report_text(
+    identity: RunIdentity,
+    metrics: Metrics,
+    curve: EquityCurve,
+    trades: Sequence[ClosedTrade],
+    *,
+    bars: Sequence[BarSeries] = (),
+    strategy: str = "",
+) -> str:
+    """Return the report page: interactive with Plotly installed, else plain with a banner."""
+    if importlib.util.find_spec("plotly") is None:
+        return report_html_text(identity, metrics, curve, trades, notice=PLOTLY_MISSING)
+    # Imported here: plotly is an optional extra and takes a while to import.
+    from tradekernel.adapters.reports.interactive_report import interactive_report_text
+
+    return interactive_report_text(identity, metrics, curve, trades, bars=bars, strategy=strategy)

@@ -1,6 +1,7 @@
 """`tradekernel live`: trade through the venue (with --live), else a dry run on its prices."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     # The live job loads ccxt: only this handler, not the parser, imports it.
     from tradekernel.bootstrap.live_job import load_live, run_live
     from tradekernel.bootstrap.live_session import open_session
+    from tradekernel.bootstrap.notifications import live_notifier
     from tradekernel.bootstrap.signals import install_stop_handlers
 
     loaded = load_live(args.config)
@@ -84,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
             else loaded.settings.max_cycles,
             on_cycle=lambda line: print(line, file=sys.stderr, flush=True),
             on_loop=install_stop_handlers,
+            notifier=live_notifier(os.environ, loaded.settings),
         )
     finally:
         wiring.close()

@@ -1,6 +1,7 @@
 """`tradekernel paper`: replay bars through the paper venue and the OMS."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -81,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     from tradekernel.bootstrap.commands.common import load_windowed_data, with_universe_lists
     from tradekernel.bootstrap.commands.run_footer import data_lines, records_lines
     from tradekernel.bootstrap.container import configured
+    from tradekernel.bootstrap.notifications import build_notifier
     from tradekernel.bootstrap.paper_job import run_paper
     from tradekernel.bootstrap.signals import install_stop_handlers
 
@@ -103,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
             replace=args.replace,
             progress_stream=None if args.quiet else sys.stderr,
             on_runner=install_stop_handlers,
+            notifier=build_notifier(os.environ),
         )
     finally:
         container.shutdown_resources()
