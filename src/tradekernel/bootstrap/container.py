@@ -82,7 +82,11 @@ class Container(containers.DeclarativeContainer):
 
     # The run database: one connection for every store, closed by shutdown_resources.
     db_path = providers.Callable(factories.db_path, config.db_path)
-    database = providers.Resource(factories.scoped, connect, db_path)
+    database = providers.Resource(
+        factories.scoped,
+        providers.Callable(factories.database_opener, connect, config.mode),
+        db_path,
+    )
     journal = providers.Singleton(
         SqliteJournal,
         database,

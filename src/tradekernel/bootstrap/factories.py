@@ -5,6 +5,7 @@ choosing by mode, opening and closing resources, building the ccxt adapters lazi
 dependency_injector here: `container.py` stays its only importer.
 """
 
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -94,6 +95,15 @@ class _Closeable(Protocol):
 
 
 C = TypeVar("C", bound=_Closeable)
+
+
+def database_opener(opener: Callable[..., C], mode: str | None) -> Callable[[Path], C]:
+    """Return `opener` set for the mode: a backtest's commits do not wait for the disk.
+
+    A backtest's database is re-creatable (the run again on the same data records the same
+    rows), so it is opened `durable=False`; every other mode's commits are durable.
+    """
+    return functools.partial(opener, durable=mode != "backtest")
 
 
 def scoped(opener: Callable[[Path], C], path: Path) -> Iterator[C]:

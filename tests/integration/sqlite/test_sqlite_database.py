@@ -129,3 +129,15 @@ def test_runs_recorded_before_the_hash_format_column_read_back_as_format_1(
     # Format 1 (cattrs then json.dumps) is what every earlier release hashed plans with.
     assert reader.run_manifest("old-run").hash_format_version == "1"
     assert reader.run_manifest("new-run").hash_format_version == "7"
+
+
+@pytest.mark.parametrize(("durable", "synchronous"), [(True, 1), (False, 0)])
+def test_a_connection_that_is_not_durable_does_not_sync(
+    tmp_path: Path, durable: bool, synchronous: int
+) -> None:
+    connection = connect(tmp_path / "runs.db", durable=durable)
+    try:
+        # 1 is NORMAL (a commit survives a power loss but the last), 0 is OFF.
+        assert connection.execute("PRAGMA synchronous").fetchone() == (synchronous,)
+    finally:
+        connection.close()

@@ -286,3 +286,17 @@ def test_an_overridden_execution_provider_runs_a_tiny_backtest(tmp_path: Path) -
     assert plain.run_plan_hash == result.run_plan_hash
     assert container.execution() is not fake  # the override ended with the block
     container.shutdown_resources()
+
+
+@pytest.mark.parametrize(("mode", "synchronous"), [("backtest", 0), ("paper", 1), (None, 1)])
+def test_only_a_backtest_database_skips_waiting_for_the_disk(
+    tmp_path: Path, mode: str | None, synchronous: int
+) -> None:
+    # A backtest's rows can be recorded again from its data; paper and live cannot.
+    container = configured(mode=mode, db_path=tmp_path / "c.db")
+    try:
+        connection = container.database()
+        assert connection.execute("PRAGMA synchronous").fetchone() == (synchronous,)
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        container.shutdown_resources()

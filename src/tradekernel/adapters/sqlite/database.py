@@ -164,11 +164,15 @@ def _migrate(connection: sqlite3.Connection, version: int | None) -> None:
         raise
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
+def connect(path: str | Path, *, durable: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) a tradekernel database and bring its schema up to date.
 
     The connection is in autocommit mode (`isolation_level=None`): writers group their
-    statements in explicit `BEGIN ... COMMIT` transactions.
+    statements in explicit `BEGIN ... COMMIT` transactions. The database runs in WAL mode;
+    a `durable` connection (`synchronous=NORMAL`) keeps every commit through a power loss
+    but the last; one that is not (`synchronous=OFF`, a backtest's: its rows can be
+    recorded again from the same data) never waits for the disk, and keeps every commit
+    through a crash of the process, not of the machine.
 
     Raises:
         StorageError: naming the file, if its directory does not exist, it is not a SQLite
@@ -185,7 +189,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
     try:
         connection = sqlite3.connect(str(path), isolation_level=None)
         connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
+        # Not durable: a backtest's commits need not wait for the disk (docs/architecture.md).
+        connection.execute("PRAGMA synchronous=" + ("NORMAL" if durable else "OFF"))
         connection.execute("PRAGMA foreign_keys=ON")
         version = _stored_version(connection)
         if version is None:
