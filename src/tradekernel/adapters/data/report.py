@@ -3,6 +3,7 @@
 import attrs
 import numpy as np
 
+from tradekernel.adapters.data.resample import ResampleReport
 from tradekernel.shared.bars import BarSeries, IntArray
 
 MAX_GAP_POSITIONS = 10
@@ -44,11 +45,14 @@ class DataReport:
 
 @attrs.frozen(kw_only=True, eq=False)
 class LoadedBars:
-    """Bars of one file with their report and `fingerprint` (sha256 hex of the file bytes)."""
+    """Bars of one source with their report and `fingerprint` (sha256 hex of the file bytes,
+    or of the bars for a stored series)."""
 
     series: BarSeries
     report: DataReport
     fingerprint: str
+    # Set when the bars were aggregated from finer ones to the blueprint's timeframe.
+    resampled: ResampleReport | None = None
 
 
 def build_report(file: str, ts_ms: IntArray) -> DataReport:
