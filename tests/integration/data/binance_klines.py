@@ -12,6 +12,8 @@ from tradekernel.adapters.ccxt.market_data import CcxtMarketData
 from tradekernel.domain.market import Bar
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+SOURCE = DATA / "binance_ETH-BTC_1h.csv"
+HOUR = 3_600_000
 
 
 def kline_rows(csv: Path, step_ms: int) -> list[list[Any]]:

@@ -2,17 +2,14 @@
 paged, through a 429 and a dropped connection, killed and resumed; the stored bars equal
 the source bars exactly."""
 
-import faulthandler
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.integration.ccxt.conftest import API_KEY, API_SECRET, TEST_TIME_LIMIT_S
 from tests.integration.ccxt.fake_binance import FakeBinance, Fault
-from tests.integration.data.binance_klines import DATA, ScriptedFetcher, add_eth_btc, kline_rows
+from tests.integration.data.binance_klines import SOURCE, ScriptedFetcher
+from tests.integration.data.conftest import Pauses
 
-from tradekernel.adapters.ccxt.config import CcxtSettings, RetryPolicy
 from tradekernel.adapters.ccxt.market_data import CcxtMarketData
 from tradekernel.adapters.data.bar_store import ParquetBarStore
 from tradekernel.adapters.data.csv_reader import read_csv_bars
@@ -21,49 +18,8 @@ from tradekernel.adapters.data.store_reader import check_stored_series, load_sto
 from tradekernel.bootstrap.download_job import download_series, wanted_range
 
 HOUR = 3_600_000
-SOURCE = DATA / "binance_ETH-BTC_1h.csv"
 KEY = SeriesKey(exchange="binance", symbol="ETH/BTC", timeframe="1h")
 KLINES = "/api/v3/klines"
-
-
-class Pauses:
-    def __init__(self) -> None:
-        self.seconds: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.seconds.append(seconds)
-
-
-@pytest.fixture
-def venue() -> Iterator[FakeBinance]:
-    server = FakeBinance(api_key=API_KEY, secret=API_SECRET)
-    add_eth_btc(server)
-    server.klines["ETHBTC"] = kline_rows(SOURCE, HOUR)
-    server.start()
-    faulthandler.dump_traceback_later(TEST_TIME_LIMIT_S, exit=True)
-    try:
-        yield server
-    finally:
-        faulthandler.cancel_dump_traceback_later()
-        server.stop()
-
-
-@pytest.fixture
-def pauses() -> Pauses:
-    return Pauses()
-
-
-@pytest.fixture
-def market(venue: FakeBinance, pauses: Pauses) -> Iterator[CcxtMarketData]:
-    settings = CcxtSettings(
-        api_base_url=venue.base_url,
-        timeout_ms=2_000,
-        enable_rate_limit=False,
-        retry=RetryPolicy(rate_limit_min_s=2.0),
-    )
-    data = CcxtMarketData(settings, rng=np.random.default_rng(5), sleep=pauses)
-    yield data
-    data.close()
 
 
 def _source_ts() -> list[int]:

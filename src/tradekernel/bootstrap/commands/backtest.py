@@ -69,7 +69,11 @@ def run(args: argparse.Namespace) -> int:
     from tradekernel.adapters.reports.terminal import summary_table
     from tradekernel.adapters.reports.writer import check_output_dir
     from tradekernel.bootstrap.backtest_job import load_data, run_backtest
-    from tradekernel.bootstrap.commands.common import data_inputs, with_universe_lists
+    from tradekernel.bootstrap.commands.common import (
+        data_inputs,
+        resample_note,
+        with_universe_lists,
+    )
     from tradekernel.bootstrap.container import configured
     from tradekernel.bootstrap.sparse_verify import verify_blueprint
     from tradekernel.orchestration.backtest.sparse_check import describe_check
@@ -84,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         blueprint = container.blueprint()
-        data = load_data(data_inputs(args.data, blueprint), blueprint)
+        data = load_data(data_inputs(args.data, blueprint, args.store), blueprint)
         if args.verify_sparse:
             check = verify_blueprint(
                 blueprint,
@@ -118,7 +122,10 @@ def run(args: argparse.Namespace) -> int:
             if report.is_contiguous
             else (f"{report.missing_bars} missing bars in {report.gap_runs} gaps (not filled)")
         )
-        print(f"data     {loaded.series.symbol}: {report.rows} bars from {report.file}, {gaps}")
+        print(
+            f"data     {loaded.series.symbol}: {report.rows} bars from {report.file}, {gaps}"
+            f"{resample_note(loaded)}"
+        )
     print(
         f"run      {outcome.run_id} ({'dense' if args.dense else 'sparse'}), "
         f"kernel called on {result.kernel_calls} of {result.bars} bars, "

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     if args.samples < 1:
         raise ConfigError(f"must be at least 1, got {args.samples}", path="--samples")
     blueprint, catalog = load_blueprint_arg(args.config)
-    data = load_data(data_inputs(args.data, blueprint), blueprint)
+    data = load_data(data_inputs(args.data, blueprint, args.store), blueprint)
     kernel = build_kernel(blueprint.settings, catalog)
     total_findings = 0
     for loaded in data:

@@ -7,6 +7,7 @@ from pathlib import Path
 from tradekernel.bootstrap.commands.common import (
     DEFAULT_DB,
     add_config_argument,
+    add_store_argument,
     add_universe_arguments,
 )
 
@@ -42,10 +43,11 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         action="append",
         default=[],
         required=True,
-        metavar="[SYMBOL=]CSV",
-        help="bars to replay; CSV binds to the blueprint's only symbol, SYMBOL=CSV names it "
-        "(repeatable, as --data of backtest)",
+        metavar="[SYMBOL=]SOURCE",
+        help="bars to replay, a file or a store name; SOURCE binds to the blueprint's only "
+        "symbol, SYMBOL=SOURCE names it (repeatable, as --data of backtest)",
     )
+    add_store_argument(parser)
     add_universe_arguments(parser)
     parser.add_argument(
         "--speed",
@@ -74,7 +76,11 @@ def run(args: argparse.Namespace) -> int:
     from tradekernel.adapters.reports.terminal import summary_table
     from tradekernel.adapters.reports.writer import check_output_dir
     from tradekernel.bootstrap.backtest_job import load_data
-    from tradekernel.bootstrap.commands.common import data_inputs, with_universe_lists
+    from tradekernel.bootstrap.commands.common import (
+        data_inputs,
+        resample_note,
+        with_universe_lists,
+    )
     from tradekernel.bootstrap.container import configured
     from tradekernel.bootstrap.paper_job import run_paper
     from tradekernel.bootstrap.signals import install_stop_handlers
@@ -88,7 +94,9 @@ def run(args: argparse.Namespace) -> int:
         refine=lambda loaded: with_universe_lists(loaded, args.allow, args.deny),
     )
     try:
-        data = load_data(data_inputs(args.replay, container.blueprint()), container.blueprint())
+        data = load_data(
+            data_inputs(args.replay, container.blueprint(), args.store), container.blueprint()
+        )
         outcome = run_paper(
             container.recorded_run_parts(),
             data,
@@ -104,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
     for loaded in outcome.data:
         print(
             f"data     {loaded.series.symbol}: {loaded.report.rows} bars from {loaded.report.file}"
+            f"{resample_note(loaded)}"
         )
     pace = "as fast as possible" if args.speed == 0 else f"{args.speed:g}x real time"
     print(

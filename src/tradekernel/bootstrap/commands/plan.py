@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
     blueprint, catalog = load_blueprint_arg(args.config)
     blueprint = with_universe_lists(blueprint, args.allow, args.deny)
-    data = load_data(data_inputs(args.data, blueprint), blueprint)
+    data = load_data(data_inputs(args.data, blueprint, args.store), blueprint)
     kernel = build_kernel(blueprint.settings, catalog)
     context = offline_context(blueprint.settings, data, args.at, run_id="plan")
     plan = kernel.plan(context)
