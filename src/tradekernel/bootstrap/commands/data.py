@@ -138,14 +138,11 @@ def run_download(args: argparse.Namespace) -> int:
     import sys
     import time
 
-    import numpy as np
-
-    from tradekernel.adapters.ccxt.config import Credentials
-    from tradekernel.adapters.ccxt.market_data import CcxtMarketData
     from tradekernel.adapters.clock.system import SystemClock
     from tradekernel.adapters.data.bar_store import ParquetBarStore
     from tradekernel.adapters.data.series_name import SeriesKey
     from tradekernel.adapters.reports.terminal import ProgressBar
+    from tradekernel.bootstrap.container import download_container
     from tradekernel.bootstrap.download_job import download_series, missing_ranges, wanted_range
     from tradekernel.domain.timeframes import timeframe_ms
 
@@ -160,10 +157,6 @@ def run_download(args: argparse.Namespace) -> int:
     if not symbols:
         raise ConfigError("no symbols given", path="--symbols")
     settings = exchange_settings(args.exchange.lower(), args.exchange_config)
-    key_var, secret_var = settings.api_key_env, settings.api_secret_env
-    credentials = None
-    if os.environ.get(key_var) and os.environ.get(secret_var):
-        credentials = Credentials(api_key=os.environ[key_var], secret=os.environ[secret_var])
     store = ParquetBarStore(args.store)
     now_ms = SystemClock().now_ms()
     keys = [
@@ -176,7 +169,8 @@ def run_download(args: argparse.Namespace) -> int:
         for key in keys
         for low, high in missing_ranges(store, key, wanted[key])
     )
-    market = CcxtMarketData(settings, rng=np.random.default_rng(), credentials=credentials)
+    container = download_container(settings, os.environ)
+    market = container.download_market_data()
     progress = (
         ProgressBar(total, stream=sys.stderr, now=time.monotonic, label="download", min_seconds=0.0)
         if not args.quiet
@@ -198,7 +192,7 @@ def run_download(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.close()
-        market.close()
+        container.shutdown_resources()
     for outcome in outcomes:
         print(
             f"{outcome.key.name}: {outcome.fetched_bars} bars fetched in {outcome.pages} "
