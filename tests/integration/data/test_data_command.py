@@ -106,11 +106,15 @@ def test_a_coarser_blueprint_runs_on_resampled_bars_and_says_so(
     blueprint = tmp_path / "sma_4h.toml"
     blueprint.write_text(SMA_CROSS.read_text().replace('timeframe = "1h"', 'timeframe = "4h"'))
     argv = ["backtest", "--config", str(blueprint), "--data", NAME, "--store", str(store)]
-    assert main([*argv, "--db", str(tmp_path / "runs.db"), "--quiet"]) == 0
+    db = ["--db", str(tmp_path / "runs.db")]
+    assert main([*argv, *db, "--quiet"]) == 0
     out = capsys.readouterr().out
     # 499 hourly bars from 23:00: the first bucket (20:00-24:00) and the last are partial.
     assert "124 bars from" in out
     assert "resampled from 1h bars (2 incomplete bucket(s) dropped: 2 at the edges" in out
+    # The run recorded the series directory: replay finds the bars and resamples them again.
+    assert main(["replay", *db]) == 0
+    assert "identical" in capsys.readouterr().out
 
 
 def test_a_name_not_in_the_store_is_a_data_error(

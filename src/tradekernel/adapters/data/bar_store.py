@@ -69,6 +69,18 @@ class ParquetBarStore:
     def __init__(self, root: Path) -> None:
         self.root = root
 
+    @classmethod
+    def of_series_dir(cls, path: Path) -> "tuple[ParquetBarStore, SeriesKey] | None":
+        """Return the store and key of a series directory (one holding a manifest), or None.
+
+        Raises:
+            DataError: the manifest exists but cannot be read.
+        """
+        if not (path / MANIFEST).is_file():
+            return None
+        key = _read_manifest(path / MANIFEST).key
+        return cls(path.parents[3]), key
+
     def series_dir(self, key: SeriesKey) -> Path:
         return (
             self.root

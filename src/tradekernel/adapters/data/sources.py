@@ -1,8 +1,9 @@
 """Load bars from a file or from the store by name, fitted to a blueprint's timeframe.
 
-A source is a path to a `.csv` or `.parquet` file, or a store name
-`EXCHANGE:SYMBOL:TIMEFRAME` (`binance:BTC/USDT:1m`) read from the store directory. An
-existing file wins over a name of the same spelling.
+A source is a path to a `.csv` or `.parquet` file, a store name
+`EXCHANGE:SYMBOL:TIMEFRAME` (`binance:BTC/USDT:1m`) read from the store directory, or a
+series directory of a store (what a run records as the path of its stored bars, so
+`replay` finds them again). An existing file wins over a name of the same spelling.
 """
 
 from pathlib import Path
@@ -25,11 +26,14 @@ def is_store_source(source: Path | str) -> bool:
 
 
 def load_source(source: Path | str, symbol: str, *, store: Path | None = None) -> LoadedBars:
-    """Load a file, or a store name from `store` (default `./data`).
+    """Load a file, a series directory, or a store name from `store` (default `./data`).
 
     Raises:
         DataError: the file or the stored series is missing or refused by the readers.
     """
+    found = ParquetBarStore.of_series_dir(Path(source)) if Path(source).is_dir() else None
+    if found is not None:
+        return load_stored_bars(found[0], found[1], symbol)
     if is_store_source(source):
         key = parse_series_name(str(source))
         return load_stored_bars(ParquetBarStore(store or DEFAULT_STORE), key, symbol)
