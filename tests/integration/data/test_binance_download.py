@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.integration.ccxt.conftest import RecordingSleep
 from tests.integration.ccxt.fake_binance import FakeBinance, Fault
 from tests.integration.data.binance_klines import SOURCE, ScriptedFetcher
-from tests.integration.data.conftest import Pauses
 
 from tradekernel.adapters.ccxt.market_data import CcxtMarketData
 from tradekernel.adapters.data.bar_store import ParquetBarStore
@@ -42,10 +42,10 @@ def _everything(now_ms: int | None = None) -> tuple[int, int]:
 
 
 def test_download_pages_through_a_429_and_a_dropped_connection_and_equals_the_source(
-    venue: FakeBinance, market: CcxtMarketData, pauses: Pauses, tmp_path: Path
+    eth_btc_venue: FakeBinance, market: CcxtMarketData, sleep: RecordingSleep, tmp_path: Path
 ) -> None:
     def faults() -> None:
-        venue.script(
+        eth_btc_venue.script(
             Fault(
                 kind="status", method="GET", path=KLINES, status=429, headers={"Retry-After": "3"}
             ),
@@ -59,18 +59,18 @@ def test_download_pages_through_a_429_and_a_dropped_connection_and_equals_the_so
     store = ParquetBarStore(tmp_path)
     outcome = download_series(fetcher, store, KEY, _everything(), page_size=100)
     assert (outcome.fetched_bars, outcome.pages) == (499, 5)
-    starts = [int(r.params["startTime"]) for r in venue.calls("GET", KLINES)]
+    starts = [int(r.params["startTime"]) for r in eth_btc_venue.calls("GET", KLINES)]
     ts = _source_ts()
     # Pages 1-2, page 3 four times (429, dropped twice, answered), then pages 4-5.
     assert starts == [ts[0], ts[100], *[ts[200]] * 4, ts[300], ts[400]]
-    assert all(r.params["limit"] == "100" for r in venue.calls("GET", KLINES))
+    assert all(r.params["limit"] == "100" for r in eth_btc_venue.calls("GET", KLINES))
     # The 429 waited its hint; the dropped connection backed off under the retry policy.
-    assert len(pauses.seconds) == 2 and pauses.seconds[0] >= 3.0
+    assert len(sleep.durations) == 2 and sleep.durations[0] >= 3.0
     _assert_store_equals_source(store)
 
 
 def test_a_killed_download_resumes_with_only_the_missing_pages(
-    venue: FakeBinance, market: CcxtMarketData, tmp_path: Path
+    eth_btc_venue: FakeBinance, market: CcxtMarketData, tmp_path: Path
 ) -> None:
     def kill() -> None:
         raise KeyboardInterrupt
@@ -82,15 +82,15 @@ def test_a_killed_download_resumes_with_only_the_missing_pages(
         )
     ts = _source_ts()
     assert store.manifest(KEY).covered == ((ts[0], ts[299] + HOUR),)  # three pages kept
-    before = len(venue.calls("GET", KLINES))
+    before = len(eth_btc_venue.calls("GET", KLINES))
     resumed = download_series(ScriptedFetcher(market), store, KEY, _everything(), page_size=100)
     assert (resumed.fetched_bars, resumed.pages) == (199, 2)
-    starts = [int(r.params["startTime"]) for r in venue.calls("GET", KLINES)[before:]]
+    starts = [int(r.params["startTime"]) for r in eth_btc_venue.calls("GET", KLINES)[before:]]
     assert starts == [ts[300], ts[400]]
     _assert_store_equals_source(store)
     again = download_series(ScriptedFetcher(market), store, KEY, _everything(), page_size=100)
     assert (again.fetched_bars, again.pages) == (0, 0)
-    assert len(venue.calls("GET", KLINES)) == before + 2  # a complete range asks nothing
+    assert len(eth_btc_venue.calls("GET", KLINES)) == before + 2  # a complete range asks nothing
 
 
 def test_the_bar_still_forming_is_never_stored(market: CcxtMarketData, tmp_path: Path) -> None:

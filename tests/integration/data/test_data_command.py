@@ -15,11 +15,12 @@ NAME = "binance:ETH/BTC:1h"
 
 
 @pytest.fixture
-def store(venue: FakeBinance, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+def store(eth_btc_venue: FakeBinance, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """A store filled by `data download` (twice: the second run fetches nothing)."""
     config = tmp_path / "exchange.toml"
     config.write_text(
-        f'[ccxt]\napi_base_url = "{venue.base_url}"\nenable_rate_limit = false\ntimeout_ms = 2000\n'
+        f'[ccxt]\napi_base_url = "{eth_btc_venue.base_url}"\n'
+        "enable_rate_limit = false\ntimeout_ms = 2000\n"
     )
     store = tmp_path / "store"
     argv = [

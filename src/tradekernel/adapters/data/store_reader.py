@@ -3,6 +3,7 @@
 import hashlib
 
 import numpy as np
+import numpy.typing as npt
 
 from tradekernel.adapters.data.bar_store import ParquetBarStore, SeriesManifest
 from tradekernel.adapters.data.report import LoadedBars, build_report
@@ -10,7 +11,7 @@ from tradekernel.adapters.data.series_name import SeriesKey
 from tradekernel.adapters.data.spacing import check_spacing
 from tradekernel.adapters.data.validation import RawColumns, validate_bars
 from tradekernel.domain.errors import DataError
-from tradekernel.shared.bars import BarSeries
+from tradekernel.shared.bars import IntArray
 
 
 def load_stored_bars(store: ParquetBarStore, key: SeriesKey, symbol: str) -> LoadedBars:
@@ -36,17 +37,8 @@ def load_stored_bars(store: ParquetBarStore, key: SeriesKey, symbol: str) -> Loa
     validate_bars(raw, file=file, line_of=lambda index: index + 1, unit="row")
     digest = hashlib.sha256(stored.timestamp_ms.tobytes())
     digest.update(np.ascontiguousarray(values).tobytes())
-    series = BarSeries(
-        symbol=symbol,
-        ts_ms=stored.timestamp_ms,
-        open=raw.open,
-        high=raw.high,
-        low=raw.low,
-        close=raw.close,
-        volume=raw.volume,
-    )
     return LoadedBars(
-        series=series,
+        series=raw.to_series(symbol),
         report=build_report(file, stored.timestamp_ms),
         fingerprint=digest.hexdigest(),
     )
@@ -67,23 +59,16 @@ def check_stored_series(store: ParquetBarStore, manifest: SeriesManifest) -> Loa
         raise DataError(
             f"the manifest counts {manifest.bars} bars, the parts hold {ts.shape[0]}", file=file
         )
-    misaligned = np.flatnonzero(ts % key.timeframe_ms)
-    if misaligned.shape[0]:
-        row = int(misaligned[0]) + 1
-        raise DataError(
-            f"row {row}: timestamp_ms {int(ts[row - 1])} is not on a {key.timeframe} boundary",
-            file=file,
-            line=row,
-        )
+    _refuse_first(ts % key.timeframe_ms != 0, f"is not on a {key.timeframe} boundary", ts, file)
     inside = np.zeros(ts.shape[0], dtype=np.bool_)
     for start, end in manifest.covered:
         inside |= (ts >= start) & (ts < end)
-    outside = np.flatnonzero(~inside)
-    if outside.shape[0]:
-        row = int(outside[0]) + 1
-        raise DataError(
-            f"row {row}: timestamp_ms {int(ts[row - 1])} lies outside the manifest's ranges",
-            file=file,
-            line=row,
-        )
+    _refuse_first(~inside, "lies outside the manifest's ranges", ts, file)
     return loaded
+
+
+def _refuse_first(bad: "npt.NDArray[np.bool_]", what: str, ts: IntArray, file: str) -> None:
+    hits = np.flatnonzero(bad)
+    if hits.shape[0]:
+        row = int(hits[0]) + 1
+        raise DataError(f"row {row}: timestamp_ms {int(ts[row - 1])} {what}", file=file, line=row)
