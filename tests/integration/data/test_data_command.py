@@ -126,3 +126,15 @@ def test_a_name_not_in_the_store_is_a_data_error(
     assert code == 2
     err = capsys.readouterr().err
     assert "no bars stored for binance:XRP/BTC:1h" in err and "Traceback" not in err
+
+
+def test_a_symbol_the_venue_does_not_list_is_refused_before_any_candle_request(
+    eth_btc_venue: FakeBinance, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "exchange.toml"
+    config.write_text(f'[ccxt]\napi_base_url = "{eth_btc_venue.base_url}"\n')
+    argv = ["data", "download", "--exchange", "binance", "--symbols", "ETH/BTC,NOPE/BTC"]
+    argv += ["--timeframe", "1h", "--start", "2020-05-01", "--store", str(tmp_path / "s")]
+    assert main([*argv, "--exchange-config", str(config), "--quiet"]) == 2
+    assert "no spot market NOPE/BTC on binance" in capsys.readouterr().err
+    assert eth_btc_venue.calls("GET", "/api/v3/klines") == []

@@ -179,6 +179,8 @@ def run_download(args: argparse.Namespace) -> int:
     outcomes = []
     try:
         for key in keys:
+            market.symbol_rules(key.symbol)  # an unknown symbol: one DataError, before paging
+        for key in keys:
             outcomes.append(
                 download_series(
                     market,
