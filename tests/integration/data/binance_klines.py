@@ -26,6 +26,14 @@ def kline_rows(csv: Path, step_ms: int) -> list[list[Any]]:
     return rows
 
 
+def download_argv(config: Path, store: Path, end: str = "2020-05-17T18:00Z") -> list[str]:
+    """`tradekernel data download` of every ETH/BTC bar of SOURCE, 100 bars a page."""
+    argv = ["data", "download", "--exchange", "binance", "--symbols", "ETH/BTC"]
+    argv += ["--timeframe", "1h", "--start", "2020-04-26T23:00Z", "--end", end]
+    argv += ["--page-size", "100", "--exchange-config", str(config), "--store", str(store)]
+    return [*argv, "--quiet"]
+
+
 def add_eth_btc(venue: FakeBinance) -> None:
     """List ETHBTC (a copy of ETHUSDT's rules, quoted in BTC) on the venue."""
     entry = copy.deepcopy(next(s for s in venue._info["symbols"] if s["symbol"] == "ETHUSDT"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from tests.integration.backtest.backtest_blueprints import SMA_CROSS
 from tests.integration.ccxt.fake_binance import FakeBinance
-from tests.integration.data.binance_klines import SOURCE
+from tests.integration.data.binance_klines import SOURCE, download_argv
 
 from tradekernel.bootstrap.cli import main
 
@@ -23,27 +23,8 @@ def store(eth_btc_venue: FakeBinance, tmp_path: Path, capsys: pytest.CaptureFixt
         "enable_rate_limit = false\ntimeout_ms = 2000\n"
     )
     store = tmp_path / "store"
-    argv = [
-        "data",
-        "download",
-        "--exchange",
-        "binance",
-        "--symbols",
-        "ETH/BTC",
-        "--timeframe",
-        "1h",
-        "--start",
-        "2020-04-26T23:00Z",
-        "--end",
-        "1589738400000",  # epoch ms of 2020-05-17 18:00 UTC, just after the last bar
-        "--page-size",
-        "100",
-        "--exchange-config",
-        str(config),
-        "--store",
-        str(store),
-        "--quiet",
-    ]
+    # --end as epoch ms of 2020-05-17 18:00 UTC, just after the last bar.
+    argv = download_argv(config, store, end="1589738400000")
     assert main(argv) == 0
     first = capsys.readouterr().out
     assert f"{NAME}: 499 bars fetched in 5 request(s); stored 499 bars" in first

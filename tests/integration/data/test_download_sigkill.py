@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from tests.integration.ccxt.fake_binance import FakeBinance, Fault
-from tests.integration.data.binance_klines import SOURCE
+from tests.integration.data.binance_klines import SOURCE, download_argv
 
 from tradekernel.adapters.data.bar_store import ParquetBarStore
 from tradekernel.adapters.data.csv_reader import read_csv_bars
@@ -21,30 +21,6 @@ from tradekernel.bootstrap.cli import main
 
 KLINES = "/api/v3/klines"
 WAIT_S = 30
-
-
-def _argv(config: Path, store: Path) -> list[str]:
-    return [
-        "data",
-        "download",
-        "--exchange",
-        "binance",
-        "--symbols",
-        "ETH/BTC",
-        "--timeframe",
-        "1h",
-        "--start",
-        "2020-04-26T23:00Z",
-        "--end",
-        "2020-05-17T18:00Z",
-        "--page-size",
-        "100",
-        "--exchange-config",
-        str(config),
-        "--store",
-        str(store),
-        "--quiet",
-    ]
 
 
 def test_a_killed_download_process_resumes_and_equals_the_source(
@@ -58,7 +34,7 @@ def test_a_killed_download_process_resumes_and_equals_the_source(
         *[Fault(kind="delay_after_accept", method="GET", path=KLINES, delay_s=0.5)] * 5
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "tradekernel.bootstrap.cli", *_argv(config, store)],
+        [sys.executable, "-m", "tradekernel.bootstrap.cli", *download_argv(config, store)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -72,7 +48,7 @@ def test_a_killed_download_process_resumes_and_equals_the_source(
     key = parse_series_name("binance:ETH/BTC:1h")
     kept = ParquetBarStore(store).manifest(key)
     assert kept.bars < 499
-    assert main(_argv(config, store)) == 0
+    assert main(download_argv(config, store)) == 0
     resumed = len(eth_btc_venue.calls("GET", KLINES)) - first
     assert resumed == 5 - kept.bars // 100  # only the pages the killed run had not stored
     assert "stored 499 bars" in capsys.readouterr().out
