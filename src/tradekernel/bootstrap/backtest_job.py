@@ -19,9 +19,8 @@ import attrs
 
 from tradekernel.adapters.backtest.settings import VenueSettings
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
-from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.data.report import LoadedBars
-from tradekernel.adapters.data.spacing import check_spacing
+from tradekernel.adapters.data.sources import fit_to_timeframe, load_source
 from tradekernel.adapters.reports.metrics import Metrics
 from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.summary_json import summary_json_text
@@ -43,8 +42,12 @@ from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 
 @attrs.frozen(kw_only=True)
 class DataInput:
+    """The bars of one blueprint symbol: a file, or a store name read from `store`
+    (`binance:BTC/USDT:1m`; `store` defaults to `./data`)."""
+
     symbol: str
     path: Path
+    store: Path | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -103,18 +106,20 @@ def venue_settings(settings: BlueprintSettings, file: str | None = None) -> Venu
 
 
 def load_data(inputs: Sequence[DataInput], blueprint: LoadedBlueprint) -> tuple[LoadedBars, ...]:
-    """Load each input's bars and check their unit and spacing against the timeframe.
+    """Load each input's bars (a file or a store name) and fit them to the timeframe.
+
+    Finer bars are resampled exactly (`LoadedBars.resampled` says what was dropped).
 
     Raises:
-        DataError: a file the reader refuses, or bars not spaced by the blueprint's
-            timeframe (naming the file and line).
+        DataError: a file or stored series the readers refuse, or bars not spaced by the
+            blueprint's timeframe nor finer by a whole factor (naming the file and line).
     """
     timeframe = blueprint.settings.timeframe
     length = timeframe_ms(timeframe, file=blueprint.file)
-    loaded = tuple(load_bars(item.path, item.symbol) for item in inputs)
-    for bars in loaded:
-        check_spacing(bars, timeframe, length)
-    return loaded
+    return tuple(
+        fit_to_timeframe(load_source(item.path, item.symbol, store=item.store), timeframe, length)
+        for item in inputs
+    )
 
 
 def data_fingerprint(data: Sequence[LoadedBars]) -> str:

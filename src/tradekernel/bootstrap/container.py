@@ -25,12 +25,14 @@ universe lists through it); `live_config` holds a loaded live config (see
 `container.<provider>.override(providers.Object(fake))`.
 """
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from dependency_injector import containers, providers
 
 from tradekernel.adapters.backtest.venue import BacktestVenue
+from tradekernel.adapters.ccxt.config import CcxtSettings
 from tradekernel.adapters.clock.system import SystemClock
 from tradekernel.adapters.paper.execution import PaperExecution
 from tradekernel.adapters.paper.sleeper import SystemSleeper
@@ -129,6 +131,11 @@ class Container(containers.DeclarativeContainer):
         config.require_keys,
     )
     market_data = providers.Resource(factories.ccxt_market_data, live_settings, config.seed)
+    # `data download`: no blueprint, the exchange settings given whole (`download_container`).
+    exchange_settings: providers.Object[CcxtSettings] = providers.Object(CcxtSettings())
+    download_market_data = providers.Resource(
+        factories.ccxt_market_data, exchange_settings, config.seed, config.environ
+    )
     execution = providers.Selector(
         mode, backtest=backtest_execution, paper=paper_execution, live=live_execution
     )
@@ -215,4 +222,12 @@ def live_container(
     container.live_config.override(providers.Object(loaded))
     if clock is not None:
         container.clock.override(providers.Object(clock))
+    return container
+
+
+def download_container(settings: CcxtSettings, environ: Mapping[str, str]) -> Container:
+    """Return a container whose `download_market_data` reaches the exchange of `settings`,
+    with keys from `environ` when both of the variables the settings name are set."""
+    container = configured(environ=dict(environ))
+    container.exchange_settings.override(providers.Object(settings))
     return container

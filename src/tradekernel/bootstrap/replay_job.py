@@ -21,7 +21,7 @@ from tradekernel.adapters.config.blueprint_loader import (
     config_hash_of,
     parse_blueprint,
 )
-from tradekernel.adapters.data.loader import load_bars
+from tradekernel.adapters.data.sources import fit_to_timeframe, load_source
 from tradekernel.adapters.reports.terminal import ProgressBar
 from tradekernel.bootstrap.blueprints import load
 from tradekernel.bootstrap.plugins import full_catalog
@@ -31,6 +31,7 @@ from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError, DataError
 from tradekernel.domain.plugin_spec import PluginSpec
 from tradekernel.domain.ports.journal import JournalEntry, RunManifest
+from tradekernel.domain.timeframes import timeframe_ms
 from tradekernel.orchestration.cycle.replay import ReplayReport, replay_entries
 from tradekernel.orchestration.factory.kernel_factory import build_kernel
 from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
@@ -107,9 +108,14 @@ def data_overrides(values: list[str]) -> dict[str, Path]:
 
 
 def load_recorded_series(
-    run_id: str, sources: Mapping[str, DataSource], overrides: Mapping[str, Path]
+    run_id: str,
+    sources: Mapping[str, DataSource],
+    overrides: Mapping[str, Path],
+    timeframe: str | None = None,
 ) -> dict[str, BarSeries]:
     """Load each symbol's bars, refusing a missing file or one whose sha256 changed.
+
+    With `timeframe`, finer bars are resampled to it as the run's `load_data` did.
 
     Raises:
         ConfigError: an override names a symbol the run did not trade, a file is gone, or
@@ -125,13 +131,13 @@ def load_recorded_series(
     for symbol, source in sources.items():
         path = overrides.get(symbol, source.path)
         hint = f"point at the file the run used with --data {symbol}=PATH"
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(
                 f"data file of {symbol} for run {run_id!r} is missing: {path} "
                 f"(moved or deleted?); {hint}",
                 path="--data",
             )
-        loaded = load_bars(path, symbol)
+        loaded = load_source(path, symbol)
         if loaded.fingerprint != source.sha256:
             raise ConfigError(
                 f"data file of {symbol} for run {run_id!r} changed: {path} has sha256 "
@@ -139,6 +145,8 @@ def load_recorded_series(
                 f"restore the original bytes or {hint}",
                 path="--data",
             )
+        if timeframe is not None:
+            loaded = fit_to_timeframe(loaded, timeframe, timeframe_ms(timeframe))
         (cut,) = cut_to_window((loaded,), source.start_ms, source.end_ms)
         series[symbol] = cut.series
     return series
@@ -264,7 +272,9 @@ def run_replay(
         blueprint = refine(blueprint, recorded_universe_lists(entries))
     build = kernel_of if kernel_of is not None else _default_kernel
     kernel = build(blueprint, catalog)
-    series = load_recorded_series(chosen, parse_data_sources(manifest), data or {})
+    series = load_recorded_series(
+        chosen, parse_data_sources(manifest), data or {}, blueprint.settings.timeframe
+    )
     bar = (
         ProgressBar(len(entries), stream=progress_stream, now=time.monotonic, label="cycles")
         if progress_stream is not None

@@ -76,6 +76,8 @@ def _assert_the_common_providers(built: dict[str, object], container: Container)
     assert isinstance(built["live_settings"], CcxtSettings)
     assert type(built["live_execution"]).__name__ == "CcxtExecution"
     assert type(built["market_data"]).__name__ == "CcxtMarketData"
+    assert isinstance(built["exchange_settings"], CcxtSettings)
+    assert type(built["download_market_data"]).__name__ == "CcxtMarketData"
     run = built["recorded_run_parts"]
     assert isinstance(run, RecordedRunParts)
     assert run.kernel is built["kernel"] and run.open_stores() is stores

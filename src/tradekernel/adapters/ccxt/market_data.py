@@ -3,7 +3,7 @@
 Built like `CcxtExecution` (the same `build_exchange`: market-type options, URL override,
 sandbox, timeouts) and run under the same `RetryRunner`, so a 429 waits, a 418 halts and
 every ccxt exception becomes a domain error. Public data needs no key: the client carries
-none, so it cannot sign anything.
+none (unless the caller passes some for a venue that wants them), so it signs nothing.
 """
 
 import asyncio
@@ -83,8 +83,10 @@ class CcxtMarketData:
         *,
         rng: np.random.Generator,
         sleep: Sleep | None = None,
+        credentials: Credentials | None = None,
     ) -> None:
-        """Build the keyless ccxt client (no network traffic yet).
+        """Build the ccxt client, keyless unless `credentials` are given (for venues that
+        want a key even for candles); no network traffic yet.
 
         Raises:
             ConfigError: ccxt does not know the exchange id.
@@ -92,7 +94,7 @@ class CcxtMarketData:
         self._settings = settings
         self._loop = asyncio.new_event_loop()
         self._exchange: Any = self._loop.run_until_complete(
-            build_exchange_in_loop(settings, _NO_KEYS)
+            build_exchange_in_loop(settings, credentials or _NO_KEYS)
         )
         self._retry = RetryRunner(
             policy=settings.retry,
@@ -100,7 +102,7 @@ class CcxtMarketData:
             sleep=sleep if sleep is not None else asyncio.sleep,
             resync_clock=self._exchange.load_time_difference,
             last_headers=lambda: self._exchange.last_response_headers,
-            redact=str,
+            redact=(credentials or _NO_KEYS).redact,
         )
         self._markets_loaded = False
 

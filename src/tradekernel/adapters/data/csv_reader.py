@@ -18,7 +18,6 @@ import numpy.typing as npt
 from tradekernel.adapters.data.report import LoadedBars, build_report
 from tradekernel.adapters.data.validation import COLUMNS, RawColumns, validate_bars
 from tradekernel.domain.errors import DataError
-from tradekernel.shared.bars import BarSeries
 
 HEADER = ",".join(COLUMNS)
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
@@ -69,17 +68,10 @@ def read_csv_bars(path: Path | str, symbol: str) -> LoadedBars:
         volume=table[:, 5],
     )
     validate_bars(raw, file=file, line_of=lambda index: index + 2, unit="line")
-    ts_ms = raw.timestamp_ms.astype(np.int64)
-    series = BarSeries(
-        symbol=symbol,
-        ts_ms=ts_ms,
-        open=np.ascontiguousarray(raw.open),
-        high=np.ascontiguousarray(raw.high),
-        low=np.ascontiguousarray(raw.low),
-        close=np.ascontiguousarray(raw.close),
-        volume=np.ascontiguousarray(raw.volume),
+    series = raw.to_series(symbol)
+    return LoadedBars(
+        series=series, report=build_report(file, series.ts_ms), fingerprint=fingerprint
     )
-    return LoadedBars(series=series, report=build_report(file, ts_ms), fingerprint=fingerprint)
 
 
 def _digest_and_count_rows(first_line: bytes, body: BinaryIO) -> tuple[str, int]:

@@ -12,7 +12,7 @@ import numpy as np
 from tradekernel.adapters.data.report import LoadedBars, build_report
 from tradekernel.adapters.data.validation import COLUMNS, RawColumns, validate_bars
 from tradekernel.domain.errors import DataError
-from tradekernel.shared.bars import BarSeries, FloatArray
+from tradekernel.shared.bars import FloatArray
 
 
 def read_parquet_bars(path: Path | str, symbol: str) -> LoadedBars:
@@ -46,19 +46,10 @@ def read_parquet_bars(path: Path | str, symbol: str) -> LoadedBars:
     columns = {name: _column(table.column(name), name, file) for name in COLUMNS}
     raw = RawColumns(**columns)
     validate_bars(raw, file=file, line_of=lambda index: index + 1, unit="row")
-    ts_ms = raw.timestamp_ms.astype(np.int64)
-    series = BarSeries(
-        symbol=symbol,
-        ts_ms=ts_ms,
-        open=raw.open,
-        high=raw.high,
-        low=raw.low,
-        close=raw.close,
-        volume=raw.volume,
-    )
+    series = raw.to_series(symbol)
     return LoadedBars(
         series=series,
-        report=build_report(file, ts_ms),
+        report=build_report(file, series.ts_ms),
         fingerprint=hashlib.sha256(data).hexdigest(),
     )
 

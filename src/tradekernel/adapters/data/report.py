@@ -3,6 +3,7 @@
 import attrs
 import numpy as np
 
+from tradekernel.adapters.data.resample import ResampleReport
 from tradekernel.shared.bars import BarSeries, IntArray
 
 MAX_GAP_POSITIONS = 10
@@ -44,10 +45,11 @@ class DataReport:
 
 @attrs.frozen(kw_only=True, eq=False)
 class LoadedBars:
-    """Bars of one file with their report and `fingerprint` (sha256 hex of the file bytes).
+    """Bars of one source with their report and `fingerprint` (sha256 hex of the file bytes,
+    or of the bars for a stored series).
 
     `start_ms` and `end_ms` are the `--start`/`--end` window the bars were cut to (start
-    inclusive, end exclusive), None where the file was not cut.
+    inclusive, end exclusive), None where the source was not cut.
     """
 
     series: BarSeries
@@ -55,6 +57,8 @@ class LoadedBars:
     fingerprint: str
     start_ms: int | None = None
     end_ms: int | None = None
+    # Set when the bars were aggregated from finer ones to the blueprint's timeframe.
+    resampled: ResampleReport | None = None
 
 
 def build_report(file: str, ts_ms: IntArray) -> DataReport:

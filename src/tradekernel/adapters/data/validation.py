@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tradekernel.domain.errors import DataError
-from tradekernel.shared.bars import FloatArray
+from tradekernel.shared.bars import BarSeries, FloatArray
 
 # Integers above 2**53 are not exact in float64; no epoch-ms timestamp comes near it.
 _MAX_EXACT_FLOAT_INT = float(2**53)
@@ -36,6 +36,18 @@ class RawColumns:
     def column(self, name: str) -> FloatArray:
         value: FloatArray = getattr(self, name)
         return value
+
+    def to_series(self, symbol: str) -> BarSeries:
+        """Return the (validated) columns as the bars of `symbol`, timestamps as int64."""
+        return BarSeries(
+            symbol=symbol,
+            ts_ms=self.timestamp_ms.astype(np.int64),
+            open=np.ascontiguousarray(self.open),
+            high=np.ascontiguousarray(self.high),
+            low=np.ascontiguousarray(self.low),
+            close=np.ascontiguousarray(self.close),
+            volume=np.ascontiguousarray(self.volume),
+        )
 
 
 def validate_bars(raw: RawColumns, *, file: str, line_of: Callable[[int], int], unit: str) -> None:

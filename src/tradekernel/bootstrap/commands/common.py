@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from tradekernel.bootstrap.backtest_job import DataInput
 
 DEFAULT_DB = Path("tradekernel.db")
+# The bar store's directory; `adapters/data/bar_store.py` holds the same default for
+# callers of the loaders, imported lazily here to keep `--help` light.
+DEFAULT_STORE = Path("data")
 
 Catalog = dict[tuple[PluginKind, str], PluginSpec]
 
@@ -42,10 +45,22 @@ def add_data_argument(parser: argparse.ArgumentParser, *, required: bool) -> Non
         "--data",
         action="append",
         default=[],
-        metavar="[SYMBOL=]PATH",
+        metavar="[SYMBOL=]SOURCE",
         required=required,
-        help="bars as CSV or Parquet; PATH binds to the blueprint's only symbol, "
-        "SYMBOL=PATH names it (repeatable)",
+        help="bars: a CSV or Parquet file, or a store name EXCHANGE:SYMBOL:TIMEFRAME "
+        "(binance:BTC/USDT:1m); SOURCE binds to the blueprint's only symbol, "
+        "SYMBOL=SOURCE names it (repeatable)",
+    )
+    add_store_argument(parser)
+
+
+def add_store_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=DEFAULT_STORE,
+        metavar="DIR",
+        help="the bar store directory that store names refer to (default: ./data)",
     )
 
 
@@ -107,11 +122,14 @@ def add_time_window_arguments(parser: argparse.ArgumentParser) -> None:
 def load_windowed_data(
     values: Sequence[str], blueprint: LoadedBlueprint, args: argparse.Namespace
 ) -> tuple[LoadedBars, ...]:
-    """Load the `--data`/`--replay` files and cut them to `--start`/`--end`."""
+    """Load the `--data`/`--replay` sources (files or `--store` names) and cut them to
+    `--start`/`--end`."""
     from tradekernel.bootstrap.backtest_job import load_data
     from tradekernel.bootstrap.time_window import cut_to_window
 
-    return cut_to_window(load_data(data_inputs(values, blueprint), blueprint), args.start, args.end)
+    store = getattr(args, "store", DEFAULT_STORE)
+    loaded = load_data(data_inputs(values, blueprint, store), blueprint)
+    return cut_to_window(loaded, args.start, args.end)
 
 
 def load_blueprint_arg(path: Path | None) -> tuple[LoadedBlueprint, Catalog]:
@@ -120,9 +138,16 @@ def load_blueprint_arg(path: Path | None) -> tuple[LoadedBlueprint, Catalog]:
     return load(path if path is not None else bundled_blueprint())
 
 
-def data_inputs(values: Sequence[str], blueprint: LoadedBlueprint) -> list[DataInput]:
-    """Bind `--data` values to symbols. Raises ConfigError naming the bad argument."""
+def data_inputs(
+    values: Sequence[str], blueprint: LoadedBlueprint, store: Path = DEFAULT_STORE
+) -> list[DataInput]:
+    """Bind `--data` values (files or store names) to symbols.
+
+    Raises:
+        ConfigError: naming the bad argument.
+    """
     from tradekernel.adapters.data.bundled import DEFAULT_SYMBOL, bundled_path
+    from tradekernel.adapters.data.sources import is_store_source
     from tradekernel.bootstrap.backtest_job import DataInput
     from tradekernel.bootstrap.blueprints import bundled_blueprint
 
@@ -142,9 +167,9 @@ def data_inputs(values: Sequence[str], blueprint: LoadedBlueprint) -> list[DataI
                     path="--data",
                 )
             symbol, path = symbols[0], value
-        if not Path(path).is_file():
+        if not Path(path).is_file() and not is_store_source(path):
             raise ConfigError(f"--data {value}: no such file {path}", path="--data")
-        inputs.append(DataInput(symbol=symbol, path=Path(path)))
+        inputs.append(DataInput(symbol=symbol, path=Path(path), store=store))
     seen = [item.symbol for item in inputs]
     duplicates = sorted({s for s in seen if seen.count(s) > 1})
     if duplicates:
@@ -190,3 +215,18 @@ def with_universe_lists(
     refined = attrs.evolve(blueprint, settings=attrs.evolve(blueprint.settings, universe=merged))
     check_universe(refined, record.selected)
     return refined
+
+
+def resample_note(loaded: LoadedBars) -> str:
+    """Return `, resampled from 1m (N partial buckets dropped)` for resampled bars, else ``."""
+    from tradekernel.domain.timeframes import timeframe_name
+
+    report = loaded.resampled
+    if report is None:
+        return ""
+    dropped = report.dropped_at_edges + report.dropped_in_gaps
+    return (
+        f", resampled from {timeframe_name(report.source_ms)} bars "
+        f"({dropped} incomplete bucket(s) dropped: {report.dropped_at_edges} at the edges, "
+        f"{report.dropped_in_gaps} in gaps)"
+    )

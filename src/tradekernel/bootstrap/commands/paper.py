@@ -9,6 +9,7 @@ from tradekernel.bootstrap.commands.common import (
     DEFAULT_DB,
     add_config_argument,
     add_run_id_arguments,
+    add_store_argument,
     add_time_window_arguments,
     add_universe_arguments,
 )
@@ -47,10 +48,11 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         action="append",
         default=[],
         required=True,
-        metavar="[SYMBOL=]CSV",
-        help="bars to replay; CSV binds to the blueprint's only symbol, SYMBOL=CSV names it "
-        "(repeatable, as --data of backtest)",
+        metavar="[SYMBOL=]SOURCE",
+        help="bars to replay, a file or a store name; SOURCE binds to the blueprint's only "
+        "symbol, SYMBOL=SOURCE names it (repeatable, as --data of backtest)",
     )
+    add_store_argument(parser)
     add_universe_arguments(parser)
     add_time_window_arguments(parser)
     parser.add_argument(

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tradekernel.adapters.data.report import LoadedBars
-from tradekernel.bootstrap.commands.common import DEFAULT_DB
+from tradekernel.bootstrap.commands.common import DEFAULT_DB, resample_note
 from tradekernel.orchestration.cycle.result import RunResult
 from tradekernel.shared.utc_time import utc_text
 
@@ -23,6 +23,7 @@ def data_lines(data: Sequence[LoadedBars]) -> list[str]:
         lines.append(
             f"data     {loaded.series.symbol}: {report.rows} bars from {report.file}, "
             f"{utc_text(report.first_ts_ms)} .. {utc_text(report.last_ts_ms)}, {gaps}"
+            f"{resample_note(loaded)}"
         )
     return lines
 
