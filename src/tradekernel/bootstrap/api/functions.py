@@ -81,8 +81,8 @@ def backtest(
     blueprint, catalog = resolve_blueprint(config, overrides)
     start_ms, end_ms = epoch_ms(start, "start"), epoch_ms(end, "end")
     bars = tuple(slice_bars(b, start_ms, end_ms) for b in resolve_data(data, blueprint))
-    scratch = tempfile.TemporaryDirectory(prefix="tradekernel-") if db is None else None
-    db_path = Path(scratch.name) / "runs.db" if scratch is not None else Path(db or "")
+    scratch = Path(tempfile.mkdtemp(prefix="tradekernel-")) if db is None else None
+    db_path = scratch / "runs.db" if scratch is not None else Path(db or "")
     container = configured(
         mode="backtest",
         db_path=db_path,

@@ -1,7 +1,8 @@
 """What the API's functions return: results that print usefully in a terminal and a notebook."""
 
 import html
-import tempfile
+import shutil
+import weakref
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,13 @@ class BacktestResult:
         self,
         outcome: BacktestOutcome,
         blueprint: LoadedBlueprint,
-        scratch: tempfile.TemporaryDirectory[str] | None,
+        scratch: Path | None,
     ) -> None:
         self._outcome = outcome
         self._blueprint = blueprint
-        self._scratch = scratch  # the default database's directory, removed with the result
+        if scratch is not None:
+            # The default database's directory lives as long as the result.
+            weakref.finalize(self, shutil.rmtree, scratch, ignore_errors=True)
 
     @property
     def run_id(self) -> str:

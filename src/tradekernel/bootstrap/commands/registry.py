@@ -10,6 +10,7 @@ from tradekernel.bootstrap.commands import (
     explain,
     live,
     lookahead,
+    new,
     orders,
     paper,
     plan,
@@ -33,4 +34,5 @@ REGISTRARS: list[Registrar] = [
     live.register,
     reconcile.register,
     orders.register,
+    new.register,
 ]
