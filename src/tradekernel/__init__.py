@@ -17,34 +17,45 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tradekernel.bootstrap.api.functions import backtest as backtest
     from tradekernel.bootstrap.api.functions import explain as explain
-    from tradekernel.bootstrap.api.functions import load_bars as load_bars
-    from tradekernel.bootstrap.api.functions import load_blueprint as load_blueprint
+    from tradekernel.bootstrap.api.functions import load_bars_frame as load_bars
+    from tradekernel.bootstrap.api.functions import load_checked_blueprint as load_blueprint
     from tradekernel.bootstrap.api.functions import plan as plan
     from tradekernel.bootstrap.api.result import BacktestResult as BacktestResult
-    from tradekernel.shared.strategy_kit import column as column
+    from tradekernel.domain.errors import ConfigError as ConfigError
+    from tradekernel.domain.errors import DataError as DataError
+    from tradekernel.domain.errors import TradekernelError as TradekernelError
+    from tradekernel.shared.strategy_kit import column_param as column
     from tradekernel.shared.strategy_kit import indicator as indicator
-    from tradekernel.shared.strategy_kit import opportunity as opportunity
+    from tradekernel.shared.strategy_kit import opportunity_rule as opportunity
     from tradekernel.shared.strategy_kit import param as param
-    from tradekernel.shared.strategy_kit import previous as previous
+    from tradekernel.shared.strategy_kit import previous_bar as previous
 
 _API = "tradekernel.bootstrap.api.functions"
 _KIT = "tradekernel.shared.strategy_kit"
+_ERRORS = "tradekernel.domain.errors"
+# Each public name: (module, the name it has there).
 _LAZY = {
-    "backtest": _API,
-    "plan": _API,
-    "explain": _API,
-    "load_bars": _API,
-    "load_blueprint": _API,
-    "BacktestResult": "tradekernel.bootstrap.api.result",
-    "indicator": _KIT,
-    "opportunity": _KIT,
-    "param": _KIT,
-    "column": _KIT,
-    "previous": _KIT,
+    "backtest": (_API, "backtest"),
+    "plan": (_API, "plan"),
+    "explain": (_API, "explain"),
+    "load_bars": (_API, "load_bars_frame"),
+    "load_blueprint": (_API, "load_checked_blueprint"),
+    "BacktestResult": ("tradekernel.bootstrap.api.result", "BacktestResult"),
+    "ConfigError": (_ERRORS, "ConfigError"),
+    "DataError": (_ERRORS, "DataError"),
+    "TradekernelError": (_ERRORS, "TradekernelError"),
+    "indicator": (_KIT, "indicator"),
+    "opportunity": (_KIT, "opportunity_rule"),
+    "param": (_KIT, "param"),
+    "column": (_KIT, "column_param"),
+    "previous": (_KIT, "previous_bar"),
 }
 
 __all__ = [
     "BacktestResult",
+    "ConfigError",
+    "DataError",
+    "TradekernelError",
     "backtest",
     "column",
     "explain",
@@ -59,10 +70,11 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    where = _LAZY.get(name)
+    if where is None:
         raise AttributeError(f"module 'tradekernel' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    module, defined_as = where
+    value = getattr(importlib.import_module(module), defined_as)
     globals()[name] = value  # later look-ups skip this function
     return value
 

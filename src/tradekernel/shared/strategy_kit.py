@@ -3,17 +3,19 @@
 The user writes the maths; the kit supplies what every plugin repeats: the `PluginSpec`,
 a frozen parameter class validated strictly by the blueprint loader (types, ranges), the
 worker objects, the opportunity's deterministic signal id, confidence score and reason (its
-causality), and the candidate mask that lets the sparse backtest skip quiet bars.
+causality), and the candidate mask that lets the sparse backtest skip quiet bars. Users
+reach it as `tk.indicator`, `tk.opportunity` (`opportunity_rule`), `tk.param`,
+`tk.column` (`column_param`) and `tk.previous` (`previous_bar`):
 
-    @indicator(period=param(12, min=1), warmup="period")
+    @tk.indicator(period=tk.param(12, min=1), warmup="period")
     def roc(bars, period):
         out = np.full(len(bars), np.nan)
         out[period:] = bars.close[period:] / bars.close[:-period] - 1.0
         return out
 
-    @opportunity(roc=column("roc"), confidence=0.6)
+    @tk.opportunity(roc=tk.column("roc"), confidence=0.6)
     def roc_cross(roc):
-        before = previous(roc)
+        before = tk.previous(roc)
         return np.where((before <= 0) & (roc > 0), 1, np.where((before >= 0) & (roc < 0), -1, 0))
 
     SPECS = (roc, roc_cross)
@@ -21,7 +23,7 @@ causality), and the candidate mask that lets the sparse backtest skip quiet bars
 An indicator returns one column as long as `bars`, NaN where undefined, reading only bars
 up to each index (`tradekernel check-lookahead` proves it). An opportunity rule returns,
 per bar, a positive value to buy, negative to sell, 0 or NaN for nothing; it may read the
-bar and the one before it (`previous`), because a signal worker sees a bar's features and
+bar and the one before it (`tk.previous`), because a signal worker sees a bar's features and
 the previous bar's: the kit runs the same rule over the whole history for the candidate
 mask and over those two bars when planning (`--verify-sparse` checks the two agree).
 """
@@ -64,12 +66,12 @@ def param(default: Any, *, min: float | None = None, max: float | None = None) -
     return Param(default, min, max)
 
 
-def column(default: str) -> Column:
+def column_param(default: str) -> Column:
     """Declare a parameter naming a feature column (default `default`) the rule reads."""
     return Column(default)
 
 
-def previous(values: FloatArray) -> FloatArray:
+def previous_bar(values: FloatArray) -> FloatArray:
     """Return `values` shifted one bar later: the value of the bar before, NaN at the first."""
     array = np.asarray(values, dtype=np.float64)
     shifted = np.empty_like(array)
@@ -110,7 +112,7 @@ def _summary(function: Callable[..., Any]) -> str:
     return (function.__doc__ or "").strip().split("\n")[0]
 
 
-class _Indicator:
+class _ColumnIndicator:
     """A context worker computing one column with the user's function."""
 
     def __init__(self, function: Callable[..., Any], warmup: str | int, params: Any) -> None:
@@ -137,7 +139,7 @@ class _Indicator:
         return {self.name: values}
 
 
-class _Opportunity:
+class _RuleOpportunity:
     """An opportunity worker applying the user's rule to its columns."""
 
     def __init__(self, rule: Callable[..., Any], columns: tuple[str, ...], params: Any) -> None:
@@ -183,7 +185,7 @@ class _Opportunity:
             ts_ms=snapshot.ts_ms,
             side=side,
             confidence=to_score(float(self._params.confidence)),
-            reason=f"{self.name} {side.value}: {moves or 'rule fired'}",
+            reason=moves or "rule fired",
         )
 
     def candidate_mask(self, bars: BarSeries, features: Mapping[str, FloatArray]) -> BoolArray:
@@ -216,7 +218,7 @@ def indicator(
             kind=PluginKind.CONTEXT_WORKER,
             name=plugin,
             params=_params_class(plugin, declared),
-            factory=lambda p: _Indicator(function, warmup, p),
+            factory=lambda p: _ColumnIndicator(function, warmup, p),
             summary=_summary(function),
             provides=lambda p: (str(p.key),),
         )
@@ -224,7 +226,7 @@ def indicator(
     return make
 
 
-def opportunity(
+def opportunity_rule(
     name: str | None = None, *, confidence: float = 1.0, **params: Any
 ) -> Callable[[Callable[..., Any]], PluginSpec]:
     """Make an opportunity worker from `rule(**columns, **params) -> side per bar`.
@@ -232,7 +234,7 @@ def opportunity(
     Args:
         name: the blueprint `type` and the signal's source (default: the function's name).
         confidence: every signal's confidence, 0..1 (the blueprint may set it).
-        **params: `column(default)` for each feature column the rule reads (it receives
+        **params: `tk.column(default)` for each feature column the rule reads (it receives
             the values), a default or `param(...)` for each other parameter.
     """
 
@@ -248,7 +250,7 @@ def opportunity(
             kind=PluginKind.OPPORTUNITY,
             name=plugin,
             params=_params_class(plugin, declared),
-            factory=lambda p: _Opportunity(rule, columns, p),
+            factory=lambda p: _RuleOpportunity(rule, columns, p),
             summary=_summary(rule),
             requires=lambda p: tuple(str(getattr(p, c)) for c in columns),
         )

@@ -11,7 +11,19 @@ from hypothesis import strategies as st
 from tradekernel.domain.enums import PluginKind, Side
 from tradekernel.domain.signals import ContextAssessment, FeatureSnapshot
 from tradekernel.shared.bars import BarSeries, FloatArray
-from tradekernel.shared.strategy_kit import column, indicator, opportunity, param, previous
+from tradekernel.shared.strategy_kit import (
+    column_param as column,
+)
+from tradekernel.shared.strategy_kit import (
+    indicator,
+    param,
+)
+from tradekernel.shared.strategy_kit import (
+    opportunity_rule as opportunity,
+)
+from tradekernel.shared.strategy_kit import (
+    previous_bar as previous,
+)
 
 
 def _bars(close: list[float]) -> BarSeries:

@@ -35,7 +35,7 @@ def _config_lists(blueprint: LoadedBlueprint) -> LoadedBlueprint:
     return with_universe_lists(blueprint, (), ())
 
 
-def load_blueprint(
+def load_checked_blueprint(
     config: ConfigInput = None, overrides: Mapping[str, object] | None = None
 ) -> LoadedBlueprint:
     """Load and validate a blueprint: a path, TOML text, or None for the bundled example.
@@ -148,7 +148,7 @@ def explain(client_order_id: str, db: str | Path, run: str | None = None) -> Exp
     return Explanation(explain_order(Path(db), client_order_id, run))
 
 
-def load_bars(
+def load_bars_frame(
     path: str | Path,
     symbol: str = DEFAULT_SYMBOL,
     start: TimeInput = None,

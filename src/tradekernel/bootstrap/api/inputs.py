@@ -51,14 +51,14 @@ def resolve_blueprint(
     if isinstance(config, LoadedBlueprint):
         text, file = config.text, config.file
         base = Path(file).parent if Path(file).is_file() else Path()
-        data = _parse(text, file)
+        data = _parse_toml(text, file)
     elif config is None or _is_path(config):
         path = Path(config) if config is not None else bundled_blueprint()
         text, data = read_toml(path)
         file, base = str(path), path.parent
     else:
         text, file, base = str(config), TEXT_LABEL, Path()
-        data = _parse(text, file)
+        data = _parse_toml(text, file)
     if overrides:
         data = apply_overrides(data, overrides, file=file)
         # A replay rebuilds the blueprint from the recorded text: record the overridden one.
@@ -66,7 +66,7 @@ def resolve_blueprint(
     return load_table(text, data, file=file, base=base)
 
 
-def _parse(text: str, file: str) -> dict[str, Any]:
+def _parse_toml(text: str, file: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -5,7 +5,6 @@ overrides records this rendering of the overridden table, which parses back to t
 """
 
 import datetime as dt
-import json
 import math
 import re
 from collections.abc import Mapping
@@ -14,8 +13,32 @@ from typing import Any
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
+_SHORT_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _string(text: str) -> str:
+    """Return a TOML basic string: quotes, backslashes and control characters escaped."""
+    parts = []
+    for char in text:
+        if char in _SHORT_ESCAPES:
+            parts.append(_SHORT_ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            parts.append(f"\\u{ord(char):04x}")
+        else:
+            parts.append(char)
+    return '"' + "".join(parts) + '"'
+
+
 def _key(name: str) -> str:
-    return name if _BARE_KEY.fullmatch(name) else json.dumps(name)
+    return name if _BARE_KEY.fullmatch(name) else _string(name)
 
 
 def _value(value: Any) -> str:
@@ -35,7 +58,7 @@ def _value(value: Any) -> str:
         return "{" + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_value(item) for item in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
+    return _string(str(value))
 
 
 def _is_table_array(value: Any) -> bool:
