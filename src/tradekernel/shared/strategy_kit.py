@@ -8,17 +8,14 @@ reach it as `tk.indicator`, `tk.opportunity` (`opportunity_rule`), `tk.param`,
 `tk.column` (`column_param`) and `tk.previous` (`previous_bar`):
 
     @tk.indicator(period=tk.param(12, min=1), warmup="period")
-    def roc(bars, period):
-        out = np.full(len(bars), np.nan)
-        out[period:] = bars.close[period:] / bars.close[:-period] - 1.0
-        return out
+    def roc(bars, period): ...  # one float column, as long as `bars`
 
     @tk.opportunity(roc=tk.column("roc"), confidence=0.6)
-    def roc_cross(roc):
-        before = tk.previous(roc)
-        return np.where((before <= 0) & (roc > 0), 1, np.where((before >= 0) & (roc < 0), -1, 0))
+    def roc_cross(roc): ...  # per bar: > 0 buy, < 0 sell, 0 or NaN nothing
 
     SPECS = (roc, roc_cross)
+
+`tradekernel new strategy NAME` writes a complete module (`bootstrap/scaffold.py`).
 
 An indicator returns one column as long as `bars`, NaN where undefined, reading only bars
 up to each index (`tradekernel check-lookahead` proves it). An opportunity rule returns,
