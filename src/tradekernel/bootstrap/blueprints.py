@@ -2,6 +2,7 @@
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from tradekernel.adapters.config.blueprint_loader import (
     LoadedBlueprint,
@@ -33,21 +34,35 @@ def load(path: Path) -> tuple[LoadedBlueprint, dict[tuple[PluginKind, str], Plug
         ConfigError: naming the file and key path of the first problem found.
     """
     text, data = read_toml(path)
+    return load_table(text, data, file=str(path), base=path.parent)
+
+
+def load_table(
+    text: str, data: dict[str, Any], *, file: str, base: Path
+) -> tuple[LoadedBlueprint, dict[tuple[PluginKind, str], PluginSpec]]:
+    """Validate a parsed blueprint table (`text` is what it was parsed from).
+
+    `file` names it in errors; plugin files (`plugins = ["x.py"]`) are relative to `base`.
+
+    Raises:
+        ConfigError: naming `file` and the key path of the first problem found.
+    """
+    data = dict(data)
     modules = data.pop("plugins", [])
     if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
-        raise ConfigError("expected a list of module names", path="plugins", file=str(path))
+        raise ConfigError("expected a list of module names", path="plugins", file=file)
     try:
-        catalog = full_catalog(modules)
-        settings = parse_blueprint(data, catalog, file=str(path))
+        catalog = full_catalog(modules, base)
+        settings = parse_blueprint(data, catalog, file=file)
         build_kernel(settings, catalog)  # factories may refuse combinations the schema allows
     except ConfigError as error:
         if error.file is None:
-            raise ConfigError(error.message, path=error.path, file=str(path)) from None
+            raise ConfigError(error.message, path=error.path, file=file) from None
         raise
     loaded = LoadedBlueprint(
         settings=settings,
         config_hash=config_hash_of({**data, "plugins": modules}),
         text=text,
-        file=str(path),
+        file=file,
     )
     return loaded, catalog

@@ -34,6 +34,7 @@ from dependency_injector import containers, providers
 from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.adapters.ccxt.config import CcxtSettings
 from tradekernel.adapters.clock.system import SystemClock
+from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.paper.execution import PaperExecution
 from tradekernel.adapters.paper.sleeper import SystemSleeper
 from tradekernel.adapters.sqlite.backoff_store import SqliteBackoffStore
@@ -45,7 +46,13 @@ from tradekernel.adapters.sqlite.portfolio_store import SqliteSequenceStore
 from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap import factories
 from tradekernel.bootstrap.backtest_job import venue_settings
-from tradekernel.bootstrap.factories import EXECUTION_MODES, Refinement, checked_mode, unchanged
+from tradekernel.bootstrap.factories import (
+    EXECUTION_MODES,
+    Catalog,
+    Refinement,
+    checked_mode,
+    unchanged,
+)
 from tradekernel.bootstrap.live_config import LoadedLive, store_path
 from tradekernel.bootstrap.wiring import LiveParts, RecordedRunParts, RunStores
 from tradekernel.domain.ports.clock import Clock
@@ -171,13 +178,15 @@ def configured(
     db_path: str | Path | None = None,
     blueprint_path: str | Path | None = None,
     refine: Refinement = unchanged,
+    loaded: tuple[LoadedBlueprint, Catalog] | None = None,
     **options: Any,
 ) -> Container:
     """Return a container configured for one job (commands use this, not providers).
 
     `mode` None suits commands that build no execution adapter (asking for `execution`
     then fails with a ConfigError). `options` are further keys (`seed`, `ccxt`,
-    `environ`, `bot_id`).
+    `environ`, `bot_id`). `loaded` is a blueprint already loaded with its catalog (the
+    Python API's TOML text or overrides), used instead of loading `blueprint_path`.
 
     Raises:
         ConfigError: a mode is given that no execution adapter serves.
@@ -192,6 +201,8 @@ def configured(
         }
     )
     container.refine_blueprint.override(providers.Object(refine))
+    if loaded is not None:
+        container.loaded_blueprint.override(providers.Object(loaded))
     return container
 
 

@@ -51,54 +51,58 @@ def _recorded_closes(context_text: str) -> dict[str, float]:
 
 
 def run(args: argparse.Namespace) -> int:
+    print(explain_order(args.db, args.client_order_id, args.run))
+    return 0
+
+
+def explain_order(db: Path, client_order_id: str, run_id: str | None = None) -> str:
+    """Return the text `tradekernel explain` prints for an order recorded in `db`.
+
+    Raises:
+        ConfigError: no database at `db`.
+        TradekernelError: the order is not recorded (in `run_id`, when given).
+    """
     from tradekernel.bootstrap.container import configured
     from tradekernel.orchestration.records.canonical import structure_plan
     from tradekernel.orchestration.records.causality import plan_causality
     from tradekernel.shared.utc_time import utc_text
 
-    if not args.db.is_file():
-        raise ConfigError(f"no database at {args.db}", path="--db")
-    container = configured(db_path=args.db)
+    if not db.is_file():
+        raise ConfigError(f"no database at {db}", path="--db")
+    container = configured(db_path=db)
     try:
         reader = container.run_reader()
-        run_id, order = reader.find_order(args.client_order_id, args.run)
-        entry = reader.plan_containing_order(run_id, args.client_order_id)
-        fills = reader.fills_for_order(args.client_order_id, run_id)
+        found_run, order = reader.find_order(client_order_id, run_id)
+        entry = reader.plan_containing_order(found_run, client_order_id)
+        fills = reader.fills_for_order(client_order_id, found_run)
     finally:
         container.shutdown_resources()
     plan = json.loads(entry.plan_json)
     chain = plan_causality(structure_plan(plan), _recorded_closes(entry.context_json))
     nodes = {link.node_id: attrs.asdict(link) for link in chain}
-    print(
-        f"order {order.client_order_id} in run {run_id}, planned at cycle "
-        f"{utc_text(entry.cycle_ts_ms)} (epoch ms {entry.cycle_ts_ms})"
-    )
-    print(
+    lines = [
+        f"order {order.client_order_id} in run {found_run}, planned at cycle "
+        f"{utc_text(entry.cycle_ts_ms)} (epoch ms {entry.cycle_ts_ms})",
         f"  {order.side.value} {order.quantity} {order.symbol} {order.order_type.value}, "
         f"status {order.status.value}, filled {order.filled_quantity}"
-        + (f" @ {order.average_fill_price}" if order.average_fill_price is not None else "")
-    )
-    print("causality (each line caused by the lines indented below it):")
-    for line in _tree(nodes, args.client_order_id, 1, set()):
-        print(line)
+        + (f" @ {order.average_fill_price}" if order.average_fill_price is not None else ""),
+        "causality (each line caused by the lines indented below it):",
+        *_tree(nodes, client_order_id, 1, set()),
+    ]
     directive = next(
-        (
-            i["directive_id"]
-            for i in plan["intents"]
-            if i["client_order_id"] == args.client_order_id
-        ),
+        (i["directive_id"] for i in plan["intents"] if i["client_order_id"] == client_order_id),
         None,
     )
-    print("plans:")
+    lines.append("plans:")
     for kind in _PLAN_KINDS:
         node = nodes.get(f"{kind}:{directive}")
         if node is not None:
-            print(f"  {kind:<12} {node['summary']}")
-    print(f"fills ({len(fills)}):")
-    for fill in fills:
-        print(
-            f"  {fill.trade_id}: {fill.quantity} @ {fill.price}, fee {fill.fee} "
-            f"{fill.fee_asset}, {fill.liquidity.value}, at {utc_text(fill.ts_ms)}"
-        )
-    print(f"plan hash {entry.plan_hash}")
-    return 0
+            lines.append(f"  {kind:<12} {node['summary']}")
+    lines.append(f"fills ({len(fills)}):")
+    lines.extend(
+        f"  {fill.trade_id}: {fill.quantity} @ {fill.price}, fee {fill.fee} "
+        f"{fill.fee_asset}, {fill.liquidity.value}, at {utc_text(fill.ts_ms)}"
+        for fill in fills
+    )
+    lines.append(f"plan hash {entry.plan_hash}")
+    return "\n".join(lines)

@@ -11,6 +11,7 @@ from tradekernel.bootstrap.commands import (
     explain,
     live,
     lookahead,
+    new,
     orders,
     paper,
     plan,
@@ -35,4 +36,5 @@ REGISTRARS: list[Registrar] = [
     live.register,
     reconcile.register,
     orders.register,
+    new.register,
 ]
