@@ -1,9 +1,7 @@
 """`tradekernel explain`: an order's causality chain, from the fills back to the bar."""
 
 import argparse
-import json
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -41,33 +39,20 @@ def _tree(nodes: Mapping[str, Any], node_id: str, depth: int, seen: set[str]) ->
     return lines
 
 
-def _recorded_closes(context_text: str) -> dict[str, float]:
-    """Return the bar closes of a recorded cycle: its marks (a backtest marks at the close)."""
-    if not context_text:
-        return {}
-    marks = json.loads(context_text).get("marks", {})
-    return {symbol: float(Decimal(mark["price"])) for symbol, mark in sorted(marks.items())}
-
-
 def run(args: argparse.Namespace) -> int:
     from tradekernel.bootstrap.container import configured
-    from tradekernel.orchestration.records.canonical import structure_plan
-    from tradekernel.orchestration.records.causality import plan_causality
+    from tradekernel.bootstrap.explanation import explain_order
 
     if not args.db.is_file():
         raise ConfigError(f"no database at {args.db}", path="--db")
     container = configured(db_path=args.db)
     try:
-        reader = container.run_reader()
-        run_id, order = reader.find_order(args.client_order_id, args.run)
-        entry = reader.plan_containing_order(run_id, args.client_order_id)
-        fills = reader.fills_for_order(args.client_order_id, run_id)
+        found = explain_order(container.run_reader(), args.client_order_id, args.run)
     finally:
         container.shutdown_resources()
-    plan = json.loads(entry.plan_json)
-    chain = plan_causality(structure_plan(plan), _recorded_closes(entry.context_json))
+    run_id, order, fills, chain = found.run_id, found.order, found.fills, found.chain
     nodes = {link.node_id: attrs.asdict(link) for link in chain}
-    print(f"order {order.client_order_id} in run {run_id}, planned at cycle {entry.cycle_ts_ms}")
+    print(f"order {order.client_order_id} in run {run_id}, planned at cycle {found.cycle_ts_ms}")
     print(
         f"  {order.side.value} {order.quantity} {order.symbol} {order.order_type.value}, "
         f"status {order.status.value}, filled {order.filled_quantity}"
@@ -76,14 +61,7 @@ def run(args: argparse.Namespace) -> int:
     print("causality (each line caused by the lines indented below it):")
     for line in _tree(nodes, args.client_order_id, 1, set()):
         print(line)
-    directive = next(
-        (
-            i["directive_id"]
-            for i in plan["intents"]
-            if i["client_order_id"] == args.client_order_id
-        ),
-        None,
-    )
+    directive = found.directive_id
     print("plans:")
     for kind in _PLAN_KINDS:
         node = nodes.get(f"{kind}:{directive}")
@@ -95,5 +73,5 @@ def run(args: argparse.Namespace) -> int:
             f"  {fill.trade_id}: {fill.quantity} @ {fill.price}, fee {fill.fee} "
             f"{fill.fee_asset}, {fill.liquidity.value}, at {fill.ts_ms}"
         )
-    print(f"plan hash {entry.plan_hash}")
+    print(f"plan hash {found.plan_hash}")
     return 0

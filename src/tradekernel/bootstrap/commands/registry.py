@@ -16,6 +16,7 @@ from tradekernel.bootstrap.commands import (
     portfolio,
     reconcile,
     replay,
+    serve,
 )
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
@@ -33,4 +34,5 @@ REGISTRARS: list[Registrar] = [
     live.register,
     reconcile.register,
     orders.register,
+    serve.register,
 ]
