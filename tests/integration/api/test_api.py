@@ -100,9 +100,9 @@ def test_every_endpoint_of_the_openapi_document_answers(
 ) -> None:
     client = TestClient(app_over(store_copy, tokens))
     document = client.get("/openapi.json").json()
-    order_id = client.get(
-        f"/api/runs/{BACKTEST_RUN}/orders", headers=_bearer(READ_TOKEN)
-    ).json()[0]["client_order_id"]
+    order_id = client.get(f"/api/runs/{BACKTEST_RUN}/orders", headers=_bearer(READ_TOKEN)).json()[
+        0
+    ]["client_order_id"]
     values = {
         "run_id": BACKTEST_RUN,
         "bot_id": PAPER_RUN,

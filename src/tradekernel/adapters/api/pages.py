@@ -153,19 +153,18 @@ def _tree(nodes: dict[str, CausalityLink], root: str) -> list[tuple[int, Causali
 def bot_page(request: Request, bot_id: str) -> Response:
     if (redirect := _login_redirect(request)) is not None:
         return redirect
-    return TEMPLATES.TemplateResponse(request, "bot.html", {"bot_id": bot_id})
+    context = {"bot_id": bot_id, "can_control": access_of(request) is Access.CONTROL}
+    return TEMPLATES.TemplateResponse(request, "bot.html", context)
 
 
 @router.get("/bots/{bot_id}/panel", response_class=HTMLResponse)
 def bot_panel(request: Request, bot_id: str, note: str = "") -> Response:
-    access = access_of(request)
-    if access is None:
+    if access_of(request) is None:
         return HTMLResponse('<p class="error">signed out: <a href="/login">sign in</a></p>', 401)
     console = console_of(request)
     context = {
         "bot": console.bot(bot_id),
         "health": console.health(bot_id),
-        "can_control": access is Access.CONTROL,
         "note": note,
     }
     return TEMPLATES.TemplateResponse(request, "bot_panel.html", context)
