@@ -13,12 +13,12 @@ from tradekernel.adapters.reports.equity_curve import EquityCurve
 from tradekernel.adapters.reports.metrics import compute_metrics
 from tradekernel.adapters.reports.report_html import report_html_text
 from tradekernel.adapters.reports.run_identity import RunIdentity
-from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
+from tradekernel.bootstrap.run_records import RunRecords
 
 _NO_EQUITY = "<!doctype html><title>{run}</title><p>run {run} recorded no equity yet</p>"
 
 
-def report_from_store(reader: SqliteRunReader, run_id: str) -> str:
+def report_from_store(reader: RunRecords, run_id: str) -> str:
     """Return the report page of a recorded run (a short page if it has no equity yet).
 
     Raises:

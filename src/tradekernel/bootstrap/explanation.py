@@ -3,7 +3,7 @@
 import json
 from decimal import Decimal
 
-from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
+from tradekernel.bootstrap.run_records import RunRecords
 from tradekernel.domain.ports.operator_console import Explanation
 from tradekernel.orchestration.records.canonical import structure_plan
 from tradekernel.orchestration.records.causality import plan_causality
@@ -17,7 +17,7 @@ def recorded_closes(context_text: str) -> dict[str, float]:
     return {symbol: float(Decimal(mark["price"])) for symbol, mark in sorted(marks.items())}
 
 
-def explain_order(reader: SqliteRunReader, client_order_id: str, run_id: str | None) -> Explanation:
+def explain_order(reader: RunRecords, client_order_id: str, run_id: str | None) -> Explanation:
     """Return an order's causality chain and fills, read from the run store.
 
     Raises:

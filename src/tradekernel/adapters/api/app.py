@@ -1,6 +1,6 @@
 """The ASGI application of `tradekernel serve`: the REST API and the dashboard.
 
-    app = build_app(console, ApiTokens.from_environment(os.environ))
+    app = build_app(console, ApiTokens(control=..., read=...))
 
 The OpenAPI document is at `/openapi.json`. The interactive docs pages are off: they
 load their scripts from a CDN, and the dashboard loads nothing from outside.

@@ -1,20 +1,17 @@
 """Token authentication: a control token (read and control) and a read-only token.
 
-Tokens come from the environment (`TRADEKERNEL_API_TOKEN`, `TRADEKERNEL_API_READ_TOKEN`).
-A client presents one as `Authorization: Bearer <token>` or, for the dashboard in a
-browser, as the `tradekernel_token` cookie set by the login page. With no control token
-configured authentication is off, which `tradekernel serve` allows on loopback only.
+`tradekernel serve` reads the tokens from the environment (`TRADEKERNEL_API_TOKEN`,
+`TRADEKERNEL_API_READ_TOKEN`). A client presents one as `Authorization: Bearer <token>`
+or, for the dashboard in a browser, as the `tradekernel_token` cookie set by the login
+page. With no control token authentication is off, which `serve` allows on loopback only.
 """
 
 import enum
 import hmac
-from collections.abc import Mapping
 
 import attrs
 from fastapi import HTTPException, Request
 
-CONTROL_TOKEN_VARIABLE = "TRADEKERNEL_API_TOKEN"
-READ_TOKEN_VARIABLE = "TRADEKERNEL_API_READ_TOKEN"
 COOKIE_NAME = "tradekernel_token"
 
 
@@ -33,14 +30,6 @@ class ApiTokens:
     @property
     def enabled(self) -> bool:
         return self.control is not None
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> "ApiTokens":
-        """Read the tokens from `environ` (an empty variable counts as unset)."""
-        return cls(
-            control=environ.get(CONTROL_TOKEN_VARIABLE) or None,
-            read=environ.get(READ_TOKEN_VARIABLE) or None,
-        )
 
     def access(self, presented: str | None) -> Access | None:
         """Return what a presented token allows (None: nothing)."""

@@ -15,7 +15,7 @@ from tradekernel.domain.plan import CausalityLink
 from tradekernel.domain.ports.journal import EquityPoint
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-# The chart draws at most this many points: a long run is thinned evenly.
+# The chart draws at most this many points (and the last): a long run is thinned evenly.
 CHART_POINTS = 600
 CHART_WIDTH, CHART_HEIGHT = 800, 200
 # The plan nodes of a directive; the chain lists them apart from the order's causes.
@@ -36,7 +36,7 @@ def equity_polyline(points: Sequence[EquityPoint]) -> str:
     """Return the SVG polyline coordinates of an equity curve ("" for fewer than 2 points)."""
     if len(points) < 2:
         return ""
-    stride = max(1, len(points) // CHART_POINTS)
+    stride = -(-len(points) // CHART_POINTS)  # ceiling division: at most CHART_POINTS
     shown = [*points[::stride], points[-1]] if (len(points) - 1) % stride else points[::stride]
     values = [float(point.equity) for point in shown]
     low, high = min(values), max(values)
@@ -123,13 +123,13 @@ def explain_fragment(request: Request, run_id: str, client_order_id: str) -> Res
     plans = [nodes.get(f"{kind}:{found.directive_id}") for kind in PLAN_KINDS]
     context = {
         "found": found,
-        "tree": _tree(nodes, client_order_id),
+        "tree": _cause_lines(nodes, client_order_id),
         "plans": [link for link in plans if link is not None],
     }
     return TEMPLATES.TemplateResponse(request, "explain.html", context)
 
 
-def _tree(nodes: dict[str, CausalityLink], root: str) -> list[tuple[int, CausalityLink]]:
+def _cause_lines(nodes: dict[str, CausalityLink], root: str) -> list[tuple[int, CausalityLink]]:
     """Return (depth, link) from an order down through what caused it, each node once."""
     lines: list[tuple[int, CausalityLink]] = []
     seen: set[str] = set()

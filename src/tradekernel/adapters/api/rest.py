@@ -7,14 +7,9 @@ from fastapi import APIRouter, Depends, Request
 
 from tradekernel.adapters.api.auth import Access, require_control, require_read
 from tradekernel.adapters.api.json_views import Json, as_json, run_json
-from tradekernel.domain.enums import TradingState
-from tradekernel.domain.ports.operator_console import OperatorConsole
+from tradekernel.domain.ports.operator_console import CONTROL_ACTIONS, OperatorConsole
 
-ACTIONS: dict[str, TradingState] = {
-    "halt": TradingState.HALTED,
-    "reduce": TradingState.REDUCING,
-    "resume": TradingState.ACTIVE,
-}
+ACTIONS = CONTROL_ACTIONS
 Action = Literal["halt", "reduce", "resume"]
 
 

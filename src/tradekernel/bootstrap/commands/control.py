@@ -9,15 +9,11 @@ from pathlib import Path
 
 from tradekernel.bootstrap.commands.common import DEFAULT_DB
 from tradekernel.bootstrap.trading_state import set_trading_state
-from tradekernel.domain.enums import TradingState
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.ports.control_store import ControlRecord
+from tradekernel.domain.ports.operator_console import CONTROL_ACTIONS
 
-ACTIONS: dict[str, TradingState] = {
-    "halt": TradingState.HALTED,
-    "reduce": TradingState.REDUCING,
-    "resume": TradingState.ACTIVE,
-}
+ACTIONS = CONTROL_ACTIONS
 DEFAULT_BOT = "default"
 
 EXAMPLES = """examples:

@@ -9,7 +9,6 @@ from pathlib import Path
 from tradekernel.bootstrap.commands.common import DEFAULT_DB
 from tradekernel.domain.errors import ConfigError
 
-# Named here, not imported from the API adapter: building the parser loads no web library.
 CONTROL_TOKEN_VARIABLE = "TRADEKERNEL_API_TOKEN"
 READ_TOKEN_VARIABLE = "TRADEKERNEL_API_READ_TOKEN"
 
@@ -99,7 +98,12 @@ def run(args: argparse.Namespace) -> int:
         ) from error
     from tradekernel.bootstrap.operator_console import StoreConsole
 
-    app = build_app(StoreConsole(args.db), ApiTokens.from_environment(os.environ))
+    # An empty variable counts as unset, as check_exposure reads it.
+    tokens = ApiTokens(
+        control=os.environ.get(CONTROL_TOKEN_VARIABLE) or None,
+        read=os.environ.get(READ_TOKEN_VARIABLE) or None,
+    )
+    app = build_app(StoreConsole(args.db), tokens)
     print(f"serving {args.db} at http://{args.host}:{args.port}/runs (Ctrl-C stops)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -17,6 +17,13 @@ from tradekernel.domain.ports.backoff_store import BackoffRecord
 from tradekernel.domain.ports.control_store import ControlRecord
 from tradekernel.domain.ports.journal import EquityPoint
 
+# What an operator may ask a bot, by name (`tradekernel control`, the API, the dashboard).
+CONTROL_ACTIONS: dict[str, TradingState] = {
+    "halt": TradingState.HALTED,
+    "reduce": TradingState.REDUCING,
+    "resume": TradingState.ACTIVE,
+}
+
 
 @attrs.frozen(kw_only=True)
 class RunView:
