@@ -150,12 +150,12 @@ class StoreConsole:
                     run_id=None,
                     mode=None,
                     last_cycle_ms=None,
-                    cycles=0,
+                    planned_cycles=0,
                     backoffs=backoffs,
                     unresolved_orders=(),
                     errors=(),
                 )
-            cycles = reader.cycle_span(latest.run_id)
+            planned, last_cycle_ms = reader.cycle_span(latest.run_id)
             orders = reader.orders(latest.run_id)
         rejected = sorted(
             (o for o in orders if o.status.value == "rejected"),
@@ -165,8 +165,8 @@ class StoreConsole:
             bot_id=bot_id,
             run_id=latest.run_id,
             mode=latest.mode,
-            last_cycle_ms=cycles[1],
-            cycles=cycles[0],
+            last_cycle_ms=last_cycle_ms,
+            planned_cycles=planned,
             backoffs=backoffs,
             unresolved_orders=tuple(o for o in orders if not o.status.is_terminal),
             errors=tuple(rejected[:ERRORS_SHOWN]),

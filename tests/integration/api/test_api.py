@@ -73,7 +73,9 @@ def test_halt_with_the_control_token_is_recorded_with_who_and_why(
     assert record is not None and record.state.value == "halted"
     assert (record.source, record.reason) == ("api:alice", "exchange maintenance")
     health = client.get(f"/api/bots/{PAPER_RUN}/health", headers=_bearer(READ_TOKEN)).json()
-    assert health["run_id"] == PAPER_RUN and health["cycles"] > 0
+    assert health["run_id"] == PAPER_RUN and health["planned_cycles"] > 0
+    equity = client.get(f"/api/runs/{PAPER_RUN}/equity", headers=_bearer(READ_TOKEN)).json()
+    assert health["last_cycle_ms"] == equity[-1]["ts_ms"]
 
 
 def test_explain_walks_from_the_order_back_to_the_bar(client: TestClient) -> None:

@@ -120,12 +120,14 @@ class SqliteRunReader:
         return {cycle: tuple(ids) for cycle, ids in named.items()}
 
     def cycle_span(self, run_id: str) -> tuple[int, int | None]:
-        """Return (recorded plans, the last planned cycle's time or None) of a run."""
+        """Return (recorded plans, the latest cycle time of a plan or equity snapshot, or None)."""
         row = self._query(
             "SELECT COUNT(*) AS n, MAX(cycle_ts_ms) AS last FROM plans WHERE run_id = ?",
             (run_id,),
         )[0]
-        return int(row["n"]), None if row["last"] is None else int(row["last"])
+        valued = self._query("SELECT MAX(ts_ms) AS last FROM equity WHERE run_id = ?", (run_id,))
+        times = [int(value) for value in (row["last"], valued[0]["last"]) if value is not None]
+        return int(row["n"]), max(times) if times else None
 
     def plans(self, run_id: str) -> list[JournalEntry]:
         """Return a run's recorded plans in cycle order.

@@ -72,14 +72,15 @@ class BotView:
 
 @attrs.frozen(kw_only=True)
 class SessionHealth:
-    """A bot's latest session: its last cycle, cooldowns, orders not yet settled, and the
-    orders the venue rejected (the errors the records keep)."""
+    """A bot's latest session: its last cycle (the latest plan or equity snapshot recorded),
+    how many cycles recorded a plan, cooldowns, orders not yet settled, and the orders the
+    venue rejected (the errors the records keep)."""
 
     bot_id: str
     run_id: str | None
     mode: str | None
     last_cycle_ms: int | None
-    cycles: int
+    planned_cycles: int
     backoffs: tuple[BackoffRecord, ...]
     unresolved_orders: tuple[Order, ...]
     errors: tuple[Order, ...]
