@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck contracts cycles pytest bench bench-peers clean
+.PHONY: run test lint typecheck contracts cycles pytest browser bench bench-peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,21 @@ contracts: $(DEV_STAMP)
 cycles: $(DEV_STAMP)
 	$(BIN)/python -m tools.cycles src/tradekernel
 
-pytest: $(DEV_STAMP)
+pytest: $(DEV_STAMP) browser
 	$(BIN)/python -m pytest
+
+# The dashboard's browser tests drive Debian's chromium (never a downloaded browser). Where
+# it is missing and we are root (CI is), install it; otherwise say why the tests will skip.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing chromium for the dashboard's browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "$(CHROMIUM) missing and not root: the browser tests will be skipped"; \
+		fi; \
+	fi
 
 ## bench: side-by-side benchmarks, reported as ratios (not part of make test)
 bench: $(DEV_STAMP)

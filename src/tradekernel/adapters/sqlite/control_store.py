@@ -55,6 +55,11 @@ class SqliteControlStore:
             source=str(source),
         )
 
+    def bot_ids(self) -> tuple[str, ...]:
+        """Return the id of every bot whose state was ever set, sorted."""
+        rows = self._connection.execute("SELECT bot_id FROM trading_control ORDER BY bot_id")
+        return tuple(str(row[0]) for row in rows)
+
     def write(self, record: ControlRecord) -> None:
         """Persist a trading state durably, replacing the bot's previous one."""
         self._connection.execute(

@@ -84,6 +84,51 @@ class SqliteRunReader:
         row = self._query("SELECT finished, summary_json FROM runs WHERE run_id = ?", (run_id,))[0]
         return str(row["summary_json"]) if row["finished"] else None
 
+    def run_rows(self) -> list[tuple[RunManifest, bool, str]]:
+        """Return (manifest, finished, summary JSON) of every run, newest first."""
+        rows = self._query(
+            f"SELECT {MANIFEST_COLUMNS}, finished, summary_json FROM runs ORDER BY seq DESC"
+        )
+        return [
+            (manifest_from_row(row), bool(row["finished"]), str(row["summary_json"]))
+            for row in rows
+        ]
+
+    def fills(self, run_id: str) -> list[Fill]:
+        """Return a run's fills in time order.
+
+        Raises:
+            ConfigError: if the run id is unknown.
+        """
+        self._require_run(run_id)
+        rows = self._query(
+            f"SELECT {FILL_COLUMNS} FROM fills WHERE run_id = ? ORDER BY ts_ms, trade_id",
+            (run_id,),
+        )
+        return [fill_from_row(row) for row in rows]
+
+    def plan_order_ids(self, run_id: str) -> dict[int, tuple[str, ...]]:
+        """Return the client order ids each cycle's plan named, by cycle time."""
+        rows = self._query(
+            "SELECT cycle_ts_ms, client_order_id FROM plan_orders WHERE run_id = ? "
+            "ORDER BY cycle_ts_ms, client_order_id",
+            (run_id,),
+        )
+        named: dict[int, list[str]] = {}
+        for row in rows:
+            named.setdefault(int(row["cycle_ts_ms"]), []).append(str(row["client_order_id"]))
+        return {cycle: tuple(ids) for cycle, ids in named.items()}
+
+    def cycle_span(self, run_id: str) -> tuple[int, int | None]:
+        """Return (recorded plans, the latest cycle time of a plan or equity snapshot, or None)."""
+        row = self._query(
+            "SELECT COUNT(*) AS n, MAX(cycle_ts_ms) AS last FROM plans WHERE run_id = ?",
+            (run_id,),
+        )[0]
+        valued = self._query("SELECT MAX(ts_ms) AS last FROM equity WHERE run_id = ?", (run_id,))
+        times = [int(value) for value in (row["last"], valued[0]["last"]) if value is not None]
+        return int(row["n"]), max(times) if times else None
+
     def plans(self, run_id: str) -> list[JournalEntry]:
         """Return a run's recorded plans in cycle order.
 

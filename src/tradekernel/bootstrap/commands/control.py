@@ -8,16 +8,13 @@ import argparse
 from pathlib import Path
 
 from tradekernel.bootstrap.commands.common import DEFAULT_DB
-from tradekernel.domain.enums import TradingState
+from tradekernel.bootstrap.trading_state import set_trading_state
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.ports.control_store import ControlRecord
+from tradekernel.domain.ports.operator_console import CONTROL_ACTIONS
 from tradekernel.shared.utc_time import utc_text
 
-ACTIONS: dict[str, TradingState] = {
-    "halt": TradingState.HALTED,
-    "reduce": TradingState.REDUCING,
-    "resume": TradingState.ACTIVE,
-}
+ACTIONS = CONTROL_ACTIONS
 DEFAULT_BOT = "default"
 
 EXAMPLES = """examples:
@@ -76,14 +73,14 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "status":
             print(describe_control(store.read(args.bot), args.bot))
             return 0
-        record = ControlRecord(
+        set_trading_state(
+            store,
             bot_id=args.bot,
             state=ACTIONS[args.action],
             reason=args.reason or f"{args.action} from the command line",
-            updated_ms=container.clock().now_ms(),
             source="cli",
+            now_ms=container.clock().now_ms(),
         )
-        store.write(record)
         print(describe_control(store.read(args.bot), args.bot))
     finally:
         container.shutdown_resources()

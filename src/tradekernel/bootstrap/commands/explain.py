@@ -1,9 +1,7 @@
 """`tradekernel explain`: an order's causality chain, from the fills back to the bar."""
 
 import argparse
-import json
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +40,6 @@ def _tree(nodes: Mapping[str, Any], node_id: str, depth: int, seen: set[str]) ->
     return lines
 
 
-def _recorded_closes(context_text: str) -> dict[str, float]:
-    """Return the bar closes of a recorded cycle: its marks (a backtest marks at the close)."""
-    if not context_text:
-        return {}
-    marks = json.loads(context_text).get("marks", {})
-    return {symbol: float(Decimal(mark["price"])) for symbol, mark in sorted(marks.items())}
-
-
 def run(args: argparse.Namespace) -> int:
     print(explain_order(args.db, args.client_order_id, args.run))
     return 0
@@ -63,39 +53,30 @@ def explain_order(db: Path, client_order_id: str, run_id: str | None = None) -> 
         TradekernelError: the order is not recorded (in `run_id`, when given).
     """
     from tradekernel.bootstrap.container import configured
-    from tradekernel.orchestration.records.canonical import structure_plan
-    from tradekernel.orchestration.records.causality import plan_causality
+    from tradekernel.bootstrap.explanation import explain_order as find_explanation
     from tradekernel.shared.utc_time import utc_text
 
     if not db.is_file():
         raise ConfigError(f"no database at {db}", path="--db")
     container = configured(db_path=db)
     try:
-        reader = container.run_reader()
-        found_run, order = reader.find_order(client_order_id, run_id)
-        entry = reader.plan_containing_order(found_run, client_order_id)
-        fills = reader.fills_for_order(client_order_id, found_run)
+        found = find_explanation(container.run_reader(), client_order_id, run_id)
     finally:
         container.shutdown_resources()
-    plan = json.loads(entry.plan_json)
-    chain = plan_causality(structure_plan(plan), _recorded_closes(entry.context_json))
-    nodes = {link.node_id: attrs.asdict(link) for link in chain}
+    order, fills = found.order, found.fills
+    nodes = {link.node_id: attrs.asdict(link) for link in found.chain}
     lines = [
-        f"order {order.client_order_id} in run {found_run}, planned at cycle "
-        f"{utc_text(entry.cycle_ts_ms)} (epoch ms {entry.cycle_ts_ms})",
+        f"order {order.client_order_id} in run {found.run_id}, planned at cycle "
+        f"{utc_text(found.cycle_ts_ms)} (epoch ms {found.cycle_ts_ms})",
         f"  {order.side.value} {order.quantity} {order.symbol} {order.order_type.value}, "
         f"status {order.status.value}, filled {order.filled_quantity}"
         + (f" @ {order.average_fill_price}" if order.average_fill_price is not None else ""),
         "causality (each line caused by the lines indented below it):",
         *_tree(nodes, client_order_id, 1, set()),
     ]
-    directive = next(
-        (i["directive_id"] for i in plan["intents"] if i["client_order_id"] == client_order_id),
-        None,
-    )
     lines.append("plans:")
     for kind in _PLAN_KINDS:
-        node = nodes.get(f"{kind}:{directive}")
+        node = nodes.get(f"{kind}:{found.directive_id}")
         if node is not None:
             lines.append(f"  {kind:<12} {node['summary']}")
     lines.append(f"fills ({len(fills)}):")
@@ -104,5 +85,5 @@ def explain_order(db: Path, client_order_id: str, run_id: str | None = None) -> 
         f"{fill.fee_asset}, {fill.liquidity.value}, at {utc_text(fill.ts_ms)}"
         for fill in fills
     )
-    lines.append(f"plan hash {entry.plan_hash}")
+    lines.append(f"plan hash {found.plan_hash}")
     return "\n".join(lines)

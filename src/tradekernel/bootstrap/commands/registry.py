@@ -18,6 +18,7 @@ from tradekernel.bootstrap.commands import (
     portfolio,
     reconcile,
     replay,
+    serve,
 )
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
@@ -37,4 +38,5 @@ REGISTRARS: list[Registrar] = [
     reconcile.register,
     orders.register,
     new.register,
+    serve.register,
 ]
