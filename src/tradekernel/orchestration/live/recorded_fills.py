@@ -62,8 +62,8 @@ def at_order_scale(quantity: Decimal, ordered: Decimal) -> Decimal:
     the position carries that scale into its plan, so live pads the fill back to the
     order's places (an equal value); a fill with more places than the order keeps them.
     """
-    places = ordered.as_tuple().exponent
-    if not isinstance(places, int) or places >= quantity.as_tuple().exponent:
+    places, own = ordered.as_tuple().exponent, quantity.as_tuple().exponent
+    if not isinstance(places, int) or not isinstance(own, int) or places >= own:
         return quantity
     try:
         return quantity.quantize(Decimal(1).scaleb(places))
