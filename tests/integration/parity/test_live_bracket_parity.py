@@ -10,119 +10,46 @@ The offline legs (dense, sparse, paper, their replays) are `test_bracket_parity.
 
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
-import attrs
 import pytest
 from tests.integration.brackets.test_reference_loop import BLUEPRINT, DATA, SYMBOL
-from tests.integration.ccxt.conftest import API_KEY, API_SECRET
-from tests.integration.parity.backtest_binance import BacktestBinance
-from tests.integration.parity.parity_legs import recorded_plans
-from tests.integration.parity.test_live_parity import (
-    LIVE_CONFIG,
-    BarClock,
-    assert_live_plans_like_the_backtest,
-)
+from tests.integration.parity.symbol_live_leg import SymbolData, SymbolLeg, run_symbol_live
 
-from tradekernel.adapters.data.loader import load_bars
-from tradekernel.bootstrap.backtest_job import venue_settings
-from tradekernel.bootstrap.blueprints import load
-from tradekernel.bootstrap.live_job import load_live
-from tradekernel.bootstrap.live_session import open_session
 from tradekernel.domain.enums import OrderStatus
-from tradekernel.domain.ports.journal import JournalEntry
-from tradekernel.orchestration.cycle.replay import replay_entries
-from tradekernel.orchestration.factory.kernel_factory import build_kernel
 from tradekernel.shared.ids import protected_entry_id
 
-BAR_MS = 60_000
 # The live runner starts once SMA(30) has its bars: the backtest's first cross is later.
 WARM_UP = 30
 LIVE_BARS = 250
 PLACE_LIST = ("POST", "/api/v3/orderList/oco")
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class Leg:
-    recorded: list[JournalEntry]
-    venue: BacktestBinance
-    session_id: str
-    directory: Path
-    last_ms: int
-    # The most protective (reduce-only) orders working at the venue after any cycle.
-    most_protective: int
-
-
 @pytest.fixture(scope="module")
-def leg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Leg]:
+def leg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SymbolLeg]:
+    data = SymbolData(
+        blueprint_name=BLUEPRINT.name,
+        blueprint_text=BLUEPRINT.read_text(),
+        bars=DATA,
+        symbol=SYMBOL,
+        market=("BTCBUSD", "BTC", "BUSD"),
+        bar_ms=60_000,
+    )
     directory = tmp_path_factory.mktemp("live-bracket-parity")
-    blueprint = directory / BLUEPRINT.name
-    blueprint.write_text(BLUEPRINT.read_text())
-    clock = BarClock()
-    loaded, _ = load(blueprint)
-    venue = BacktestBinance(
-        api_key=API_KEY,
-        secret=API_SECRET,
-        settings=venue_settings(loaded.settings),
-        markets={"BTCBUSD": (SYMBOL, "BTC", "BUSD")},
-        rules={"BTCBUSD": loaded.settings.rules_for(SYMBOL)},
-        bar_ms=BAR_MS,
-        market_clock=clock.now_ms,
-    ).start()
-    series = load_bars(DATA, SYMBOL).series
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TRADEKERNEL_API_KEY", API_KEY)
-        patch.setenv("TRADEKERNEL_API_SECRET", API_SECRET)
-        try:
-            config = directory / "live.toml"
-            config.write_text(
-                LIVE_CONFIG.format(base_url=venue.base_url).replace("parity.toml", blueprint.name)
-            )
-            wiring = open_session(load_live(config), live=True, clock=clock)
-            most = 0
-            try:
-                for index in range(WARM_UP + LIVE_BARS):
-                    clock.ms = int(series.ts_ms[index]) + BAR_MS + 1
-                    venue.close_bar(series.bar_at(index))
-                    if index == WARM_UP:
-                        wiring.runner.start()
-                    if index >= WARM_UP:
-                        wiring.runner.cycle()
-                        working = venue.venue.open_orders(SYMBOL)
-                        most = max(most, sum(order.reduce_only for order in working))
-            finally:
-                wiring.close()
-            yield Leg(
-                recorded=recorded_plans(directory / "bot.db", wiring.session_id),
-                venue=venue,
-                session_id=wiring.session_id,
-                directory=directory,
-                last_ms=int(series.ts_ms[WARM_UP + LIVE_BARS - 1]),
-                most_protective=most,
-            )
-        finally:
-            venue.stop()
+    yield from run_symbol_live(directory, data, warm_up=WARM_UP, count=LIVE_BARS)
 
 
-def test_live_brackets_plan_like_the_backtest(leg: Leg) -> None:
+def test_live_brackets_plan_like_the_backtest(leg: SymbolLeg) -> None:
     assert len(leg.recorded) == LIVE_BARS
-    data = [load_bars(DATA, SYMBOL)]
-    assert_live_plans_like_the_backtest(
-        leg.recorded, leg.directory, leg.last_ms, leg.directory / BLUEPRINT.name, data
-    )
+    leg.assert_plans_like_the_backtest()
 
 
-def test_replay_of_the_live_bracket_session_replans_every_cycle_identically(leg: Leg) -> None:
-    loaded, catalog = load(leg.directory / BLUEPRINT.name)
-    data = {SYMBOL: load_bars(DATA, SYMBOL).series}
-    report = replay_entries(
-        build_kernel(loaded.settings, catalog), leg.recorded, data, run_id=leg.session_id
-    )
-    assert report.mismatch is None, report.mismatch
-    assert report.cycles == len(leg.recorded)
+def test_replay_of_the_live_bracket_session_replans_every_cycle_identically(
+    leg: SymbolLeg,
+) -> None:
+    leg.assert_replays_identically()
 
 
-def test_each_live_entry_gets_one_order_list_and_none_is_stacked(leg: Leg) -> None:
+def test_each_live_entry_gets_one_order_list_and_none_is_stacked(leg: SymbolLeg) -> None:
     placed = [r.params["listClientOrderId"] for r in leg.venue.calls(*PLACE_LIST)]
     # One list per entry, the first revision; filled by a stop or target, or withdrawn.
     assert len(placed) == len(set(placed)) >= 3
@@ -136,4 +63,4 @@ def test_each_live_entry_gets_one_order_list_and_none_is_stacked(leg: Leg) -> No
     filled = legs[("STOP_LOSS", "FILLED")] + legs[("LIMIT_MAKER", "FILLED")]
     assert filled == ends[OrderStatus.FILLED]
     assert legs[("STOP_LOSS", "EXPIRED")] + legs[("LIMIT_MAKER", "EXPIRED")] == filled
-    assert leg.most_protective == 1
+    assert leg.most_stops == 1  # read after every cycle: never two at once
