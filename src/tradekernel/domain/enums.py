@@ -116,12 +116,14 @@ _TERMINAL = frozenset(
 
 class ExitReason(StrEnum):
     """Why a round trip ended: the plan's own close, a protective stop or take-profit, or a
-    stop the plan placed and moves itself (position management's break-even or trailing)."""
+    stop the plan placed and moves itself (position management's break-even or trailing),
+    or a perpetual venue's forced close when margin fell below maintenance."""
 
     SIGNAL = "signal"
     STOP = "stop"
     TARGET = "target"
     TRAILING = "trailing"
+    LIQUIDATION = "liquidation"
 
 
 class Liquidity(StrEnum):
