@@ -154,6 +154,10 @@ class SkipReason(StrEnum):
     NOTHING_TO_CLOSE = "nothing_to_close"
     REJECTION_BACKOFF = "rejection_backoff"
     PORTFOLIO_PLAN = "portfolio_plan"
+    # Perpetual accounts (features/intents/perpetual_gates.py).
+    MAX_LEVERAGE = "max_leverage"
+    LIQUIDATION_TOO_CLOSE = "liquidation_too_close"
+    REDUCE_ONLY_MISMATCH = "reduce_only_mismatch"
 
 
 class PluginKind(StrEnum):
