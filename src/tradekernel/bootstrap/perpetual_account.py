@@ -10,14 +10,14 @@ after `config validate` has checked its keys (docs/perpetuals.md).
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.domain.blueprint import AccountSettings
 from tradekernel.domain.errors import ConfigError
-from tradekernel.domain.perpetuals import MarketType, PerpetualTerms, PositionMode
+from tradekernel.domain.perpetuals import AccountMarketType, PerpetualTerms, PositionMode
 
 HOUR_MS = 3_600_000
 
 
 def is_perpetual(account: AccountSettings) -> bool:
     """Return True for a linear perpetual account."""
-    return account.market_type is MarketType.LINEAR_PERPETUAL
+    return account.market_type is AccountMarketType.LINEAR_PERPETUAL
 
 
 def perpetual_terms(account: AccountSettings, file: str | None = None) -> PerpetualTerms:

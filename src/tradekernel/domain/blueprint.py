@@ -11,7 +11,7 @@ import attrs
 from tradekernel.domain.enums import DirectiveScope, PluginKind, TimingPreference
 from tradekernel.domain.live_policy import FallbackReason, RollbackPolicy
 from tradekernel.domain.market import SymbolRules
-from tradekernel.domain.perpetuals import MarginMode, MarketType, PositionMode
+from tradekernel.domain.perpetuals import AccountMarketType, MarginMode, PositionMode
 
 DEFAULT_TICK_SIZE = Decimal("0.00000001")
 DEFAULT_STEP_SIZE = Decimal("0.00000001")
@@ -56,7 +56,7 @@ class AccountSettings:
 
     quote_asset: str = "USDT"
     starting_cash: Decimal = Decimal("100000")
-    market_type: MarketType = MarketType.SPOT
+    market_type: AccountMarketType = AccountMarketType.SPOT
     leverage: Decimal = Decimal(1)
     margin_mode: MarginMode = MarginMode.ISOLATED
     position_mode: PositionMode = PositionMode.ONE_WAY

@@ -28,7 +28,7 @@ ONE = Decimal(1)
 HOUR_MS = 3_600_000
 
 
-class MarketType(StrEnum):
+class AccountMarketType(StrEnum):
     """What a blueprint trades: spot holdings or linear perpetual contracts."""
 
     SPOT = "spot"
@@ -57,13 +57,15 @@ class MarginMode(StrEnum):
     CROSS = "cross"
 
 
-def _positive(_instance: object, attribute: "attrs.Attribute[Decimal]", value: Decimal) -> None:
+def _positive_decimal(
+    _instance: object, attribute: "attrs.Attribute[Decimal]", value: Decimal
+) -> None:
     if not value.is_finite() or value <= 0:
         raise ValueError(f"account.{attribute.name} must be a finite decimal > 0, got {value}")
 
 
 def _leverage(instance: object, attribute: "attrs.Attribute[Decimal]", value: Decimal) -> None:
-    _positive(instance, attribute, value)
+    _positive_decimal(instance, attribute, value)
     if value < 1 or value > 125:
         raise ValueError(f"account.{attribute.name} must be in [1, 125], got {value}")
 
