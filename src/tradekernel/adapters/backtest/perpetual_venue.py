@@ -101,7 +101,7 @@ class PerpetualVenue(BacktestVenue):
             return qty
         if not self._reduces(order.symbol, order.side):
             self._reasons[order.client_order_id] = "reduce-only with no position to reduce"
-            self._finish(order, OrderStatus.REJECTED)
+            self._finish(order, OrderStatus.REJECTED, self._last_ts.get(order.symbol))
             return ZERO
         return min(qty, abs(self.perp.quantity(order.symbol)))
 

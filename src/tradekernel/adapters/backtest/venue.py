@@ -217,6 +217,8 @@ class BacktestVenue:
         qty = remaining if cap is None else min(remaining, max(cap, ZERO))
         if priced is not None and qty > 0:
             qty = self._fillable(order, qty)
+            if order.status.is_terminal:  # the account refused it outright
+                return None
         if priced is None or qty <= 0 or (tif is TimeInForce.FOK and qty < remaining):
             if one_bar:
                 self._finish(order, OrderStatus.EXPIRED, bar.ts_ms)

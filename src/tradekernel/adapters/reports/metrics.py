@@ -30,7 +30,8 @@ class Metrics:
     when there is no drawdown (or no CAGR); `win_rate` and `average_trade` when there is
     no trade; `profit_factor` when no trade lost. `sharpe` and `sortino` are 0 when their
     denominator is 0. `exits_by_reason` counts the closed trades per `ExitReason` (every
-    reason listed, zeros included).
+    reason listed, zeros included, except `liquidation`, listed only when a trade was
+    liquidated: a spot run cannot be, and its summary keeps its bytes).
     """
 
     starting_cash: Decimal
@@ -205,8 +206,15 @@ def compute_metrics(
 
 
 def exits_by_reason(trades: Sequence[ClosedTrade]) -> dict[str, int]:
-    """Return how many trades ended for each `ExitReason`, in the enum's order."""
-    counts = dict.fromkeys((reason.value for reason in ExitReason), 0)
+    """Return how many trades ended for each `ExitReason`, in the enum's order.
+
+    `liquidation` is listed only when a trade ended so (see `Metrics`).
+    """
+    counts = dict.fromkeys(
+        (reason.value for reason in ExitReason if reason is not ExitReason.LIQUIDATION), 0
+    )
+    if any(trade.exit_reason is ExitReason.LIQUIDATION for trade in trades):
+        counts[ExitReason.LIQUIDATION.value] = 0
     for trade in trades:
         counts[trade.exit_reason.value] += 1
     return counts

@@ -7,13 +7,14 @@
 
 from decimal import Decimal, localcontext
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tradekernel.adapters.backtest.funding import FundingSchedule
 from tradekernel.adapters.backtest.perpetual_venue import PerpetualVenue
 from tradekernel.adapters.backtest.settings import VenueSettings
-from tradekernel.domain.enums import CloseSemantics, OrderType, Side
+from tradekernel.domain.enums import CloseSemantics, OrderStatus, OrderType, Side, TimeInForce
 from tradekernel.domain.errors import Rejected
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
@@ -143,3 +144,19 @@ def test_reduce_only_without_a_position_is_refused() -> None:
         assert "reduce-only" in str(error)
     else:
         raise AssertionError("a reduce-only order with nothing to reduce was accepted")
+
+
+def test_a_reduce_only_ioc_whose_position_went_away_ends_rejected() -> None:
+    venue = _venue(10, cross=False)
+    bars = _bars([1, 2, 3])
+    venue.on_bar(bars[0])
+    venue.submit(_order(0, Side.BUY, 10, reduce=False))
+    venue.on_bar(bars[1])
+    venue.submit(_order(1, Side.SELL, 10, reduce=False))
+    ioc = attrs.evolve(_order(2, Side.SELL, 5, reduce=True), time_in_force=TimeInForce.IOC)
+    venue.submit(ioc)
+    venue.on_bar(bars[2])
+    assert venue.perp.quantity(SYMBOL) == 0
+    order = venue.fetch_order(SYMBOL, "o2")
+    assert order.status is OrderStatus.REJECTED
+    assert venue.rejection_reason("o2") == "reduce-only with no position to reduce"
