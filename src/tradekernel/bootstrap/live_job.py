@@ -15,6 +15,7 @@ from tradekernel.adapters.ccxt.config import MarketType
 from tradekernel.adapters.ccxt.execution import CcxtExecution
 from tradekernel.bootstrap.backtest_job import code_version
 from tradekernel.bootstrap.live_config import LiveSettings, LoadedLive, load_live, store_path
+from tradekernel.bootstrap.perpetual_account import refuse_perpetual_run
 from tradekernel.bootstrap.run_checks import check_tradable
 from tradekernel.bootstrap.wiring import LiveParts
 from tradekernel.domain.errors import Banned, Fatal
@@ -117,6 +118,7 @@ def wire(
     settings = blueprint.settings
     # Only a live swap account can sell what it does not hold; a dry run is a spot paper venue.
     check_tradable(blueprint, can_short=live and s.ccxt.market_type is MarketType.SWAP)
+    refuse_perpetual_run(blueprint)
     symbols = settings.universe.symbols
     execution = parts.execution
     venue_rules = execution.symbol_rules()

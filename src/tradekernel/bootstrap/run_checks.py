@@ -9,6 +9,11 @@ from collections.abc import Sequence
 
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.report import LoadedBars
+from tradekernel.bootstrap.perpetual_account import (
+    is_perpetual,
+    perpetual_terms,
+    refuse_perpetual_run,
+)
 from tradekernel.domain.blueprint import BlueprintSettings
 from tradekernel.domain.errors import ConfigError, DataError
 from tradekernel.domain.holistic_allocation import HOLISTIC_ALLOCATOR
@@ -37,6 +42,7 @@ def check_recorded_run(
                 file=blueprint.file,
             )
     check_tradable(blueprint)
+    refuse_perpetual_run(blueprint)
     check_warmup(kernel, data)
 
 
@@ -44,13 +50,17 @@ def check_tradable(blueprint: LoadedBlueprint, *, can_short: bool = False) -> No
     """Refuse a blueprint that cannot place an order as configured.
 
     `can_short` is True only for a venue account that can sell what it does not hold (a
-    live swap market); backtest and paper simulate a spot account.
+    live swap market); backtest and paper simulate a spot account unless the blueprint's
+    account is a linear perpetual, whose terms are checked here.
 
     Raises:
         ConfigError: naming the key to change and why.
     """
     settings, file = blueprint.settings, blueprint.file
     _check_size(settings, file)
+    if is_perpetual(settings.account):
+        perpetual_terms(settings.account, file)
+        return
     if not can_short:
         for plugin in settings.strategies:
             if getattr(plugin.params, "allow_short", False) is True:

@@ -11,6 +11,7 @@ import attrs
 from tradekernel.domain.enums import DirectiveScope, PluginKind, TimingPreference
 from tradekernel.domain.live_policy import FallbackReason, RollbackPolicy
 from tradekernel.domain.market import SymbolRules
+from tradekernel.domain.perpetuals import AccountMarketType, MarginMode, PositionMode
 
 DEFAULT_TICK_SIZE = Decimal("0.00000001")
 DEFAULT_STEP_SIZE = Decimal("0.00000001")
@@ -47,8 +48,21 @@ class UniverseSettings:
 
 @attrs.frozen(kw_only=True)
 class AccountSettings:
+    """The simulated account: its quote asset and cash, and what it trades.
+
+    `market_type` is spot (the default) or a linear perpetual; the other keys matter only
+    for a perpetual account and become its `PerpetualTerms` (docs/perpetuals.md).
+    """
+
     quote_asset: str = "USDT"
     starting_cash: Decimal = Decimal("100000")
+    market_type: AccountMarketType = AccountMarketType.SPOT
+    leverage: Decimal = Decimal(1)
+    margin_mode: MarginMode = MarginMode.ISOLATED
+    position_mode: PositionMode = PositionMode.ONE_WAY
+    maintenance_margin_rate: Decimal = Decimal("0.005")
+    liquidation_fee_rate: Decimal = Decimal("0.005")
+    funding_interval_hours: int = 8
 
 
 @attrs.frozen(kw_only=True)

@@ -116,12 +116,14 @@ _TERMINAL = frozenset(
 
 class ExitReason(StrEnum):
     """Why a round trip ended: the plan's own close, a protective stop or take-profit, or a
-    stop the plan placed and moves itself (position management's break-even or trailing)."""
+    stop the plan placed and moves itself (position management's break-even or trailing),
+    or a perpetual venue's forced close when margin fell below maintenance."""
 
     SIGNAL = "signal"
     STOP = "stop"
     TARGET = "target"
     TRAILING = "trailing"
+    LIQUIDATION = "liquidation"
 
 
 class Liquidity(StrEnum):
@@ -152,6 +154,10 @@ class SkipReason(StrEnum):
     NOTHING_TO_CLOSE = "nothing_to_close"
     REJECTION_BACKOFF = "rejection_backoff"
     PORTFOLIO_PLAN = "portfolio_plan"
+    # Perpetual accounts (features/intents/perpetual_gates.py).
+    MAX_LEVERAGE = "max_leverage"
+    LIQUIDATION_TOO_CLOSE = "liquidation_too_close"
+    REDUCE_ONLY_MISMATCH = "reduce_only_mismatch"
 
 
 class PluginKind(StrEnum):

@@ -13,9 +13,14 @@ from tradekernel.domain.enums import (
     SkipReason,
     TimeInForce,
 )
+from tradekernel.domain.perpetuals import PositionSide
 
 
 def _unset_if_none(value: str | UnsetType | None) -> str | UnsetType:
+    return UNSET if value is None else value
+
+
+def _unset_if_no_side(value: PositionSide | UnsetType | None) -> PositionSide | UnsetType:
     return UNSET if value is None else value
 
 
@@ -65,6 +70,9 @@ class ExecutionIntent:
     causes: tuple[str, ...] = ()
     replaces: str | UnsetType = attrs.field(default=UNSET, converter=_unset_if_none)
     max_slippage_bps: Decimal | UnsetType = attrs.field(default=UNSET, converter=_unset_if_no_bound)
+    position_side: PositionSide | UnsetType = attrs.field(
+        default=UNSET, converter=_unset_if_no_side
+    )
 
     @property
     def reduce_only(self) -> bool:
@@ -136,4 +144,5 @@ class ExecutionIntent:
             causes=self.causes,
             replaces=self.replaces,
             max_slippage_bps=self.max_slippage_bps,
+            position_side=self.position_side,
         )

@@ -16,6 +16,7 @@ from tradekernel.domain.enums import (
     TimeInForce,
 )
 from tradekernel.domain.intents import ExecutionIntent
+from tradekernel.domain.perpetuals import PositionSide
 
 decimals = st.decimals(allow_nan=False, allow_infinity=False, places=6)
 maybe = st.none() | decimals
@@ -43,6 +44,7 @@ FIELDS = {
     "causes": st.lists(st.text(max_size=4), max_size=3).map(tuple),
     "replaces": st.just(UNSET) | st.text(min_size=1, max_size=8),
     "max_slippage_bps": st.just(UNSET) | decimals,
+    "position_side": st.just(UNSET) | st.sampled_from(PositionSide),
 }
 intents = st.builds(ExecutionIntent, **FIELDS)  # type: ignore[arg-type]
 

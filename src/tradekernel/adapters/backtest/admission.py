@@ -8,8 +8,13 @@ from tradekernel.domain.enums import OrderType, Side
 from tradekernel.domain.intents import ExecutionIntent
 
 
-def admission_problem(intent: ExecutionIntent, *, known: Collection[str], quote_asset: str) -> str:
-    """Return why `intent` cannot become an order ("" if it can); holdings are checked apart."""
+def admission_problem(
+    intent: ExecutionIntent, *, known: Collection[str], quote_asset: str, spot: bool = True
+) -> str:
+    """Return why `intent` cannot become an order ("" if it can); holdings are checked apart.
+
+    On a spot account (`spot`) a reduce-only buy is refused: there is no short to reduce.
+    """
     if intent.skipped:
         return f"intent is skipped ({intent.skip_reason})"
     if intent.client_order_id in known:
@@ -27,7 +32,7 @@ def admission_problem(intent: ExecutionIntent, *, known: Collection[str], quote_
             return problem
     if quote_of(intent.symbol) not in (None, quote_asset):
         return f"symbol {intent.symbol} is not quoted in {quote_asset}"
-    if intent.side is Side.BUY and intent.reduce_only:
+    if spot and intent.side is Side.BUY and intent.reduce_only:
         return "reduce-only buy on a spot account (nothing to reduce)"
     return ""
 

@@ -52,6 +52,9 @@ class BacktestVenue:
         self._last_bar: dict[str, Bar] = {}
         self._reasons: dict[str, str] = {}
 
+    # A subclass for another market overrides the five account hooks below it.
+    _spot = True
+
     def submit(self, intent: ExecutionIntent) -> Order:
         """Accept an order built from a non-skipped intent; it matches from the next bar.
 
@@ -63,16 +66,7 @@ class BacktestVenue:
         """
         cid = intent.client_order_id
         self._check_intent(intent)
-        if intent.side is Side.SELL:
-            free = self._ledger.held(intent.symbol) - self._reserved.get(intent.symbol, ZERO)
-            if intent.quantity > free:
-                raise InsufficientFunds(
-                    f"sell {intent.quantity} {intent.symbol} exceeds the free holding {free}",
-                    client_order_id=cid,
-                )
-            self._reserved[intent.symbol] = self._reserved.get(intent.symbol, ZERO) + (
-                intent.quantity
-            )
+        self._reserve(intent)
         clock = self._clock
         created = clock.now_ms() if clock is not None else self._last_ts.get(intent.symbol, 0)
         order = WorkingOrder(
@@ -92,9 +86,23 @@ class BacktestVenue:
         self._working.setdefault(intent.symbol, []).append(order)
         return order.snapshot()
 
+    def _reserve(self, intent: ExecutionIntent) -> None:
+        if intent.side is not Side.SELL:
+            return
+        free = self._ledger.held(intent.symbol) - self._reserved.get(intent.symbol, ZERO)
+        if intent.quantity > free:
+            raise InsufficientFunds(
+                f"sell {intent.quantity} {intent.symbol} exceeds the free holding {free}",
+                client_order_id=intent.client_order_id,
+            )
+        self._reserved[intent.symbol] = self._reserved.get(intent.symbol, ZERO) + intent.quantity
+
     def _check_intent(self, intent: ExecutionIntent) -> None:
         problem = admission_problem(
-            intent, known=self._orders.keys(), quote_asset=self.settings.quote_asset
+            intent,
+            known=self._orders.keys(),
+            quote_asset=self.settings.quote_asset,
+            spot=self._spot,
         )
         if problem:
             cid = intent.client_order_id
@@ -207,6 +215,10 @@ class BacktestVenue:
         priced = match(order, bar, self._slippage)
         remaining = order.remaining
         qty = remaining if cap is None else min(remaining, max(cap, ZERO))
+        if priced is not None and qty > 0:
+            qty = self._fillable(order, qty)
+            if order.status.is_terminal:  # the account refused it outright
+                return None
         if priced is None or qty <= 0 or (tif is TimeInForce.FOK and qty < remaining):
             if one_bar:
                 self._finish(order, OrderStatus.EXPIRED, bar.ts_ms)
@@ -215,10 +227,9 @@ class BacktestVenue:
         rate = self.settings.maker_fee if liquidity is Liquidity.MAKER else self.settings.taker_fee
         notional = mul(qty, price)
         fee = mul(notional, rate)
-        if order.side is Side.BUY and add(notional, fee) > self._ledger.cash:
-            self._reasons[order.client_order_id] = (
-                f"cash {self._ledger.cash} cannot pay {notional} + fee {fee} at {bar.ts_ms}"
-            )
+        problem = self._payment_problem(order, qty, notional, fee)
+        if problem:
+            self._reasons[order.client_order_id] = f"{problem} at {bar.ts_ms}"
             self._finish(order, OrderStatus.REJECTED, bar.ts_ms)
             return None
         order.fill_count += 1
@@ -234,11 +245,8 @@ class BacktestVenue:
             ts_ms=bar.ts_ms,
             liquidity=liquidity,
         )
-        self._ledger.apply(fill)
-        self._trips.record(fill, order.exit_reason)
+        self._book(order, fill)
         self._fills.append(fill)
-        if order.side is Side.SELL:
-            self._reserved[order.symbol] -= qty
         order.filled = add(order.filled, qty)
         order.filled_notional = add(order.filled_notional, notional)
         order.updated_ms = bar.ts_ms
@@ -254,6 +262,26 @@ class BacktestVenue:
         order.status = status
         if ts_ms is not None:
             order.updated_ms = ts_ms
+        self._release(order)
+
+    def _fillable(self, order: WorkingOrder, qty: Decimal) -> Decimal:
+        # Spot sells were checked against the holding at submit.
+        return qty
+
+    def _payment_problem(
+        self, order: WorkingOrder, qty: Decimal, notional: Decimal, fee: Decimal
+    ) -> str:
+        if order.side is Side.BUY and add(notional, fee) > self._ledger.cash:
+            return f"cash {self._ledger.cash} cannot pay {notional} + fee {fee}"
+        return ""
+
+    def _book(self, order: WorkingOrder, fill: Fill) -> None:
+        self._ledger.apply(fill)
+        self._trips.record(fill, order.exit_reason)
+        if order.side is Side.SELL:
+            self._reserved[order.symbol] -= fill.quantity
+
+    def _release(self, order: WorkingOrder) -> None:
         if order.side is Side.SELL:
             # Release what the unfilled rest of a sell reserved.
             self._reserved[order.symbol] -= order.remaining

@@ -34,7 +34,8 @@ class Metrics:
     still held at the end. `buy_and_hold_return` is the equal-weight return of holding
     every symbol from its first close to its last (None when not computed).
     `exits_by_reason` counts the closed trades per `ExitReason` (every reason listed, zeros
-    included).
+    included, except `liquidation`, listed only when a trade was liquidated: a spot run
+    cannot be, and its summary keeps its bytes).
     """
 
     starting_cash: Decimal
@@ -217,8 +218,15 @@ def compute_metrics(
 
 
 def exits_by_reason(trades: Sequence[ClosedTrade]) -> dict[str, int]:
-    """Return how many trades ended for each `ExitReason`, in the enum's order."""
-    counts = dict.fromkeys((reason.value for reason in ExitReason), 0)
+    """Return how many trades ended for each `ExitReason`, in the enum's order.
+
+    `liquidation` is listed only when a trade ended so (see `Metrics`).
+    """
+    counts = dict.fromkeys(
+        (reason.value for reason in ExitReason if reason is not ExitReason.LIQUIDATION), 0
+    )
+    if any(trade.exit_reason is ExitReason.LIQUIDATION for trade in trades):
+        counts[ExitReason.LIQUIDATION.value] = 0
     for trade in trades:
         counts[trade.exit_reason.value] += 1
     return counts

@@ -15,8 +15,8 @@ of `\\uXXXX` escapes, floats in msgspec's shortest form (`1e16`, not `1e+16`) an
 non-finite floats as `null`. See docs/backtesting.md.
 
 A field whose value is `msgspec.UNSET` is left out (an intent's `replaces` when it replaces
-nothing, its `max_slippage_bps` when it has no bound): a field added that way keeps every
-earlier plan's bytes, so it needs no new version.
+nothing, its `max_slippage_bps` when it has no bound, its `position_side` outside hedge
+mode): a field added that way keeps every earlier plan's bytes, so it needs no new version.
 """
 
 import hashlib
@@ -26,6 +26,7 @@ from typing import Any, Final
 import cattrs
 import msgspec
 
+from tradekernel.domain.perpetuals import PositionSide
 from tradekernel.domain.plan import Plan
 
 HASH_FORMAT_VERSION: Final = "2"
@@ -79,6 +80,9 @@ def structure_plan(data: Any) -> Plan:
     # omitted when encoding).
     converter.register_structure_hook(str | msgspec.UnsetType, lambda value, _: str(value))
     converter.register_structure_hook(Decimal | msgspec.UnsetType, lambda value, _: Decimal(value))
+    converter.register_structure_hook(
+        PositionSide | msgspec.UnsetType, lambda value, _: PositionSide(value)
+    )
     return converter.structure(data, Plan)
 
 

@@ -1,0 +1,65 @@
+"""A blueprint's perpetual account: its terms, validated with the key that is wrong.
+
+The perpetual backtest venue exists (`adapters/backtest/perpetual_venue.py`), but the
+cycle runner does not drive it yet: it feeds the venue bars only while orders work, and
+its equity curve is the spot one, while funding and liquidation need every bar of an open
+position. Until it does, every job refuses a perpetual blueprint with one clear line,
+after `config validate` has checked its keys (docs/perpetuals.md).
+"""
+
+from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
+from tradekernel.domain.blueprint import AccountSettings
+from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.perpetuals import AccountMarketType, PerpetualTerms, PositionMode
+
+HOUR_MS = 3_600_000
+
+
+def is_perpetual(account: AccountSettings) -> bool:
+    """Return True for a linear perpetual account."""
+    return account.market_type is AccountMarketType.LINEAR_PERPETUAL
+
+
+def perpetual_terms(account: AccountSettings, file: str | None = None) -> PerpetualTerms:
+    """Return the account's perpetual terms.
+
+    Raises:
+        ConfigError: a leverage, rate or interval the terms refuse, or hedge mode (not
+            simulated yet), naming its `account.` key and `file`.
+    """
+    if account.position_mode is PositionMode.HEDGE:
+        raise ConfigError(
+            "position_mode = 'hedge' is not simulated yet; use 'one_way'",
+            path="account.position_mode",
+            file=file,
+        )
+    try:
+        return PerpetualTerms(
+            leverage=account.leverage,
+            margin_mode=account.margin_mode,
+            position_mode=account.position_mode,
+            maintenance_margin_rate=account.maintenance_margin_rate,
+            liquidation_fee_rate=account.liquidation_fee_rate,
+            funding_interval_ms=account.funding_interval_hours * HOUR_MS,
+        )
+    except ValueError as error:
+        message = str(error).removeprefix("account.")
+        key, _, _ = message.partition(" ")
+        if key == "funding_interval_ms":
+            key, message = "funding_interval_hours", "funding_interval_hours must be >= 1"
+        raise ConfigError(message, path=f"account.{key}", file=file) from None
+
+
+def refuse_perpetual_run(blueprint: LoadedBlueprint) -> None:
+    """Refuse to run a perpetual blueprint until the cycle runner drives the venue.
+
+    Raises:
+        ConfigError: for `account.market_type = "linear_perpetual"`.
+    """
+    if is_perpetual(blueprint.settings.account):
+        raise ConfigError(
+            "market_type = 'linear_perpetual' is validated but not run yet: the cycle "
+            "runner does not drive the perpetual venue (docs/perpetuals.md)",
+            path="account.market_type",
+            file=blueprint.file,
+        )
