@@ -89,6 +89,8 @@ def _section_type(hint: Any) -> str:
     name = _type_name(hint)
     if name.startswith("enum "):
         return "string"
+    if name.startswith("list of enum "):
+        return "list of strings"
     return _TOML_WORDS.get(name, name)
 
 

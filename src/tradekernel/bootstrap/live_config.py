@@ -40,7 +40,9 @@ class LiveSettings:
 
     `vanish_passes` and `vanish_grace_ms`: an order the venue acknowledged and then forgot
     is settled LOST once unseen on that many consecutive reconciliation passes spanning at
-    least that long (see `ReconcileSettings`).
+    least that long (see `ReconcileSettings`). `ambiguous_grace_ms`: an order stored but
+    never sent, or whose submit got no answer, that the venue does not know by client id is
+    settled LOST (never placed) once that long has passed since its last event.
 
     `max_ban_wait`: seconds a venue ban may last (from its first 418) before the run ends
     instead of waiting it out (0: end at the first ban). `on_stop`: on a graceful stop
@@ -64,6 +66,7 @@ class LiveSettings:
     adopt_holdings: bool = False
     vanish_passes: int = 3
     vanish_grace_ms: int = 300_000
+    ambiguous_grace_ms: int = 60_000
     stop_file: str = "STOP_NEW_ORDERS"
     max_cycles: int | None = None
     max_ban_wait: float = 3600.0
@@ -142,9 +145,10 @@ def _check(settings: LiveSettings, *, file: str) -> None:
             path="vanish_passes",
             file=file,
         )
-    if settings.vanish_grace_ms < 0:
-        raise ConfigError(
-            f"expected an integer >= 0 (milliseconds), got {settings.vanish_grace_ms}",
-            path="vanish_grace_ms",
-            file=file,
-        )
+    for key in ("vanish_grace_ms", "ambiguous_grace_ms"):
+        if getattr(settings, key) < 0:
+            raise ConfigError(
+                f"expected an integer >= 0 (milliseconds), got {getattr(settings, key)}",
+                path=key,
+                file=file,
+            )

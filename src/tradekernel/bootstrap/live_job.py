@@ -41,7 +41,7 @@ from tradekernel.orchestration.live.reconciliation import (
 from tradekernel.orchestration.live.runner import LiveRunner, RunnerSettings
 from tradekernel.orchestration.live.startup_guard import StartupRefused, notices
 from tradekernel.orchestration.notify.live_feed import LiveNotifications
-from tradekernel.orchestration.oms.order_manager import OrderManager
+from tradekernel.orchestration.oms.order_manager import OmsSettings, OrderManager
 from tradekernel.orchestration.records.canonical import HASH_FORMAT_VERSION
 from tradekernel.orchestration.runtime.bot import BotRuntime
 from tradekernel.orchestration.runtime.lifecycle import Lifecycle
@@ -133,7 +133,8 @@ def wire(
         restored = restore_paper(fresh, store.all_events(), continue_partial=True)
         paper = restored.venue or fresh
         venue = paper
-    manager = OrderManager(store=store, venue=venue, clock=clock, pause=time.sleep)
+    oms = OmsSettings(ambiguous_grace_ms=s.ambiguous_grace_ms)
+    manager = OrderManager(store=store, venue=venue, clock=clock, settings=oms, pause=time.sleep)
     manager.rebuild()
     if live:
         # Trades name only the venue's order id, and a venue that forgot an order cannot

@@ -370,6 +370,11 @@ def _handler_for(venue: FakeBinance) -> type[BaseHTTPRequestHandler]:
             with venue._lock:
                 venue.requests.append(Request(method=method, path=url.path, params=params))
                 fault = venue.take_fault(method, url.path)
+            if fault is not None and fault.kind == "hold_unbooked":
+                time.sleep(fault.delay_s)  # the sender dies meanwhile; nothing is booked
+                self.close_connection = True
+                self.connection.close()
+                return
             if fault is not None and fault.kind == "status":
                 self._answer(fault.status, dict(fault.body), fault.headers)
                 return

@@ -15,7 +15,8 @@ class Fault:
     `drop_after_accept` (process the request, then close the connection unanswered),
     `delay_after_accept` (process it, then answer after `delay_s`), `status_after_accept`
     (process it, then answer `status` as a failing gateway would), `fill_on_cancel`
-    (fill the order's remainder just before the cancel is processed).
+    (fill the order's remainder just before the cancel is processed), `hold_unbooked`
+    (hold the request `delay_s` unanswered, then close the connection without booking).
     """
 
     kind: str

@@ -20,6 +20,7 @@ from tests.integration.live.runner_wiring import ShiftedClock, event_kinds, post
 
 from tradekernel.adapters.sqlite.database import connect
 from tradekernel.adapters.sqlite.order_event_store import SqliteOrderEventStore
+from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.live_job import LiveWiring, run_live
 from tradekernel.domain.enums import OrderStatus
 from tradekernel.domain.intents import ExecutionIntent
@@ -177,6 +178,11 @@ def test_lost_acknowledgement_and_rate_limit_retry_are_each_one_notice_and_count
     assert run.runner.cycle().notices == ()  # said once
     summary = json.loads(run.runner.finish("test"))
     assert summary["order_events"]["retry"] == 1 and summary["order_events"]["lost_ack"] == 1
+    # The session's stored summary (what `runs show` reads) carries the same counts.
+    reader = SqliteRunReader(connect(tmp_path / "bot.db"))
+    (run_id,) = reader.run_ids()
+    stored = json.loads(reader.run_summary(run_id) or "{}")
+    assert stored["order_events"] == summary["order_events"]
 
 
 def test_an_order_a_pass_cannot_settle_is_an_unresolved_warning_each_pass(

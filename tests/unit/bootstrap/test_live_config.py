@@ -11,6 +11,7 @@ from tradekernel.bootstrap.cli import main
 from tradekernel.bootstrap.live_job import load_live, store_path
 from tradekernel.domain.errors import ConfigError
 from tradekernel.orchestration.live.reconciliation import ReconcileSettings
+from tradekernel.orchestration.oms.order_manager import OmsSettings
 
 NOWHERE = "http://127.0.0.1:9"  # never contacted: every case fails before the network
 
@@ -68,6 +69,17 @@ def test_set_vanish_settings_are_loaded_as_written(tmp_path: Path) -> None:
     assert (settings.vanish_passes, settings.vanish_grace_ms) == (5, 0)
 
 
+def test_the_ambiguous_grace_defaults_to_the_oms_own_and_is_loaded_as_written(
+    tmp_path: Path,
+) -> None:
+    default = load_live(write_config(tmp_path, NOWHERE)).settings.ambiguous_grace_ms
+    assert default == attrs.fields(OmsSettings).ambiguous_grace_ms.default == 60_000
+    extra = "ambiguous_grace_ms = 500\n"
+    assert (
+        load_live(write_config(tmp_path, NOWHERE, extra=extra)).settings.ambiguous_grace_ms == 500
+    )
+
+
 @pytest.mark.parametrize(
     ("line", "key", "message"),
     [
@@ -79,6 +91,7 @@ def test_set_vanish_settings_are_loaded_as_written(tmp_path: Path) -> None:
         ("vanish_grace_ms = -1", "vanish_grace_ms", "expected an integer >= 0"),
         ("vanish_grace_ms = 300.0", "vanish_grace_ms", "expected an integer, got float"),
         ('vanish_grace_ms = "300000"', "vanish_grace_ms", "expected an integer, got str"),
+        ("ambiguous_grace_ms = -1", "ambiguous_grace_ms", "expected an integer >= 0"),
         ('on_stop = "flatten"', "on_stop", "expected 'keep' or 'cancel'"),
         ("max_ban_wait = -1.0", "max_ban_wait", "expected a number >= 0"),
         ("stale_after_bars = -0.5", "stale_after_bars", "expected a number >= 0"),

@@ -13,12 +13,11 @@ from tradekernel.domain.account import Balance, Position
 from tradekernel.domain.enums import CloseSemantics, OrderType, Side, SkipReason, TradingState
 from tradekernel.domain.errors import DataError
 from tradekernel.domain.intents import ExecutionIntent
-from tradekernel.domain.market import MarkPrice, SymbolRules
+from tradekernel.domain.market import MarkPrice
 from tradekernel.domain.ports.control_store import ControlRecord
 from tradekernel.domain.ports.journal import EquityPoint
 from tradekernel.orchestration.runtime.account_telemetry import AccountTelemetry
 from tradekernel.orchestration.runtime.equity import EquityCalculator
-from tradekernel.orchestration.runtime.market_data_service import MarketDataService
 from tradekernel.orchestration.runtime.system_monitor import SystemMonitor
 from tradekernel.orchestration.runtime.trading_control import TradingStateControl
 
@@ -73,48 +72,6 @@ def test_stale_data_does_not_stop_when_not_configured() -> None:
     )
     assert not monitor.check().healthy
     assert runtime.stops == []
-
-
-# -- market data -----------------------------------------------------------------------------
-
-
-@given(ts=st.lists(st.integers(min_value=0, max_value=50), max_size=40))
-def test_mark_window_keeps_the_newest_strictly_increasing_marks(ts: list[int]) -> None:
-    service = MarketDataService(runtime=StubRuntime(), window=5)
-    accepted: list[int] = []
-    for stamp in ts:
-        service.on_mark(_mark("BTC/USDT", "1", stamp))
-        if not accepted or stamp > accepted[-1]:
-            accepted.append(stamp)
-    assert [m.ts_ms for m in service.window("BTC/USDT")] == accepted[-5:]
-    assert service.rejected == len(ts) - len(accepted)
-
-
-class _Source:
-    def __init__(self) -> None:
-        self.asked: list[str] = []
-
-    def fetch_mark(self, symbol: str) -> MarkPrice:
-        self.asked.append(symbol)
-        return _mark(symbol, "10", len(self.asked))
-
-    def fetch_bars(self, symbol: str, timeframe: str, since_ms: int, limit: int) -> list[object]:
-        return []
-
-    def symbol_rules(self, symbol: str) -> SymbolRules:
-        raise DataError(f"unknown {symbol}")
-
-
-def test_refresh_polls_sorted_symbols_while_running_and_nothing_when_stopped() -> None:
-    runtime = StubRuntime()
-    source = _Source()
-    service = MarketDataService(runtime=runtime, window=3, source=source)  # type: ignore[arg-type]
-    service.refresh(["ETH/USDT", "BTC/USDT", "ETH/USDT"])
-    assert source.asked == ["BTC/USDT", "ETH/USDT"]
-    assert list(service.marks()) == ["BTC/USDT", "ETH/USDT"]
-    runtime.running = False
-    assert service.refresh(["BTC/USDT"]) == ()
-    assert source.asked == ["BTC/USDT", "ETH/USDT"]
 
 
 # -- equity and telemetry ---------------------------------------------------------------------
