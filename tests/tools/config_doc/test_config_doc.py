@@ -78,13 +78,21 @@ def test_optional_types_render_without_a_pipe() -> None:
 
 @attrs.frozen(kw_only=True)
 class _GrownAccount:
+    # Every [account] key sections.toml describes, plus one it does not.
     quote_asset: str = "USDT"
     starting_cash: str = "1"
+    market_type: str = "spot"
     leverage: int = 1
+    margin_mode: str = "isolated"
+    position_mode: str = "one_way"
+    maintenance_margin_rate: str = "0.005"
+    liquidation_fee_rate: str = "0.005"
+    funding_interval_hours: int = 8
+    hedge_ratio: str = "0"
 
 
 def test_a_section_key_without_a_meaning_is_an_error() -> None:
-    with pytest.raises(DocError, match=r"\[account\]\.leverage: no meaning"):
+    with pytest.raises(DocError, match=r"\[account\]\.hedge_ratio: no meaning"):
         render_section("account", _GrownAccount)
 
 
