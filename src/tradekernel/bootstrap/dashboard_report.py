@@ -82,7 +82,7 @@ def _report_trades(
     return book.closed() + still_open
 
 
-def _number(document: Mapping[str, Any], key: str) -> float | None:
+def _recorded_number(document: Mapping[str, Any], key: str) -> float | None:
     value = document.get(key)
     return float(value) if isinstance(value, int | float) else None
 
@@ -106,7 +106,7 @@ def report_from_store(reader: RunRecords, run_id: str) -> str:
     recorded: dict[str, Any] = summary.get("metrics") or {}
     steps = [b.ts_ms - a.ts_ms for a, b in itertools.pairwise(points)]
     curve = EquityCurve.from_points(points)
-    exposure = _number(recorded, "exposure")
+    exposure = _recorded_number(recorded, "exposure")
     open_count = recorded.get("open_trade_count")
     metrics = compute_metrics(
         curve,
@@ -116,7 +116,7 @@ def report_from_store(reader: RunRecords, run_id: str) -> str:
         bar_interval_ms=min(steps) if steps else 60_000,
         # A finished run recorded its exposure; a running one is read from its snapshots.
         exposure=time_in_market(points) if exposure is None else exposure,
-        buy_and_hold_return=_number(recorded, "buy_and_hold_return"),
+        buy_and_hold_return=_recorded_number(recorded, "buy_and_hold_return"),
         open_trade_count=open_count if isinstance(open_count, int) else len(book.open_trades()),
     )
     if missing is not None:
