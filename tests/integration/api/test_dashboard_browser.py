@@ -137,7 +137,15 @@ def test_runs_list_run_page_and_an_orders_causality_chain(page: object) -> None:
     _shot(page, "run_with_explanation")
     page.click("#report-link")
     expect(page.locator("h1")).to_be_visible()
+    # The `--out` page: Plotly drew the candles, equity against buy and hold, drawdown.
+    expect(page.locator(".js-plotly-plot")).to_have_count(3)
+    first_traces = "[...document.querySelectorAll('.js-plotly-plot')].map(p => p.data[0].type)"
+    drawn = page.evaluate(first_traces)
+    assert drawn == ["candlestick", "scatter", "scatter"]
+    expect(page.locator("#monthly-returns")).to_be_visible()
     _shot(page, "report")
+    for name in ("runs", "run_with_explanation", "report"):
+        assert (ARTIFACTS / f"{name}.png").stat().st_size > 0
 
 
 def test_pressing_halt_and_confirming_changes_the_bots_state(page: object) -> None:
