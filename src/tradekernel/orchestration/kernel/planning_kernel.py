@@ -11,6 +11,7 @@ universe (`universe_stage`) -> context assessment (`assessment_stage`) -> signal
 """
 
 from collections.abc import Mapping
+from decimal import localcontext
 
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.plan import Diagnostic, Plan
@@ -30,7 +31,7 @@ from tradekernel.orchestration.kernel.strategy_stage import StrategyStage
 from tradekernel.orchestration.kernel.trade_stage import trade_plans
 from tradekernel.orchestration.kernel.universe_stage import UniverseStage
 from tradekernel.shared.bars import BarSeries
-from tradekernel.shared.decimal_context import planning_decimals
+from tradekernel.shared.decimal_context import PLANNING_CONTEXT
 from tradekernel.shared.ids import id_family
 
 
@@ -79,7 +80,9 @@ class PlanningKernel:
         """
         if market is not None and not market.prepared_by(self):
             raise ValueError("the prepared market was made by another kernel")
-        with planning_decimals():
+        # `localcontext` itself, not the `planning_decimals()` generator around it: the
+        # generator-based context manager costs ~2.5 us more, on every cycle.
+        with localcontext(PLANNING_CONTEXT):
             return self._plan(context, market)
 
     def _allocator(self, context: PlanningContext[BarSeries]) -> Allocator:

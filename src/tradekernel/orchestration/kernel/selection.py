@@ -1,8 +1,8 @@
 """Choosing a trade planner for a directive by configured confidence ranges and hints."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Generic, Protocol, TypeVar, cast, runtime_checkable
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
@@ -29,11 +29,16 @@ class PlannerChoice(Generic[P]):
     max_confidence: Decimal = Decimal(1)
     timing: TimingPreference | None = None
     scopes: tuple[DirectiveScope, ...] = ()
-    # Checked once: a runtime protocol check costs more than the rest of `matches`.
-    _supports: bool = attrs.field(init=False, repr=False, eq=False)
+    # Checked and bound once: a runtime protocol check costs more than the rest of
+    # `matches`, and this runs for four planner kinds per directive.
+    _supports: Callable[[StrategyDirective], bool] | None = attrs.field(
+        init=False, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_supports", isinstance(self.planner, SupportsDirective))
+        planner = self.planner
+        supports = planner.supports if isinstance(planner, SupportsDirective) else None
+        object.__setattr__(self, "_supports", supports)
 
     def matches(self, directive: StrategyDirective) -> bool:
         if not self.min_confidence <= directive.confidence <= self.max_confidence:
@@ -47,9 +52,8 @@ class PlannerChoice(Generic[P]):
             and self.timing is not timing
         ):
             return False
-        if self._supports:
-            return cast(SupportsDirective, self.planner).supports(directive)
-        return True
+        supports = self._supports
+        return True if supports is None else supports(directive)
 
 
 def choose(
