@@ -61,7 +61,7 @@ def dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
     # One thread per worker process: a backtest holds the GIL, processes run in parallel.
     with (
         LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster) as client,
     ):

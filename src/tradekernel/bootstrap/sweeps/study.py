@@ -6,6 +6,7 @@ the same trial number instead of being told: every trial is told exactly once. A
 resumed under the same name first runs again the trials a stopped client left running.
 """
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -75,10 +76,9 @@ def open_study(request: SweepRequest) -> Any:
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     sampler: Any
-    if request.sampler == "grid":
-        grid = {param.path: param.grid() for param in request.space}
-        sampler = optuna.samplers.GridSampler(grid, seed=request.seed)
-    elif request.sampler == "random":
+    # The grid is enqueued point by point (`enqueue_grid`): Optuna's GridSampler stops
+    # the study from inside a tell, which ask/tell from a client does not allow.
+    if request.sampler in ("grid", "random"):
         sampler = optuna.samplers.RandomSampler(seed=request.seed)
     else:
         sampler = optuna.samplers.TPESampler(seed=request.seed)
@@ -91,11 +91,19 @@ def open_study(request: SweepRequest) -> Any:
     )
 
 
-def _grid_size(space: Sequence[ParamRange]) -> int:
-    size = 1
-    for param in space:
-        size *= len(param.grid())
-    return size
+def enqueue_grid(study: Any, space: Sequence[ParamRange]) -> int:
+    """Enqueue every grid point the study has not seen yet; return the grid's size."""
+    axes = [param.grid() for param in space]
+    # A waiting (enqueued, not yet asked) trial holds its point in `fixed_params`.
+    seen = {
+        tuple((t.params or t.system_attrs.get("fixed_params", {})).get(p.path) for p in space)
+        for t in study.get_trials(deepcopy=False)
+    }
+    points = list(itertools.product(*axes))
+    for point in points:
+        if point not in seen:
+            study.enqueue_trial(dict(zip((p.path for p in space), point, strict=True)))
+    return len(points)
 
 
 @attrs.define
@@ -122,7 +130,7 @@ def run_study(
     study = open_study(request)
     total = request.trials
     if request.sampler == "grid":
-        total = min(total, _grid_size(request.space))
+        total = min(total, enqueue_grid(study, request.space))
     # The bars go to every worker once; each trial gets the future, not the data.
     [bars_future] = client.scatter([bars], broadcast=True)
     db = str(Path(request.db).resolve())
@@ -142,7 +150,8 @@ def run_study(
             trial.number, job(trial.number, stored_overrides(trial.params, request.space)), 0
         )
         pending[submit(entry)] = entry
-    asked = len(study.trials)
+    waiting = optuna.trial.TrialState.WAITING
+    asked = sum(1 for trial in study.get_trials(deepcopy=False) if trial.state != waiting)
     in_flight = max(1, 2 * len(client.scheduler_info().get("workers", {})))
     while asked < total or pending:
         while asked < total and len(pending) < in_flight:
