@@ -82,9 +82,13 @@ def open_study(request: SweepRequest) -> Any:
         sampler = optuna.samplers.RandomSampler(seed=request.seed)
     else:
         sampler = optuna.samplers.TPESampler(seed=request.seed)
+    from sqlalchemy.pool import NullPool
+
+    # No pool: each storage call closes its connection, so none is left open at exit.
+    storage = optuna.storages.RDBStorage(request.storage, engine_kwargs={"poolclass": NullPool})
     return optuna.create_study(
         study_name=request.study,
-        storage=request.storage,
+        storage=storage,
         sampler=sampler,
         direction="maximize" if request.direction == "max" else "minimize",
         load_if_exists=True,
