@@ -57,6 +57,12 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     )
     parser.add_argument("--db", type=Path, default=DEFAULT_DB, metavar="FILE")
     parser.add_argument("--out", type=Path, metavar="FILE", help="write the best blueprint there")
+    parser.add_argument(
+        "--walk-forward",
+        type=int,
+        metavar="N",
+        help="N folds: optimise on each span, score the best on the next (out of sample)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress line")
     parser.set_defaults(handler=run)
 
@@ -92,12 +98,22 @@ def run(args: argparse.Namespace) -> int:
     )
     check_request(request)
     bars = load_windowed_data(args.data, blueprint, args)
+    progress = None if args.quiet else sys.stderr
+    if args.walk_forward is not None:
+        from tradekernel.bootstrap.sweeps.walk_forward import fold_table, walk_forward
+
+        folds = walk_forward(
+            request, bars, args.walk_forward, workers=args.workers, scheduler=args.scheduler,
+            progress=progress,
+        )  # fmt: skip
+        print(fold_table(folds, request.objective), end="")
+        return 0
     study = sweep(
         request,
         bars,
         workers=args.workers,
         scheduler=args.scheduler,
-        progress=None if args.quiet else sys.stderr,
+        progress=progress,
     )
     print(f"study    {request.study} in {request.storage}, {len(study.trials)} trials")
     print(top_table(study, request.objective), end="")

@@ -56,14 +56,14 @@ class ParamRange:
         return number
 
 
-def _number(text: str, spec: str) -> Decimal:
+def _range_bound(text: str, spec: str) -> Decimal:
     try:
         return Decimal(text.strip())
     except InvalidOperation:
         raise ConfigError(f"{text!r} is not a number", path=spec) from None
 
 
-def _choice(text: str) -> int | str:
+def _choice_value(text: str) -> int | str:
     stripped = text.strip()
     try:
         return int(stripped)
@@ -82,12 +82,12 @@ def parse_param(spec: str) -> ParamRange:
     if not sep or not path or not text.strip():
         raise ConfigError("write PATH=LO:HI[:STEP] or PATH=A|B|C", path=spec)
     if "|" in text:
-        return ParamRange(path, "choice", choices=tuple(_choice(t) for t in text.split("|")))
+        return ParamRange(path, "choice", choices=tuple(_choice_value(t) for t in text.split("|")))
     parts = text.split(":")
     if len(parts) not in (2, 3):
         raise ConfigError("a range is LO:HI or LO:HI:STEP", path=spec)
-    low, high = _number(parts[0], spec), _number(parts[1], spec)
-    step = _number(parts[2], spec) if len(parts) == 3 else None
+    low, high = _range_bound(parts[0], spec), _range_bound(parts[1], spec)
+    step = _range_bound(parts[2], spec) if len(parts) == 3 else None
     if low > high or (step is not None and step <= 0):
         raise ConfigError("a range needs LO <= HI and a positive STEP", path=spec)
     integral = all("." not in p and "e" not in p.lower() for p in parts)

@@ -65,7 +65,7 @@ def check_request(request: SweepRequest) -> None:
         raise ConfigError("give at least one --param PATH=RANGE", path="--param")
 
 
-def run_id_of(study: str, number: int) -> str:
+def run_id_of(study: str, number: int | str) -> str:
     """Return the run id a trial is recorded under: `opt-<study>-<trial number>`."""
     return f"opt-{re.sub(r'[^A-Za-z0-9_.-]', '_', study)}-{number}"
 

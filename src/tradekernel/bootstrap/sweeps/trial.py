@@ -36,7 +36,7 @@ class TrialOutcome:
     stats: dict[str, float | int | str | None]
 
 
-def _plain(value: object) -> float | int | str | None:
+def _json_scalar(value: object) -> float | int | str | None:
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal | float):
@@ -56,7 +56,7 @@ def run_trial(job: TrialJob, bars: tuple[LoadedBars, ...]) -> TrialOutcome:
     result = backtest(
         job.config, data=bars, overrides=job.overrides, db=job.db, run_id=job.run_id, replace=True
     )
-    stats = {key: _plain(value) for key, value in result.stats.items()}
+    stats = {key: _json_scalar(value) for key, value in result.stats.items()}
     raw = stats.get(job.objective)
     value = float(raw) if isinstance(raw, int | float) and math.isfinite(raw) else None
     trades = stats.get("trade_count")
