@@ -17,7 +17,7 @@ EXAMPLES = """examples (docs/optimize.md; needs the `sweeps` extra):
       --objective sharpe --min-trades 10 --trials 200 --workers 4 --out best.toml
   tradekernel optimize ... --scheduler tcp://10.0.0.5:8786 \\
       --storage postgresql://user:pw@10.0.0.5/optuna --study sma-2024   # a cluster
-  tradekernel backtest --config best.toml --run-id opt-sma-2024-17   # reproduce trial 17
+  (it prints how to reproduce the best trial with `tradekernel backtest --config best.toml`)
 """
 
 
