@@ -4,7 +4,7 @@ import json
 from decimal import Decimal
 
 from tradekernel.bootstrap.run_records import RunRecords
-from tradekernel.domain.ports.operator_console import Explanation
+from tradekernel.domain.ports.operator_console import OrderExplanation
 from tradekernel.orchestration.records.canonical import structure_plan
 from tradekernel.orchestration.records.causality import plan_causality
 
@@ -17,7 +17,9 @@ def recorded_closes(context_text: str) -> dict[str, float]:
     return {symbol: float(Decimal(mark["price"])) for symbol, mark in sorted(marks.items())}
 
 
-def explain_order(reader: RunRecords, client_order_id: str, run_id: str | None) -> Explanation:
+def find_explanation(
+    reader: RunRecords, client_order_id: str, run_id: str | None
+) -> OrderExplanation:
     """Return an order's causality chain and fills, read from the run store.
 
     Raises:
@@ -28,7 +30,7 @@ def explain_order(reader: RunRecords, client_order_id: str, run_id: str | None) 
     entry = reader.plan_containing_order(found_run, client_order_id)
     fills = reader.fills_for_order(client_order_id, found_run)
     plan = structure_plan(json.loads(entry.plan_json))
-    return Explanation(
+    return OrderExplanation(
         run_id=found_run,
         order=order,
         cycle_ts_ms=entry.cycle_ts_ms,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tradekernel.bootstrap.container import Container, configured
 from tradekernel.bootstrap.dashboard_report import report_from_store
-from tradekernel.bootstrap.explanation import explain_order
+from tradekernel.bootstrap.explanation import find_explanation
 from tradekernel.bootstrap.trading_state import set_trading_state
 from tradekernel.domain.enums import TradingState
 from tradekernel.domain.errors import ConfigError
@@ -19,7 +19,7 @@ from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.journal import EquityPoint, RunManifest
 from tradekernel.domain.ports.operator_console import (
     BotView,
-    Explanation,
+    OrderExplanation,
     PlanView,
     RunView,
     SessionHealth,
@@ -106,9 +106,9 @@ class StoreConsole:
             for entry in entries
         ]
 
-    def explain(self, client_order_id: str, run_id: str | None) -> Explanation:
+    def explain(self, client_order_id: str, run_id: str | None) -> OrderExplanation:
         with self._container() as container:
-            return explain_order(container.run_reader(), client_order_id, run_id)
+            return find_explanation(container.run_reader(), client_order_id, run_id)
 
     def bots(self) -> Sequence[BotView]:
         with self._container() as container:

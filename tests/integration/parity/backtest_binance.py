@@ -13,14 +13,17 @@ from typing import Any
 from tests.integration.ccxt.fake_binance import Fault
 from tests.integration.ccxt.fake_binance_records import VenueError
 from tests.integration.live.live_venue import LiveFakeBinance
+from tests.integration.parity import backtest_binance_lists as lists
+from tests.integration.parity.backtest_binance_market import binance_filters, kline
 
 from tradekernel.adapters.backtest.settings import VenueSettings
 from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.domain.enums import Liquidity, OrderStatus, OrderType, Side, TimeInForce
 from tradekernel.domain.errors import InsufficientFunds, OrderNotFound, Rejected
 from tradekernel.domain.intents import ExecutionIntent
-from tradekernel.domain.market import Bar
+from tradekernel.domain.market import Bar, SymbolRules
 from tradekernel.domain.orders import Order
+from tradekernel.shared.ids import protected_entry_id
 
 _STATUS = {
     OrderStatus.SUBMITTED: "NEW",
@@ -41,53 +44,15 @@ _KIND = {
     "STOP_LOSS_LIMIT": OrderType.STOP_LIMIT,
 }
 _BINANCE_TYPE = {kind: name for name, kind in _KIND.items()}
-# The backtest's permissive default rules (BlueprintSettings.rules_for), as Binance filters.
-_FILTERS = [
-    {
-        "filterType": "PRICE_FILTER",
-        "minPrice": "0.00000001",
-        "maxPrice": "1000000.00000000",
-        "tickSize": "0.00000001",
-    },
-    {
-        "filterType": "LOT_SIZE",
-        "minQty": "0.00000000",
-        "maxQty": "90000000.00000000",
-        "stepSize": "0.00000001",
-    },
-    {
-        "filterType": "NOTIONAL",
-        "minNotional": "0.00000000",
-        "maxNotional": "9000000.00000000",
-        "applyMinToMarket": True,
-        "applyMaxToMarket": False,
-        "avgPriceMins": "5",
-    },
-]
-
-
-def kline(bar: Bar, bar_ms: int) -> list[Any]:
-    return [
-        bar.ts_ms,
-        f"{bar.open:f}",
-        f"{bar.high:f}",
-        f"{bar.low:f}",
-        f"{bar.close:f}",
-        f"{bar.volume:f}",
-        bar.ts_ms + bar_ms - 1,
-        "0",
-        1,
-        "0",
-        "0",
-        "0",
-    ]
 
 
 class BacktestBinance(LiveFakeBinance):
     """The fake Binance answering trading calls from a `BacktestVenue`.
 
-    `markets` maps each Binance market id to `(symbol, base, quote)`; `extra_balances`
-    are reported besides the venue's own (free, never used by its matching).
+    `markets` maps each Binance market id to `(symbol, base, quote)`; `rules` gives a
+    market's filters (by market id; the backtest's permissive defaults otherwise);
+    `extra_balances` are reported besides the venue's own (free, never used by its
+    matching).
     """
 
     def __init__(
@@ -100,6 +65,7 @@ class BacktestBinance(LiveFakeBinance):
         bar_ms: int,
         market_clock: Callable[[], int],
         extra_balances: Mapping[str, Decimal] | None = None,
+        rules: Mapping[str, SymbolRules] | None = None,
     ) -> None:
         super().__init__(api_key=api_key, secret=secret)
         # Orders and trades are stamped in the test's market time (the runner's clock),
@@ -119,13 +85,45 @@ class BacktestBinance(LiveFakeBinance):
                 "symbol": market,
                 "baseAsset": base,
                 "quoteAsset": quote,
-                "filters": _FILTERS,
+                "filters": binance_filters((rules or {}).get(market)),
                 "orderTypes": sorted({*template["orderTypes"], *_KIND}),
             }
             self._info["symbols"].append(entry)
             self._markets[market] = entry
         self._order_ids: dict[str, int] = {}
         self._sent_ms: dict[str, int] = {}
+
+    def market_now(self) -> int:
+        return self._market_now()
+
+    def market_of(self, symbol: str) -> str:
+        return self._market_of[symbol]
+
+    def symbol_of(self, market: str) -> str:
+        return self._symbol_of[market]
+
+    def book(self, intent: ExecutionIntent) -> Order:
+        """Submit `intent` to the backtest venue; its refusals become Binance's errors."""
+        try:
+            return self.venue.submit(intent)
+        except InsufficientFunds as error:
+            raise VenueError(400, -2010, f"Account has insufficient balance: {error}") from None
+        except Rejected as error:
+            raise VenueError(400, -1013, f"Filter failure: {error}") from None
+
+    def guard_fill_bar(self, symbol: str, client_order_id: str) -> None:
+        """Match a protective order against the last bar fed if its entry filled there.
+
+        This venue fills a whole bar at once, when the test feeds it: a bot learns of its
+        entry's fill only after the bar, where on a venue running through the bar it
+        would protect the fill at once and guard the bar's rest. The backtest does the
+        same (`BacktestVenue.match_placed`).
+        """
+        entry = protected_entry_id(client_order_id)
+        last = self.klines.get(self._market_of[symbol], [[-1]])[-1][0]
+        if any(f.client_order_id == entry and f.ts_ms == last for f in self.venue.own_trades()):
+            for fill in self.venue.match_placed(symbol, (client_order_id,)):
+                self._fill_ms[fill.trade_id] = self._market_now()
 
     def close_bar(self, bar: Bar) -> None:
         """Serve `bar` as closed and match the venue's working orders against it."""
@@ -196,12 +194,7 @@ class BacktestBinance(LiveFakeBinance):
             stop_price=Decimal(params["stopPrice"]) if "stopPrice" in params else None,
             time_in_force=TimeInForce(params.get("timeInForce", "GTC").lower()),
         )
-        try:
-            order = self.venue.submit(intent)
-        except InsufficientFunds as error:
-            raise VenueError(400, -2010, f"Account has insufficient balance: {error}") from None
-        except Rejected as error:
-            raise VenueError(400, -1013, f"Filter failure: {error}") from None
+        order = self.book(intent)
         self._next_id += 1
         self._order_ids[cid] = self._next_id
         self._sent_ms[cid] = self._market_now()
@@ -226,12 +219,15 @@ class BacktestBinance(LiveFakeBinance):
             at_ms = self._fill_ms[fill.trade_id]
             if fill.symbol != symbol or at_ms < start:
                 continue
+            leg = lists.leg_of_fill(self, fill)
             rows.append(
                 {
                     "symbol": params["symbol"],
                     "id": number,
-                    "orderId": self._order_ids[fill.client_order_id],
-                    "orderListId": -1,
+                    "orderId": self._order_ids[fill.client_order_id]
+                    if leg is None
+                    else leg.order_id,
+                    "orderListId": -1 if leg is None else leg.order_list_id,
                     "price": f"{fill.price:f}",
                     "qty": f"{fill.quantity:f}",
                     "quoteQty": f"{fill.quantity * fill.price:f}",
@@ -249,7 +245,14 @@ class BacktestBinance(LiveFakeBinance):
         if (method, path) == ("POST", "/api/v3/order"):
             return self._submit(params)
         if (method, path) == ("GET", "/api/v3/order"):
-            return self._order_json(self._orders_by_id(params))
+            leg = lists.leg_json(self, params.get("origClientOrderId", ""))
+            return leg if leg is not None else self._order_json(self._orders_by_id(params))
+        if (method, path) == ("POST", "/api/v3/orderList/oco"):
+            return lists.place_oco(self, params)
+        if (method, path) == ("GET", "/api/v3/orderList"):
+            return lists.read_list(self, params)
+        if (method, path) == ("DELETE", "/api/v3/orderList"):
+            return lists.cancel_list(self, params)
         if (method, path) == ("DELETE", "/api/v3/order"):
             return self._cancel_working(params)
         if (method, path) == ("POST", "/api/v3/order/cancelReplace"):
@@ -271,7 +274,9 @@ class BacktestBinance(LiveFakeBinance):
         if path == "/api/v3/openOrders":
             wanted = params.get("symbol")
             symbol = self._symbol_of[wanted] if wanted else None
-            return [self._order_json(o) for o in self.venue.open_orders(symbol)]
+            working = self.venue.open_orders(symbol)
+            plain = [self._order_json(o) for o in working if o.order_type is not OrderType.OCO]
+            return plain + lists.open_legs(self, working)
         if path == "/api/v3/account":
             balances = {b.asset: (b.free, b.locked) for b in self.venue.balances()}
             for asset, free in self._extra.items():

@@ -29,6 +29,7 @@ from tests.integration.parity.parity_legs import (
     recorded_plans,
 )
 
+from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.bootstrap.backtest_job import run_backtest, venue_settings
 from tradekernel.bootstrap.blueprints import load
 from tradekernel.bootstrap.container import configured
@@ -170,13 +171,16 @@ def _kernel() -> PlanningKernel:
     return build_kernel(loaded.settings, catalog)
 
 
-def _backtest(directory: Path, run_id: str) -> list[JournalEntry]:
+def backtest_plans(
+    directory: Path, run_id: str, blueprint_path: Path, data: list[LoadedBars]
+) -> list[JournalEntry]:
+    """Run the dense backtest of `blueprint_path` on `data` and return its recorded plans."""
     db = directory / "dense.db"
-    container = configured(mode="backtest", db_path=db, blueprint_path=BLUEPRINT)
+    container = configured(mode="backtest", db_path=db, blueprint_path=blueprint_path)
     try:
         run_backtest(
             container.recorded_run_parts(),
-            bars(),
+            data,
             out_dir=None,
             dense=True,
             run_id=run_id,
@@ -188,12 +192,30 @@ def _backtest(directory: Path, run_id: str) -> list[JournalEntry]:
 
 
 def _assert_plans_like_the_backtest(leg: LiveLeg) -> list[JournalEntry]:
+    return assert_live_plans_like_the_backtest(
+        leg.recorded, leg.directory, leg.last_ms, BLUEPRINT, bars()
+    )
+
+
+def assert_live_plans_like_the_backtest(
+    recorded: list[JournalEntry],
+    directory: Path,
+    last_ms: int,
+    blueprint_path: Path,
+    data: list[LoadedBars],
+) -> list[JournalEntry]:
+    """Assert a live session planned its cycles up to `last_ms` with the backtest's hashes."""
     # The live runner records every cycle; the cycle runner those with a directive or an
     # intent: compare those. Client order ids derive from the run id: the backtest takes
     # the live bot's.
-    live = [entry for entry in leg.recorded if _decided(entry)]
-    run_id = f"live-parity-{blueprint().config_hash[:8]}"
-    expected = [e for e in _backtest(leg.directory, run_id) if e.cycle_ts_ms <= leg.last_ms]
+    live = [entry for entry in recorded if _decided(entry)]
+    loaded, _ = load(blueprint_path)
+    run_id = f"live-parity-{loaded.config_hash[:8]}"
+    expected = [
+        e
+        for e in backtest_plans(directory, run_id, blueprint_path, data)
+        if e.cycle_ts_ms <= last_ms
+    ]
     assert len(expected) > 1
     assert hashes(live) == hashes(expected), first_divergence(expected, live)
     return live

@@ -72,7 +72,9 @@ def get_plans(run_id: str, console: Console, _: Reader) -> list[Json]:
     "/orders/{client_order_id}/explain",
     summary="Why an order exists: its causality chain back to the bar, and its fills",
 )
-def explain(client_order_id: str, console: Console, _: Reader, run_id: str | None = None) -> Json:
+def order_explanation(
+    client_order_id: str, console: Console, _: Reader, run_id: str | None = None
+) -> Json:
     return as_json(console.explain(client_order_id, run_id))
 
 

@@ -30,7 +30,7 @@ def pandas() -> Any:
     return pd
 
 
-def _times(pd: Any, ts_ms: Any) -> Any:
+def _utc_times(pd: Any, ts_ms: Any) -> Any:
     return pd.to_datetime(np.asarray(ts_ms, dtype=np.int64), unit="ms", utc=True)
 
 
@@ -40,7 +40,7 @@ def bars_frame(loaded: LoadedBars) -> Any:
     series = loaded.series
     return pd.DataFrame(
         {name: getattr(series, "ts_ms" if name == "timestamp_ms" else name) for name in COLUMNS},
-        index=pd.DatetimeIndex(_times(pd, series.ts_ms), name="time"),
+        index=pd.DatetimeIndex(_utc_times(pd, series.ts_ms), name="time"),
     )
 
 
@@ -115,8 +115,8 @@ def trades_frame(trades: Sequence[ClosedTrade]) -> Any:
         [_record(trade) for trade in trades],
         columns=[field.name for field in attrs.fields(ClosedTrade)],
     )
-    frame.insert(2, "entry_time", _times(pd, frame["entry_time_ms"]))
-    frame.insert(5, "exit_time", _times(pd, frame["exit_time_ms"]))
+    frame.insert(2, "entry_time", _utc_times(pd, frame["entry_time_ms"]))
+    frame.insert(5, "exit_time", _utc_times(pd, frame["exit_time_ms"]))
     return frame
 
 
@@ -133,5 +133,5 @@ def equity_frame(ts_ms: IntArray, equity: FloatArray, cash: FloatArray) -> Any:
     pd = pandas()
     return pd.DataFrame(
         {"equity": equity, "cash": cash},
-        index=pd.DatetimeIndex(_times(pd, ts_ms), name="time"),
+        index=pd.DatetimeIndex(_utc_times(pd, ts_ms), name="time"),
     )

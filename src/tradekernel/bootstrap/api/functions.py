@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
-from tradekernel.adapters.data.loader import load_bars as read_bars
+from tradekernel.adapters.data.sources import load_source
 from tradekernel.bootstrap.api.frames import bars_frame
 from tradekernel.bootstrap.api.inputs import (
     ConfigInput,
@@ -57,6 +57,7 @@ def backtest(
     run_id: str | None = None,
     dense: bool = False,
     replace: bool = False,
+    store: str | Path | None = None,
 ) -> BacktestResult:
     """Run a backtest, as `tradekernel backtest` does, and return its result.
 
@@ -74,6 +75,7 @@ def backtest(
         run_id: the run's id (default: derived from the config and data hashes).
         dense: call the kernel on every bar instead of only where plugins can act.
         replace: record afresh under a `run_id` already recorded (`--replace`).
+        store: the bar store that store names in `data` read from (default `./data`).
 
     Raises:
         ConfigError: a bad config, override or argument, naming its key path.
@@ -83,7 +85,8 @@ def backtest(
     blueprint, catalog = resolve_blueprint(config, overrides)
     start_ms, end_ms = epoch_ms(start, "start"), epoch_ms(end, "end")
     # The CLI's --start/--end cut: the same window gives the same fingerprint and run id.
-    bars = cut_to_window(resolve_data(data, blueprint), start_ms, end_ms)
+    stored = None if store is None else Path(store)
+    bars = cut_to_window(resolve_data(data, blueprint, stored), start_ms, end_ms)
     scratch = Path(tempfile.mkdtemp(prefix="tradekernel-")) if db is None else None
     db_path = scratch / "runs.db" if scratch is not None else Path(db or "")
     container = configured(
@@ -157,8 +160,10 @@ def load_bars_frame(
     symbol: str = DEFAULT_SYMBOL,
     start: TimeInput = None,
     end: TimeInput = None,
+    store: str | Path | None = None,
 ) -> Any:
-    """Read a bars file (CSV or Parquet) into a pandas DataFrame indexed by UTC open time.
+    """Read bars (a CSV or Parquet file, or a store name such as `binance:BTC/USDT:1m` read
+    from `store`, default `./data`) into a pandas DataFrame indexed by UTC open time.
 
     The frame has the file's six columns (`timestamp_ms`, `open` ... `volume`), so it can
     be changed and passed back as `tk.backtest(..., data=frame)`.
@@ -167,6 +172,8 @@ def load_bars_frame(
         DataError: a file the readers refuse, or no bar in the time range.
     """
     (loaded,) = cut_to_window(
-        (read_bars(path, symbol),), epoch_ms(start, "start"), epoch_ms(end, "end")
+        (load_source(path, symbol, store=None if store is None else Path(store)),),
+        epoch_ms(start, "start"),
+        epoch_ms(end, "end"),
     )
     return bars_frame(loaded)

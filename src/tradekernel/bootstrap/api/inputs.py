@@ -13,6 +13,7 @@ from typing import Any
 
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.config.toml_file import read_toml
+from tradekernel.adapters.data.bar_store import DEFAULT_STORE
 from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.adapters.data.spacing import check_spacing
 from tradekernel.bootstrap.api.frames import frame_bars
@@ -74,8 +75,11 @@ def _is_frame(value: object) -> bool:
     return hasattr(value, "columns") and hasattr(value, "index")
 
 
-def resolve_data(data: object, blueprint: LoadedBlueprint) -> tuple[LoadedBars, ...]:
-    """Load `data`: a path, a DataFrame, or a mapping of blueprint symbol to either.
+def resolve_data(
+    data: object, blueprint: LoadedBlueprint, store: Path | None = None
+) -> tuple[LoadedBars, ...]:
+    """Load `data`: a path, a store name (`binance:BTC/USDT:1m`, read from `store`, default
+    `./data`), a DataFrame, or a mapping of blueprint symbol to any of these.
 
     None means what `--data` omitted means: the bundled bars for the bundled example.
 
@@ -87,7 +91,7 @@ def resolve_data(data: object, blueprint: LoadedBlueprint) -> tuple[LoadedBars, 
     if isinstance(data, tuple) and data and all(isinstance(v, LoadedBars) for v in data):
         return data  # already loaded (a sweep's bars, sent to each worker once)
     if data is None:
-        return load_data(data_inputs([], blueprint), blueprint)
+        return load_data(data_inputs([], blueprint, store or DEFAULT_STORE), blueprint)
     if isinstance(data, Mapping):
         items = [(str(symbol), value) for symbol, value in data.items()]
     elif len(symbols) == 1:
@@ -99,7 +103,8 @@ def resolve_data(data: object, blueprint: LoadedBlueprint) -> tuple[LoadedBars, 
             path="data",
         )
     paths = [f"{symbol}={value}" for symbol, value in items if not _is_frame(value)]
-    loaded = list(load_data(data_inputs(paths, blueprint), blueprint)) if paths else []
+    inputs = data_inputs(paths, blueprint, store or DEFAULT_STORE)
+    loaded = list(load_data(inputs, blueprint)) if paths else []
     timeframe = blueprint.settings.timeframe
     for symbol, value in items:
         if _is_frame(value):

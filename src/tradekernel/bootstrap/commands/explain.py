@@ -53,7 +53,7 @@ def explain_order(db: Path, client_order_id: str, run_id: str | None = None) -> 
         TradekernelError: the order is not recorded (in `run_id`, when given).
     """
     from tradekernel.bootstrap.container import configured
-    from tradekernel.bootstrap.explanation import explain_order as find_explanation
+    from tradekernel.bootstrap.explanation import find_explanation
     from tradekernel.shared.utc_time import utc_text
 
     if not db.is_file():

@@ -49,7 +49,7 @@ class PlanView:
 
 
 @attrs.frozen(kw_only=True)
-class Explanation:
+class OrderExplanation:
     """Why an order exists: its plan's causality chain (sorted by node id), its fills."""
 
     run_id: str
@@ -114,7 +114,7 @@ class OperatorConsole(Protocol):
         """Return a run's plans in cycle order."""
         ...
 
-    def explain(self, client_order_id: str, run_id: str | None) -> Explanation:
+    def explain(self, client_order_id: str, run_id: str | None) -> OrderExplanation:
         """Return an order's causality chain (the latest run holding it when `run_id` is None)."""
         ...
 

@@ -7,7 +7,7 @@ for the same fills a live position reads exactly as a backtest's.
 """
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from tradekernel.domain.enums import OrderStatus
 from tradekernel.domain.orders import Fill
@@ -43,7 +43,7 @@ def recorded_fills(events: Iterable[OrderEvent]) -> tuple[Fill, ...]:
                 trade_id=event.trade_id,
                 symbol=spec.symbol,
                 side=spec.side,
-                quantity=event.quantity,
+                quantity=at_order_scale(event.quantity, spec.quantity),
                 price=event.price,
                 fee=Decimal(fee) if fee is not None else Decimal(0),
                 fee_asset=read_detail(event.payload, "fee_asset") or "",
@@ -51,6 +51,24 @@ def recorded_fills(events: Iterable[OrderEvent]) -> tuple[Fill, ...]:
             )
         )
     return tuple(fills)
+
+
+def at_order_scale(quantity: Decimal, ordered: Decimal) -> Decimal:
+    """Return a fill's quantity written to the decimal places of the order it fills.
+
+    A venue may report a fill without its trailing zeros (ccxt hands amounts over as
+    floats: `3.0` for Binance's `"3.00000000"`), where the simulated venue books the
+    order's own quantity (`3.00000000`, normalised to the step). A directive sized from
+    the position carries that scale into its plan, so live pads the fill back to the
+    order's places (an equal value); a fill with more places than the order keeps them.
+    """
+    places, own = ordered.as_tuple().exponent, quantity.as_tuple().exponent
+    if not isinstance(places, int) or not isinstance(own, int) or places >= own:
+        return quantity
+    try:
+        return quantity.quantize(Decimal(1).scaleb(places))
+    except InvalidOperation:  # more digits than the context holds: keep the venue's form
+        return quantity
 
 
 def ledger_of(fills: Iterable[Fill], bases: Mapping[str, str]) -> SpotLedger:

@@ -183,3 +183,24 @@ def test_importing_tradekernel_loads_neither_numpy_nor_the_api() -> None:
     assert done.stdout.strip() == "[]"
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = tk.nope  # type: ignore[attr-defined]
+
+
+def test_a_store_name_reads_the_stored_bars_like_the_file(
+    api_run: tk.BacktestResult, tmp_path: Path
+) -> None:
+    from tradekernel.adapters.data.bar_store import ParquetBarStore
+    from tradekernel.adapters.data.series_name import SeriesKey
+
+    frame = tk.load_bars(bundled_path(), symbol="BTC/USD")
+    ts = [int(t) for t in frame["timestamp_ms"]]
+    columns = frame[["open", "high", "low", "close", "volume"]].to_numpy().tolist()
+    key = SeriesKey(exchange="coinbase", symbol="BTC/USD", timeframe="1h")
+    ParquetBarStore(tmp_path).append(key, ts, columns, (ts[0], ts[-1] + 3_600_000))
+    name = "coinbase:BTC/USD:1h"
+    stored = tk.load_bars(name, symbol="BTC/USD", store=tmp_path)
+    assert stored[["open", "high", "low", "close", "volume"]].equals(
+        frame[["open", "high", "low", "close", "volume"]]
+    )
+    result = tk.backtest(bundled_blueprint(), data=name, store=tmp_path, run_id=api_run.run_id)
+    assert result.plan_hash == api_run.plan_hash
+    assert result.trades.equals(api_run.trades)
