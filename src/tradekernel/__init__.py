@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tradekernel.bootstrap.api.functions import load_checked_blueprint as load_blueprint
     from tradekernel.bootstrap.api.functions import plan as plan
     from tradekernel.bootstrap.api.result import BacktestResult as BacktestResult
+    from tradekernel.bootstrap.sweeps.api import optimize as optimize
     from tradekernel.domain.errors import ConfigError as ConfigError
     from tradekernel.domain.errors import DataError as DataError
     from tradekernel.domain.errors import TradekernelError as TradekernelError
@@ -40,6 +41,7 @@ _LAZY = {
     "explain": (_API, "explain"),
     "load_bars": (_API, "load_bars_frame"),
     "load_blueprint": (_API, "load_checked_blueprint"),
+    "optimize": ("tradekernel.bootstrap.sweeps.api", "optimize"),
     "BacktestResult": ("tradekernel.bootstrap.api.result", "BacktestResult"),
     "ConfigError": (_ERRORS, "ConfigError"),
     "DataError": (_ERRORS, "DataError"),
@@ -63,6 +65,7 @@ __all__ = [
     "load_bars",
     "load_blueprint",
     "opportunity",
+    "optimize",
     "param",
     "plan",
     "previous",

@@ -54,8 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tradekernel {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     from tradekernel.bootstrap.commands import registry
+    from tradekernel.bootstrap.sweeps import command as optimize
 
-    for register in registry.REGISTRARS:
+    # `optimize` lives beside the sweep it runs: the sweep uses the Python API, which
+    # imports the commands package, so the commands package cannot import it back.
+    for register in (*registry.REGISTRARS, optimize.register):
         register(subparsers)
     for command_parser in subparsers.choices.values():
         # A command group run without its action (`tradekernel portfolio`) has no handler;

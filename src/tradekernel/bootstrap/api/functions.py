@@ -56,6 +56,7 @@ def backtest(
     db: str | Path | None = None,
     run_id: str | None = None,
     dense: bool = False,
+    replace: bool = False,
     store: str | Path | None = None,
 ) -> BacktestResult:
     """Run a backtest, as `tradekernel backtest` does, and return its result.
@@ -73,6 +74,7 @@ def backtest(
             as long as the result).
         run_id: the run's id (default: derived from the config and data hashes).
         dense: call the kernel on every bar instead of only where plugins can act.
+        replace: record afresh under a `run_id` already recorded (`--replace`).
         store: the bar store that store names in `data` read from (default `./data`).
 
     Raises:
@@ -103,6 +105,7 @@ def backtest(
             out_dir=None,
             dense=dense,
             run_id=run_id,
+            replace=replace,
             progress_stream=None,
         )
     finally:

@@ -88,6 +88,8 @@ def resolve_data(
         DataError: bars the readers refuse, or not spaced by the blueprint's timeframe.
     """
     symbols = blueprint.settings.universe.symbols
+    if isinstance(data, tuple) and data and all(isinstance(v, LoadedBars) for v in data):
+        return data  # already loaded (a sweep's bars, sent to each worker once)
     if data is None:
         return load_data(data_inputs([], blueprint, store or DEFAULT_STORE), blueprint)
     if isinstance(data, Mapping):

@@ -1,0 +1,1 @@
+"""Parameter sweeps: Optuna searches, Dask distributed runs one backtest per trial."""
