@@ -32,7 +32,7 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.clock import Clock
-from tradekernel.domain.ports.execution import ExecutionPort, ReplacesOrders
+from tradekernel.domain.ports.execution import BooksOrderLists, ExecutionPort, ReplacesOrders
 from tradekernel.domain.ports.venue_incidents import IncidentKind, VenueIncident
 from tradekernel.shared.ids import oco_list_id, protected_entry_id
 
@@ -100,8 +100,7 @@ class CcxtExecution:
             self._exchange,
             self._retry,
             self._client_ids,
-            books_lists=settings.exchange_id == "binance"
-            and settings.market_type is MarketType.SPOT,
+            books_lists=self.books_order_lists,
         )
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -160,6 +159,13 @@ class CcxtExecution:
 
     def fetch_order(self, symbol: str, client_order_id: str) -> Order:
         return self.run(self.fetch_order_async(symbol, client_order_id))
+
+    @property
+    def books_order_lists(self) -> bool:
+        """Return whether the venue books OCO order lists (Binance spot only, for now):
+        elsewhere the runner keeps the protective levels as triggers."""
+        spot = self._settings.market_type is MarketType.SPOT
+        return spot and self._settings.exchange_id == "binance"
 
     @property
     def can_replace(self) -> bool:
@@ -378,4 +384,8 @@ def _satisfies_the_port(execution: CcxtExecution) -> ExecutionPort:
 
 
 def _offers_cancel_replace(execution: CcxtExecution) -> ReplacesOrders:
+    return execution
+
+
+def _tells_its_order_lists(execution: CcxtExecution) -> BooksOrderLists:
     return execution

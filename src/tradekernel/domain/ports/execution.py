@@ -45,6 +45,21 @@ class ExecutionPort(Protocol):
 
 
 @runtime_checkable
+class BooksOrderLists(Protocol):
+    """Optional capability of an `ExecutionPort`: whether it books OCO order lists.
+
+    A live venue that does not gets runner-managed protective triggers instead of a
+    resting OCO (`orchestration/cycle/protective_triggers.py`); a venue without this
+    property (backtest, paper) simulates the OCO.
+    """
+
+    @property
+    def books_order_lists(self) -> bool:
+        """Return whether the venue books OCO order lists (ccxt: Binance spot)."""
+        ...
+
+
+@runtime_checkable
 class ReplacesOrders(Protocol):
     """Optional capability of an `ExecutionPort`: cancel-replace in one venue request.
 

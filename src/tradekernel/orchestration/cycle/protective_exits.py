@@ -23,6 +23,11 @@ market has brought the fills in:
 After a restart the watch list is rebuilt from the OMS's orders (`resume`): an entry's
 levels are part of its CREATED event, so a fill the stopped process never protected is
 protected by the next one.
+
+With `newest_bar` (live venues without order lists), nothing rests at the venue: the
+protection is a runner-managed trigger (`protective_triggers.py`), its state the same
+watch list, rebuilt by `resume` the same way (a trigger order already stored is waited
+for, never sent twice).
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -36,6 +41,7 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import SymbolRules
 from tradekernel.orchestration.cycle.delayed_slices import PermitsIntents
 from tradekernel.orchestration.cycle.desk import Outcome
+from tradekernel.orchestration.cycle.protective_triggers import NewestBar, triggered_exit
 from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.shared.ids import (
     protected_entry_id,
@@ -65,6 +71,7 @@ class _Guard:
     sold: Decimal = ZERO  # what cancelled revisions traded before they were cancelled
     revision: int = 0
     working: str | None = None
+    armed_after_ms: int | None = None  # a trigger reads bars closing after this
 
 
 def _entry_of(state: OrderState) -> ExecutionIntent:
@@ -127,6 +134,7 @@ class ProtectiveExits:
         on_change: Callable[[], None] | None = None,
         on_placed: Callable[[str, str], None] | None = None,
         held: Callable[[str], Decimal] | None = None,
+        newest_bar: NewestBar | None = None,
     ) -> None:
         """Watch entries and place their protective orders through `desk`.
 
@@ -141,7 +149,10 @@ class ProtectiveExits:
                 recorded market matches it against the bar its entry filled on).
             held: the symbol's holding, when a venue may hold less than the entry filled
                 (a fee charged in the base asset): a protective sell never asks for more.
+            newest_bar: the symbol's newest closed bar; given, the protection is a
+                runner-managed trigger (`protective_triggers.py`), no resting order.
         """
+        self._newest_bar = newest_bar
         self._held = held
         self._desk = desk
         self._on_change = on_change
@@ -191,7 +202,7 @@ class ProtectiveExits:
                 continue
             if not own and state.is_terminal and state.filled_quantity == 0:
                 continue
-            guard = _Guard(entry=_entry_of(state))
+            guard = _Guard(entry=_entry_of(state), armed_after_ms=state.updated_ms)
             if own:
                 guard.revision = protective_revision(own[-1].client_order_id) + 1
                 guard.working = working[-1].client_order_id
@@ -219,7 +230,11 @@ class ProtectiveExits:
                 del self._guards[cid]
                 continue
             filled, finished = entry
-            if filled > guard.protected:
+            if self._newest_bar is not None and guard.working is None:
+                self._arm_or_trigger(guard, filled, now_ms)
+                if finished and guard.protected == 0:
+                    del self._guards[cid]
+            elif filled > guard.protected:
                 self._place(guard, filled, now_ms)
             elif finished and guard.working is None:
                 del self._guards[cid]
@@ -242,6 +257,39 @@ class ProtectiveExits:
         if self._held is None or guard.entry.side is not Side.BUY:
             return wanted
         return min(wanted, self._held(guard.entry.symbol))
+
+    def _arm_or_trigger(self, guard: _Guard, filled: Decimal, now_ms: int) -> None:
+        assert self._newest_bar is not None
+        symbol = guard.entry.symbol
+        bar = self._newest_bar(symbol)
+        guard.protected = max(guard.protected, filled)
+        if guard.armed_after_ms is None and guard.protected > 0 and bar is not None:
+            guard.armed_after_ms = bar.close_ms  # the fill came after this bar closed
+            return
+        armed = guard.armed_after_ms
+        if bar is None or armed is None or bar.close_ms <= armed:
+            return
+        level = protective_intent(
+            guard.entry, self._quantity(guard, filled), guard.revision, self._rules.get(symbol)
+        )
+        intent = None if level is None else triggered_exit(level, bar)
+        control = self._control
+        if intent is None or (control is not None and control.permits(intent) is not None):
+            return  # untouched, or refused for now: asked again at the next step
+        guard.revision += 1
+        if self._send(now_ms, intent):
+            guard.working = intent.client_order_id
+        else:
+            guard.armed_after_ms = bar.close_ms  # a refused exit is retried on the next bar
+
+    def _send(self, now_ms: int, intent: ExecutionIntent) -> bool:
+        outcome = self._desk.send(intent)
+        if self._on_change is not None:
+            self._on_change()
+        if outcome.status is OrderStatus.REJECTED:
+            self.rejections.append((now_ms, intent.client_order_id, outcome.detail))
+            return False
+        return True
 
     def _place(self, guard: _Guard, filled: Decimal, now_ms: int) -> None:
         entry = guard.entry
@@ -267,11 +315,7 @@ class ProtectiveExits:
         guard.revision += 1
         # Counted as covered even if refused: a refusal is not retried bar after bar.
         guard.protected = filled
-        outcome = self._desk.send(intent)
-        if self._on_change is not None:
-            self._on_change()
-        if outcome.status is OrderStatus.REJECTED:
-            self.rejections.append((now_ms, intent.client_order_id, outcome.detail))
+        if not self._send(now_ms, intent):
             return
         guard.working = intent.client_order_id
         if self._on_placed is not None:

@@ -127,6 +127,13 @@ class LiveMarket:
             stop_new_orders=stop_new,
         )
 
+    def newest_bar(self, symbol: str) -> tuple[int, float, float] | None:
+        """Return the symbol's newest closed bar read this step: (open ms, high, low)."""
+        series = self._history.get(symbol)
+        if series is None or not len(series):
+            return None
+        return int(series.ts_ms[-1]), float(series.high[-1]), float(series.low[-1])
+
     def should_plan(self, tick: Tick) -> bool:
         return tick.new_bar
 

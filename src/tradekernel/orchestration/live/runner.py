@@ -17,7 +17,7 @@ from tradekernel.domain.enums import TradingState
 from tradekernel.domain.errors import VenueError
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.ports.clock import Clock
-from tradekernel.domain.ports.execution import ExecutionPort
+from tradekernel.domain.ports.execution import BooksOrderLists, ExecutionPort
 from tradekernel.domain.ports.journal import Journal
 from tradekernel.domain.ports.market_data import MarketDataPort
 from tradekernel.domain.ports.order_store import OrderEventStore
@@ -26,6 +26,7 @@ from tradekernel.orchestration.cycle.backoff import RejectionBackoff
 from tradekernel.orchestration.cycle.decision import Decider, journal_recorder
 from tradekernel.orchestration.cycle.order_care import OrderCare
 from tradekernel.orchestration.cycle.protective_exits import OrderFill, ProtectiveExits
+from tradekernel.orchestration.cycle.protective_triggers import TriggerBar
 from tradekernel.orchestration.cycle.runner import CycleRunner
 from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.orchestration.live.ban_wait import BanWatch
@@ -192,6 +193,8 @@ class LiveRunner:
             rules=rules,
             control=control,
             held=lambda symbol: self.market.book().held(symbol),
+            # A venue without order lists: the runner keeps the levels as triggers.
+            newest_bar=self._trigger_bar if not books_order_lists(venue) else None,
         )
         self._runner = CycleRunner(
             self.market,
@@ -212,6 +215,17 @@ class LiveRunner:
                 client_id_prefix=settings.client_id_prefix,
             ),
             control=control,
+        )
+
+    def _trigger_bar(self, symbol: str) -> TriggerBar | None:
+        newest = self.market.newest_bar(symbol)
+        if newest is None:
+            return None
+        open_ms, high, low = newest
+        return TriggerBar(
+            close_ms=open_ms + self._s.timeframe_ms,
+            high=Decimal(repr(high)),
+            low=Decimal(repr(low)),
         )
 
     def start(self) -> ReconciliationReport:
@@ -336,3 +350,10 @@ def _oms_fill(manager: OrderManager) -> OrderFill:
 
 def canonical_summary(data: Mapping[str, object]) -> str:
     return json.dumps(dict(data), sort_keys=True, separators=(",", ":"))
+
+
+def books_order_lists(venue: ExecutionPort) -> bool:
+    """Return whether protective exits rest at `venue` as OCO order lists: a venue that
+    says it books none gets runner-managed triggers; one that does not say (a paper
+    venue) simulates the OCO."""
+    return not isinstance(venue, BooksOrderLists) or venue.books_order_lists
