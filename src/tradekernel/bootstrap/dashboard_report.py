@@ -26,10 +26,18 @@ from tradekernel.bootstrap.replay_job import (
     parse_data_sources,
     recorded_blueprint,
 )
+from tradekernel.bootstrap.report_overlays import (
+    Worker,
+    price_level_workers,
+    with_price_overlays,
+)
 from tradekernel.bootstrap.run_records import RunRecords
+from tradekernel.bootstrap.run_report import listed_ticks
 from tradekernel.domain.errors import ConfigError, DataError
 from tradekernel.domain.ports.journal import EquityPoint, RunManifest
 from tradekernel.domain.trades import ClosedTrade
+from tradekernel.orchestration.factory.kernel_factory import instantiate
+from tradekernel.orchestration.kernel.plugin_contract import CONTEXT_WORKER
 from tradekernel.shared.bars import BarSeries
 
 _NO_EQUITY = "<!doctype html><title>{run}</title><p>run {run} recorded no equity yet</p>"
@@ -40,22 +48,30 @@ def recorded_bars(manifest: RunManifest) -> tuple[list[BarSeries], str | None]:
     """Return the run's bars from its recorded data files, or none and why not.
 
     The files must hold the bytes the run decided on (same sha256); the run's timeframe
-    and `--start`/`--end` window are applied as the run applied them.
+    and `--start`/`--end` window are applied as the run applied them. The bars carry the
+    price-level columns of the recorded blueprint's context workers (as `--out` draws them).
     """
     try:
         sources = parse_data_sources(manifest)
     except ConfigError as error:
         return [], error.message
+    overlays: tuple[tuple[Worker, tuple[str, ...]], ...] = ()
+    timeframe: str | None = None
     try:
-        timeframe: str | None = recorded_blueprint(manifest)[0].settings.timeframe
+        blueprint, catalog = recorded_blueprint(manifest)
+        timeframe = blueprint.settings.timeframe
+        configs = blueprint.settings.workers
+        built = [instantiate(config, catalog, CONTEXT_WORKER) for config in configs]
+        overlays = price_level_workers(configs, built)
     except ConfigError:
-        # A config that no longer validates (a plugin gone) still names its bars' files.
-        timeframe = None
+        # A config that no longer validates (a plugin gone) still names its bars' files;
+        # the page then shows the candles without overlays.
+        pass
     try:
         series = load_recorded_series(manifest.run_id, sources, {}, timeframe)
     except (ConfigError, DataError) as error:
         return [], error.message
-    return [series[symbol] for symbol in sorted(series)], None
+    return with_price_overlays([series[symbol] for symbol in sorted(series)], overlays), None
 
 
 def time_in_market(points: Sequence[EquityPoint]) -> float:
@@ -134,4 +150,20 @@ def report_from_store(reader: RunRecords, run_id: str) -> str:
         end_ms=int(summary.get("period_end_ms") or 0),
     )
     trades = _report_trades(book, bars, points[-1].ts_ms)
-    return report_text(identity, metrics, curve, trades, bars=bars, strategy=identity.strategy)
+    return report_text(
+        identity,
+        metrics,
+        curve,
+        trades,
+        bars=bars,
+        strategy=identity.strategy,
+        ticks=_ticks(manifest),
+    )
+
+
+def _ticks(manifest: RunManifest) -> dict[str, Decimal] | None:
+    # The prices shown round to the recorded blueprint's ticks, as `--out` rounds them.
+    try:
+        return listed_ticks(recorded_blueprint(manifest)[0])
+    except ConfigError:
+        return None

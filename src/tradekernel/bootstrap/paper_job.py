@@ -21,6 +21,7 @@ from tradekernel.adapters.reports.summary_json import summary_json_text
 from tradekernel.adapters.reports.terminal import ProgressBar
 from tradekernel.adapters.reports.writer import ReportPaths
 from tradekernel.bootstrap.backtest_job import data_fingerprint, recorded_manifest
+from tradekernel.bootstrap.report_overlays import price_level_workers
 from tradekernel.bootstrap.run_checks import check_recorded_run
 from tradekernel.bootstrap.run_ids import choose_run_id
 from tradekernel.bootstrap.run_report import summarise_run, write_run_outputs
@@ -183,6 +184,8 @@ def run_paper(
         metrics=metrics,
         data=data,
         strategy=blueprint.settings.name,
+        blueprint=blueprint,
+        overlays=price_level_workers(blueprint.settings.workers, run.kernel.spec.workers),
     )
     return PaperOutcome(
         run_id=chosen,

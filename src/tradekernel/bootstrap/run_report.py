@@ -1,6 +1,7 @@
 """A finished run's metrics, identity and `--out` files: the same for backtest and paper."""
 
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
@@ -9,6 +10,7 @@ from tradekernel.adapters.reports.equity_curve import EquityCurve
 from tradekernel.adapters.reports.metrics import Metrics, compute_metrics
 from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.writer import ReportPaths, write_outputs
+from tradekernel.bootstrap.report_overlays import Worker, with_price_overlays
 from tradekernel.domain.trades import ClosedTrade
 from tradekernel.orchestration.cycle.result import RunResult
 
@@ -100,8 +102,14 @@ def write_run_outputs(
     metrics: Metrics,
     data: Sequence[LoadedBars] = (),
     strategy: str = "",
+    overlays: Sequence[tuple[Worker, tuple[str, ...]]] = (),
+    blueprint: LoadedBlueprint | None = None,
 ) -> ReportPaths | None:
-    """Write trades.csv, summary.json and report.html (price charts of `data`) for `--out`."""
+    """Write trades.csv, summary.json and report.html (price charts of `data`) for `--out`.
+
+    `overlays` (see `report_overlays.price_level_workers`) are drawn over the candles;
+    the prices shown are rounded to the ticks of the symbols `blueprint` lists.
+    """
     if out_dir is None:
         return None
     return write_outputs(
@@ -110,6 +118,12 @@ def write_run_outputs(
         metrics=metrics,
         curve=_curve(result),
         trades=report_trades(result),
-        bars=[item.series for item in data],
+        bars=with_price_overlays([item.series for item in data], overlays),
         strategy=strategy,
+        ticks=listed_ticks(blueprint) if blueprint is not None else None,
     )
+
+
+def listed_ticks(blueprint: LoadedBlueprint) -> dict[str, Decimal]:
+    """Return the price tick of each symbol the blueprint lists rules for."""
+    return {rules.symbol: rules.tick_size for rules in blueprint.settings.symbols}

@@ -7,7 +7,8 @@ drawdown, a monthly returns table, trade statistics, the metrics and the trades.
 is embedded once, in the first chart: the file opens with no network at all.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from html import escape
 
 import numpy as np
@@ -16,6 +17,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from tradekernel.adapters.reports.candles import display_candles
+from tradekernel.adapters.reports.display_numbers import (
+    TRADE_TABLE_HEADER,
+    price_decimals,
+    trade_table_row,
+)
 from tradekernel.adapters.reports.downsample import min_max_indices
 from tradekernel.adapters.reports.equity_curve import EquityCurve
 from tradekernel.adapters.reports.metric_rows import NOT_AVAILABLE, duration, metric_rows, money
@@ -24,7 +30,6 @@ from tradekernel.adapters.reports.monthly_returns import monthly_returns
 from tradekernel.adapters.reports.page_parts import STYLE, header_rows, html_table
 from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.trade_stats import trade_stats
-from tradekernel.adapters.reports.trades_csv import TRADES_HEADER, trade_row
 from tradekernel.domain.enums import Side
 from tradekernel.domain.trades import ClosedTrade
 from tradekernel.shared.bars import BarSeries, FloatArray, IntArray
@@ -39,7 +44,7 @@ def _times(ts_ms: IntArray) -> TimeArray:
     return np.asarray(ts_ms, dtype=np.int64).astype("datetime64[ms]")
 
 
-def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
+def _layout(figure: go.Figure, title: str, height: int, *, y_hover: str = ",.2f") -> go.Figure:
     figure.update_layout(
         title=title,
         height=height,
@@ -48,8 +53,19 @@ def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
         template="plotly_white",
         xaxis_rangeslider_visible=False,
         xaxis={"type": "date", "title": "time (UTC)"},
+        # Hover text is rounded (the data stays exact): cents, or the price's decimals.
+        yaxis={"hoverformat": y_hover},
     )
     return figure
+
+
+def _price_hover(close: FloatArray, tick: Decimal | None) -> str:
+    if tick is not None and tick > 0:
+        decimals = max(0, -tick.normalize().as_tuple().exponent)  # type: ignore[operator]
+    else:
+        finite = close[np.isfinite(close)]
+        decimals = price_decimals(float(np.median(finite)) if finite.size else 0.0)
+    return f",.{decimals}f"
 
 
 def _on_price_scale(close: FloatArray, values: FloatArray) -> bool:
@@ -60,8 +76,14 @@ def _on_price_scale(close: FloatArray, values: FloatArray) -> bool:
     return 0.5 <= ratio <= 2.0
 
 
-def price_chart(series: BarSeries, trades: Sequence[ClosedTrade]) -> tuple[go.Figure, int]:
-    """Return the price chart of one symbol and how many bars each candle merges."""
+def price_chart(
+    series: BarSeries, trades: Sequence[ClosedTrade], tick: Decimal | None = None
+) -> tuple[go.Figure, int]:
+    """Return the price chart of one symbol and how many bars each candle merges.
+
+    Each feature column on the price scale (the blueprint's indicator overlays) is drawn
+    as a line, sampled like the candles: the value at each candle's first bar.
+    """
     candles = display_candles(series)
     figure = go.Figure()
     figure.add_trace(
@@ -106,7 +128,8 @@ def price_chart(series: BarSeries, trades: Sequence[ClosedTrade]) -> tuple[go.Fi
                     marker={"symbol": symbol, "size": 9, "color": colour},
                 )
             )
-    return _layout(figure, f"{series.symbol} price", 460), candles.step
+    hover = _price_hover(series.close, tick)
+    return _layout(figure, f"{series.symbol} price", 460, y_hover=hover), candles.step
 
 
 def buy_and_hold(curve: EquityCurve, bars: Sequence[BarSeries], cash: float) -> FloatArray | None:
@@ -184,13 +207,17 @@ def interactive_report_text(
     *,
     bars: Sequence[BarSeries] = (),
     strategy: str = "",
+    ticks: Mapping[str, Decimal] | None = None,
 ) -> str:
-    """Return the interactive report page (self-contained: plotly.js inline)."""
+    """Return the interactive report page (self-contained: plotly.js inline).
+
+    `ticks` (symbol -> price tick) round the prices shown; see `display_numbers`.
+    """
     cash = float(metrics.starting_cash)
     charts: list[go.Figure] = []
     notes: list[str] = []
     for series in sorted(bars, key=lambda s: s.symbol):
-        chart, step = price_chart(series, trades)
+        chart, step = price_chart(series, trades, (ticks or {}).get(series.symbol))
         charts.append(chart)
         if step > 1:
             notes.append(
@@ -223,6 +250,6 @@ def interactive_report_text(
         + html_table("stats", None, stats_rows(trades))
         + f'<h2 id="metrics">Metrics</h2>{html_table("metrics", None, metric_rows(metrics))}'
         + f'<h2 id="trades">Trades ({len(trades)})</h2>'
-        + html_table("trades", TRADES_HEADER, [trade_row(t) for t in trades])
+        + html_table("trades", TRADE_TABLE_HEADER, [trade_table_row(t, ticks) for t in trades])
         + "</body></html>\n"
     )

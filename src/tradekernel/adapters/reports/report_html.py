@@ -6,13 +6,13 @@ from pathlib import Path
 
 import numpy as np
 
+from tradekernel.adapters.reports.display_numbers import TRADE_TABLE_HEADER, trade_table_row
 from tradekernel.adapters.reports.equity_curve import EquityCurve
 from tradekernel.adapters.reports.metric_rows import metric_rows, percent
 from tradekernel.adapters.reports.metrics import Metrics, drawdown_series
 from tradekernel.adapters.reports.page_parts import html_table as _html_table
 from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.svg_chart import line_chart
-from tradekernel.adapters.reports.trades_csv import TRADES_HEADER, trade_row
 from tradekernel.domain.trades import ClosedTrade
 from tradekernel.shared.utc_time import utc_text
 
@@ -84,7 +84,7 @@ def report_html_text(
         f"<h2>Metrics</h2>{_html_table('metrics', None, metric_rows(metrics))}"
         + (f'<ul class="notes">{notes}</ul>' if notes else "")
         + f"<h2>Trades ({len(trades)})</h2>"
-        f"{_html_table('trades', TRADES_HEADER, [trade_row(trade) for trade in trades])}"
+        f"{_html_table('trades', TRADE_TABLE_HEADER, [trade_table_row(t) for t in trades])}"
         "</body></html>\n"
     )
 

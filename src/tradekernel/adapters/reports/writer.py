@@ -2,7 +2,8 @@
 
 import importlib.util
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -63,6 +64,7 @@ def write_outputs(
     trades: Sequence[ClosedTrade],
     bars: Sequence[BarSeries] = (),
     strategy: str = "",
+    ticks: Mapping[str, Decimal] | None = None,
 ) -> ReportPaths:
     """Create `out_dir` (and its parents) and write trades.csv, summary.json, report.html.
 
@@ -92,7 +94,9 @@ def write_outputs(
         write_summary_json(current, identity, metrics)
         current = paths.report_html
         current.write_text(
-            report_text(identity, metrics, curve, trades, bars=bars, strategy=strategy),
+            report_text(
+                identity, metrics, curve, trades, bars=bars, strategy=strategy, ticks=ticks
+            ),
             encoding="utf-8",
         )
     except OSError as error:
@@ -108,6 +112,7 @@ def report_text(
     *,
     bars: Sequence[BarSeries] = (),
     strategy: str = "",
+    ticks: Mapping[str, Decimal] | None = None,
 ) -> str:
     """Return the report page: interactive with Plotly installed, else plain with a banner."""
     if importlib.util.find_spec("plotly") is None:
@@ -115,4 +120,6 @@ def report_text(
     # Imported here: plotly is an optional extra and takes a while to import.
     from tradekernel.adapters.reports.interactive_report import interactive_report_text
 
-    return interactive_report_text(identity, metrics, curve, trades, bars=bars, strategy=strategy)
+    return interactive_report_text(
+        identity, metrics, curve, trades, bars=bars, strategy=strategy, ticks=ticks
+    )
