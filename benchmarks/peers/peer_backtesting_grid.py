@@ -28,7 +28,7 @@ class GridSmaCross(SmaCross):
     fast_period = 10
     slow_period = 30
 
-    def init(self) -> None:
+    def init(self) -> None:  # type: ignore[explicit-override]  # no typing.override on 3.11
         closes = self.data.RawClose
         self.fast = self.I(sma, closes, self.fast_period)
         self.slow = self.I(sma, closes, self.slow_period)

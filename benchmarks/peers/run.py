@@ -231,8 +231,9 @@ def _run_grid(work: Path, bars_csv: Path, side: int, env: dict[str, str]) -> int
     ours, ours_best = _grid_ours(work, bars_csv, grid)
     peer, peer_best = _grid_peer(bars_csv, grid, env)
     for measured, best in ((ours, ours_best), (peer, peer_best)):
+        ratio = measured.wall_s / ours.wall_s
         print(
-            f"{measured.name:<24} wall {measured.wall_s:8.2f} s ({measured.wall_s / ours.wall_s:.2f}x)"
+            f"{measured.name:<24} wall {measured.wall_s:8.2f} s ({ratio:.2f}x)"
             f"  peak {measured.peak_rss_mb:6.0f} MB  best fast {best.fast} slow {best.slow}"
             f"  final equity {best.final_equity:.2f}"
         )
