@@ -75,8 +75,10 @@ $(BENCH_STAMP): benchmarks/peers/requirements.txt
 	touch $(BENCH_STAMP)
 
 ## bench-peers: tradekernel, vectorbt and backtesting.py on the same 1M bars, side by side (not part of make test)
+# `make bench-peers GRID=1` adds the 100-point SMA period grid, ours against backtesting.py's
+# Backtest.optimize: ~100 backtests a side on the 1M bars, it takes long (see docs/backtesting.md).
 bench-peers: $(RUN_STAMP) $(BENCH_STAMP)
-	$(BIN)/python -m benchmarks.peers.run
+	$(BIN)/python -m benchmarks.peers.run $(if $(GRID),--grid)
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build dist src/*.egg-info

@@ -7,6 +7,10 @@ and backtesting.py, the peers from `.bench-venv/`. It checks that every trade li
 ours (count, entry and exit times, prices to the cent) and prints one table: process wall
 time, engine time and peak RSS, each with its ratio to ours. Exit code 1 if a run fails or
 a trade list differs.
+
+With `--grid` it then runs the SMA period grid (`grid.py`; `--grid-side 10`: 100 points)
+both ways, `tradekernel optimize --sampler grid --workers 2` and backtesting.py's
+`Backtest.optimize`, prints both wall times and best points; exit code 1 if they differ.
 """
 
 import argparse
@@ -24,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from benchmarks.generated_bars import write_bars_csv
+from benchmarks.peers.grid import BestPoint, PeriodGrid, best_from_blueprint, disagreement
 
 REPO = Path(__file__).resolve().parents[2]
 BLUEPRINT = REPO / "benchmarks" / "sma_cross_1m.toml"
@@ -32,6 +37,8 @@ TRADEKERNEL = Path(sys.executable).parent / "tradekernel"
 BARS, SEED = 1_000_000, 20240601
 # `tradekernel backtest` says "run ... <seconds> s (<rate> bars/s)" about its loop.
 OURS_ENGINE = re.compile(r"^run .*, ([0-9.]+) s \(", re.MULTILINE)
+# `tradekernel optimize` says "best     trial <n>: <value>, run id ...".
+OURS_BEST = re.compile(r"^best +trial \d+: ([-0-9.e+]+),", re.MULTILINE)
 
 Trade = tuple[int, str, int, str]
 
@@ -179,11 +186,72 @@ def format_table(runs: Sequence[Measured], ours: Measured) -> str:
     return "\n".join(lines)
 
 
+def _grid_ours(work: Path, bars_csv: Path, grid: PeriodGrid) -> tuple[Measured, BestPoint]:
+    argv = [
+        str(TRADEKERNEL),
+        "optimize",
+        "--config",
+        str(BLUEPRINT),
+        "--data",
+        f"BTC/USD={bars_csv}",
+        *grid.optimize_params(),
+        "--sampler",
+        "grid",
+        "--trials",
+        str(grid.points),
+        "--objective",
+        "final_equity",
+        "--workers",
+        "2",
+        "--storage",
+        f"sqlite:///{work / 'grid-optuna.db'}",
+        "--db",
+        str(work / "grid.db"),
+        "--out",
+        str(work / "grid-best.toml"),
+    ]
+    measured = _run("tradekernel optimize", argv)
+    found = OURS_BEST.search(measured.stdout)
+    value = float(found.group(1)) if found else float("nan")
+    return measured, best_from_blueprint(work / "grid-best.toml", value)
+
+
+def _grid_peer(bars_csv: Path, grid: PeriodGrid, env: dict[str, str]) -> tuple[Measured, BestPoint]:
+    argv = [str(PEERS_PYTHON), "-m", "benchmarks.peers.peer_backtesting_grid", str(bars_csv)]
+    measured = _run("backtesting.py optimize", [*argv, *grid.peer_args()], env)
+    figures = json.loads(measured.stdout.strip().splitlines()[-1])
+    best = BestPoint(int(figures["fast"]), int(figures["slow"]), float(figures["final_equity"]))
+    return measured, best
+
+
+def _run_grid(work: Path, bars_csv: Path, side: int, env: dict[str, str]) -> int:
+    """Run the period grid both ways, one process after the other; 1 if the best differ."""
+    grid = PeriodGrid.square(side)
+    print(f"\ngrid of {grid.points} SMA period points: fast {grid.fast}, slow {grid.slow}")
+    ours, ours_best = _grid_ours(work, bars_csv, grid)
+    peer, peer_best = _grid_peer(bars_csv, grid, env)
+    for measured, best in ((ours, ours_best), (peer, peer_best)):
+        ratio = measured.wall_s / ours.wall_s
+        print(
+            f"{measured.name:<24} wall {measured.wall_s:8.2f} s ({ratio:.2f}x)"
+            f"  peak {measured.peak_rss_mb:6.0f} MB  best fast {best.fast} slow {best.slow}"
+            f"  final equity {best.final_equity:.2f}"
+        )
+    why = disagreement(ours_best, peer_best, grid)
+    if why is not None:
+        print(f"grid: {why}", file=sys.stderr)
+        return 1
+    print("grid: the same best point on both sides")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every side, print the table and the startup times; 1 if any trade list differs."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.peers.run")
     parser.add_argument("--bars", type=int, default=BARS)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--grid", action="store_true", help="also run the SMA period grid")
+    parser.add_argument("--grid-side", type=int, default=10, metavar="K", help="K x K points")
     args = parser.parse_args(argv)
     if not PEERS_PYTHON.exists():
         print(f"error: no {PEERS_PYTHON}; run `make bench-peers`", file=sys.stderr)
@@ -203,17 +271,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             bt = _peer("backtesting.py", "peer_backtesting", work, bars_csv, peer_env)
             help_s = _best_wall([str(TRADEKERNEL), "--help"])
             version_s = _best_wall([str(TRADEKERNEL), "--version"])
+            runs = [ours, vbt_warm, vbt_cold, bt]
+            print(format_table(runs, ours))
+            print(f"\ntradekernel --help {help_s:.2f} s, --version {version_s:.2f} s (best of 3)")
+            grid_status = _run_grid(work, bars_csv, args.grid_side, peer_env) if args.grid else 0
         except RuntimeError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1
-    runs = [ours, vbt_warm, vbt_cold, bt]
-    print(format_table(runs, ours))
-    print(f"\ntradekernel --help {help_s:.2f} s, --version {version_s:.2f} s (best of 3)")
     differ = [run.name for run in runs if run.trades != ours.trades]
     if differ:
         print(f"trade lists differ from ours: {', '.join(differ)}", file=sys.stderr)
         return 1
-    return 0
+    return grid_status
 
 
 if __name__ == "__main__":
