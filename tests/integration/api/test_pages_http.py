@@ -46,7 +46,7 @@ def test_pages_render_the_runs_the_run_and_the_report(recorded_db: Path, tokens:
     assert f'href="/runs/{BACKTEST_RUN}/report"' in run_page
     report = client.get(f"/runs/{BACKTEST_RUN}/report")
     assert report.status_code == 200 and "<svg" in report.text
-    assert client.get("/static/htmx.min.js").status_code == 200
+    assert client.get("/static/dashboard.js").status_code == 200
 
 
 def test_the_read_token_cannot_post_a_control_from_the_dashboard(

@@ -1,4 +1,5 @@
-"""The dashboard: server-rendered pages (Jinja2), live parts refreshed by htmx."""
+"""The dashboard: server-rendered pages (Jinja2), live parts refreshed by
+`static/dashboard.js` (fetch into a target; no framework)."""
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
