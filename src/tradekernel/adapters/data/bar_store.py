@@ -6,6 +6,9 @@ Layout under the store directory (Hive-style partitions, readable by any Parquet
         manifest.json                       covered ranges, known gaps, bar count
         part-<first_ts>-<last_ts>.parquet   columns timestamp_ms, open, high, low, close, volume
 
+A perpetual's mark-price bars live under `price=mark/` with the same layout below it, so a
+reader of the traded bars never picks them up.
+
 Every write is a new file renamed into place, then the manifest is rewritten the same way:
 a run killed at any point leaves every file it finished readable. A part written but not
 yet in the manifest only means its range is fetched again; readers drop the identical
@@ -21,7 +24,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from tradekernel.adapters.data.series_name import SeriesKey
+from tradekernel.adapters.data.series_name import MARK_PRICE, TRADE_PRICE, SeriesKey
 from tradekernel.adapters.data.time_ranges import TimeRange, merge_ranges, missing_bar_ranges
 from tradekernel.adapters.data.validation import COLUMNS
 from tradekernel.domain.errors import DataError
@@ -30,6 +33,8 @@ from tradekernel.shared.bars import FloatArray, IntArray
 DEFAULT_STORE = Path("data")
 MANIFEST = "manifest.json"
 SCHEMA_VERSION = 1
+_SERIES_GLOB = f"exchange=*/market=*/timeframe=*/symbol=*/{MANIFEST}"
+_MARK_DIR = f"price={MARK_PRICE}"
 
 
 @attrs.frozen(kw_only=True)
@@ -79,11 +84,12 @@ class ParquetBarStore:
         if not (path / MANIFEST).is_file():
             return None
         key = _read_manifest(path / MANIFEST).key
-        return cls(path.parents[3]), key
+        return cls(path.parents[4 if key.price == MARK_PRICE else 3]), key
 
     def series_dir(self, key: SeriesKey) -> Path:
+        base = self.root / _MARK_DIR if key.price == MARK_PRICE else self.root
         return (
-            self.root
+            base
             / f"exchange={key.exchange}"
             / f"market={key.market_type}"
             / f"timeframe={key.timeframe}"
@@ -107,7 +113,7 @@ class ParquetBarStore:
         Raises:
             DataError: a manifest cannot be read.
         """
-        paths = sorted(self.root.glob(f"exchange=*/market=*/timeframe=*/symbol=*/{MANIFEST}"))
+        paths = [*self.root.glob(_SERIES_GLOB), *(self.root / _MARK_DIR).glob(_SERIES_GLOB)]
         found = [_read_manifest(path) for path in paths]
         yield from sorted(found, key=lambda m: m.key.name)
 
@@ -197,7 +203,7 @@ def _write_part(path: Path, ts: IntArray, values: FloatArray) -> None:
     arrays += [pa.array(values[:, index], type=pa.float64()) for index in range(5)]
     temporary = path.with_name(f".{path.name}.tmp")
     pq.write_table(pa.table(arrays, names=list(COLUMNS)), temporary)
-    _replace_durably(temporary, path)
+    replace_durably(temporary, path)
 
 
 def _read_part(path: Path) -> tuple[IntArray, FloatArray]:
@@ -214,7 +220,8 @@ def _read_part(path: Path) -> tuple[IntArray, FloatArray]:
     return ts, values.reshape(-1, 5)
 
 
-def _replace_durably(temporary: Path, path: Path) -> None:
+def replace_durably(temporary: Path, path: Path) -> None:
+    """Rename a written temporary file over `path`, after syncing it to disk."""
     with temporary.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(temporary, path)
@@ -228,6 +235,7 @@ def _write_manifest(path: Path, manifest: SeriesManifest) -> None:
         "market_type": key.market_type,
         "timeframe": key.timeframe,
         "symbol": key.symbol,
+        **({"price": key.price} if key.price != TRADE_PRICE else {}),
         "bars": manifest.bars,
         "covered": [list(r) for r in manifest.covered],
         "gaps": [list(r) for r in manifest.gaps],
@@ -235,7 +243,7 @@ def _write_manifest(path: Path, manifest: SeriesManifest) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         temporary.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
-        _replace_durably(temporary, path)
+        replace_durably(temporary, path)
     except OSError as error:
         raise DataError(f"cannot write the manifest: {error}", file=str(path)) from error
 
@@ -247,6 +255,7 @@ def _read_manifest(path: Path) -> SeriesManifest:
             exchange=str(document["exchange"]),
             symbol=str(document["symbol"]),
             timeframe=str(document["timeframe"]),
+            price=str(document.get("price", TRADE_PRICE)),
         )
         return SeriesManifest(
             key=key,
