@@ -13,7 +13,6 @@ what is read back equals what was downloaded, digit for digit. Writes are atomic
 resumable exactly as in `bar_store.py`.
 """
 
-import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,14 @@ from typing import Any
 import attrs
 import numpy as np
 
-from tradekernel.adapters.data.bar_store import replace_durably
+from tradekernel.adapters.data.store_files import (
+    fold_parts,
+    ranges,
+    read_manifest,
+    replace_durably,
+    symbol_dir,
+    write_manifest,
+)
 from tradekernel.adapters.data.time_ranges import TimeRange, merge_ranges, missing_bar_ranges
 from tradekernel.domain.errors import DataError
 from tradekernel.domain.perpetuals import FundingRate
@@ -31,7 +37,6 @@ from tradekernel.shared.bars import IntArray
 FUNDING_DIR = "funding"
 FUNDING_COLUMNS = ("funding_time_ms", "timestamp_ms", "rate")
 _MANIFEST = "manifest.json"
-_SCHEMA_VERSION = 1
 
 
 @attrs.frozen(kw_only=True)
@@ -75,10 +80,6 @@ class StoredFunding:
     rates: tuple[str, ...]
 
 
-def _symbol_dir(symbol: str) -> str:
-    return symbol.replace("/", "-").replace(":", "_")
-
-
 class ParquetFundingStore:
     """Read and write funding histories under a store directory (see the module docstring)."""
 
@@ -92,7 +93,7 @@ class ParquetFundingStore:
             / f"exchange={key.exchange}"
             / "market=swap"
             / f"interval={key.interval}"
-            / f"symbol={_symbol_dir(key.symbol)}"
+            / f"symbol={symbol_dir(key.symbol)}"
         )
 
     def manifest(self, key: FundingKey) -> FundingManifest:
@@ -181,19 +182,16 @@ class ParquetFundingStore:
             DataError: a part cannot be read or the new file cannot be written.
         """
         directory = self.series_dir(key)
-        parts = sorted(directory.glob("*.parquet"))
-        if len(parts) < 2:
+        if len(list(directory.glob("*.parquet"))) < 2:
             return
         stored = self.read(key)
         times = stored.funding_time_ms
-        target = directory / f"part-{times[0]}-{times[-1]}.parquet"
-        try:
-            _write_part(target, times, stored.timestamp_ms, stored.rates)
-            for part in parts:
-                if part != target:
-                    part.unlink()
-        except OSError as error:
-            raise DataError(f"cannot compact the store: {error}", file=str(directory)) from error
+        fold_parts(
+            directory,
+            times[0],
+            times[-1],
+            lambda target: _write_part(target, times, stored.timestamp_ms, stored.rates),
+        )
 
 
 def _write_part(path: Path, times: IntArray, stamps: IntArray, rates: Sequence[str]) -> None:
@@ -221,38 +219,29 @@ def _read_part(path: Path) -> list[tuple[int, int, str]]:
 
 def _write_manifest(path: Path, manifest: FundingManifest) -> None:
     key = manifest.key
-    document = {
-        "schema_version": _SCHEMA_VERSION,
+    fields = {
         "exchange": key.exchange,
         "market_type": "swap",
         "interval": key.interval,
         "symbol": key.symbol,
         "rates": manifest.rates,
-        "covered": [list(r) for r in manifest.covered],
-        "gaps": [list(r) for r in manifest.gaps],
     }
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
-        replace_durably(temporary, path)
-    except OSError as error:
-        raise DataError(f"cannot write the manifest: {error}", file=str(path)) from error
+    write_manifest(path, fields, manifest.covered, manifest.gaps)
 
 
 def _read_manifest(path: Path) -> FundingManifest:
-    try:
-        document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        key = FundingKey(
-            exchange=str(document["exchange"]),
-            symbol=str(document["symbol"]),
-            interval=str(document["interval"]),
-        )
-        key.interval_ms  # noqa: B018 -- an unknown interval is an unreadable manifest
-        return FundingManifest(
-            key=key,
-            covered=tuple((int(a), int(b)) for a, b in document["covered"]),
-            gaps=tuple((int(a), int(b)) for a, b in document["gaps"]),
-            rates=int(document["rates"]),
-        )
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise DataError(f"unreadable manifest: {error}", file=str(path)) from error
+    return read_manifest(path, _manifest_of)
+
+
+def _manifest_of(document: dict[str, Any]) -> FundingManifest:
+    interval = str(document["interval"])
+    TIMEFRAME_MS[interval]
+    key = FundingKey(
+        exchange=str(document["exchange"]), symbol=str(document["symbol"]), interval=interval
+    )
+    return FundingManifest(
+        key=key,
+        covered=ranges(document, "covered"),
+        gaps=ranges(document, "gaps"),
+        rates=int(document["rates"]),
+    )
