@@ -11,6 +11,7 @@ from tests.integration.data.fake_binance_usdm import FUNDING_CSV, FakeBinanceUsd
 from tradekernel.adapters.backtest.funding import read_funding_csv
 from tradekernel.adapters.data.perpetual_reader import load_stored_funding, load_stored_mark_bars
 from tradekernel.bootstrap.cli import main
+from tradekernel.domain.errors import DataError
 
 FUNDING = "binanceusdm:XRP/USDT:USDT funding 8h"
 MARK = "binanceusdm:XRP/USDT:USDT:1h:mark"
@@ -89,7 +90,7 @@ def test_a_bad_stored_rate_fails_the_check_and_the_reader(
     pq.write_table(table, part)
     assert main(["data", "check", "--store", str(store)]) == 1
     assert problem in capsys.readouterr().out
-    with pytest.raises(Exception, match=problem):
+    with pytest.raises(DataError, match=problem):
         load_stored_funding(store, exchange="binanceusdm", symbol="XRP/USDT:USDT")
 
 

@@ -88,8 +88,9 @@ def funding_rate_from_ccxt(symbol: str, entry: Any) -> FundingRate:
 class CcxtDownloadData(CcxtMarketData):
     """`CcxtMarketData` plus the funding-rate history and mark-price bars of perpetuals."""
 
-    def require_perpetual_history(self, symbol: str, *, funding: bool, mark: bool) -> None:
-        """Check that the venue lists `symbol` as a swap and offers what is asked for.
+    def require_symbol(self, symbol: str, *, funding: bool, mark: bool) -> None:
+        """Check that the venue lists `symbol` (of the configured market type) and, for a
+        perpetual, offers the funding history and mark bars asked for.
 
         Raises:
             ConfigError: the venue has no funding history or no mark-price bars in ccxt.

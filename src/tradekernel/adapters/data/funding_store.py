@@ -103,7 +103,7 @@ class ParquetFundingStore:
             DataError: the manifest exists but cannot be read.
         """
         path = self.series_dir(key) / _MANIFEST
-        return _read_manifest(path) if path.is_file() else FundingManifest(key=key)
+        return _read_funding_manifest(path) if path.is_file() else FundingManifest(key=key)
 
     def manifests(self) -> Iterator[FundingManifest]:
         """Yield the manifest of every stored funding history, sorted by name.
@@ -112,7 +112,7 @@ class ParquetFundingStore:
             DataError: a manifest cannot be read.
         """
         pattern = f"exchange=*/market=*/interval=*/symbol=*/{_MANIFEST}"
-        found = [_read_manifest(path) for path in (self.root / FUNDING_DIR).glob(pattern)]
+        found = [_read_funding_manifest(path) for path in (self.root / FUNDING_DIR).glob(pattern)]
         yield from sorted(found, key=lambda m: m.key.name)
 
     def append(
@@ -142,7 +142,7 @@ class ParquetFundingStore:
             if times.shape[0]:
                 texts = tuple(str(rate.rate) for rate in rates)
                 part = directory / f"part-{times[0]}-{times[-1]}.parquet"
-                _write_part(part, times, stamps, texts)
+                _write_funding_part(part, times, stamps, texts)
         except OSError as error:
             raise DataError(f"cannot write the store: {error}", file=str(directory)) from error
         old = self.manifest(key)
@@ -152,7 +152,7 @@ class ParquetFundingStore:
             gaps=tuple(merge_ranges([*old.gaps, *missing_bar_ranges(span, times, step)])),
             rates=old.rates + int(times.shape[0]),
         )
-        _write_manifest(directory / _MANIFEST, new)
+        _write_funding_manifest(directory / _MANIFEST, new)
         return new
 
     def read(self, key: FundingKey) -> StoredFunding:
@@ -168,7 +168,7 @@ class ParquetFundingStore:
                 "(download them: tradekernel data download --funding)",
                 file=str(self.root),
             )
-        rows = sorted({row for path in parts for row in _read_part(path)})
+        rows = sorted({row for path in parts for row in _read_funding_part(path)})
         return StoredFunding(
             funding_time_ms=np.asarray([row[0] for row in rows], dtype=np.int64),
             timestamp_ms=np.asarray([row[1] for row in rows], dtype=np.int64),
@@ -190,11 +190,13 @@ class ParquetFundingStore:
             directory,
             times[0],
             times[-1],
-            lambda target: _write_part(target, times, stored.timestamp_ms, stored.rates),
+            lambda target: _write_funding_part(target, times, stored.timestamp_ms, stored.rates),
         )
 
 
-def _write_part(path: Path, times: IntArray, stamps: IntArray, rates: Sequence[str]) -> None:
+def _write_funding_part(
+    path: Path, times: IntArray, stamps: IntArray, rates: Sequence[str]
+) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -205,7 +207,7 @@ def _write_part(path: Path, times: IntArray, stamps: IntArray, rates: Sequence[s
     replace_durably(temporary, path)
 
 
-def _read_part(path: Path) -> list[tuple[int, int, str]]:
+def _read_funding_part(path: Path) -> list[tuple[int, int, str]]:
     import pyarrow.parquet as pq
 
     try:
@@ -217,7 +219,7 @@ def _read_part(path: Path) -> list[tuple[int, int, str]]:
     return rows
 
 
-def _write_manifest(path: Path, manifest: FundingManifest) -> None:
+def _write_funding_manifest(path: Path, manifest: FundingManifest) -> None:
     key = manifest.key
     fields = {
         "exchange": key.exchange,
@@ -229,11 +231,11 @@ def _write_manifest(path: Path, manifest: FundingManifest) -> None:
     write_manifest(path, fields, manifest.covered, manifest.gaps)
 
 
-def _read_manifest(path: Path) -> FundingManifest:
-    return read_manifest(path, _manifest_of)
+def _read_funding_manifest(path: Path) -> FundingManifest:
+    return read_manifest(path, _funding_manifest_of)
 
 
-def _manifest_of(document: dict[str, Any]) -> FundingManifest:
+def _funding_manifest_of(document: dict[str, Any]) -> FundingManifest:
     interval = str(document["interval"])
     TIMEFRAME_MS[interval]
     key = FundingKey(

@@ -156,7 +156,7 @@ def run_download(args: argparse.Namespace) -> int:
     try:
         for symbol in symbols:
             # An unknown symbol, or a venue without the history asked for: one line, no paging.
-            market.require_perpetual_history(symbol, funding=args.funding, mark=args.mark)
+            market.require_symbol(symbol, funding=args.funding, mark=args.mark)
         fetcher = market.mark_bars() if args.mark else market
         for key in keys:
             outcomes.append(
