@@ -141,7 +141,7 @@ class Container(containers.DeclarativeContainer):
     # `data download`: no blueprint, the exchange settings given whole (`download_container`).
     exchange_settings: providers.Object[CcxtSettings] = providers.Object(CcxtSettings())
     download_market_data = providers.Resource(
-        factories.ccxt_market_data, exchange_settings, config.seed, config.environ
+        factories.ccxt_market_data, exchange_settings, config.seed, config.environ, download=True
     )
     execution = providers.Selector(
         mode, backtest=backtest_execution, paper=paper_execution, live=live_execution

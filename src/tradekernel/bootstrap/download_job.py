@@ -2,7 +2,8 @@
 
 Only what the manifest does not cover is asked for, so a second run fetches nothing new
 and a killed run resumes where its last written page ended. Bars still forming are never
-asked for: the range ends at the open of the current bar.
+asked for: the range ends at the open of the current bar. A perpetual's funding history is
+fetched the same way, on the grid of its funding times (`download_funding`).
 """
 
 from collections.abc import Callable
@@ -10,7 +11,9 @@ from collections.abc import Callable
 import attrs
 
 from tradekernel.adapters.ccxt.ohlcv_download import BarFetcher, download_pages
+from tradekernel.adapters.ccxt.perpetual_download import FundingFetcher, download_funding_pages
 from tradekernel.adapters.data.bar_store import ParquetBarStore, SeriesManifest
+from tradekernel.adapters.data.funding_store import FundingKey, FundingManifest, ParquetFundingStore
 from tradekernel.adapters.data.series_name import SeriesKey
 from tradekernel.adapters.data.time_ranges import TimeRange, subtract_ranges
 
@@ -74,4 +77,58 @@ def download_series(
         fetched_bars=fetched,
         pages=pages,
         manifest=store.manifest(key),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class FundingOutcome:
+    """One funding history's download: rates and requests of this run, the manifest after."""
+
+    key: FundingKey
+    requested: TimeRange
+    fetched_rates: int
+    pages: int
+    manifest: FundingManifest
+
+
+def funding_range(key: FundingKey, start_ms: int, end_ms: int | None, now_ms: int) -> TimeRange:
+    """Return `[start, end)` on funding times, ending after the last one already due."""
+    step = key.interval_ms
+    due = now_ms // step * step + step
+    end = due if end_ms is None else min(-(-end_ms // step) * step, due)
+    first = -(-start_ms // step) * step
+    return (first, max(end, first))
+
+
+def download_funding(
+    fetcher: FundingFetcher,
+    store: ParquetFundingStore,
+    key: FundingKey,
+    wanted: TimeRange,
+    *,
+    page_size: int,
+    on_rates: Callable[[int], None] = lambda count: None,
+) -> FundingOutcome:
+    """Fetch and store the funding rates of `wanted` the store lacks; `on_rates` hears the
+    funding times covered by each page.
+
+    Raises:
+        Transient, Fatal, Rejected: the venue could not answer (pages before stay stored).
+        DataError: a rate could not be read, or the store cannot be written.
+    """
+    fetched = pages = 0
+    for page in download_funding_pages(
+        fetcher,
+        symbol=key.symbol,
+        interval_ms=key.interval_ms,
+        wanted=subtract_ranges(wanted, store.manifest(key).covered),
+        page_size=page_size,
+    ):
+        store.append(key, page.rates, page.span)
+        fetched += len(page.rates)
+        pages += 1
+        on_rates((page.span[1] - page.span[0]) // key.interval_ms)
+    store.compact(key)
+    return FundingOutcome(
+        key=key, requested=wanted, fetched_rates=fetched, pages=pages, manifest=store.manifest(key)
     )

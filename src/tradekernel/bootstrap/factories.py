@@ -176,23 +176,29 @@ def ccxt_execution(
 
 
 def ccxt_market_data(
-    settings: CcxtSettings, seed: int | None, environ: Mapping[str, str] | None = None
+    settings: CcxtSettings,
+    seed: int | None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    download: bool = False,
 ) -> Iterator[Any]:
     """Build the ccxt market data client; closed by shutdown_resources.
 
     Keyless, unless `environ` is given and sets both key variables the settings name
     (`data download` passes it, for venues that want a key even for candles). Its retry
-    jitter draws from `seed + 1`, apart from the execution adapter's.
+    jitter draws from `seed + 1`, apart from the execution adapter's. `download` builds
+    the client that also reads perpetuals' funding history and mark-price bars.
 
     Raises:
         ConfigError: ccxt does not know the exchange id.
     """
     from tradekernel.adapters.ccxt.config import Credentials
     from tradekernel.adapters.ccxt.market_data import CcxtMarketData
+    from tradekernel.adapters.ccxt.perpetual_download import CcxtDownloadData
 
     found = environ or {}
     key, secret = found.get(settings.api_key_env), found.get(settings.api_secret_env)
-    market = CcxtMarketData(
+    market = (CcxtDownloadData if download else CcxtMarketData)(
         settings,
         rng=np.random.default_rng(None if seed is None else seed + 1),
         credentials=Credentials(api_key=key, secret=secret) if key and secret else None,

@@ -77,7 +77,7 @@ def _assert_the_common_providers(built: dict[str, object], container: Container)
     assert type(built["live_execution"]).__name__ == "CcxtExecution"
     assert type(built["market_data"]).__name__ == "CcxtMarketData"
     assert isinstance(built["exchange_settings"], CcxtSettings)
-    assert type(built["download_market_data"]).__name__ == "CcxtMarketData"
+    assert type(built["download_market_data"]).__name__ == "CcxtDownloadData"
     run = built["recorded_run_parts"]
     assert isinstance(run, RecordedRunParts)
     assert run.kernel is built["kernel"] and run.open_stores() is stores

@@ -6,7 +6,7 @@ import pytest
 
 from tradekernel.adapters.ccxt.config import CcxtSettings
 from tradekernel.bootstrap.cli import main
-from tradekernel.bootstrap.commands.data import parse_time_ms
+from tradekernel.bootstrap.commands.data_download import parse_time_ms
 from tradekernel.bootstrap.container import download_container
 from tradekernel.domain.errors import ConfigError
 

@@ -6,14 +6,15 @@ off and retries, a ban halts. Each page says which half-open range it covers, so
 can record what was fetched, and what the venue lacks there, before the next request.
 """
 
-from collections.abc import Iterator, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol, TypeVar
 
 import attrs
 
 from tradekernel.domain.market import Bar
 
 TimeRange = tuple[int, int]
+Row = TypeVar("Row")
 
 
 class BarFetcher(Protocol):
@@ -43,34 +44,62 @@ def download_pages(
     """Yield the pages of bars opening inside each wanted range, oldest first.
 
     A range's end must not pass the open of the bar still forming: the caller clips it, and
-    bars at or after the end are dropped here. When the venue has nothing from a point on
-    (it answers fewer bars than asked and none past the range), the rest of the range is
-    left uncovered, to be asked again by a later run rather than recorded as a gap.
+    bars at or after the end are dropped here (see `paged_rows` for the paging rules).
 
     Raises:
         Transient, Fatal, Rejected: the venue could not answer (after the retries).
     """
+    for span, kept in paged_rows(
+        lambda since: fetcher.fetch_bars(symbol, timeframe, since, page_size),
+        lambda bar: bar.ts_ms,
+        step_ms=step_ms,
+        wanted=wanted,
+        page_size=page_size,
+    ):
+        yield OhlcvPage(
+            span=span,
+            timestamp_ms=tuple(bar.ts_ms for bar in kept),
+            values=tuple(
+                (float(b.open), float(b.high), float(b.low), float(b.close), float(b.volume))
+                for b in kept
+            ),
+        )
+
+
+def paged_rows(
+    fetch: Callable[[int], Sequence[Row]],
+    time_of: Callable[[Row], int],
+    *,
+    step_ms: int,
+    wanted: Sequence[TimeRange],
+    page_size: int,
+) -> Iterator[tuple[TimeRange, list[Row]]]:
+    """Yield `(span, rows)` pages over each wanted range: the rows whose time (`time_of`,
+    on the `step_ms` grid) lies in `span`; a time of the grid missing there is missing at
+    the venue.
+
+    `fetch(since)` asks the venue for at most `page_size` rows from `since`. When the venue
+    has nothing from a point on (it answers fewer rows than asked and none past the range),
+    the rest of the range is left uncovered, to be asked again by a later run rather than
+    recorded as a gap.
+
+    Raises:
+        Whatever `fetch` raises (the caller's venue errors).
+    """
     for start, end in wanted:
         since = start
         while since < end:
-            rows = fetcher.fetch_bars(symbol, timeframe, since, page_size)
-            kept = [bar for bar in rows if since <= bar.ts_ms < end]
-            venue_has_later = any(bar.ts_ms >= end for bar in rows)
-            exhausted = len(rows) < page_size  # the venue had no more bars up to its now
+            rows = fetch(since)
+            kept = [row for row in rows if since <= time_of(row) < end]
+            venue_has_later = any(time_of(row) >= end for row in rows)
+            exhausted = len(rows) < page_size  # the venue had no more rows up to its now
             if venue_has_later:
                 until = end  # the venue answered past the range: it holds nothing more in it
             elif kept:
-                until = kept[-1].ts_ms + step_ms
+                until = time_of(kept[-1]) + step_ms
             else:
                 break
-            yield OhlcvPage(
-                span=(since, until),
-                timestamp_ms=tuple(bar.ts_ms for bar in kept),
-                values=tuple(
-                    (float(b.open), float(b.high), float(b.low), float(b.close), float(b.volume))
-                    for b in kept
-                ),
-            )
+            yield (since, until), kept
             if exhausted and not venue_has_later:
                 break
             since = until

@@ -6,14 +6,15 @@ Layout under the store directory (Hive-style partitions, readable by any Parquet
         manifest.json                       covered ranges, known gaps, bar count
         part-<first_ts>-<last_ts>.parquet   columns timestamp_ms, open, high, low, close, volume
 
+A perpetual's mark-price bars live under `price=mark/` with the same layout below it, so a
+reader of the traded bars never picks them up.
+
 Every write is a new file renamed into place, then the manifest is rewritten the same way:
 a run killed at any point leaves every file it finished readable. A part written but not
 yet in the manifest only means its range is fetched again; readers drop the identical
 duplicate rows that leaves. `compact` folds the parts into one file.
 """
 
-import json
-import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,15 @@ from typing import Any
 import attrs
 import numpy as np
 
-from tradekernel.adapters.data.series_name import SeriesKey
+from tradekernel.adapters.data.series_name import MARK_PRICE, TRADE_PRICE, SeriesKey
+from tradekernel.adapters.data.store_files import (
+    fold_parts,
+    ranges,
+    read_manifest,
+    replace_durably,
+    symbol_dir,
+    write_manifest,
+)
 from tradekernel.adapters.data.time_ranges import TimeRange, merge_ranges, missing_bar_ranges
 from tradekernel.adapters.data.validation import COLUMNS
 from tradekernel.domain.errors import DataError
@@ -29,7 +38,8 @@ from tradekernel.shared.bars import FloatArray, IntArray
 
 DEFAULT_STORE = Path("data")
 MANIFEST = "manifest.json"
-SCHEMA_VERSION = 1
+_SERIES_GLOB = f"exchange=*/market=*/timeframe=*/symbol=*/{MANIFEST}"
+_MARK_DIR = f"price={MARK_PRICE}"
 
 
 @attrs.frozen(kw_only=True)
@@ -59,10 +69,6 @@ class StoredColumns:
         return int(self.timestamp_ms.shape[0])
 
 
-def _symbol_dir(symbol: str) -> str:
-    return symbol.replace("/", "-").replace(":", "_")
-
-
 class ParquetBarStore:
     """Read and write bar series under one directory (see the module docstring)."""
 
@@ -79,15 +85,16 @@ class ParquetBarStore:
         if not (path / MANIFEST).is_file():
             return None
         key = _read_manifest(path / MANIFEST).key
-        return cls(path.parents[3]), key
+        return cls(path.parents[4 if key.price == MARK_PRICE else 3]), key
 
     def series_dir(self, key: SeriesKey) -> Path:
+        base = self.root / _MARK_DIR if key.price == MARK_PRICE else self.root
         return (
-            self.root
+            base
             / f"exchange={key.exchange}"
             / f"market={key.market_type}"
             / f"timeframe={key.timeframe}"
-            / f"symbol={_symbol_dir(key.symbol)}"
+            / f"symbol={symbol_dir(key.symbol)}"
         )
 
     def manifest(self, key: SeriesKey) -> SeriesManifest:
@@ -107,7 +114,7 @@ class ParquetBarStore:
         Raises:
             DataError: a manifest cannot be read.
         """
-        paths = sorted(self.root.glob(f"exchange=*/market=*/timeframe=*/symbol=*/{MANIFEST}"))
+        paths = [*self.root.glob(_SERIES_GLOB), *(self.root / _MARK_DIR).glob(_SERIES_GLOB)]
         found = [_read_manifest(path) for path in paths]
         yield from sorted(found, key=lambda m: m.key.name)
 
@@ -174,19 +181,11 @@ class ParquetBarStore:
             DataError: a part cannot be read or the new file cannot be written.
         """
         directory = self.series_dir(key)
-        parts = sorted(directory.glob("*.parquet"))
-        if len(parts) < 2:
+        if len(list(directory.glob("*.parquet"))) < 2:
             return
         stored = self.read(key)
         ts = stored.timestamp_ms
-        target = directory / f"part-{ts[0]}-{ts[-1]}.parquet"
-        try:
-            _write_part(target, ts, stored.values)
-            for part in parts:
-                if part != target:
-                    part.unlink()
-        except OSError as error:
-            raise DataError(f"cannot compact the store: {error}", file=str(directory)) from error
+        fold_parts(directory, ts[0], ts[-1], lambda target: _write_part(target, ts, stored.values))
 
 
 def _write_part(path: Path, ts: IntArray, values: FloatArray) -> None:
@@ -197,7 +196,7 @@ def _write_part(path: Path, ts: IntArray, values: FloatArray) -> None:
     arrays += [pa.array(values[:, index], type=pa.float64()) for index in range(5)]
     temporary = path.with_name(f".{path.name}.tmp")
     pq.write_table(pa.table(arrays, names=list(COLUMNS)), temporary)
-    _replace_durably(temporary, path)
+    replace_durably(temporary, path)
 
 
 def _read_part(path: Path) -> tuple[IntArray, FloatArray]:
@@ -214,45 +213,33 @@ def _read_part(path: Path) -> tuple[IntArray, FloatArray]:
     return ts, values.reshape(-1, 5)
 
 
-def _replace_durably(temporary: Path, path: Path) -> None:
-    with temporary.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-
-
 def _write_manifest(path: Path, manifest: SeriesManifest) -> None:
     key = manifest.key
-    document = {
-        "schema_version": SCHEMA_VERSION,
+    fields = {
         "exchange": key.exchange,
         "market_type": key.market_type,
         "timeframe": key.timeframe,
         "symbol": key.symbol,
+        **({"price": key.price} if key.price != TRADE_PRICE else {}),
         "bars": manifest.bars,
-        "covered": [list(r) for r in manifest.covered],
-        "gaps": [list(r) for r in manifest.gaps],
     }
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
-        _replace_durably(temporary, path)
-    except OSError as error:
-        raise DataError(f"cannot write the manifest: {error}", file=str(path)) from error
+    write_manifest(path, fields, manifest.covered, manifest.gaps)
 
 
 def _read_manifest(path: Path) -> SeriesManifest:
-    try:
-        document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        key = SeriesKey(
-            exchange=str(document["exchange"]),
-            symbol=str(document["symbol"]),
-            timeframe=str(document["timeframe"]),
-        )
-        return SeriesManifest(
-            key=key,
-            covered=tuple((int(a), int(b)) for a, b in document["covered"]),
-            gaps=tuple((int(a), int(b)) for a, b in document["gaps"]),
-            bars=int(document["bars"]),
-        )
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise DataError(f"unreadable manifest: {error}", file=str(path)) from error
+    return read_manifest(path, _manifest_of)
+
+
+def _manifest_of(document: dict[str, Any]) -> SeriesManifest:
+    key = SeriesKey(
+        exchange=str(document["exchange"]),
+        symbol=str(document["symbol"]),
+        timeframe=str(document["timeframe"]),
+        price=str(document.get("price", TRADE_PRICE)),
+    )
+    return SeriesManifest(
+        key=key,
+        covered=ranges(document, "covered"),
+        gaps=ranges(document, "gaps"),
+        bars=int(document["bars"]),
+    )

@@ -2,25 +2,22 @@
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tradekernel.bootstrap.commands.common import add_store_argument
-from tradekernel.domain.errors import ConfigError
-
-if TYPE_CHECKING:
-    from tradekernel.adapters.ccxt.config import CcxtSettings
-    from tradekernel.adapters.data.bar_store import SeriesManifest
+from tradekernel.bootstrap.commands.data_download import iso_minute, print_gaps, run_download
 
 EXAMPLE = (
     "examples:\n"
     "  tradekernel data download --exchange binance --symbols BTC/USDT,ETH/USDT "
     "--timeframe 1m --start 2024-01-01\n"
+    "  tradekernel data download --exchange binanceusdm --symbols XRP/USDT:USDT "
+    "--timeframe 1h --mark --funding --start 2024-01-01\n"
     "  tradekernel data list\n"
     "  tradekernel data check\n"
     "  tradekernel backtest --config examples/live/fast_sma_1m.toml --data binance:BTC/USDT:1m"
 )
 DEFAULT_PAGE_SIZE = 1000
-GAPS_SHOWN = 5
+DEFAULT_FUNDING_INTERVAL = "8h"
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -42,7 +39,26 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     download.add_argument(
         "--symbols", required=True, metavar="LIST", help="comma-separated, e.g. BTC/USDT,ETH/USDT"
     )
-    download.add_argument("--timeframe", required=True, metavar="TF", help="e.g. 1m, 1h, 1d")
+    download.add_argument(
+        "--timeframe", metavar="TF", help="e.g. 1m, 1h, 1d (not needed for --funding alone)"
+    )
+    download.add_argument(
+        "--mark",
+        action="store_true",
+        help="the perpetual's mark-price bars instead of its traded bars (stored apart)",
+    )
+    download.add_argument(
+        "--funding",
+        action="store_true",
+        help="the perpetual's funding-rate history too (alone without --timeframe)",
+    )
+    download.add_argument(
+        "--funding-interval",
+        default=DEFAULT_FUNDING_INTERVAL,
+        metavar="TF",
+        help=f"funding times are the venue's stamps floored to this (default "
+        f"{DEFAULT_FUNDING_INTERVAL}, Binance's usual interval)",
+    )
     download.add_argument(
         "--start", required=True, metavar="TIME", help="ISO 8601 (UTC if no zone) or epoch ms"
     )
@@ -61,7 +77,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         type=int,
         default=DEFAULT_PAGE_SIZE,
         metavar="N",
-        help=f"bars per request (default {DEFAULT_PAGE_SIZE}, Binance's maximum)",
+        help=f"bars or rates per request (default {DEFAULT_PAGE_SIZE}, Binance's maximum)",
     )
     download.add_argument("--quiet", action="store_true", help="no progress bar")
     add_store_argument(download)
@@ -84,143 +100,28 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     check.set_defaults(handler=run_check)
 
 
-def parse_time_ms(text: str, *, path: str) -> int:
-    """Return epoch ms of an ISO 8601 time (UTC when it names no zone) or of epoch ms.
-
-    Raises:
-        ConfigError: neither form.
-    """
-    from datetime import UTC, datetime
-
-    stripped = text.strip()
-    if stripped.isdigit():
-        return int(stripped)
-    try:
-        moment = datetime.fromisoformat(stripped)
-    except ValueError:
-        raise ConfigError(
-            f"expected an ISO 8601 time (2024-01-01, 2024-01-01T12:00Z) or epoch ms, got {text!r}",
-            path=path,
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1000)
-
-
-def exchange_settings(exchange: str, config: Path | None) -> "CcxtSettings":
-    """Return the `[ccxt]` settings of `config` (defaults without it) for `exchange`.
-
-    Raises:
-        ConfigError: the file or its table is invalid, or names another exchange.
-    """
-    import attrs
-
-    from tradekernel.adapters.ccxt.config import CcxtSettings
-    from tradekernel.adapters.config.converter import strict_converter, structure
-    from tradekernel.adapters.config.toml_file import read_toml
-
-    if config is None:
-        return CcxtSettings(exchange_id=exchange)
-    _, document = read_toml(config)
-    table = document.get("ccxt", {})
-    settings = structure(strict_converter(), table, CcxtSettings, path="ccxt", file=str(config))
-    if "exchange_id" in table and settings.exchange_id != exchange:
-        raise ConfigError(
-            f"the config names exchange {settings.exchange_id!r}, --exchange says {exchange!r}",
-            path="ccxt.exchange_id",
-            file=str(config),
-        )
-    return attrs.evolve(settings, exchange_id=exchange)
-
-
-def run_download(args: argparse.Namespace) -> int:
-    import os
-    import sys
-    import time
-
-    from tradekernel.adapters.clock.system import SystemClock
-    from tradekernel.adapters.data.bar_store import ParquetBarStore
-    from tradekernel.adapters.data.series_name import SeriesKey
-    from tradekernel.adapters.reports.terminal import ProgressBar
-    from tradekernel.bootstrap.container import download_container
-    from tradekernel.bootstrap.download_job import download_series, missing_ranges, wanted_range
-    from tradekernel.domain.timeframes import timeframe_ms
-
-    timeframe_ms(args.timeframe, path="--timeframe")
-    if args.page_size < 1:
-        raise ConfigError(f"must be at least 1, got {args.page_size}", path="--page-size")
-    start = parse_time_ms(args.start, path="--start")
-    end = None if args.end is None else parse_time_ms(args.end, path="--end")
-    if end is not None and end <= start:
-        raise ConfigError("--end must be after --start", path="--end")
-    symbols = [s.strip().upper() for s in args.symbols.split(",") if s.strip()]
-    if not symbols:
-        raise ConfigError("no symbols given", path="--symbols")
-    settings = exchange_settings(args.exchange.lower(), args.exchange_config)
-    store = ParquetBarStore(args.store)
-    now_ms = SystemClock().now_ms()
-    keys = [
-        SeriesKey(exchange=settings.exchange_id, symbol=s, timeframe=args.timeframe)
-        for s in symbols
-    ]
-    wanted = {key: wanted_range(key, start, end, now_ms) for key in keys}
-    total = sum(
-        (high - low) // key.timeframe_ms
-        for key in keys
-        for low, high in missing_ranges(store, key, wanted[key])
-    )
-    container = download_container(settings, os.environ)
-    market = container.download_market_data()
-    progress = (
-        ProgressBar(total, stream=sys.stderr, now=time.monotonic, label="download", min_seconds=0.0)
-        if not args.quiet
-        else None
-    )
-    outcomes = []
-    try:
-        for key in keys:
-            market.symbol_rules(key.symbol)  # an unknown symbol: one DataError, before paging
-        for key in keys:
-            outcomes.append(
-                download_series(
-                    market,
-                    store,
-                    key,
-                    wanted[key],
-                    page_size=args.page_size,
-                    on_bars=progress.advance if progress is not None else lambda count: None,
-                )
-            )
-    finally:
-        if progress is not None:
-            progress.close()
-        container.shutdown_resources()
-    for outcome in outcomes:
-        print(
-            f"{outcome.key.name}: {outcome.fetched_bars} bars fetched in {outcome.pages} "
-            f"request(s); stored {outcome.manifest.bars} bars"
-        )
-        _print_gaps(outcome.manifest)
-    print(f"store    {args.store}")
-    return 0
-
-
 def run_list(args: argparse.Namespace) -> int:
     from tradekernel.adapters.data.bar_store import ParquetBarStore
+    from tradekernel.adapters.data.funding_store import ParquetFundingStore
 
     manifests = list(ParquetBarStore(args.store).manifests())
-    if not manifests:
+    funding = list(ParquetFundingStore(args.store).manifests())
+    if not manifests and not funding:
         print(f"no series stored in {args.store}")
         return 0
     for manifest in manifests:
-        ranges = ", ".join(f"{_iso(a)} -> {_iso(b)}" for a, b in manifest.covered) or "none"
-        print(f"{manifest.key.name}: {manifest.bars} bars, covering {ranges}")
-        _print_gaps(manifest)
+        print(f"{manifest.key.name}: {manifest.bars} bars, covering {_ranges(manifest.covered)}")
+        print_gaps(manifest)
+    for history in funding:
+        print(f"{history.key.name}: {history.rates} rates, covering {_ranges(history.covered)}")
+        print_gaps(history)
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
     from tradekernel.adapters.data.bar_store import ParquetBarStore
+    from tradekernel.adapters.data.funding_store import ParquetFundingStore
+    from tradekernel.adapters.data.perpetual_reader import check_stored_funding
     from tradekernel.adapters.data.store_reader import check_stored_series
     from tradekernel.domain.errors import DataError
 
@@ -235,22 +136,20 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"{manifest.key.name}: BAD {error}")
             continue
         print(f"{manifest.key.name}: ok, {loaded.report.rows} bars")
-    print(f"checked {len(manifests)} series in {args.store}, {bad} bad")
+    funding_store = ParquetFundingStore(args.store)
+    histories = list(funding_store.manifests())
+    for history in histories:
+        try:
+            rates = check_stored_funding(funding_store, history)
+        except DataError as error:
+            bad += 1
+            print(f"{history.key.name}: BAD {error}")
+            continue
+        missing = f", {history.missing_times} missing funding times" if history.gaps else ""
+        print(f"{history.key.name}: ok, {rates} rates{missing}")
+    print(f"checked {len(manifests) + len(histories)} series in {args.store}, {bad} bad")
     return 1 if bad else 0
 
 
-def _print_gaps(manifest: "SeriesManifest") -> None:
-    if not manifest.gaps:
-        print("  no gaps")
-        return
-    print(f"  {manifest.missing_bars} missing bars in {len(manifest.gaps)} gap(s) (not filled):")
-    for start, end in manifest.gaps[:GAPS_SHOWN]:
-        print(f"    {_iso(start)} -> {_iso(end)}")
-    if len(manifest.gaps) > GAPS_SHOWN:
-        print(f"    ... and {len(manifest.gaps) - GAPS_SHOWN} more")
-
-
-def _iso(ms: int) -> str:
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%MZ")
+def _ranges(covered: tuple[tuple[int, int], ...]) -> str:
+    return ", ".join(f"{iso_minute(a)} -> {iso_minute(b)}" for a, b in covered) or "none"
