@@ -1,25 +1,37 @@
 """Import a library while some optional modules it would pick up stay unimported."""
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+
+
+class _Refuse:
+    """A meta path finder that answers "not installed" for the names it holds back."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self._names = names
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if name.partition(".")[0] in self._names:
+            raise ModuleNotFoundError(f"{name} is held back while importing", name=name)
+        return None  # not ours: the next finder looks
 
 
 @contextmanager
 def absent_modules(names: tuple[str, ...]) -> Iterator[None]:
-    """Make `import name` fail inside the block for each name not imported yet.
+    """Make `import name` (and its submodules) fail inside the block, for names not imported yet.
 
-    A `None` in `sys.modules` makes an import of that name (and of its submodules) raise
-    `ModuleNotFoundError`, which a library probing for an optional integration treats as
-    "not installed". The entries are removed on exit, so a later import loads the module
-    normally; names already imported are left alone.
+    A library probing for an optional integration sees `ModuleNotFoundError`, as if the
+    module were not installed. Nothing is left behind: after the block the module imports
+    normally; names already imported are not affected.
     """
-    blocked = [name for name in names if name not in sys.modules]
-    for name in blocked:
-        sys.modules[name] = None  # type: ignore[assignment]
+    refuse = _Refuse(frozenset(name for name in names if name not in sys.modules))
+    sys.meta_path.insert(0, refuse)
     try:
         yield
     finally:
-        for name in blocked:
-            if name in sys.modules and sys.modules[name] is None:
-                del sys.modules[name]
+        sys.meta_path.remove(refuse)

@@ -58,13 +58,20 @@ from tradekernel.domain.ports.clock import Clock
 from tradekernel.orchestration.cycle.market_clock import MarketClock
 from tradekernel.orchestration.factory.kernel_factory import build_kernel
 
-# dependency_injector imports the web frameworks it finds installed, for `@inject` wiring
-# (fastapi, starlette, werkzeug), and pydantic-settings for a configuration loader. With
-# the `serve` extra installed that cost every command about 30 MB of RSS and 0.15 s, and
-# this container uses none of them (constructor injection only, settings from cattrs).
-# (Only modules it imports with `from ... import` can be kept out this way: its compiled
-# modules take a plain `import name` from `sys.modules` without checking for None.)
-_UNUSED_INTEGRATIONS = ("fastapi", "fast_depends", "starlette", "werkzeug", "pydantic_settings")
+# dependency_injector imports every integration it finds installed: fastapi, starlette
+# and werkzeug for `@inject` wiring, pydantic and yaml for configuration loaders. With the
+# `serve` extra installed that cost every command about 25 MB of RSS and 0.2 s, and this
+# container uses none of them (constructor injection only, settings from cattrs).
+_UNUSED_INTEGRATIONS = (
+    "fastapi",
+    "fast_depends",
+    "starlette",
+    "werkzeug",
+    "flask",
+    "pydantic",
+    "pydantic_settings",
+    "yaml",
+)
 with absent_modules(_UNUSED_INTEGRATIONS):
     from dependency_injector import containers, providers
 
