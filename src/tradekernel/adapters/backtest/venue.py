@@ -44,7 +44,10 @@ class BacktestVenue:
         self._slippage = self.settings.slippage_bps / _BPS
         self._ledger = SpotLedger(self.settings.starting_cash)
         self._trips = RoundTripBook()
-        self._orders: dict[str, WorkingOrder] = {}
+        # Every order taken, in submission order: a working order as its mutable record, a
+        # finished one as its final snapshot (it no longer changes, and a snapshot is what
+        # `fetch_order` returns; a million-bar run keeps tens of thousands of them).
+        self._orders: dict[str, WorkingOrder | Order] = {}
         self._working: dict[str, list[WorkingOrder]] = {}
         self._reserved: dict[str, Decimal] = {}
         self._fills: list[Fill] = []
@@ -115,12 +118,13 @@ class BacktestVenue:
             OrderNotFound: If the venue has no such order for `symbol`.
         """
         order = self._find(symbol, client_order_id)
-        if not order.status.is_terminal:
-            self._finish(order, OrderStatus.CANCELLED)
-            self._working[symbol] = [o for o in self._working[symbol] if o is not order]
-            if not self._working[symbol]:
-                del self._working[symbol]
-        return order.snapshot()
+        if isinstance(order, Order):
+            return order
+        final = self._finish(order, OrderStatus.CANCELLED)
+        self._working[symbol] = [o for o in self._working[symbol] if o is not order]
+        if not self._working[symbol]:
+            del self._working[symbol]
+        return final
 
     def fetch_order(self, symbol: str, client_order_id: str) -> Order:
         """Return an order by client order id.
@@ -128,9 +132,10 @@ class BacktestVenue:
         Raises:
             OrderNotFound: If the venue has no such order for `symbol`.
         """
-        return self._find(symbol, client_order_id).snapshot()
+        order = self._find(symbol, client_order_id)
+        return order if isinstance(order, Order) else order.snapshot()
 
-    def _find(self, symbol: str, client_order_id: str) -> WorkingOrder:
+    def _find(self, symbol: str, client_order_id: str) -> WorkingOrder | Order:
         order = self._orders.get(client_order_id)
         if order is None or order.symbol != symbol:
             raise OrderNotFound(
@@ -258,11 +263,14 @@ class BacktestVenue:
             order.status = OrderStatus.PARTIALLY_FILLED
         return fill
 
-    def _finish(self, order: WorkingOrder, status: OrderStatus, ts_ms: int | None = None) -> None:
+    def _finish(self, order: WorkingOrder, status: OrderStatus, ts_ms: int | None = None) -> Order:
         order.status = status
         if ts_ms is not None:
             order.updated_ms = ts_ms
         self._release(order)
+        # Its final state: kept as the snapshot, the mutable record is dropped.
+        final = self._orders[order.client_order_id] = order.snapshot()
+        return final
 
     def _fillable(self, order: WorkingOrder, qty: Decimal) -> Decimal:
         # Spot sells were checked against the holding at submit.

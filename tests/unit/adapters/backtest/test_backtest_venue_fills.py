@@ -301,3 +301,28 @@ def test_balances_positions_and_equity_across_two_symbols() -> None:
     assert venue.equity(marks) == venue.cash() + D(480) + D(40)
     with pytest.raises(KeyError, match="ETH/USD"):
         venue.equity({SYMBOL: D(1)})
+
+
+def test_a_finished_order_is_kept_as_its_final_snapshot() -> None:
+    venue = BacktestVenue(NO_FEES)
+    venue.submit(intent("f1", Side.BUY, "0.5"))
+    venue.submit(intent("c1", Side.BUY, "0.5", OrderType.LIMIT, price="50"))
+    venue.on_bar(bar(1, "100", "110", "90", "105"))
+    cancelled = venue.cancel(SYMBOL, "c1")
+    filled = venue.fetch_order(SYMBOL, "f1")
+    # No snapshot is built per call any more: the final one is returned every time.
+    assert venue.fetch_order(SYMBOL, "f1") is filled
+    assert venue.fetch_order(SYMBOL, "c1") is cancelled
+    assert venue.cancel(SYMBOL, "c1") is cancelled
+    assert filled.status is OrderStatus.FILLED
+    assert (filled.filled_quantity, filled.average_fill_price, filled.updated_ms) == (
+        D("0.5"),
+        D(100),
+        1,
+    )
+    assert cancelled.status is OrderStatus.CANCELLED
+    assert cancelled.filled_quantity == 0
+    with pytest.raises(OrderNotFound):
+        venue.fetch_order("ETH/USD", "f1")
+    with pytest.raises(Rejected):
+        venue.submit(intent("f1", Side.BUY, "0.5"))
