@@ -31,7 +31,6 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
-from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.adapters.ccxt.config import CcxtSettings
 from tradekernel.adapters.clock.system import SystemClock
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
@@ -54,6 +53,7 @@ from tradekernel.bootstrap.factories import (
     unchanged,
 )
 from tradekernel.bootstrap.live_config import LoadedLive, store_path
+from tradekernel.bootstrap.perpetual_sources import simulated_venue_for
 from tradekernel.bootstrap.wiring import LiveParts, RecordedRunParts, RunStores
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.orchestration.cycle.market_clock import MarketClock
@@ -122,8 +122,11 @@ class Container(containers.DeclarativeContainer):
     # it was sent at); the clockless simulated venue stamps it with its symbol's last bar
     # (inside the paper venue, which stamps itself; the dry run's; --verify-sparse's).
     simulated_venue_settings = providers.Callable(venue_settings, settings, blueprint.provided.file)
-    simulated_venue = providers.Factory(BacktestVenue, simulated_venue_settings)
-    backtest_execution = providers.Factory(BacktestVenue, simulated_venue_settings, clock)
+    # A perpetual account's venue, with its funding and mark sources (perpetual_sources.py).
+    simulated_venue = providers.Factory(simulated_venue_for, simulated_venue_settings, blueprint)
+    backtest_execution = providers.Factory(
+        simulated_venue_for, simulated_venue_settings, blueprint, clock
+    )
     paper_execution = providers.Factory(PaperExecution, simulated_venue, clock)
     live_config: providers.Object[LoadedLive | None] = providers.Object(None)
     live_settings = providers.Singleton(
