@@ -53,7 +53,6 @@ from tradekernel.bootstrap.factories import (
     unchanged,
 )
 from tradekernel.bootstrap.live_config import LoadedLive, store_path
-from tradekernel.bootstrap.perpetual_sources import simulated_venue_for
 from tradekernel.bootstrap.wiring import LiveParts, RecordedRunParts, RunStores
 from tradekernel.domain.ports.clock import Clock
 from tradekernel.orchestration.cycle.market_clock import MarketClock
@@ -123,9 +122,11 @@ class Container(containers.DeclarativeContainer):
     # (inside the paper venue, which stamps itself; the dry run's; --verify-sparse's).
     simulated_venue_settings = providers.Callable(venue_settings, settings, blueprint.provided.file)
     # A perpetual account's venue, with its funding and mark sources (perpetual_sources.py).
-    simulated_venue = providers.Factory(simulated_venue_for, simulated_venue_settings, blueprint)
+    simulated_venue = providers.Factory(
+        factories.simulated_venue, simulated_venue_settings, blueprint
+    )
     backtest_execution = providers.Factory(
-        simulated_venue_for, simulated_venue_settings, blueprint, clock
+        factories.simulated_venue, simulated_venue_settings, blueprint, clock
     )
     paper_execution = providers.Factory(PaperExecution, simulated_venue, clock)
     live_config: providers.Object[LoadedLive | None] = providers.Object(None)

@@ -3,8 +3,8 @@
 `perpetual_sources` is the one place a source is chosen: `[account] funding_files` (a CSV
 per symbol), else `funding_rate` (a constant), else no funding; `mark_price_files` (bars
 per symbol), else the symbol's own bars are the mark. A further source (the data store)
-is one more branch here. `simulated_venue_for` builds the backtest and paper venue: the
-perpetual venue with these sources for a perpetual account, the spot venue otherwise.
+is one more branch here. The container's `factories.simulated_venue` builds the perpetual
+venue with them.
 """
 
 import contextlib
@@ -15,15 +15,11 @@ from pathlib import Path
 import attrs
 
 from tradekernel.adapters.backtest.funding import FundingSchedule, read_funding_csv
-from tradekernel.adapters.backtest.perpetual_venue import PerpetualVenue
-from tradekernel.adapters.backtest.settings import VenueSettings
-from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.sources import fit_to_timeframe, load_source
-from tradekernel.bootstrap.perpetual_account import is_perpetual, perpetual_terms
+from tradekernel.bootstrap.perpetual_account import perpetual_terms
 from tradekernel.domain.errors import ConfigError, DataError
 from tradekernel.domain.market import Bar
-from tradekernel.domain.ports.clock import Clock
 from tradekernel.domain.timeframes import timeframe_ms
 
 
@@ -57,27 +53,6 @@ def perpetual_sources(blueprint: LoadedBlueprint) -> PerpetualSources:
             marks[symbol] = [loaded.series.bar_at(i) for i in range(len(loaded.series))]
     return PerpetualSources(
         funding=FundingSchedule(rates=rates, constant=account.funding_rate), marks=marks
-    )
-
-
-def simulated_venue_for(
-    settings: VenueSettings, blueprint: LoadedBlueprint, clock: Clock | None = None
-) -> BacktestVenue:
-    """Return the backtest and paper venue of a blueprint: perpetual or spot.
-
-    Raises:
-        ConfigError: as `perpetual_terms` and `perpetual_sources`.
-    """
-    account = blueprint.settings.account
-    if not is_perpetual(account):
-        return BacktestVenue(settings, clock)
-    sources = perpetual_sources(blueprint)
-    return PerpetualVenue(
-        settings,
-        perpetual_terms(account, blueprint.file),
-        funding=sources.funding,
-        marks=sources.marks,
-        clock=clock,
     )
 
 

@@ -18,8 +18,8 @@ from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.bootstrap.backtest_job import venue_settings
 from tradekernel.bootstrap.container import configured
+from tradekernel.bootstrap.factories import simulated_venue
 from tradekernel.bootstrap.paper_job import run_paper
-from tradekernel.bootstrap.perpetual_sources import simulated_venue_for
 from tradekernel.domain.enums import ExitReason
 from tradekernel.domain.errors import ConfigError
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
@@ -124,7 +124,7 @@ def _bars() -> list[LoadedBars]:
 
 def _backtest(blueprint: LoadedBlueprint, *, dense: bool) -> RunResult:
     settings = blueprint.settings
-    venue = simulated_venue_for(venue_settings(settings), blueprint)
+    venue = simulated_venue(venue_settings(settings), blueprint)
     series = {item.series.symbol: item.series for item in _bars()}
     return BacktestEngine(kernel_for(blueprint), venue).run(
         BacktestRequest(
@@ -233,7 +233,7 @@ def test_a_bad_source_names_its_key_and_file(
 ) -> None:
     blueprint = _blueprint(tmp_path, funding=funding)
     with pytest.raises(ConfigError) as caught:
-        simulated_venue_for(venue_settings(blueprint.settings), blueprint)
+        simulated_venue(venue_settings(blueprint.settings), blueprint)
     assert caught.value.path == path
     assert caught.value.file == blueprint.file
     assert words in str(caught.value)

@@ -125,7 +125,13 @@ class RecordedMarket:
         count = len(self.timeline)
         if self._progress is not None and (self._steps % 4096 == 0 or index + 1 == count):
             self._progress(index + 1, count)
-        if not tick.care or slices_waiting or self.venue.has_open_orders() or self._margined():
+        margin = self._margin
+        if (
+            not tick.care
+            or slices_waiting
+            or self.venue.has_open_orders()
+            or (margin is not None and margin.open_symbols())
+        ):
             following: int | None = index + 1
         else:
             following = self._stepping.next_after(index, self.account_view.exposed())
@@ -167,13 +173,9 @@ class RecordedMarket:
         if fills:
             self._set_equity_state()
 
-    def _margined(self) -> tuple[str, ...]:
-        margin = self._margin
-        return () if margin is None else margin.open_symbols()
-
     def _feed(self, index: int) -> None:
-        venue = self.venue
-        held = self._margined()
+        venue, margin = self.venue, self._margin
+        held = () if margin is None else margin.open_symbols()
         if not held and not venue.has_open_orders():
             return
         fills: list[Fill] = []
