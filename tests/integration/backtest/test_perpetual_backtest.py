@@ -111,7 +111,7 @@ REAL_SOURCES = f"""
 """
 
 
-def _blueprint(
+def perpetual_blueprint(
     tmp_path: Path, *, leverage: str = "50", funding: str = REAL_SOURCES
 ) -> LoadedBlueprint:
     text = BLUEPRINT.format(leverage=leverage, funding=funding)
@@ -122,7 +122,7 @@ def _bars() -> list[LoadedBars]:
     return [load_bars(BARS, "XRP/USDT")]
 
 
-def _backtest(blueprint: LoadedBlueprint, *, dense: bool) -> RunResult:
+def run_perpetual(blueprint: LoadedBlueprint, *, dense: bool) -> RunResult:
     settings = blueprint.settings
     venue = simulated_venue(venue_settings(settings), blueprint)
     series = {item.series.symbol: item.series for item in _bars()}
@@ -160,9 +160,9 @@ def _same(a: RunResult, b: RunResult, *, curve: bool = True) -> None:
 
 
 def test_dense_sparse_and_paper_agree_through_liquidations(tmp_path: Path) -> None:
-    blueprint = _blueprint(tmp_path)
-    dense = _backtest(blueprint, dense=True)
-    sparse = _backtest(blueprint, dense=False)
+    blueprint = perpetual_blueprint(tmp_path)
+    dense = run_perpetual(blueprint, dense=True)
+    sparse = run_perpetual(blueprint, dense=False)
     paper = _paper(blueprint, tmp_path / "paper.db")
     # 50x longs on real bars: each one liquidated on a bar without a working order.
     reasons = [trade.exit_reason for trade in dense.closed_trades]
@@ -176,9 +176,9 @@ def test_dense_sparse_and_paper_agree_through_liquidations(tmp_path: Path) -> No
 
 
 def test_a_held_long_pays_funding_and_the_equity_adds_up(tmp_path: Path) -> None:
-    blueprint = _blueprint(tmp_path, leverage="2", funding='funding_rate = "0.001"')
-    dense = _backtest(blueprint, dense=True)
-    sparse = _backtest(blueprint, dense=False)
+    blueprint = perpetual_blueprint(tmp_path, leverage="2", funding='funding_rate = "0.001"')
+    dense = run_perpetual(blueprint, dense=True)
+    sparse = run_perpetual(blueprint, dense=False)
     _same(dense, sparse)
     stats = dense.perpetual
     assert stats is not None
@@ -195,8 +195,8 @@ def test_a_held_long_pays_funding_and_the_equity_adds_up(tmp_path: Path) -> None
 
 
 def test_the_equity_curve_is_wallet_plus_unrealised_pnl_at_every_bar(tmp_path: Path) -> None:
-    blueprint = _blueprint(tmp_path, leverage="2", funding='funding_rate = "0.001"')
-    result = _backtest(blueprint, dense=False)
+    blueprint = perpetual_blueprint(tmp_path, leverage="2", funding='funding_rate = "0.001"')
+    result = run_perpetual(blueprint, dense=False)
     spot_like = result.cash  # wallet - basis; the curve adds q * close while a position is held
     held = result.equity != spot_like
     assert held.any()
@@ -231,7 +231,7 @@ def test_the_equity_curve_is_wallet_plus_unrealised_pnl_at_every_bar(tmp_path: P
 def test_a_bad_source_names_its_key_and_file(
     tmp_path: Path, funding: str, path: str, words: str
 ) -> None:
-    blueprint = _blueprint(tmp_path, funding=funding)
+    blueprint = perpetual_blueprint(tmp_path, funding=funding)
     with pytest.raises(ConfigError) as caught:
         simulated_venue(venue_settings(blueprint.settings), blueprint)
     assert caught.value.path == path
