@@ -34,7 +34,7 @@ RUN_ID = "perp-run"
 BLUEPRINT = """
 [blueprint]
 name = "perp_sma"
-description = "long-only SMA(5)/SMA(15) cross on a perpetual account"
+description = "SMA(5)/SMA(15) cross on a perpetual account, long-only or long/short"
 timeframe = "1h"
 
 [universe]
@@ -84,6 +84,7 @@ entry_threshold = "0"
 exit_confidence = "0"
 order_type = "market"
 quantity = "80"
+{shorts}
 
 [[planners.entry]]
 type = "market"
@@ -111,10 +112,14 @@ REAL_SOURCES = f"""
 """
 
 
+# The weighted planner opens shorts and flips in one cycle (close, then open the other side).
+LONG_SHORT = "allow_short = true\nreverse = true"
+
+
 def perpetual_blueprint(
-    tmp_path: Path, *, leverage: str = "50", funding: str = REAL_SOURCES
+    tmp_path: Path, *, leverage: str = "50", funding: str = REAL_SOURCES, shorts: str = ""
 ) -> LoadedBlueprint:
-    text = BLUEPRINT.format(leverage=leverage, funding=funding)
+    text = BLUEPRINT.format(leverage=leverage, funding=funding, shorts=shorts)
     return load_text(tmp_path, "perp", text)
 
 
@@ -159,8 +164,9 @@ def _same(a: RunResult, b: RunResult, *, curve: bool = True) -> None:
         assert a.equity.tobytes() == b.equity.tobytes()
 
 
-def test_dense_sparse_and_paper_agree_through_liquidations(tmp_path: Path) -> None:
-    blueprint = perpetual_blueprint(tmp_path)
+@pytest.mark.parametrize("shorts", ["", LONG_SHORT], ids=["long_only", "long_short"])
+def test_dense_sparse_and_paper_agree_through_liquidations(tmp_path: Path, shorts: str) -> None:
+    blueprint = perpetual_blueprint(tmp_path, shorts=shorts)
     dense = run_perpetual(blueprint, dense=True)
     sparse = run_perpetual(blueprint, dense=False)
     paper = _paper(blueprint, tmp_path / "paper.db")
