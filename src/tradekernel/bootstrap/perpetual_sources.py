@@ -1,10 +1,11 @@
-"""Where a perpetual blueprint's funding rates and mark prices come from, and its venue.
+"""Where a perpetual blueprint's funding rates and mark prices come from.
 
 `perpetual_sources` is the one place a source is chosen: `[account] funding_files` (a CSV
 per symbol), else `funding_rate` (a constant), else no funding; `mark_price_files` (bars
-per symbol), else the symbol's own bars are the mark. A further source (the data store)
-is one more branch here. The container's `factories.simulated_venue` builds the perpetual
-venue with them.
+per symbol), else the symbol's own bars are the mark. A file is named relative to the
+blueprint's directory, or `bundled:NAME` for one shipped in `tradekernel/data`. A further
+source (the data store) is one more branch here. The container's
+`factories.simulated_venue` builds the perpetual venue with them.
 """
 
 import contextlib
@@ -16,11 +17,14 @@ import attrs
 
 from tradekernel.adapters.backtest.funding import FundingSchedule, read_funding_csv
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
+from tradekernel.adapters.data.bundled import bundled_path
 from tradekernel.adapters.data.sources import fit_to_timeframe, load_source
 from tradekernel.bootstrap.perpetual_account import perpetual_terms
 from tradekernel.domain.errors import ConfigError, DataError
 from tradekernel.domain.market import Bar
 from tradekernel.domain.timeframes import timeframe_ms
+
+BUNDLED = "bundled:"
 
 
 @attrs.frozen(kw_only=True)
@@ -59,7 +63,11 @@ def perpetual_sources(blueprint: LoadedBlueprint) -> PerpetualSources:
 def _paths(
     key: str, files: Mapping[str, str], blueprint: LoadedBlueprint
 ) -> list[tuple[str, Path]]:
-    """Return each symbol's file, relative to the blueprint's directory, sorted by symbol."""
+    """Return each symbol's file, sorted by symbol.
+
+    A name is relative to the blueprint's directory, or `bundled:NAME` for a file shipped
+    in `tradekernel/data` (the bundled examples' funding and mark files).
+    """
     universe = blueprint.settings.universe.symbols
     found = []
     for symbol in sorted(files):
@@ -70,7 +78,12 @@ def _paths(
                 path=where,
                 file=blueprint.file,
             )
-        path = Path(blueprint.file).parent / files[symbol]
+        name = files[symbol]
+        if name.startswith(BUNDLED):
+            with _named(key, symbol, blueprint):
+                path = bundled_path(name.removeprefix(BUNDLED))
+        else:
+            path = Path(blueprint.file).parent / name
         if not path.is_file():
             raise ConfigError(f"no such file: {path}", path=where, file=blueprint.file)
         found.append((symbol, path))

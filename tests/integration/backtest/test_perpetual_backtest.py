@@ -17,15 +17,17 @@ from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.bootstrap.backtest_job import venue_settings
+from tradekernel.bootstrap.blueprints import load
 from tradekernel.bootstrap.container import configured
 from tradekernel.bootstrap.factories import simulated_venue
 from tradekernel.bootstrap.paper_job import run_paper
-from tradekernel.domain.enums import ExitReason
+from tradekernel.domain.enums import ExitReason, Side
 from tradekernel.domain.errors import ConfigError
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
 from tradekernel.orchestration.cycle.result import RunResult
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "perpetual_sma_cross.toml"
 BARS = DATA / "binance_XRP-USDT-PERP_1h.csv"
 FUNDING = DATA / "binance_XRP-USDT-PERP_funding_8h.csv"
 MARK = DATA / "binance_XRP-USDT-PERP_1h_mark.csv"
@@ -181,6 +183,25 @@ def test_dense_sparse_and_paper_agree_through_liquidations(tmp_path: Path, short
     assert [o.client_order_id for o in paper.orders] == [o.client_order_id for o in dense.orders]
 
 
+def test_the_bundled_long_short_example_trades_both_sides_with_real_funding(
+    tmp_path: Path,
+) -> None:
+    blueprint, _ = load(EXAMPLE)
+    dense = run_perpetual(blueprint, dense=True)
+    sparse = run_perpetual(blueprint, dense=False)
+    paper = _paper(blueprint, tmp_path / "paper.db")
+    _same(dense, sparse)
+    _same(dense, paper)
+    assert {trade.side for trade in dense.closed_trades} == {Side.BUY, Side.SELL}
+    assert dense.rejections == ()
+    assert dense.skipped_intents == ()
+    stats = dense.perpetual
+    assert stats is not None
+    assert stats.funding_paid > 0
+    assert stats.funding_received > 0
+    assert Decimal(1) < stats.max_leverage_used <= Decimal(5)
+
+
 def test_a_held_long_pays_funding_and_the_equity_adds_up(tmp_path: Path) -> None:
     blueprint = perpetual_blueprint(tmp_path, leverage="2", funding='funding_rate = "0.001"')
     dense = run_perpetual(blueprint, dense=True)
@@ -216,6 +237,11 @@ def test_the_equity_curve_is_wallet_plus_unrealised_pnl_at_every_bar(tmp_path: P
             '[account.funding_files]\n"XRP/USDT" = "missing.csv"',
             'account.funding_files."XRP/USDT"',
             "no such file",
+        ),
+        (
+            '[account.funding_files]\n"XRP/USDT" = "bundled:nope.csv"',
+            'account.funding_files."XRP/USDT"',
+            "no bundled dataset 'nope.csv'",
         ),
         (
             f'[account.funding_files]\n"BTC/USDT" = "{FUNDING}"',
