@@ -22,37 +22,8 @@ def account_view(
     each position's isolated margin `|q| * entry / leverage` plus its unrealised PnL is
     what closing it releases.
     """
-    if perpetual is not None:
-        return _perpetual_view(context, quote_asset, perpetual)
     balance = context.balances.get(quote_asset)
-    cash = balance.total if balance is not None else ZERO
-    exposure: dict[str, Decimal] = {}
-    for symbol in sorted(context.positions):
-        position = context.positions[symbol]
-        if not position.is_open:
-            continue
-        mark = context.marks.get(symbol)
-        price = mark.price if mark is not None else position.avg_entry_price
-        exposure[symbol] = position.quantity * price
-    equity = cash + sum(exposure.values(), ZERO)
-    peak = context.peak_equity if context.peak_equity is not None else equity
-    return AccountView(
-        quote_asset=quote_asset,
-        cash=cash,
-        equity=equity,
-        peak_equity=max(peak, equity),
-        exposure=exposure,
-        open_positions=len(exposure),
-        open_orders=len(context.open_orders),
-    )
-
-
-def _perpetual_view(
-    context: PlanningContext[object], quote_asset: str, terms: PerpetualTerms
-) -> AccountView:
-    balance = context.balances.get(quote_asset)
-    available = balance.free if balance is not None else ZERO
-    wallet = balance.total if balance is not None else ZERO
+    total = balance.total if balance is not None else ZERO
     exposure: dict[str, Decimal] = {}
     released: dict[str, Decimal] = {}
     unrealized = ZERO
@@ -63,20 +34,25 @@ def _perpetual_view(
         mark = context.marks.get(symbol)
         entry = position.avg_entry_price
         price = mark.price if mark is not None else entry
-        pnl = position.quantity * (price - entry)
-        unrealized += pnl
         exposure[symbol] = position.quantity * price
-        released[symbol] = abs(position.quantity) * entry / terms.leverage + pnl
-    equity = wallet + unrealized
+        if perpetual is not None:
+            pnl = position.quantity * (price - entry)
+            unrealized += pnl
+            released[symbol] = abs(position.quantity) * entry / perpetual.leverage + pnl
+    if perpetual is None:
+        cash, equity = total, total + sum(exposure.values(), ZERO)
+    else:
+        cash = balance.free if balance is not None else ZERO
+        equity = total + unrealized
     peak = context.peak_equity if context.peak_equity is not None else equity
     return AccountView(
         quote_asset=quote_asset,
-        cash=available,
+        cash=cash,
         equity=equity,
         peak_equity=max(peak, equity),
         exposure=exposure,
         open_positions=len(exposure),
         open_orders=len(context.open_orders),
-        perpetual=terms,
+        perpetual=perpetual,
         released_by_close=released,
     )
