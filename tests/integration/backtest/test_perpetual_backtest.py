@@ -16,6 +16,8 @@ from tests.integration.backtest.backtest_blueprints import kernel_for, load_text
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.data.report import LoadedBars
+from tradekernel.adapters.sqlite.database import connect
+from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
 from tradekernel.bootstrap.backtest_job import venue_settings
 from tradekernel.bootstrap.blueprints import load
 from tradekernel.bootstrap.container import configured
@@ -23,6 +25,7 @@ from tradekernel.bootstrap.factories import simulated_venue
 from tradekernel.bootstrap.paper_job import run_paper
 from tradekernel.domain.enums import ExitReason, Side
 from tradekernel.domain.errors import ConfigError
+from tradekernel.domain.orders import Fill
 from tradekernel.orchestration.backtest.engine import BacktestEngine, BacktestRequest
 from tradekernel.orchestration.cycle.result import RunResult
 
@@ -154,6 +157,10 @@ def _paper(blueprint: LoadedBlueprint, db: Path) -> RunResult:
         container.shutdown_resources()
 
 
+def _fill_key(fill: Fill) -> tuple[int, str]:
+    return fill.ts_ms, fill.trade_id
+
+
 def _same(a: RunResult, b: RunResult, *, curve: bool = True) -> None:
     assert a.plan_hashes == b.plan_hashes
     assert a.run_plan_hash == b.run_plan_hash
@@ -181,6 +188,14 @@ def test_dense_sparse_and_paper_agree_through_liquidations(tmp_path: Path, short
     _same(dense, sparse)
     _same(dense, paper)
     assert [o.client_order_id for o in paper.orders] == [o.client_order_id for o in dense.orders]
+    # A liquidation's fill reaches the paper run's records like any fill.
+    connection = connect(tmp_path / "paper.db")
+    try:
+        recorded = SqliteRunReader(connection).fills(RUN_ID)
+    finally:
+        connection.close()
+    assert sorted(recorded, key=_fill_key) == sorted(paper.fills, key=_fill_key)
+    assert any(fill.client_order_id.startswith("liquidation-") for fill in recorded)
 
 
 def test_the_bundled_long_short_example_trades_both_sides_with_real_funding(
