@@ -192,8 +192,13 @@ def test_dense_sparse_and_paper_agree_through_liquidations(tmp_path: Path, short
     connection = connect(tmp_path / "paper.db")
     try:
         recorded = SqliteRunReader(connection).fills(RUN_ID)
+        snapshots = SqliteRunReader(connection).equity(RUN_ID)
     finally:
         connection.close()
+    # Its equity snapshots value a position at its unrealised PnL at the mark, as the curve.
+    assert [float(point.equity) for point in snapshots] == pytest.approx(
+        paper.equity.tolist(), abs=1e-9
+    )
     assert sorted(recorded, key=_fill_key) == sorted(paper.fills, key=_fill_key)
     assert any(fill.client_order_id.startswith("liquidation-") for fill in recorded)
 

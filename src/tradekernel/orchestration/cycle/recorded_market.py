@@ -64,7 +64,8 @@ class RecordedMarket:
         self.venue = venue = desk.venue
         self.account_view = VenueAccount(venue, timeline.symbols, desk.open_order_views)
         self._margin = margin = venue.margin_account()
-        valued = self.series if margin is None else _at_mark(self.series, margin)
+        # A margined account is valued at its mark series (the curve and the final marks).
+        self._valued = valued = self.series if margin is None else _at_mark(self.series, margin)
         self.equity = EquityTracker(timeline, valued, float(venue.cash()))
         self._valued_state: tuple[float, dict[str, float]] | None = None
         self._on_time = on_time
@@ -144,15 +145,18 @@ class RecordedMarket:
         self._index = following
 
     def marks_at(self, index: int) -> dict[str, MarkPrice]:
-        """Return each symbol's last close at or before bar `index`, stamped with its time."""
+        """Return each symbol's last close at or before bar `index`, stamped with its time.
+
+        On a margined account the close is the mark series' where it has one.
+        """
         marks = {}
         now_ms = int(self.timeline.ts_ms.item(index))
-        for symbol, series, position, _ in self._views:
+        valued = self._valued
+        for symbol, _, position, _ in self._views:
             at = int(position.item(index))
             if at >= 0:
-                marks[symbol] = MarkPrice(
-                    symbol=symbol, price=float_mark(series.close.item(at)), ts_ms=now_ms
-                )
+                close = valued[symbol].close.item(at)
+                marks[symbol] = MarkPrice(symbol=symbol, price=float_mark(close), ts_ms=now_ms)
         return marks
 
     def _at(self) -> int:
