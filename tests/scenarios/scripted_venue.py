@@ -14,6 +14,7 @@ from tradekernel.domain.errors import Rejected
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill, Order
+from tradekernel.domain.ports.simulation import MarginAccount
 from tradekernel.domain.trades import ClosedTrade, OpenTrade
 
 
@@ -84,3 +85,6 @@ class ScriptedVenue:
 
     def open_trades(self) -> tuple[OpenTrade, ...]:
         return self.inner.open_trades()
+
+    def margin_account(self) -> MarginAccount | None:
+        return self.inner.margin_account()

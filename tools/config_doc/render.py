@@ -48,6 +48,8 @@ def _type_name(hint: Any) -> str:
     if origin in (tuple, list):
         args = [arg for arg in typing.get_args(hint) if arg is not Ellipsis]
         return f"list of {_type_name(args[0])}" if args else "list"
+    if origin is dict:
+        return f"table of {_type_name(typing.get_args(hint)[1])}"
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return f"enum {hint.__name__}"
     plain = {bool: "bool", int: "int", float: "float", str: "str", Decimal: "decimal"}
@@ -80,7 +82,12 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-_TOML_WORDS = {"str": "string", "list of str": "list of strings", "str or absent": "string"}
+_TOML_WORDS = {
+    "str": "string",
+    "list of str": "list of strings",
+    "str or absent": "string",
+    "table of str": "table of strings",
+}
 
 
 def _section_type(hint: Any) -> str:

@@ -29,7 +29,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.adapters.ccxt.config import CcxtSettings
 from tradekernel.adapters.clock.system import SystemClock
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
@@ -138,8 +137,13 @@ class Container(containers.DeclarativeContainer):
     # it was sent at); the clockless simulated venue stamps it with its symbol's last bar
     # (inside the paper venue, which stamps itself; the dry run's; --verify-sparse's).
     simulated_venue_settings = providers.Callable(venue_settings, settings, blueprint.provided.file)
-    simulated_venue = providers.Factory(BacktestVenue, simulated_venue_settings)
-    backtest_execution = providers.Factory(BacktestVenue, simulated_venue_settings, clock)
+    # A perpetual account's venue, with its funding and mark sources (perpetual_sources.py).
+    simulated_venue = providers.Factory(
+        factories.simulated_venue, simulated_venue_settings, blueprint
+    )
+    backtest_execution = providers.Factory(
+        factories.simulated_venue, simulated_venue_settings, blueprint, clock
+    )
     paper_execution = providers.Factory(PaperExecution, simulated_venue, clock)
     live_config: providers.Object[LoadedLive | None] = providers.Object(None)
     live_settings = providers.Singleton(

@@ -13,11 +13,16 @@ from typing import Any, Protocol, TypeVar
 import attrs
 import numpy as np
 
+from tradekernel.adapters.backtest.perpetual_venue import PerpetualVenue
+from tradekernel.adapters.backtest.settings import VenueSettings
+from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.adapters.ccxt.config import CcxtSettings, MarketType
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.sqlite.journal import DEFAULT_BATCH_SIZE
 from tradekernel.bootstrap.blueprints import bundled_blueprint, load
 from tradekernel.bootstrap.live_config import LoadedLive
+from tradekernel.bootstrap.perpetual_account import is_perpetual, perpetual_terms
+from tradekernel.bootstrap.perpetual_sources import perpetual_sources
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plugin_spec import PluginSpec
@@ -88,6 +93,30 @@ def catalog_of(loaded: tuple[LoadedBlueprint, Catalog]) -> Catalog:
 def refined(loaded: tuple[LoadedBlueprint, Catalog], refine: Refinement) -> LoadedBlueprint:
     """Return the loaded blueprint after the command's refinement."""
     return refine(loaded[0])
+
+
+def simulated_venue(
+    settings: VenueSettings, blueprint: LoadedBlueprint, clock: Clock | None = None
+) -> BacktestVenue:
+    """Return the backtest and paper venue of a blueprint: perpetual or spot.
+
+    A perpetual account's venue gets its terms, funding and mark bars
+    (`perpetual_sources`); `clock` stamps orders (None: the symbol's last bar does).
+
+    Raises:
+        ConfigError: as `perpetual_terms` and `perpetual_sources`.
+    """
+    account = blueprint.settings.account
+    if not is_perpetual(account):
+        return BacktestVenue(settings, clock)
+    sources = perpetual_sources(blueprint)
+    return PerpetualVenue(
+        settings,
+        perpetual_terms(account, blueprint.file),
+        funding=sources.funding,
+        marks=sources.marks,
+        clock=clock,
+    )
 
 
 class _Closeable(Protocol):

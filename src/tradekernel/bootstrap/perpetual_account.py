@@ -1,10 +1,8 @@
 """A blueprint's perpetual account: its terms, validated with the key that is wrong.
 
-The perpetual backtest venue exists (`adapters/backtest/perpetual_venue.py`), but the
-cycle runner does not drive it yet: it feeds the venue bars only while orders work, and
-its equity curve is the spot one, while funding and liquidation need every bar of an open
-position. Until it does, every job refuses a perpetual blueprint with one clear line,
-after `config validate` has checked its keys (docs/perpetuals.md).
+Backtest and paper run a perpetual blueprint on the perpetual venue
+(`perpetual_sources.py`); live refuses it with one clear line until it trades perpetuals
+through ccxt (docs/perpetuals.md).
 """
 
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
@@ -33,15 +31,15 @@ def perpetual_terms(account: AccountSettings, file: str | None = None) -> Perpet
 
 
 def refuse_perpetual_run(blueprint: LoadedBlueprint) -> None:
-    """Refuse to run a perpetual blueprint until the cycle runner drives the venue.
+    """Refuse to run a perpetual blueprint live (backtest and paper run it).
 
     Raises:
         ConfigError: for `account.market_type = "linear_perpetual"`.
     """
     if is_perpetual(blueprint.settings.account):
         raise ConfigError(
-            "market_type = 'linear_perpetual' is validated but not run yet: the cycle "
-            "runner does not drive the perpetual venue (docs/perpetuals.md)",
+            "market_type = 'linear_perpetual' runs in backtest and paper, not live yet "
+            "(docs/perpetuals.md)",
             path="account.market_type",
             file=blueprint.file,
         )

@@ -9,11 +9,7 @@ from collections.abc import Sequence
 
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.report import LoadedBars
-from tradekernel.bootstrap.perpetual_account import (
-    is_perpetual,
-    perpetual_terms,
-    refuse_perpetual_run,
-)
+from tradekernel.bootstrap.perpetual_account import is_perpetual, perpetual_terms
 from tradekernel.domain.blueprint import BlueprintSettings
 from tradekernel.domain.errors import ConfigError, DataError
 from tradekernel.domain.holistic_allocation import HOLISTIC_ALLOCATOR
@@ -42,7 +38,6 @@ def check_recorded_run(
                 file=blueprint.file,
             )
     check_tradable(blueprint)
-    refuse_perpetual_run(blueprint)
     check_warmup(kernel, data)
 
 

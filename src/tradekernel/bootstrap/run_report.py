@@ -4,10 +4,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
+
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.adapters.reports.equity_curve import EquityCurve
 from tradekernel.adapters.reports.metrics import Metrics, compute_metrics
+from tradekernel.adapters.reports.perpetual_metrics import perpetual_metrics
 from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.writer import ReportPaths, write_outputs
 from tradekernel.bootstrap.report_overlays import Worker, with_price_overlays
@@ -76,6 +79,9 @@ def summarise_run(
         buy_and_hold_return=buy_and_hold_return(data),
         open_trade_count=len(result.open_trades),
     )
+    if result.perpetual is not None:
+        figures = perpetual_metrics(result.perpetual, result.closed_trades)
+        metrics = attrs.evolve(metrics, perpetual=figures)
     bounds = [
         (int(item.series.ts_ms[0]), int(item.series.ts_ms[-1])) for item in data if len(item.series)
     ]

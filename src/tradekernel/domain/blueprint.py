@@ -52,6 +52,10 @@ class AccountSettings:
 
     `market_type` is spot (the default) or a linear perpetual; the other keys matter only
     for a perpetual account and become its `PerpetualTerms` (docs/perpetuals.md).
+    Funding comes from `funding_files` (a `timestamp_ms,funding_rate` CSV per symbol,
+    relative to the blueprint's directory), else `funding_rate` (one rate at every
+    funding time), else there is none; `mark_price_files` gives a symbol's mark-price bars
+    (OHLCV, the symbol's own bars without one).
     """
 
     quote_asset: str = "USDT"
@@ -63,6 +67,9 @@ class AccountSettings:
     maintenance_margin_rate: Decimal = Decimal("0.005")
     liquidation_fee_rate: Decimal = Decimal("0.005")
     funding_interval_hours: int = 8
+    funding_rate: Decimal | None = None
+    funding_files: dict[str, str] = attrs.field(factory=dict)
+    mark_price_files: dict[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)

@@ -88,6 +88,9 @@ class _GrownAccount:
     maintenance_margin_rate: str = "0.005"
     liquidation_fee_rate: str = "0.005"
     funding_interval_hours: int = 8
+    funding_rate: str | None = None
+    funding_files: dict[str, str] = attrs.field(factory=dict)
+    mark_price_files: dict[str, str] = attrs.field(factory=dict)
     hedge_ratio: str = "0"
 
 

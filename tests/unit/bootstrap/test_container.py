@@ -265,6 +265,9 @@ class RecordingVenue:
     def open_trades(self) -> tuple[object, ...]:
         return self.inner.open_trades()
 
+    def margin_account(self) -> None:
+        return None
+
 
 def test_an_overridden_execution_provider_runs_a_tiny_backtest(tmp_path: Path) -> None:
     container = configured(mode="backtest", db_path=tmp_path / "c.db")

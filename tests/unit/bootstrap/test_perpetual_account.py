@@ -1,4 +1,4 @@
-"""A perpetual blueprint: shorts allowed, its terms checked by key, runs refused for now."""
+"""A perpetual blueprint: shorts allowed, its terms checked by key, live runs refused for now."""
 
 from decimal import Decimal
 from pathlib import Path

@@ -41,7 +41,8 @@ from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill
 from tradekernel.domain.perpetuals import PerpetualTerms
 from tradekernel.domain.ports.clock import Clock
-from tradekernel.shared.exact import add, div, mul
+from tradekernel.domain.ports.simulation import MarginAccount, PerpetualStats
+from tradekernel.shared.exact import add, div, mul, sub
 from tradekernel.shared.perp_ledger import PerpLedger
 
 ZERO = Decimal(0)
@@ -212,6 +213,35 @@ class PerpetualVenue(BacktestVenue):
         equity = self.perp.equity(marks) if notional else ZERO
         if notional and equity > 0:
             self.max_leverage_used = max(self.max_leverage_used, div(notional, equity))
+
+    @override
+    def margin_account(self) -> MarginAccount:
+        """Return the venue itself: the loop feeds it every bar of an open position."""
+        return self
+
+    def open_symbols(self) -> tuple[str, ...]:
+        """Return the symbols with an open position, sorted."""
+        return tuple(held.symbol for held in self.perp.open_positions())
+
+    def value_offset(self) -> Decimal:
+        """Return the wallet less every position's signed basis: equity = it + sum(q * mark)."""
+        offset = self.perp.wallet
+        for held in self.perp.open_positions():
+            offset = sub(offset, held.basis)
+        return offset
+
+    def mark_closes(self, symbol: str) -> Mapping[int, Decimal]:
+        """Return the mark series' close by bar time (empty without a mark series)."""
+        return {ts_ms: bar.close for ts_ms, bar in self._marks.get(symbol, {}).items()}
+
+    def stats(self) -> PerpetualStats:
+        """Return the funding paid and received, the maximum leverage and the liquidations."""
+        return PerpetualStats(
+            funding_paid=self.perp.funding_paid,
+            funding_received=self.perp.funding_received,
+            max_leverage_used=self.max_leverage_used,
+            liquidations=len(self.liquidations),
+        )
 
     def mark(self, symbol: str) -> Decimal | None:
         """Return the mark price at the last bar fed for `symbol` (None before any bar)."""

@@ -20,6 +20,7 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.clock import Clock
+from tradekernel.domain.ports.simulation import MarginAccount
 from tradekernel.domain.trades import ClosedTrade, OpenTrade
 from tradekernel.shared.exact import add, mul
 from tradekernel.shared.ledger import SpotLedger
@@ -351,3 +352,7 @@ class BacktestVenue:
     def open_trades(self) -> tuple[OpenTrade, ...]:
         """Return the round trips still open, sorted by symbol (for final marking)."""
         return self._trips.open_trades()
+
+    def margin_account(self) -> MarginAccount | None:
+        """Return None: a spot account has no margined positions to drive every bar."""
+        return None

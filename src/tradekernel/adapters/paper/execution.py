@@ -25,7 +25,7 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.ports.clock import Clock
-from tradekernel.domain.ports.simulation import SimulatedVenue
+from tradekernel.domain.ports.simulation import MarginAccount, SimulatedVenue
 from tradekernel.domain.trades import ClosedTrade, OpenTrade
 
 
@@ -144,6 +144,9 @@ class PaperExecution:
 
     def open_trades(self) -> tuple[OpenTrade, ...]:
         return self._venue.open_trades()
+
+    def margin_account(self) -> MarginAccount | None:
+        return self._venue.margin_account()
 
     def _stamped(self, order: Order) -> Order:
         submitted = self._submitted_ms.get(order.client_order_id)

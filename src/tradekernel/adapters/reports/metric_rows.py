@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from tradekernel.adapters.reports.metrics import Metrics
+from tradekernel.adapters.reports.perpetual_metrics import PerpetualMetrics
 
 NOT_AVAILABLE = "n/a"
 _MS_PER_DAY = 24 * 60 * 60 * 1000
@@ -41,8 +42,21 @@ def _trade_count(metrics: Metrics) -> str:
     return f"{metrics.trade_count}{held}"
 
 
+def perpetual_rows(figures: PerpetualMetrics) -> list[tuple[str, str]]:
+    """Return the rows of a perpetual run: trades and PnL per side, funding, leverage."""
+    return [
+        ("Long trades", f"{figures.long_trades} (PnL {money(figures.long_pnl)})"),
+        ("Short trades", f"{figures.short_trades} (PnL {money(figures.short_pnl)})"),
+        ("Funding paid", money(figures.funding_paid)),
+        ("Funding received", money(figures.funding_received)),
+        ("Max leverage used", f"{ratio(float(figures.max_leverage_used))}x"),
+        ("Liquidations", str(figures.liquidations)),
+    ]
+
+
 def metric_rows(metrics: Metrics) -> list[tuple[str, str]]:
-    """Return (label, formatted value) rows in display order."""
+    """Return (label, formatted value) rows in display order (a perpetual run's last)."""
+    perpetual = [] if metrics.perpetual is None else perpetual_rows(metrics.perpetual)
     return [
         ("Starting cash", money(metrics.starting_cash)),
         ("Total return", percent(metrics.total_return)),
@@ -61,4 +75,5 @@ def metric_rows(metrics: Metrics) -> list[tuple[str, str]]:
         ("Trades", _trade_count(metrics)),
         ("Exits by reason", exit_counts(metrics.exits_by_reason)),
         ("Final equity", money(metrics.final_equity)),
+        *perpetual,
     ]

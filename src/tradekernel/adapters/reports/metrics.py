@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 
 from tradekernel.adapters.reports.equity_curve import EquityCurve
+from tradekernel.adapters.reports.perpetual_metrics import PerpetualMetrics
 from tradekernel.domain.enums import ExitReason
 from tradekernel.domain.trades import ClosedTrade
 from tradekernel.shared.bars import FloatArray
@@ -35,7 +36,8 @@ class Metrics:
     every symbol from its first close to its last (None when not computed).
     `exits_by_reason` counts the closed trades per `ExitReason` (every reason listed, zeros
     included, except `liquidation`, listed only when a trade was liquidated: a spot run
-    cannot be, and its summary keeps its bytes).
+    cannot be, and its summary keeps its bytes). `perpetual` holds a perpetual run's own
+    figures (None on spot).
     """
 
     starting_cash: Decimal
@@ -58,6 +60,7 @@ class Metrics:
     exits_by_reason: Mapping[str, int] = attrs.field(factory=dict)
     buy_and_hold_return: float | None = None
     open_trade_count: int = 0
+    perpetual: PerpetualMetrics | None = None
 
 
 def drawdown_series(equity: FloatArray) -> FloatArray:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tradekernel.adapters.reports.metrics import Metrics
+from tradekernel.adapters.reports.perpetual_metrics import perpetual_document
 from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.skips import skip_words
 from tradekernel.shared.utc_time import utc_text
@@ -55,8 +56,8 @@ def metrics_document(metrics: Metrics) -> dict[str, JsonValue]:
 
 
 def summary_document(identity: RunIdentity, metrics: Metrics) -> dict[str, JsonValue]:
-    """Return the summary as a JSON-ready mapping."""
-    return {
+    """Return the summary as a JSON-ready mapping (`perpetual` only for a perpetual run)."""
+    document: dict[str, JsonValue] = {
         "schema_version": SUMMARY_SCHEMA_VERSION,
         "run_id": identity.run_id,
         "mode": identity.mode,
@@ -73,6 +74,9 @@ def summary_document(identity: RunIdentity, metrics: Metrics) -> dict[str, JsonV
         "skipped_intents": _skipped(identity.skipped_intents),
         "exits_by_reason": {key: int(count) for key, count in metrics.exits_by_reason.items()},
     }
+    if metrics.perpetual is not None:
+        document["perpetual"] = dict(perpetual_document(metrics.perpetual))
+    return document
 
 
 def _skipped(skipped: tuple[tuple[str, int], ...]) -> dict[str, JsonValue]:

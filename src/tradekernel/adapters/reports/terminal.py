@@ -9,6 +9,12 @@ from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.shared.utc_time import utc_text
 
 _TABLE_LABELS = (
+    "Long trades",
+    "Short trades",
+    "Funding paid",
+    "Funding received",
+    "Max leverage used",
+    "Liquidations",
     "Starting cash",
     "Total return",
     "Buy and hold",

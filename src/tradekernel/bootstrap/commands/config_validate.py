@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         blueprint = container.blueprint()
         container.kernel()  # the plugin factories may refuse combinations too
-        container.simulated_venue_settings()
+        container.simulated_venue()  # its settings, and a perpetual account's sources
         check_tradable(blueprint)
     finally:
         container.shutdown_resources()

@@ -4,11 +4,52 @@ from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Protocol
 
+import attrs
+
 from tradekernel.domain.account import Balance, Position
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill, Order
 from tradekernel.domain.trades import ClosedTrade, OpenTrade
+
+
+@attrs.frozen(kw_only=True)
+class PerpetualStats:
+    """What a perpetual account did over a run, beyond its fills (docs/perpetuals.md).
+
+    `funding_paid` and `funding_received` are both >= 0; `max_leverage_used` is the
+    largest notional at mark over equity seen at a bar; `liquidations` counts forced
+    closes.
+    """
+
+    funding_paid: Decimal
+    funding_received: Decimal
+    max_leverage_used: Decimal
+    liquidations: int
+
+
+class MarginAccount(Protocol):
+    """What the cycle runner asks of a margined (perpetual) simulated account.
+
+    Funding and liquidation happen on bars without working orders, so the loop feeds every
+    bar of a symbol with an open position; equity is `value_offset() + sum(q * mark)`.
+    """
+
+    def open_symbols(self) -> tuple[str, ...]:
+        """Return the symbols with an open position, sorted."""
+        ...
+
+    def value_offset(self) -> Decimal:
+        """Return the wallet less every position's signed cost basis."""
+        ...
+
+    def mark_closes(self, symbol: str) -> Mapping[int, Decimal]:
+        """Return the mark price's close by bar time (empty: the bar's close is the mark)."""
+        ...
+
+    def stats(self) -> PerpetualStats:
+        """Return the funding, leverage and liquidation figures so far."""
+        ...
 
 
 class SimulatedVenue(Protocol):
@@ -59,4 +100,8 @@ class SimulatedVenue(Protocol):
 
     def open_trades(self) -> tuple[OpenTrade, ...]:
         """Return the round trips still open, sorted by symbol."""
+        ...
+
+    def margin_account(self) -> MarginAccount | None:
+        """Return the margined account the loop must drive every bar, None on spot."""
         ...

@@ -8,13 +8,22 @@ stepping every bar while an order works or a slice waits; dense stepping visits 
 bar. At each step the simulated venue is fed the bars of the symbols with working
 orders, and the equity curve is brought up to the bar (its peak feeds the drawdown
 threats).
+
+A margined (perpetual) account pays funding and can be liquidated on bars without working
+orders, so while it holds a position the venue is also fed every bar of that symbol, and
+the loop steps every bar (the kernel is still called only where it can act, so plans stay
+those of a dense run). Its equity is `wallet - basis + q * mark` (`MarginAccount`).
 """
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
+import attrs
+import numpy as np
+
 from tradekernel.domain.market import MarkPrice
 from tradekernel.domain.orders import Fill
+from tradekernel.domain.ports.simulation import MarginAccount
 from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor, float_mark
 from tradekernel.orchestration.cycle.desk import OrderDesk
 from tradekernel.orchestration.cycle.equity import EquityTracker
@@ -54,7 +63,11 @@ class RecordedMarket:
         self._desk = desk
         self.venue = venue = desk.venue
         self.account_view = VenueAccount(venue, timeline.symbols, desk.open_order_views)
-        self.equity = EquityTracker(timeline, self.series, float(venue.cash()))
+        self._margin = margin = venue.margin_account()
+        # A margined account is valued at its mark series (the curve and the final marks).
+        self._valued = valued = self.series if margin is None else _at_mark(self.series, margin)
+        self.equity = EquityTracker(timeline, valued, float(venue.cash()))
+        self._valued_state: tuple[float, dict[str, float]] | None = None
         self._on_time = on_time
         self._progress = progress
         # Per symbol, in timeline order: what every step reads, looked up once.
@@ -113,7 +126,13 @@ class RecordedMarket:
         count = len(self.timeline)
         if self._progress is not None and (self._steps % 4096 == 0 or index + 1 == count):
             self._progress(index + 1, count)
-        if not tick.care or slices_waiting or self.venue.has_open_orders():
+        margin = self._margin
+        if (
+            not tick.care
+            or slices_waiting
+            or self.venue.has_open_orders()
+            or (margin is not None and margin.open_symbols())
+        ):
             following: int | None = index + 1
         else:
             following = self._stepping.next_after(index, self.account_view.exposed())
@@ -126,15 +145,18 @@ class RecordedMarket:
         self._index = following
 
     def marks_at(self, index: int) -> dict[str, MarkPrice]:
-        """Return each symbol's last close at or before bar `index`, stamped with its time."""
+        """Return each symbol's last close at or before bar `index`, stamped with its time.
+
+        On a margined account the close is the mark series' where it has one.
+        """
         marks = {}
         now_ms = int(self.timeline.ts_ms.item(index))
-        for symbol, series, position, _ in self._views:
+        valued = self._valued
+        for symbol, _, position, _ in self._views:
             at = int(position.item(index))
             if at >= 0:
-                marks[symbol] = MarkPrice(
-                    symbol=symbol, price=float_mark(series.close.item(at)), ts_ms=now_ms
-                )
+                close = valued[symbol].close.item(at)
+                marks[symbol] = MarkPrice(symbol=symbol, price=float_mark(close), ts_ms=now_ms)
         return marks
 
     def _at(self) -> int:
@@ -153,18 +175,45 @@ class RecordedMarket:
         self._desk.take_fills(fills)
         self.account_view.changed()
         if fills:
-            self.equity.set_state(float(self.venue.cash()), self.account_view.quantities())
+            self._set_equity_state()
 
     def _feed(self, index: int) -> None:
-        venue = self.venue
-        if not venue.has_open_orders():
+        venue, margin = self.venue, self._margin
+        held = () if margin is None else margin.open_symbols()
+        if not held and not venue.has_open_orders():
             return
         fills: list[Fill] = []
         for symbol, series, position, has_bar in self._views:
-            if venue.has_open_orders(symbol) and has_bar.item(index):
+            if (symbol in held or venue.has_open_orders(symbol)) and has_bar.item(index):
                 fills.extend(venue.on_bar(series.bar_at(int(position.item(index)))))
         self._desk.take_fills(fills)
         # A bar can fill, expire or reject orders: all change what the venue reports.
         self.account_view.changed()
-        if fills:
-            self.equity.set_state(float(venue.cash()), self.account_view.quantities())
+        if fills or held:
+            # On a margined account funding moves the wallet on a bar without fills.
+            self._set_equity_state()
+
+    def _set_equity_state(self) -> None:
+        margin = self._margin
+        if margin is None:
+            self.equity.set_state(float(self.venue.cash()), self.account_view.quantities())
+            return
+        state = (float(margin.value_offset()), self.account_view.quantities())
+        if state != self._valued_state:
+            # Only changes start a run: a held position would otherwise add one per bar.
+            self._valued_state = state
+            self.equity.set_state(*state)
+
+
+def _at_mark(series: Mapping[str, BarSeries], margin: MarginAccount) -> dict[str, BarSeries]:
+    """Return the series valued at the mark: closes replaced by the mark's where it has one."""
+    valued = dict(series)
+    for symbol, bars in series.items():
+        marks = margin.mark_closes(symbol)
+        if marks:
+            closes = [
+                float(marks[ts]) if ts in marks else close
+                for ts, close in zip(bars.ts_ms.tolist(), bars.close.tolist(), strict=True)
+            ]
+            valued[symbol] = attrs.evolve(bars, close=np.array(closes, dtype=np.float64))
+    return valued

@@ -188,6 +188,7 @@ class RecordedRun:
         equity = market.equity
         care = self.runner.care
         hashes = self.runner.decider.plan_hashes
+        margin = venue.margin_account()
         return RunResult(
             run_id=self._settings.run_id,
             bars=len(market.timeline),
@@ -214,6 +215,7 @@ class RecordedRun:
             skipped_intents=tuple(
                 sorted(self.runner.decider.skipped.items(), key=lambda item: (-item[1], item[0]))
             ),
+            perpetual=None if margin is None else margin.stats(),
         )
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import attrs
 
 from tradekernel.domain.orders import Fill, Order
+from tradekernel.domain.ports.simulation import PerpetualStats
 from tradekernel.domain.trades import ClosedTrade, OpenTrade
 from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.shared.bars import FloatArray, IntArray
@@ -19,7 +20,8 @@ class RunResult:
     warm-up (every bar when dense), `kernel_calls` the plans made. The equity arrays hold
     one float per bar from the first planned one, `cash + qty * close` per held symbol in
     symbol order; `final_equity` is the venue's exact Decimal valuation at `final_marks`
-    and is the one figure a report shows as the final equity.
+    and is the one figure a report shows as the final equity. On a perpetual account the
+    curve is `wallet - basis + q * mark` per bar and `cash` holds `wallet - basis`.
     """
 
     run_id: str
@@ -48,3 +50,5 @@ class RunResult:
     exposed_bars: int
     # Skipped intents by reason, most frequent first (ties by reason): (reason, count).
     skipped_intents: tuple[tuple[str, int], ...] = ()
+    # A perpetual account's funding, leverage and liquidations (None on spot).
+    perpetual: PerpetualStats | None = None

@@ -19,7 +19,7 @@ from tradekernel.domain.account import Balance, Position
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill, Order
-from tradekernel.domain.ports.simulation import SimulatedVenue
+from tradekernel.domain.ports.simulation import MarginAccount, SimulatedVenue
 from tradekernel.domain.trades import ClosedTrade, OpenTrade
 
 
@@ -93,6 +93,9 @@ class ContinuedOrdersVenue:
 
     def open_trades(self) -> tuple[OpenTrade, ...]:
         return self._paper.open_trades()
+
+    def margin_account(self) -> MarginAccount | None:
+        return self._paper.margin_account()
 
     def _order(self, order: Order) -> Order:
         before = self._before.get(order.client_order_id)

@@ -81,7 +81,9 @@ class PaperRunner:
         self._telemetry = AccountTelemetry(
             runtime=self.runtime,
             clock=ports.clock,
-            calculator=EquityCalculator(settings.quote_asset),
+            calculator=EquityCalculator(
+                settings.quote_asset, margined=ports.venue.margin_account() is not None
+            ),
             journal=ports.journal,
             run_id=settings.run_id,
         )

@@ -28,11 +28,14 @@ class EquityCalculator:
 
     Cash is the quote balance's total (free and locked: a resting buy's reserve is still
     ours). Holdings are counted through positions only, so a spot base-asset balance that
-    is also a position is not counted twice.
+    is also a position is not counted twice. On a `margined` (perpetual) account the
+    balance total is the wallet and a position adds its unrealised PnL,
+    `quantity * (mark - entry)`, not its notional.
     """
 
-    def __init__(self, quote: str) -> None:
+    def __init__(self, quote: str, *, margined: bool = False) -> None:
         self._quote = quote
+        self._margined = margined
 
     def snapshot(
         self,
@@ -57,6 +60,8 @@ class EquityCalculator:
                 price = position.avg_entry_price
             else:
                 price = mark.price
+            if self._margined:
+                price -= position.avg_entry_price
             value += position.quantity * price
         return EquitySnapshot(
             ts_ms=ts_ms, cash=cash, positions_value=value, unpriced=tuple(unpriced)

@@ -95,7 +95,13 @@ def test_corrupt_parquet_is_a_data_error(tmp_path: Path) -> None:
 
 def test_bundled_default_is_the_long_contiguous_coinbase_series() -> None:
     assert DEFAULT_DATASET == "coinbase_BTC-USD_1h.csv"
-    assert bundled_names() == ("binance_BTC-USDT_4h.csv", "coinbase_BTC-USD_1h.csv")
+    assert bundled_names() == (
+        "binance_BTC-USDT_4h.csv",
+        "binance_XRP-USDT-PERP_1h.csv",
+        "binance_XRP-USDT-PERP_1h_mark.csv",
+        "binance_XRP-USDT-PERP_funding_8h.csv",
+        "coinbase_BTC-USD_1h.csv",
+    )
     loaded = load_bars(bundled_path(), "BTC/USD")
     report = loaded.report
     assert report.rows == 20111

@@ -88,6 +88,9 @@ class ScriptedVenue(FakeExecution):
     def open_trades(self) -> tuple[OpenTrade, ...]:
         return ()
 
+    def margin_account(self) -> None:
+        return None
+
 
 class CountingManager(OrderManager):
     """The real order manager, counting the submit calls it receives (idempotent or not)."""
