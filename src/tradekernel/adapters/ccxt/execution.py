@@ -22,6 +22,7 @@ from tradekernel.adapters.ccxt.config import (
 from tradekernel.adapters.ccxt.mapping import balances_from_ccxt, order_from_ccxt
 from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
 from tradekernel.adapters.ccxt.order_lists import OrderLists
+from tradekernel.adapters.ccxt.perpetual_account import CcxtPerpetualAccount
 from tradekernel.adapters.ccxt.own_trades import ClientIds, fetch_own_trades
 from tradekernel.adapters.ccxt.retry import RetryRunner, Sleep, UnconfirmedRequest
 from tradekernel.adapters.ccxt.submission import look_up_unconfirmed, place_order
@@ -186,9 +187,23 @@ class CcxtExecution:
         return self.run(self.balances_async())
 
     def positions(self) -> Sequence[Position]:
-        """Return no positions: a spot account holds balances, and ccxt reports no cost
-        basis for them, so the ledger owns spot positions (swap positions: not yet)."""
+        """Return the venue's open positions on a swap account (signed quantities); none
+        on spot: a spot account holds balances, and ccxt reports no cost basis for them,
+        so the ledger owns spot positions."""
+        if self._settings.market_type is MarketType.SWAP:
+            return self.perpetual_account().venue_positions()
         return ()
+
+    def perpetual_account(self) -> CcxtPerpetualAccount:
+        """Return the perpetual account calls (leverage, margin and position mode,
+        positions, funding) on this client."""
+        return CcxtPerpetualAccount(
+            self._exchange,
+            self._retry,
+            run=self.run,
+            ensure_markets=self._ensure_markets,
+            symbols=self._settings.symbols,
+        )
 
     def own_trades(self, symbol: str | None = None, since_ms: int = 0) -> Sequence[Fill]:
         return self.run(self.own_trades_async(symbol, since_ms))
