@@ -18,6 +18,11 @@ from typing import Any
 
 from tests.integration.ccxt.fake_binance import FakeBinance
 from tests.integration.ccxt.fake_binance_records import Fault, VenueError, VenueOrder
+from tests.integration.ccxt.fake_binance_usdm_payloads import (
+    income_entry,
+    order_json,
+    position_row,
+)
 
 __all__ = ["FakeBinanceUsdm", "income_entry"]
 
@@ -30,20 +35,6 @@ PUBLIC = {
     "/fapi/v1/klines",
     "/fapi/v1/ticker/24hr",
 }
-
-
-def income_entry(symbol: str, amount: str, time_ms: int, tran_id: int) -> dict[str, Any]:
-    """Return one FUNDING_FEE row of `GET /fapi/v1/income`, as Binance writes it."""
-    return {
-        "symbol": symbol,
-        "incomeType": "FUNDING_FEE",
-        "income": amount,
-        "asset": "USDT",
-        "time": time_ms,
-        "info": "FUNDING_FEE",
-        "tranId": tran_id,
-        "tradeId": "",
-    }
 
 
 class FakeBinanceUsdm(FakeBinance):
@@ -120,31 +111,7 @@ class FakeBinanceUsdm(FakeBinance):
         )
 
     def _order_json(self, order: VenueOrder, reduce_only: bool) -> dict[str, Any]:
-        average = order.quote / order.executed if order.executed else Decimal(0)
-        return {
-            "orderId": order.order_id,
-            "symbol": order.symbol,
-            "status": order.status,
-            "clientOrderId": order.client_order_id,
-            "price": f"{order.price:f}",
-            "avgPrice": f"{average:f}",
-            "origQty": f"{order.quantity:f}",
-            "executedQty": f"{order.executed:f}",
-            "cumQty": f"{order.executed:f}",
-            "cumQuote": f"{order.quote:f}",
-            "timeInForce": order.time_in_force,
-            "type": order.type,
-            "reduceOnly": reduce_only,
-            "closePosition": False,
-            "side": order.side,
-            "positionSide": "BOTH",
-            "stopPrice": "0",
-            "workingType": "CONTRACT_PRICE",
-            "priceProtect": False,
-            "origType": order.type,
-            "time": order.time_ms,
-            "updateTime": order.update_ms or order.time_ms,
-        }
+        return order_json(order, reduce_only)
 
     def _new_order(self, params: Mapping[str, str]) -> dict[str, Any]:
         symbol = params["symbol"]
@@ -178,44 +145,23 @@ class FakeBinanceUsdm(FakeBinance):
     # -- endpoints ------------------------------------------------------------------------
 
     def _position_rows(self, symbol: str | None) -> list[dict[str, Any]]:
-        rows = []
-        for market, (held, entry) in sorted(self.positions.items()):
-            if not held or symbol not in (None, market):
-                continue
-            mark = self.prices[market]
-            rows.append(
-                {
-                    "symbol": market,
-                    "positionSide": "BOTH",
-                    "positionAmt": f"{held:f}",
-                    "entryPrice": f"{entry:f}",
-                    "breakEvenPrice": f"{entry:f}",
-                    "markPrice": f"{mark:f}",
-                    "unRealizedProfit": f"{held * (mark - entry):f}",
-                    "liquidationPrice": "0",
-                    "isolatedMargin": "0",
-                    "notional": f"{held * mark:f}",
-                    "marginAsset": "USDT",
-                    "isolatedWallet": "0",
-                    "initialMargin": "0",
-                    "maintMargin": "0",
-                    "positionInitialMargin": "0",
-                    "openOrderInitialMargin": "0",
-                    "adl": "2",
-                    "bidNotional": "0",
-                    "askNotional": "0",
-                    "updateTime": self.now_ms(),
-                }
-            )
-        return rows
+        return [
+            position_row(market, held, entry, self.prices[market], self.now_ms())
+            for market, (held, entry) in sorted(self.positions.items())
+            if held and symbol in (None, market)
+        ]
 
     def _account(self) -> dict[str, Any]:
-        wallet = f"{self.wallet:f}"
+        unrealised = sum(
+            (held * (self.prices[m] - entry) for m, (held, entry) in self.positions.items()),
+            Decimal(0),
+        )
+        wallet, margin = f"{self.wallet:f}", f"{self.wallet + unrealised:f}"
         asset = {
             "asset": "USDT",
             "walletBalance": wallet,
-            "unrealizedProfit": "0.00000000",
-            "marginBalance": wallet,
+            "unrealizedProfit": f"{unrealised:f}",
+            "marginBalance": margin,
             "maintMargin": "0.00000000",
             "initialMargin": "0.00000000",
             "positionInitialMargin": "0.00000000",
@@ -228,7 +174,7 @@ class FakeBinanceUsdm(FakeBinance):
         }
         return {
             "totalWalletBalance": wallet,
-            "totalMarginBalance": wallet,
+            "totalMarginBalance": margin,
             "availableBalance": wallet,
             "assets": [asset],
             "positions": self._position_rows(None),
@@ -319,7 +265,8 @@ class FakeBinanceUsdm(FakeBinance):
             return self._account()
         if path == "/fapi/v1/userTrades":
             start = int(params.get("startTime", 0))
-            rows = [t for t in self.trades if t["symbol"] == params["symbol"] and t["time"] >= start]
+            symbol = params["symbol"]
+            rows = [t for t in self.trades if t["symbol"] == symbol and t["time"] >= start]
             return rows[: int(params.get("limit", 500))]
         if path == "/fapi/v1/income":
             return self._income(params)

@@ -22,8 +22,8 @@ from tradekernel.adapters.ccxt.config import (
 from tradekernel.adapters.ccxt.mapping import balances_from_ccxt, order_from_ccxt
 from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
 from tradekernel.adapters.ccxt.order_lists import OrderLists
-from tradekernel.adapters.ccxt.perpetual_account import CcxtPerpetualAccount
 from tradekernel.adapters.ccxt.own_trades import ClientIds, fetch_own_trades
+from tradekernel.adapters.ccxt.perpetual_account import CcxtPerpetualAccount
 from tradekernel.adapters.ccxt.retry import RetryRunner, Sleep, UnconfirmedRequest
 from tradekernel.adapters.ccxt.submission import look_up_unconfirmed, place_order
 from tradekernel.domain.account import Balance, Position

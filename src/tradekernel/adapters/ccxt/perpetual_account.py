@@ -118,9 +118,7 @@ class CcxtPerpetualAccount:
             return await self._exchange.fetch_funding_history(None, since_ms, _INCOME_PAGE)
 
         raw = await self._retry.run("funding history", fetch)
-        by_market = {
-            self._exchange.market(symbol)["id"]: symbol for symbol in self._symbols
-        }
+        by_market = {self._exchange.market(symbol)["id"]: symbol for symbol in self._symbols}
         payments = [
             FundingPayment(
                 symbol=by_market[info["symbol"]],
