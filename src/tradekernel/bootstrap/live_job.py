@@ -15,12 +15,7 @@ from tradekernel.adapters.ccxt.config import MarketType
 from tradekernel.adapters.ccxt.execution import CcxtExecution
 from tradekernel.bootstrap.backtest_job import code_version
 from tradekernel.bootstrap.live_config import LiveSettings, LoadedLive, load_live, store_path
-from tradekernel.bootstrap.live_perpetual import (
-    SimulatedPerpetualAccount,
-    check_perpetual,
-    paper_venue,
-    perpetual_watch,
-)
+from tradekernel.bootstrap.live_perpetual import check_perpetual, paper_venue, perpetual_watch
 from tradekernel.bootstrap.run_checks import check_tradable
 from tradekernel.bootstrap.wiring import LiveParts
 from tradekernel.domain.errors import Banned, Fatal
@@ -43,7 +38,6 @@ from tradekernel.orchestration.live.reconciliation import (
     ReconcileSettings,
     ReconciliationReport,
 )
-from tradekernel.orchestration.live.recorded_fills import recorded_fills
 from tradekernel.orchestration.live.runner import LiveRunner, RunnerSettings
 from tradekernel.orchestration.live.startup_guard import StartupRefused, notices
 from tradekernel.orchestration.notify.live_feed import LiveNotifications
@@ -124,7 +118,8 @@ def wire(
     loaded, blueprint, clock = parts.loaded, parts.blueprint, parts.clock
     s = loaded.settings
     settings = blueprint.settings
-    # Only a live swap account can sell what it does not hold; a dry run is a spot paper venue.
+    # Only a live swap account can sell what it does not hold; a dry run is a spot paper
+    # venue, or a perpetual one on a perpetual account.
     check_tradable(blueprint, can_short=live and s.ccxt.market_type is MarketType.SWAP)
     # A perpetual account: checked now (its position mode too), prepared after the guard.
     perpetual = check_perpetual(parts, live=live)
@@ -155,17 +150,7 @@ def wire(
             if state.venue_order_id
         )
     adopt = s.adopt_holdings if adopt_holdings is None else adopt_holdings
-    watch = None
-    if terms is not None:
-        watch = perpetual_watch(
-            parts,
-            account=execution.perpetual_account()
-            if paper is None
-            else SimulatedPerpetualAccount(paper, terms.position_mode),
-            own_fills=lambda: recorded_fills(store.all_events()),
-            tolerance={sym: r.step_size for sym, r in rules.items()},
-            adopt=adopt,
-        )
+    watch = perpetual_watch(parts, perpetual, paper=paper, store=store, rules=rules, adopt=adopt)
     reconciler = Reconciler(
         manager=manager,
         venue=venue,
@@ -343,9 +328,9 @@ def _run_session(
     )
     for line in notices(report):
         on_cycle(line)
-    for line in wiring.prepare() if wiring.prepare is not None else ():
+    for line in (wiring.prepare or tuple)():
         on_cycle(line)
-    for line in runner.perpetual.take_notices() if runner.perpetual is not None else ():
+    for line in runner.perpetual.take_notices() if runner.perpetual else ():
         on_cycle(line)
     for notice in runner.take_notices():
         on_cycle(notice.line())
@@ -384,7 +369,7 @@ def _run_session(
             on_cycle(notice.line())
         for line in runner.data_watch.take_notices():
             on_cycle(line)
-        for line in runner.perpetual.take_notices() if runner.perpetual is not None else ():
+        for line in runner.perpetual.take_notices() if runner.perpetual else ():
             on_cycle(line)
         skipped = f", skipped: {cycle.skipped}" if cycle.skipped else ""
         on_cycle(

@@ -10,8 +10,7 @@ guard let the run through, and its positions and funding watched (docs/perpetual
   nothing: it says what it would set and trades on a simulated perpetual venue.
 """
 
-from collections.abc import Callable, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
@@ -22,11 +21,13 @@ from tradekernel.bootstrap.perpetual_account import is_perpetual, perpetual_term
 from tradekernel.bootstrap.wiring import LiveParts
 from tradekernel.domain.account import Position
 from tradekernel.domain.errors import ConfigError
-from tradekernel.domain.orders import Fill
+from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.perpetuals import PerpetualTerms, PositionMode
+from tradekernel.domain.ports.order_store import OrderEventStore
 from tradekernel.domain.ports.perpetual_account import FundingPayment, PerpetualAccount
 from tradekernel.domain.ports.simulation import SimulatedVenue
 from tradekernel.orchestration.live.perpetual_watch import PerpetualWatch
+from tradekernel.orchestration.live.recorded_fills import recorded_fills
 
 EXCHANGE_ID = "binanceusdm"
 
@@ -125,18 +126,27 @@ def paper_venue(parts: LiveParts, terms: PerpetualTerms | None) -> SimulatedVenu
 
 def perpetual_watch(
     parts: LiveParts,
+    start: PerpetualStart | None,
     *,
-    account: PerpetualAccount,
-    own_fills: Callable[[], Sequence[Fill]],
-    tolerance: dict[str, Decimal],
+    paper: SimulatedVenue | None,
+    store: OrderEventStore,
+    rules: Mapping[str, SymbolRules],
     adopt: bool,
-) -> PerpetualWatch:
-    """Return the watch of the session's positions and funding, from now on."""
+) -> PerpetualWatch | None:
+    """Return the watch of the session's positions and funding from now on: on the venue,
+    or on the dry run's simulated venue (None on a spot account)."""
+    if start is None:
+        return None
+    account: PerpetualAccount = (
+        parts.execution.perpetual_account()
+        if paper is None
+        else SimulatedPerpetualAccount(paper, start.terms.position_mode)
+    )
     return PerpetualWatch(
         account=account,
-        own_fills=own_fills,
+        own_fills=lambda: recorded_fills(store.all_events()),
         symbols=parts.blueprint.settings.universe.symbols,
-        tolerance=tolerance,
+        tolerance={symbol: rule.step_size for symbol, rule in rules.items()},
         adopt=adopt,
         since_ms=parts.clock.now_ms(),
     )

@@ -3,7 +3,7 @@
 
 import faulthandler
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -137,3 +137,26 @@ def test_funding_income_is_recorded_in_the_summary(
     assert summary["funding_paid"] == "0.25000000"
     assert summary["funding_received"] == "0.10000000"
     assert summary["funding_payments"] == 2
+
+
+@pytest.mark.parametrize(
+    ("edit", "key"),
+    [
+        (lambda text: text.replace('exchange_id = "binanceusdm"\n', ""), "ccxt.exchange_id"),
+        (lambda b: b.replace('leverage = "5"', 'leverage = "5.5"'), "account.leverage"),
+    ],
+)
+def test_a_perpetual_run_on_a_spot_market_or_a_fractional_leverage_is_refused(
+    tmp_path: Path,
+    usdm_venue: FakeBinanceUsdm,
+    capsys: pytest.CaptureFixture[str],
+    edit: Callable[[str], str],
+    key: str,
+) -> None:
+    config = write_perpetual_config(tmp_path, usdm_venue.base_url)
+    for path in (config, tmp_path / "blueprint.toml"):
+        path.write_text(edit(path.read_text()))
+    assert _live(config, "--live") == 2
+    (line,) = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert key in line
+    assert usdm_venue.requests == []
