@@ -97,6 +97,7 @@ def test_an_unexplained_short_refuses_the_start(
     config = write_perpetual_config(tmp_path, usdm_venue.base_url)
     assert _live(config, "--live") != 0
     err = capsys.readouterr().err
+    assert "perpetual positions the store's fills do not explain" in err
     assert "BTC/USDT:USDT: venue holds -0.01 position" in err
     assert usdm_venue.changes() == []
 

@@ -26,11 +26,9 @@ from tradekernel.domain.account import Position
 from tradekernel.domain.enums import Side
 from tradekernel.domain.orders import Fill
 from tradekernel.domain.ports.perpetual_account import FundingPayment, PerpetualAccount
-from tradekernel.orchestration.live.reconciliation import HoldingGap
+from tradekernel.orchestration.live.reconciliation import POSITION, HoldingGap
 
 ZERO = Decimal(0)
-# What a gap's `asset` says for a perpetual position (there is no base balance).
-POSITION = "position"
 
 
 class PerpetualWatch:

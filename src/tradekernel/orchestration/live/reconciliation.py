@@ -33,6 +33,9 @@ from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.orchestration.oms.transitions import UNCONFIRMED
 from tradekernel.shared.ids import CLIENT_ID_PREFIX, is_client_order_id
 
+# A perpetual position's gap names no asset (it has no base balance).
+POSITION = "position"
+
 
 @attrs.frozen(kw_only=True)
 class HoldingGap:
