@@ -10,9 +10,8 @@ after `config validate` has checked its keys (docs/perpetuals.md).
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
 from tradekernel.domain.blueprint import AccountSettings
 from tradekernel.domain.errors import ConfigError
-from tradekernel.domain.perpetuals import AccountMarketType, PerpetualTerms, PositionMode
-
-HOUR_MS = 3_600_000
+from tradekernel.domain.perpetuals import AccountMarketType, PerpetualTerms
+from tradekernel.orchestration.factory.account_terms import account_perpetual_terms
 
 
 def is_perpetual(account: AccountSettings) -> bool:
@@ -21,33 +20,16 @@ def is_perpetual(account: AccountSettings) -> bool:
 
 
 def perpetual_terms(account: AccountSettings, file: str | None = None) -> PerpetualTerms:
-    """Return the account's perpetual terms.
+    """Return the account's perpetual terms (the account must be a perpetual one).
 
     Raises:
         ConfigError: a leverage, rate or interval the terms refuse, or hedge mode (not
             simulated yet), naming its `account.` key and `file`.
     """
-    if account.position_mode is PositionMode.HEDGE:
-        raise ConfigError(
-            "position_mode = 'hedge' is not simulated yet; use 'one_way'",
-            path="account.position_mode",
-            file=file,
-        )
-    try:
-        return PerpetualTerms(
-            leverage=account.leverage,
-            margin_mode=account.margin_mode,
-            position_mode=account.position_mode,
-            maintenance_margin_rate=account.maintenance_margin_rate,
-            liquidation_fee_rate=account.liquidation_fee_rate,
-            funding_interval_ms=account.funding_interval_hours * HOUR_MS,
-        )
-    except ValueError as error:
-        message = str(error).removeprefix("account.")
-        key, _, _ = message.partition(" ")
-        if key == "funding_interval_ms":
-            key, message = "funding_interval_hours", "funding_interval_hours must be >= 1"
-        raise ConfigError(message, path=f"account.{key}", file=file) from None
+    terms = account_perpetual_terms(account, file)
+    if terms is None:
+        raise ConfigError("a spot account has no perpetual terms", path="account.market_type")
+    return terms
 
 
 def refuse_perpetual_run(blueprint: LoadedBlueprint) -> None:

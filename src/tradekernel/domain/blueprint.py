@@ -85,6 +85,8 @@ class ExecutionPolicy:
     decides (a `quantity` is explicit, otherwise a size planner sizes it).
     `entry_timeout_ms` > 0 ends a working entry after that long (a `timeout`); `rollback`
     decides what happens to an entry's filled part when it fails half-way.
+    `max_leverage` and `min_liquidation_distance` limit opening intents on a linear
+    perpetual account (gates `max_leverage`, `liquidation_too_close`; None: no limit).
     """
 
     allow_market_fallback: bool = False
@@ -94,6 +96,8 @@ class ExecutionPolicy:
     rollback: RollbackPolicy = RollbackPolicy.KEEP
     reduce_fraction: Decimal = Decimal("0.5")
     entry_timeout_ms: int = 0
+    max_leverage: Decimal | None = None
+    min_liquidation_distance: Decimal | None = None
 
 
 @attrs.frozen(kw_only=True)

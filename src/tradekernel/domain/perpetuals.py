@@ -18,7 +18,7 @@ Cross margin uses the whole wallet balance as the position's margin instead of t
 initial margin: `cross_liquidation_price` below.
 """
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 import attrs
@@ -153,3 +153,24 @@ def cross_liquidation_price(
         return ZERO
     price = (quantity * entry - wallet) / (quantity - abs(quantity) * maintenance_rate)
     return max(price, ZERO)
+
+
+def margin_quantity(
+    *,
+    available: Decimal,
+    fraction: Decimal,
+    price: Decimal,
+    leverage: Decimal,
+    fee_rate: Decimal,
+    step: Decimal,
+) -> Decimal:
+    """Return the quantity whose margin plus fee uses `fraction` of `available`.
+
+    `q * price / leverage + q * price * fee_rate = available * fraction`, rounded down to
+    `step`; zero when nothing is available.
+    """
+    budget = available * fraction
+    if budget <= 0 or price <= 0:
+        return ZERO
+    per_unit = price * (ONE / leverage + fee_rate)
+    return (budget / per_unit / step).to_integral_value(rounding=ROUND_DOWN) * step

@@ -9,6 +9,7 @@ import msgspec
 
 from tradekernel.domain.account import Position
 from tradekernel.domain.orders import OpenOrderView
+from tradekernel.domain.perpetuals import PerpetualTerms
 from tradekernel.domain.signals import (
     ContextAssessment,
     FeatureSnapshot,
@@ -19,7 +20,14 @@ from tradekernel.domain.signals import (
 
 @attrs.frozen(kw_only=True)
 class AccountView:
-    """The account in the quote currency, as planning sees it at the cycle's marks."""
+    """The account in the quote currency, as planning sees it at the cycle's marks.
+
+    On a linear perpetual account `perpetual` holds its terms (None on spot), `cash` is
+    the available balance (wallet less locked margin), `exposure` the signed notional at
+    the mark, `equity` the wallet plus unrealised PnL, and `released_by_close` what closing
+    each symbol's position would add to the available balance (its margin plus its
+    unrealised PnL, fees aside): a flip sizes its new side from it.
+    """
 
     quote_asset: str
     cash: Decimal
@@ -28,6 +36,8 @@ class AccountView:
     exposure: Mapping[str, Decimal] = attrs.Factory(dict)
     open_positions: int = 0
     open_orders: int = 0
+    perpetual: PerpetualTerms | None = None
+    released_by_close: Mapping[str, Decimal] = attrs.Factory(dict)
 
     @cached_property
     def total_exposure(self) -> Decimal:

@@ -10,8 +10,12 @@ cash or exposure in this cycle (that happens only once they fill). Each new trad
    (one per routing slice) must not exceed the limit;
 2. `max_open_positions`: a trade on a symbol with no exposure opens a position;
 3. its notional (size quantity x entry reference price, or the first layer price) must
-   fit the cash budget left, the symbol cap left and the total cap left. Every new trade
-   spends cash, shorts included (conservative: margin is not modelled).
+   fit the cash budget left, the symbol cap left and the total cap left. On spot every
+   new trade spends its notional of cash, shorts included. On a linear perpetual account
+   (`AccountView.perpetual`) it spends its margin, notional / leverage, and a close
+   of a position frees what closing it releases (`AccountView.released_by_close`, times
+   its close fraction) for the trades after it: the close is submitted first, so a flip
+   can use the margin of the position it closes.
 
 A trade that does not fit is shrunk to the room left when `allow_partial` is set (its
 SizePlan quantity lowered, the rest of its plans kept), or refused with the reason of the
@@ -34,6 +38,7 @@ from tradekernel.features.allocation.priority import (
     is_reduction,
     order_count,
     priority_key,
+    released_by,
     unit_price,
 )
 
@@ -59,6 +64,15 @@ class _Ledger:
     total_used: Decimal
     positions: int
     orders: int
+    leverage: Decimal | None = None  # a perpetual account's; None on spot
+
+    def cash_cost(self, notional: Decimal) -> Decimal:
+        """Return the cash a new trade of `notional` spends: all of it, or its margin."""
+        return notional if self.leverage is None else notional / self.leverage
+
+    def cash_room(self) -> Decimal:
+        """Return the notional the cash left can still open."""
+        return self.cash_left if self.leverage is None else self.cash_left * self.leverage
 
 
 class BudgetAllocator:
@@ -88,11 +102,14 @@ class BudgetAllocator:
             positions=account.open_positions,
             orders=len(open_orders),
         )
+        if account.perpetual is not None:
+            ledger.leverage = account.perpetual.leverage
         accepted: list[ExecutionDirective] = []
         rejected: list[AllocationRejection] = []
         for item in sorted(directives, key=priority_key):
             if is_reduction(item):
                 ledger.orders += order_count(item)
+                ledger.cash_left += released_by(item, account)
                 accepted.append(item)
                 continue
             outcome = self._admit(item, account, ledger)
@@ -157,7 +174,7 @@ class BudgetAllocator:
                     + f"reduced by allocation from {item.size.quantity}: {reason.value} {detail()}",
                 ),
             )
-        ledger.cash_left -= notional
+        ledger.cash_left -= ledger.cash_cost(notional)
         ledger.symbol_used[symbol] = ledger.symbol_used.get(symbol, _ZERO) + notional
         ledger.total_used += notional
         ledger.orders += slots
@@ -170,14 +187,15 @@ class BudgetAllocator:
     ) -> list[tuple[SkipReason, Decimal, Callable[[], str]]]:
         # Each limit's rationale is written only if the limit binds: most directives fit.
         params = self._params
-        cash_left = ledger.cash_left
+        cash_left = ledger.cash_room()
         limits: list[tuple[SkipReason, Decimal, Callable[[], str]]] = [
             (
                 SkipReason.CASH_BUDGET,
                 cash_left,
                 lambda: (
                     f"cash budget left {cash_left} (cash {account.cash}, "
-                    f"fraction {params.cash_fraction}, reserve {params.cash_reserve})"
+                    + (f"leverage {ledger.leverage}, " if ledger.leverage else "")
+                    + f"fraction {params.cash_fraction}, reserve {params.cash_reserve})"
                 ),
             )
         ]

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from tradekernel.domain.enums import DirectiveScope
+from tradekernel.domain.stage_inputs import AccountView
 from tradekernel.domain.trade_plans import ExecutionDirective
 
 _REDUCING = (DirectiveScope.CLOSE_EXISTING, DirectiveScope.MODIFY_EXISTING)
@@ -37,3 +38,18 @@ def unit_price(item: ExecutionDirective) -> Decimal | None:
 def order_count(item: ExecutionDirective) -> int:
     """Return how many orders the directive adds: one per routing slice (at least one)."""
     return max(1, len(item.routing.slices))
+
+
+def released_by(item: ExecutionDirective, account: AccountView) -> Decimal:
+    """Return the balance a perpetual close frees: its share of `released_by_close`.
+
+    Zero on spot, for a stop move and for a symbol without a position.
+    """
+    directive = item.directive
+    if account.perpetual is None or directive.scope is not DirectiveScope.CLOSE_EXISTING:
+        return Decimal(0)
+    released = account.released_by_close.get(directive.symbol)
+    if released is None:
+        return Decimal(0)
+    fraction = directive.size.close_fraction
+    return released if fraction is None or fraction >= 1 else released * fraction

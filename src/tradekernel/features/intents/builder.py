@@ -11,6 +11,7 @@ from tradekernel.domain.trade_plans import ExecutionDirective
 from tradekernel.features.intents.expansion import expand
 from tradekernel.features.intents.gates import Gatekeeper
 from tradekernel.features.intents.inputs import IntentInputs
+from tradekernel.features.intents.perpetual_admission import PerpetualGatekeeper
 from tradekernel.features.intents.settings import IntentSettings
 from tradekernel.shared.quantize import floor_to_step
 
@@ -55,7 +56,12 @@ class IntentBuilder:
             ):
                 refused.append(intent.skip(SkipReason(rejection.reason), rejection.detail))
         raw.sort(key=intent_order_key)
-        gatekeeper = Gatekeeper(self._settings, inputs)
+        terms = self._settings.perpetual
+        gatekeeper = (
+            Gatekeeper(self._settings, inputs)
+            if terms is None
+            else PerpetualGatekeeper(self._settings, inputs, terms)
+        )
         admitted = [gatekeeper.admit(intent) for intent in raw]
         return tuple(sorted([*admitted, *refused], key=intent_order_key))
 

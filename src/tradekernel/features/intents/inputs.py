@@ -14,6 +14,9 @@ from tradekernel.domain.orders import OpenOrderView
 
 @attrs.frozen(kw_only=True)
 class IntentInputs:
+    """The cycle as the gates see it; `equity` (wallet plus unrealised PnL) is set on a
+    perpetual account only, for the leverage gate."""
+
     run_id: str
     cycle_ts_ms: int
     universe: frozenset[str]
@@ -26,3 +29,4 @@ class IntentInputs:
     stop_new_orders: bool = False
     backoff_until_ms: Mapping[str, int] = attrs.Factory(dict)
     client_id_prefix: str = DEFAULT_CLIENT_ID_PREFIX
+    equity: Decimal | None = None

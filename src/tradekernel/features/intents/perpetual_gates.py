@@ -9,11 +9,11 @@
   position it opens (isolated, at the intent's price) lies closer to that price than
   `min_liquidation_distance` (a fraction: 0.05 = 5 %).
 
-Sizing by margin: `margin_quantity` is how much a share of the available balance buys at
-the account's leverage, fees included, rounded down to the step.
+Sizing by margin: `domain.perpetuals.margin_quantity` is how much a share of the available
+balance buys at the account's leverage, fees included (the `margin_fraction` size planner).
 """
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 import attrs
 
@@ -22,7 +22,6 @@ from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.perpetuals import PerpetualTerms, isolated_liquidation_price
 
 ZERO = Decimal(0)
-ONE = Decimal(1)
 
 
 @attrs.frozen(kw_only=True)
@@ -99,24 +98,3 @@ def liquidation_gate(
             f"below min_liquidation_distance {floor}",
         )
     return intent
-
-
-def margin_quantity(
-    *,
-    available: Decimal,
-    fraction: Decimal,
-    price: Decimal,
-    terms: PerpetualTerms,
-    fee_rate: Decimal,
-    step: Decimal,
-) -> Decimal:
-    """Return the quantity whose margin plus fee uses `fraction` of `available`.
-
-    `q * price / leverage + q * price * fee_rate = available * fraction`, rounded down to
-    `step`; zero when nothing is available.
-    """
-    budget = available * fraction
-    if budget <= 0 or price <= 0:
-        return ZERO
-    per_unit = price * (ONE / terms.leverage + fee_rate)
-    return (budget / per_unit / step).to_integral_value(rounding=ROUND_DOWN) * step

@@ -10,6 +10,14 @@ symbol or portfolio-wide threats count. Without an open position, the best-scori
 is BUY or `allow_short` is set and no order of the symbol is working. With an open position,
 an opposite-side opportunity of confidence >= `exit_confidence`, or a threat of severity
 >= `close_on_threat`, closes `close_fraction` of it. A planner never adds to a position.
+
+`reverse = true` (with `close_fraction = 1`) flips in one cycle: when an opposite-side
+opportunity closes the position and its score reaches `entry_threshold`, a NEW_TRADE of
+that side follows the close (a short needs `allow_short`, so a perpetual account). The
+close is a reduce-only order for exactly the position and comes first in the plan; the
+new side is sized by the size planner (on a perpetual account from the available balance
+plus what the close releases). A long/short moving-average cross is `ma_crossover` +
+`weighted` with `allow_short = true`, `reverse = true` (docs/perpetuals.md).
 """
 
 from collections.abc import Sequence
@@ -38,6 +46,14 @@ _ZERO = Decimal(0)
 _ONE = Decimal(1)
 
 
+def _whole_close(instance: "WeightedParams", _attribute: object, value: bool) -> None:
+    if value and instance.close_fraction != _ONE:
+        raise ValueError(
+            f"reverse = true needs close_fraction = 1 (got {instance.close_fraction}): "
+            "a flip closes the whole position before opening the other side"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class WeightedParams(HintParams):
     """Weights and thresholds of the `weighted` planner (see the module docstring)."""
@@ -57,6 +73,7 @@ class WeightedParams(HintParams):
     close_fraction: Decimal = attrs.field(
         default=_ONE, validator=decimal_in(_ZERO, _ONE, low_open=True)
     )
+    reverse: bool = attrs.field(default=False, validator=[is_bool, _whole_close])
 
 
 def _by_strength(signal: OpportunitySignal) -> tuple[Decimal, str]:
@@ -102,8 +119,31 @@ class WeightedPlanner:
         position = inputs.position
         if position is not None and position.is_open:
             closing = Side.SELL if position.quantity > 0 else Side.BUY
-            return self._close(inputs, abs(position.quantity), closing, opportunities, threats)
+            close = self._close(inputs, abs(position.quantity), closing, opportunities, threats)
+            if not close or not self._params.reverse:
+                return close
+            return (*close, *self._reversal(inputs, closing, opportunities, threats))
         return self._open(inputs, opportunities, threats)
+
+    def _reversal(
+        self,
+        inputs: StrategyInputs,
+        side: Side,
+        opportunities: list[OpportunitySignal],
+        threats: list[ThreatSignal],
+    ) -> Sequence[StrategyDirective]:
+        """Return the NEW_TRADE on `side` that follows a close, if its opportunity scores.
+
+        Working orders do not block it: the close takes the place of the position's stop.
+        """
+        params = self._params
+        best = next((o for o in opportunities if o.side is side), None)
+        if best is None or (side is Side.SELL and not params.allow_short):
+            return ()
+        score = self._score(inputs, best, threats)
+        if score < params.entry_threshold:
+            return ()
+        return (self._new_trade(inputs, side, best, threats, score),)
 
     def _score(
         self, inputs: StrategyInputs, best: OpportunitySignal, threats: list[ThreatSignal]
@@ -142,29 +182,37 @@ class WeightedPlanner:
             return ()
         if any(order.symbol == inputs.symbol for order in inputs.open_orders):
             return ()
-        best = best_by_side[side]
+        return (self._new_trade(inputs, side, best_by_side[side], threats, score),)
+
+    def _new_trade(
+        self,
+        inputs: StrategyInputs,
+        side: Side,
+        best: OpportunitySignal,
+        threats: list[ThreatSignal],
+        score: Decimal,
+    ) -> StrategyDirective:
+        params = self._params
         causes = {best.signal_id}
         if threats and params.w_threat > 0 and threats[0].severity > 0:
             causes.add(threats[0].signal_id)
         if params.use_context or params.w_weak > 0:
             causes.add(inputs.assessment.assessment_id)
         scope = DirectiveScope.NEW_TRADE
-        return (
-            StrategyDirective(
-                directive_id=directive_id(inputs, self._name, side, scope),
-                source=self._name,
-                symbol=inputs.symbol,
-                ts_ms=inputs.ts_ms,
-                side=side,
-                scope=scope,
-                confidence=to_score(float(score)),
-                entry=self._entry,
-                size=self._opening,
-                exit=exit_directive(params, side, to_decimal(inputs.snapshot.close)),
-                routing=self._routing,
-                causes=tuple(sorted(causes)),
-                reason=f"{side} score {score} >= entry_threshold {params.entry_threshold}",
-            ),
+        return StrategyDirective(
+            directive_id=directive_id(inputs, self._name, side, scope),
+            source=self._name,
+            symbol=inputs.symbol,
+            ts_ms=inputs.ts_ms,
+            side=side,
+            scope=scope,
+            confidence=to_score(float(score)),
+            entry=self._entry,
+            size=self._opening,
+            exit=exit_directive(params, side, to_decimal(inputs.snapshot.close)),
+            routing=self._routing,
+            causes=tuple(sorted(causes)),
+            reason=f"{side} score {score} >= entry_threshold {params.entry_threshold}",
         )
 
     def _close(

@@ -14,6 +14,10 @@ from tradekernel.domain.holistic_allocation import HOLISTIC_ALLOCATOR
 from tradekernel.domain.ports.plugins import Allocator, UniverseSelector
 from tradekernel.features.intents.settings import IntentSettings
 from tradekernel.features.universe.ranked import RankBy, RankedParams
+from tradekernel.orchestration.factory.account_terms import (
+    account_perpetual_terms,
+    perpetual_limits,
+)
 from tradekernel.orchestration.holistic.allocator import HolisticAllocator
 from tradekernel.orchestration.holistic.holistic_kernel import (
     HolisticPlanningKernel,
@@ -125,9 +129,15 @@ def _allocator(plugin: PluginConfig, catalog: PluginCatalog) -> Allocator:
 
 
 def _intent_settings(settings: BlueprintSettings) -> IntentSettings:
+    execution = settings.execution
+    terms = account_perpetual_terms(settings.account)
+    limits = perpetual_limits(execution.max_leverage, execution.min_liquidation_distance)
     try:
         return IntentSettings(
-            quote_asset=settings.account.quote_asset, fee_rate=settings.fees.taker
+            quote_asset=settings.account.quote_asset,
+            fee_rate=settings.fees.taker,
+            perpetual=terms,
+            perpetual_limits=limits,
         )
     except ValueError as error:
         raise ConfigError(str(error).replace("fee_rate", "fees.taker"), path="fees.taker") from None

@@ -1,6 +1,7 @@
 """What the kernel derives from a cycle's context for its stages, in documented orders."""
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.orders import OpenOrderView
@@ -33,8 +34,12 @@ def intent_inputs(
     context: PlanningContext[BarSeries],
     universe: UniverseRecord,
     open_orders: tuple[OpenOrderView, ...],
+    equity: Decimal | None = None,
 ) -> IntentInputs:
-    """Return what the intent builder reads of the cycle: rules, marks, balances, state."""
+    """Return what the intent builder reads of the cycle: rules, marks, balances, state.
+
+    `equity` is the account's on a perpetual account (the leverage gate reads it).
+    """
     return IntentInputs(
         run_id=context.run_id,
         cycle_ts_ms=context.now_ms,
@@ -48,4 +53,5 @@ def intent_inputs(
         stop_new_orders=context.stop_new_orders,
         backoff_until_ms=context.backoff_until_ms,
         client_id_prefix=context.client_id_prefix,
+        equity=equity,
     )

@@ -93,7 +93,7 @@ class PlanningKernel:
         spec = self._spec
         diagnostics: list[Diagnostic] = []
         universe = self._universe.record(context)
-        account = account_view(context, spec.intents.quote_asset)
+        account = account_view(context, spec.intents.quote_asset, spec.intents.perpetual)
         # Open orders in their documented order (client id), sorted once for every stage.
         open_orders = tuple(sorted(context.open_orders, key=lambda order: order.client_order_id))
         prepared = {} if market is None else market.histories
@@ -124,7 +124,12 @@ class PlanningKernel:
         intents = self._intents.build(
             allocation.accepted,
             rejections_of(executions, allocation.rejected),
-            intent_inputs(context, universe, open_orders),
+            intent_inputs(
+                context,
+                universe,
+                open_orders,
+                account.equity if account.perpetual is not None else None,
+            ),
         )
         return Plan(
             run_id=context.run_id,

@@ -1,11 +1,15 @@
+from collections.abc import Mapping
 from decimal import Decimal
 
+import attrs
 import pytest
 from execution_directive_builder import account, execution, working
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tradekernel.domain.enums import DirectiveScope, Side, SkipReason
+from tradekernel.domain.perpetuals import PerpetualTerms
+from tradekernel.domain.stage_inputs import AccountView
 from tradekernel.domain.trade_plans import ExecutionDirective
 from tradekernel.features.allocation.budget import BudgetAllocator, fit_quantity
 from tradekernel.features.allocation.catalog import SPECS
@@ -262,3 +266,36 @@ def test_allocation_properties(
         assert d.size.quantity <= originals[d.directive_id].size.quantity
         if not params.allow_partial:
             assert d == originals[d.directive_id]
+
+
+PERP = PerpetualTerms(leverage=Decimal(5), maintenance_margin_rate=Decimal("0.01"))
+
+
+def _perp_account(cash: str, released: Mapping[str, Decimal] | None = None) -> AccountView:
+    return attrs.evolve(
+        account(cash=cash, exposure={"BTC/USDT": "500"} if released else None),
+        perpetual=PERP,
+        released_by_close=released or {},
+    )
+
+
+def test_a_perpetual_trade_spends_its_margin_not_its_notional() -> None:
+    # 1000 available at 5x opens up to 5000 of notional: 40 at 100 fit, 60 do not.
+    allocator = BudgetAllocator(AllocationParams())
+    fits = allocator.allocate([execution("a", quantity="40")], _perp_account("1000"), ())
+    assert [d.directive_id for d in fits.accepted] == ["a"]
+    too_big = allocator.allocate([execution("b", quantity="60")], _perp_account("1000"), ())
+    (rejection,) = too_big.rejected
+    assert rejection.reason is SkipReason.CASH_BUDGET
+    assert "cash budget left 5000" in rejection.detail and "leverage 5" in rejection.detail
+
+
+def test_a_perpetual_close_frees_its_margin_for_the_flip_after_it() -> None:
+    close = execution("c", scope=DirectiveScope.CLOSE_EXISTING, side=Side.SELL, quantity="5")
+    flip = execution("s", side=Side.SELL, quantity="60")
+    allocator = BudgetAllocator(AllocationParams())
+    alone = allocator.allocate([flip], _perp_account("1000", {"BTC/USDT": Decimal(0)}), ())
+    assert alone.rejected
+    # The close releases 300 of margin and PnL: 1300 at 5x = 6500 of notional.
+    both = allocator.allocate([flip, close], _perp_account("1000", {"BTC/USDT": Decimal(300)}), ())
+    assert [d.directive_id for d in both.accepted] == ["c", "s"]

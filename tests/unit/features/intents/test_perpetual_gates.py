@@ -7,12 +7,15 @@ from hypothesis import strategies as st
 
 from tradekernel.domain.enums import CloseSemantics, OrderType, Side, SkipReason
 from tradekernel.domain.intents import ExecutionIntent
-from tradekernel.domain.perpetuals import PerpetualTerms, isolated_liquidation_price
+from tradekernel.domain.perpetuals import (
+    PerpetualTerms,
+    isolated_liquidation_price,
+    margin_quantity,
+)
 from tradekernel.features.intents.perpetual_gates import (
     PerpetualLimits,
     leverage_gate,
     liquidation_gate,
-    margin_quantity,
     reduce_only_gate,
 )
 
@@ -86,7 +89,7 @@ def test_margin_quantity_spends_the_share_of_available_at_leverage() -> None:
         available=Decimal(1000),
         fraction=Decimal("0.5"),
         price=Decimal(2),
-        terms=terms,
+        leverage=terms.leverage,
         fee_rate=Decimal("0.0004"),
         step=Decimal(1),
     )

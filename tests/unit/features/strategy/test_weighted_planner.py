@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -252,3 +253,52 @@ def test_bad_params_name_the_field(field: str, value: object, message: str) -> N
     with pytest.raises(ValueError) as info:
         WeightedParams(**{field: value})  # type: ignore[arg-type]
     assert message in str(info.value)
+
+
+# The long/short cross: allow_short opens shorts, reverse flips in one cycle.
+LONG_SHORT = attrs.evolve(BLUEPRINT, allow_short=True, reverse=True)
+
+
+def test_allow_short_opens_a_short_on_cross_down_when_flat() -> None:
+    (directive,) = WeightedPlanner(LONG_SHORT).plan(make_inputs(opportunities=(CROSS_DOWN,)))
+    assert (directive.side, directive.scope) == (Side.SELL, DirectiveScope.NEW_TRADE)
+
+
+def test_reverse_closes_a_long_then_opens_a_short_on_cross_down() -> None:
+    planner = WeightedPlanner(LONG_SHORT)
+    close, short = planner.plan(make_inputs(opportunities=(CROSS_DOWN,), position="0.03"))
+    assert (close.side, close.scope, close.size.quantity) == (
+        Side.SELL,
+        DirectiveScope.CLOSE_EXISTING,
+        Decimal("0.03"),
+    )
+    assert (short.side, short.scope) == (Side.SELL, DirectiveScope.NEW_TRADE)
+    assert close.directive_id != short.directive_id
+
+
+def test_reverse_closes_a_short_then_opens_a_long_on_cross_up() -> None:
+    planner = WeightedPlanner(LONG_SHORT)
+    close, long = planner.plan(make_inputs(opportunities=(CROSS_UP,), position="-0.05"))
+    assert (close.side, close.scope, close.size.quantity) == (
+        Side.BUY,
+        DirectiveScope.CLOSE_EXISTING,
+        Decimal("0.05"),
+    )
+    assert (long.side, long.scope) == (Side.BUY, DirectiveScope.NEW_TRADE)
+
+
+def test_reverse_without_allow_short_only_closes_a_long() -> None:
+    planner = WeightedPlanner(attrs.evolve(BLUEPRINT, reverse=True))
+    (close,) = planner.plan(make_inputs(opportunities=(CROSS_DOWN,), position="0.03"))
+    assert close.scope is DirectiveScope.CLOSE_EXISTING
+
+
+def test_reverse_opens_nothing_below_the_entry_threshold() -> None:
+    planner = WeightedPlanner(attrs.evolve(LONG_SHORT, entry_threshold=Decimal(2)))
+    (close,) = planner.plan(make_inputs(opportunities=(CROSS_DOWN,), position="0.03"))
+    assert close.scope is DirectiveScope.CLOSE_EXISTING
+
+
+def test_reverse_needs_a_whole_close() -> None:
+    with pytest.raises(ValueError, match="reverse = true needs close_fraction = 1"):
+        WeightedParams(reverse=True, close_fraction=Decimal("0.5"))

@@ -119,6 +119,7 @@ def test_catalog_lists_every_planner_once_per_kind() -> None:
         (PluginKind.SIZE, "fixed_fraction"),
         (PluginKind.SIZE, "kelly"),
         (PluginKind.SIZE, "confidence_scaled"),
+        (PluginKind.SIZE, "margin_fraction"),
         (PluginKind.EXIT, "fixed_rr"),
         (PluginKind.EXIT, "atr"),
         (PluginKind.EXIT, "swing"),

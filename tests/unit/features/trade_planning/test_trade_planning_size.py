@@ -1,10 +1,12 @@
 from decimal import Decimal
 
+import attrs
 import pytest
-from trade_planning_builders import account, directive, snapshot
+from trade_planning_builders import SYMBOL, account, directive, snapshot
 
 from tradekernel.domain.directives import ExitDirective, SizeDirective
 from tradekernel.domain.enums import DirectiveScope, Side, SizingPolicy
+from tradekernel.domain.perpetuals import PerpetualTerms
 from tradekernel.features.trade_planning.confidence_scaled_size import (
     ConfidenceScaledSize,
     ConfidenceScaledSizeParams,
@@ -19,6 +21,10 @@ from tradekernel.features.trade_planning.fixed_quantity_size import (
     FixedQuantitySizeParams,
 )
 from tradekernel.features.trade_planning.kelly_size import KellySize, KellySizeParams, kelly_optimal
+from tradekernel.features.trade_planning.margin_fraction_size import (
+    MarginFractionSize,
+    MarginFractionSizeParams,
+)
 
 FIXED = FixedQuantitySize(FixedQuantitySizeParams(quantity=Decimal("0.5")))
 RISK = FixedFractionSize(
@@ -242,3 +248,35 @@ def test_explicit_size_keeps_the_directives_quantity_and_sizes_delegated_to_zero
     zero = planner.plan(delegated, snapshot(close=100.0), account())
     assert zero.quantity == 0
     assert "no size planner is configured" in zero.rationale
+
+
+MARGIN = MarginFractionSize(
+    MarginFractionSizeParams(fraction=Decimal("0.5"), fee_rate=Decimal("0.001"))
+)
+PERP = PerpetualTerms(leverage=Decimal(10))
+
+
+def test_margin_fraction_spends_the_share_of_cash_on_margin_and_fee() -> None:
+    perp = attrs.evolve(account("1000"), perpetual=PERP)
+    plan = MARGIN.plan(directive(side=Side.SELL), snapshot(close=100.0), perp)
+    # 500 / (100 * (1/10 + 0.001)) = 49.50495...
+    assert Decimal("49.5049") < plan.quantity <= Decimal("49.50496")
+    assert plan.quantity * 100 * (Decimal("0.1") + Decimal("0.001")) <= 500
+
+
+def test_margin_fraction_on_spot_spends_the_share_of_cash_at_leverage_one() -> None:
+    plan = MARGIN.plan(directive(), snapshot(close=100.0), account("1000"))
+    assert Decimal("4.995") < plan.quantity < Decimal("4.9951")
+
+
+def test_margin_fraction_adds_what_a_flip_releases() -> None:
+    flip = attrs.evolve(
+        account("1000"),
+        perpetual=PERP,
+        exposure={SYMBOL: Decimal(2000)},
+        released_by_close={SYMBOL: Decimal(200)},
+    )
+    short = MARGIN.plan(directive(side=Side.SELL), snapshot(close=100.0), flip)
+    more_long = MARGIN.plan(directive(side=Side.BUY), snapshot(close=100.0), flip)
+    assert short.quantity > more_long.quantity
+    assert short.quantity * 100 * (Decimal("0.1") + Decimal("0.001")) <= 600
