@@ -122,3 +122,13 @@ def test_funding_history_reads_the_venue_decimal(
     ]
     (request,) = usdm.calls("GET", "/fapi/v1/income")
     assert request.params["incomeType"] == "FUNDING_FEE"
+
+
+def test_swap_balance_is_the_wallet_not_the_margin_balance(
+    usdm: FakeBinanceUsdm, execution: CcxtExecution
+) -> None:
+    # A short 0.01 from 51000 marked at 50000: +10 USDT unrealised, which ccxt's total
+    # (the margin balance) holds and the kernel adds itself.
+    usdm.positions["BTCUSDT"] = (Decimal("-0.01"), Decimal("51000"))
+    (usdt,) = execution.balances()
+    assert (usdt.asset, usdt.total) == ("USDT", Decimal("100000"))

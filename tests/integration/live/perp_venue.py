@@ -31,9 +31,12 @@ starting_cash = "100000"
 """
 
 
-def perpetual_blueprint() -> str:
-    """Return the live test blueprint on a one-way, isolated, 5x perpetual account."""
+def perpetual_blueprint(*, allow_short: bool = False) -> str:
+    """Return the live test blueprint on a one-way, isolated, 5x perpetual account; with
+    `allow_short`, a cross down opens a short."""
     text = BLUEPRINT.format(order_type="market", entry="market", execution="")
+    if allow_short:
+        text = text.replace('quantity = "0.01"\n', 'quantity = "0.01"\nallow_short = true\n', 1)
     text = text.replace('symbols = ["BTC/USDT"]', f'symbols = ["{SYMBOL}"]')
     return text.replace(SPOT_ACCOUNT, PERPETUAL_ACCOUNT)
 
@@ -46,14 +49,20 @@ def rise_then_fall(now_ms: int) -> tuple[list[list[Any]], list[list[Any]]]:
     return rising, falling
 
 
-def write_perpetual_config(directory: Path, base_url: str, **config: object) -> Path:
+def fall_then_rise(now_ms: int) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Return two kline sets: the first ends on a bar crossing down (an hour ago's bar),
+    the second adds the last closed bar, rising so that SMA(10) crosses above SMA(30)."""
+    falling = crossing_klines(now_ms - HOUR_MS)
+    falling[-1] = kline(int(falling[-1][0]), "49000")
+    return falling, [*falling, kline(now_ms // HOUR_MS * HOUR_MS - HOUR_MS, "52000")]
+
+
+def write_perpetual_config(
+    directory: Path, base_url: str, *, allow_short: bool = False, **config: object
+) -> Path:
     """Write the perpetual blueprint and a `binanceusdm` swap `live.toml`."""
-    path = write_config(
-        directory,
-        base_url,
-        strategy=perpetual_blueprint(),
-        **config,  # type: ignore[arg-type]
-    )
+    strategy = perpetual_blueprint(allow_short=allow_short)
+    path = write_config(directory, base_url, strategy=strategy, **config)  # type: ignore[arg-type]
     text = path.read_text().replace(
         "[ccxt]\n", '[ccxt]\nexchange_id = "binanceusdm"\nmarket_type = "swap"\n'
     )

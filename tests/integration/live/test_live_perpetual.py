@@ -12,6 +12,8 @@ from tests.integration.ccxt.conftest import TEST_TIME_LIMIT_S
 from tests.integration.ccxt.fake_binance_usdm import FakeBinanceUsdm, income_entry
 from tests.integration.live.perp_venue import (
     MARKET,
+    fall_then_rise,
+    rise_then_fall,
     usdm_venue,
     write_perpetual_config,
 )
@@ -115,6 +117,52 @@ def test_restart_with_an_open_short_adopts_it_and_closes_it_reduce_only(
     (sent,) = usdm_venue.calls(*ORDER)
     assert (sent.params["side"], sent.params["quantity"]) == ("BUY", "0.01")
     assert sent.params["reduceOnly"] == "true"
+    assert usdm_venue.positions[MARKET][0] == 0
+    assert _summary(captured.out)["position_mismatches"] == 0
+
+
+def test_reduce_only_close_of_the_bots_own_long(
+    tmp_path: Path, usdm_venue: FakeBinanceUsdm, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rising, falling = rise_then_fall(usdm_venue.now_ms())
+    usdm_venue.klines[MARKET] = rising
+    config = write_perpetual_config(tmp_path, usdm_venue.base_url)
+    assert _live(config, "--live", cycles=1) == 0
+    assert usdm_venue.positions[MARKET][0] == Decimal("0.01")
+    usdm_venue.klines[MARKET] = falling
+    usdm_venue.prices[MARKET] = Decimal("45000")
+    assert _live(config, "--live", cycles=1) == 0
+    _, closed = usdm_venue.calls(*ORDER)
+    assert (closed.params["side"], closed.params["quantity"]) == ("SELL", "0.01")
+    assert closed.params["reduceOnly"] == "true"
+    assert usdm_venue.positions[MARKET][0] == 0
+    capsys.readouterr()
+
+
+def test_the_kernel_opens_a_short_a_restart_continues_it_and_closes_it_reduce_only(
+    tmp_path: Path, usdm_venue: FakeBinanceUsdm, capsys: pytest.CaptureFixture[str]
+) -> None:
+    falling, rising = fall_then_rise(usdm_venue.now_ms())
+    usdm_venue.klines[MARKET] = falling
+    usdm_venue.prices[MARKET] = Decimal("49000")
+    config = write_perpetual_config(tmp_path, usdm_venue.base_url, allow_short=True)
+    assert _live(config, "--live", cycles=1) == 0
+    (opened,) = usdm_venue.calls(*ORDER)
+    assert (opened.params["side"], opened.params["quantity"]) == ("SELL", "0.01")
+    assert "reduceOnly" not in opened.params
+    assert usdm_venue.positions[MARKET] == (Decimal("-0.01"), Decimal("49000"))
+    capsys.readouterr()
+    # A restart: the store's fills explain the short (no --adopt-holdings needed); the
+    # next bar crosses up and the planner closes exactly the short, reduce-only.
+    usdm_venue.klines[MARKET] = rising
+    usdm_venue.prices[MARKET] = Decimal("52000")
+    assert _live(config, "--live", cycles=2) == 0
+    captured = capsys.readouterr()
+    assert "startup reconciliation clean" in captured.err
+    assert "adopted  venue position" not in captured.err
+    _, closed = usdm_venue.calls(*ORDER)
+    assert (closed.params["side"], closed.params["quantity"]) == ("BUY", "0.01")
+    assert closed.params["reduceOnly"] == "true"
     assert usdm_venue.positions[MARKET][0] == 0
     assert _summary(captured.out)["position_mismatches"] == 0
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import ccxt.async_support as ccxt_async
 
 from tradekernel.adapters.ccxt.retry import RetryRunner
-from tradekernel.domain.account import Position
+from tradekernel.domain.account import Balance, Position
 from tradekernel.domain.perpetuals import MarginMode, PositionMode
 from tradekernel.domain.ports.perpetual_account import FundingPayment
 
@@ -131,6 +131,21 @@ class CcxtPerpetualAccount:
             if info.get("symbol") in by_market
         ]
         return tuple(sorted(payments, key=lambda p: (p.ts_ms, p.payment_id)))
+
+
+def wallet_balances(raw: Any) -> tuple[Balance, ...]:
+    """Return a USD-M account's balances as the wallet, sorted by asset: total =
+    `walletBalance` (ccxt's total is the margin balance, unrealised PnL included, which
+    the kernel adds itself), free = `availableBalance` (at most the wallet), locked = the
+    rest (margin in use)."""
+    rows: list[Balance] = []
+    for asset in raw["info"].get("assets", ()):
+        wallet = Decimal(str(asset["walletBalance"]))
+        if not wallet:
+            continue
+        free = min(Decimal(str(asset["availableBalance"])), wallet)
+        rows.append(Balance(asset=str(asset["asset"]), free=free, locked=wallet - free))
+    return tuple(sorted(rows, key=lambda balance: balance.asset))
 
 
 def _position(item: Any) -> Position:

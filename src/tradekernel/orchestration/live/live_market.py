@@ -162,9 +162,10 @@ class LiveMarket:
         # the kernel sees and the equity its peak is valued at.
         balances = self._venue.balances()
         held = self._positions()
+        valued, spot_held = self._valued(balances)
         peak = self._peak.mark(
-            cash=float(_cash(balances, self._quote)),
-            quantities={s: float(p.quantity) for s, p in self._valued(held).items()},
+            cash=float(_cash(valued, self._quote)),
+            quantities={s: float(p.quantity) for s, p in spot_held.items()},
             closes={s: float(h.close[-1]) for s, h in self._history.items() if len(h)},
         )
         account = AccountState(
@@ -188,11 +189,9 @@ class LiveMarket:
             for symbol, h in self._history.items()
             if len(h)
         }
+        valued, spot_held = self._valued(self._venue.balances())
         telemetry.record_equity(
-            ts_ms=now,
-            balances=self._venue.balances(),
-            positions=self._valued(self._positions()).values(),
-            marks=marks,
+            ts_ms=now, balances=valued, positions=spot_held.values(), marks=marks
         )
 
     def _positions(self) -> dict[str, Position]:
@@ -200,9 +199,16 @@ class LiveMarket:
             return self._perpetual.positions()
         return self.book().positions()
 
-    def _valued(self, held: dict[str, Position]) -> dict[str, Position]:
-        # A perpetual's margin balance already holds its positions' unrealised PnL.
-        return {} if self._perpetual is not None else held
+    def _valued(self, balances: Sequence[Balance]) -> tuple[Sequence[Balance], dict[str, Position]]:
+        """Return what the equity is valued from: spot, the balances and the holdings
+        (cash + quantity * close); perpetual, the quote balance (the wallet) plus the
+        positions' unrealised PnL at the closes, and no holdings (a position's notional
+        is not the account's)."""
+        if self._perpetual is None:
+            return balances, self.book().positions()
+        closes = {s: float_mark(h.close[-1]) for s, h in self._history.items() if len(h)}
+        equity = _cash(balances, self._quote) + self._perpetual.unrealized(closes)
+        return [Balance(asset=self._quote, free=equity)], {}
 
     def perpetual_summary(self) -> dict[str, str | int]:
         """Return the funding and position-check figures (none on a spot account)."""

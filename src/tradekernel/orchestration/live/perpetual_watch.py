@@ -75,6 +75,18 @@ class PerpetualWatch:
         """Return the venue's open positions as last read, by symbol."""
         return dict(self._positions)
 
+    def unrealized(self, marks: Mapping[str, Decimal]) -> Decimal:
+        """Return the positions' unrealised PnL at the marks (a position without a mark:
+        none)."""
+        return sum(
+            (
+                p.quantity * (marks[s] - p.avg_entry_price)
+                for s, p in self._positions.items()
+                if s in marks
+            ),
+            ZERO,
+        )
+
     def gaps(self) -> tuple[HoldingGap, ...]:
         """Read the venue's positions; return those the own fills do not explain.
 
