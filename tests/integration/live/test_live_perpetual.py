@@ -164,7 +164,10 @@ def test_the_kernel_opens_a_short_a_restart_continues_it_and_closes_it_reduce_on
     assert (closed.params["side"], closed.params["quantity"]) == ("BUY", "0.01")
     assert closed.params["reduceOnly"] == "true"
     assert usdm_venue.positions[MARKET][0] == 0
-    assert _summary(captured.out)["position_mismatches"] == 0
+    summary = _summary(captured.out)
+    assert summary["position_mismatches"] == 0
+    # Short 0.01 at 49000, bought back at 52000.
+    assert Decimal(str(summary["realized_pnl"])) == Decimal(-30)
 
 
 def test_funding_income_is_recorded_in_the_summary(

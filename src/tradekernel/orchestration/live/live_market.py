@@ -210,6 +210,12 @@ class LiveMarket:
         equity = _cash(balances, self._quote) + self._perpetual.unrealized(closes)
         return [Balance(asset=self._quote, free=equity)], {}
 
+    def realized_pnl(self) -> Decimal:
+        """Return the PnL the bot's own fills realised (a perpetual's shorts included)."""
+        if self._perpetual is not None:
+            return self._perpetual.realized_pnl()
+        return self.book().realized_pnl
+
     def perpetual_summary(self) -> dict[str, str | int]:
         """Return the funding and position-check figures (none on a spot account)."""
         return self._perpetual.summary() if self._perpetual is not None else {}

@@ -25,8 +25,10 @@ from decimal import Decimal
 from tradekernel.domain.account import Position
 from tradekernel.domain.enums import Side
 from tradekernel.domain.orders import Fill
+from tradekernel.domain.perpetuals import PerpetualTerms
 from tradekernel.domain.ports.perpetual_account import FundingPayment, PerpetualAccount
 from tradekernel.orchestration.live.reconciliation import POSITION, HoldingGap
+from tradekernel.shared.perp_ledger import PerpLedger
 
 ZERO = Decimal(0)
 
@@ -50,6 +52,8 @@ class PerpetualWatch:
         self._tolerance = dict(tolerance)
         self._adopt = adopt
         self._adopted: dict[str, Decimal] = {}
+        # What was adopted at start, and at which entry price (the venue's).
+        self._adopted_at: dict[str, tuple[Decimal, Decimal]] = {}
         self._positions: dict[str, Position] = {}
         self._reported: dict[str, Decimal] = {}
         self._funding_since = since_ms
@@ -74,6 +78,19 @@ class PerpetualWatch:
     def positions(self) -> dict[str, Position]:
         """Return the venue's open positions as last read, by symbol."""
         return dict(self._positions)
+
+    def realized_pnl(self) -> Decimal:
+        """Return the PnL the bot's own fills realised, folded through the perpetual
+        ledger (a short's close realises `q * (exit - entry)`), adopted positions first at
+        the venue's entry price; fees and funding aside."""
+        ledger = PerpLedger(ZERO, PerpetualTerms())
+        for symbol, quantity in sorted(self._adopted_at.items()):
+            size, entry = quantity
+            side = Side.BUY if size > 0 else Side.SELL
+            ledger.apply(symbol, side, abs(size), entry, ZERO, 0)
+        for fill in self._own_fills():
+            ledger.apply(fill.symbol, fill.side, fill.quantity, fill.price, ZERO, fill.ts_ms)
+        return ledger.realized_pnl
 
     def unrealized(self, marks: Mapping[str, Decimal]) -> Decimal:
         """Return the positions' unrealised PnL at the marks (a position without a mark:
@@ -102,6 +119,9 @@ class PerpetualWatch:
         if self._adopt and not self._started:
             for gap in gaps:
                 self._adopted[gap.symbol] = self._adopted.get(gap.symbol, ZERO) + gap.difference
+                held = self._positions.get(gap.symbol)
+                entry = held.avg_entry_price if held is not None else ZERO
+                self._adopted_at[gap.symbol] = (gap.difference, entry)
                 self._notices.append(
                     f"adopted  venue position {gap.symbol} {gap.venue_quantity} (the store's "
                     f"fills explain {gap.ledger_quantity}): managed as the bot's own"

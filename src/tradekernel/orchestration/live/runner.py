@@ -333,7 +333,7 @@ class LiveRunner:
 
     def finish(self, reason: str) -> str:
         """Write the run's summary (PnL, slippage, stop reason); return it as JSON."""
-        realized = self.market.book().realized_pnl
+        realized = self.market.realized_pnl()
         summary = {
             **self.telemetry.summary(realized),
             **self.data_watch.summary(),

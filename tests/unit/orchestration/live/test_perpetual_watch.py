@@ -38,14 +38,14 @@ class Account:
         return [p for p in self.funding if p.ts_ms >= since_ms]
 
 
-def fill(side: Side, quantity: str, trade_id: str) -> Fill:
+def fill(side: Side, quantity: str, trade_id: str, price: int = 50000) -> Fill:
     return Fill(
         client_order_id="tk1",
         trade_id=trade_id,
         symbol=SYMBOL,
         side=side,
         quantity=Decimal(quantity),
-        price=Decimal(50000),
+        price=Decimal(price),
         fee=Decimal(0),
         fee_asset="USDT",
         ts_ms=1,
@@ -154,3 +154,15 @@ def test_own_quantity_is_the_signed_sum_of_the_fills(trades: list[tuple[Side, in
     watched = watch(account, fills)
     assert watched.own_quantities().get(SYMBOL, Decimal(0)) == expected
     assert watched.gaps() == ()
+
+
+def test_realized_pnl_of_a_short_and_of_an_adopted_short() -> None:
+    account = Account()
+    fills = [fill(Side.SELL, "0.02", "1"), fill(Side.BUY, "0.02", "2", price=49000)]
+    assert watch(account, fills).realized_pnl() == Decimal("20.00")  # 0.02 * (50000 - 49000)
+    account.quantity = Decimal("-0.01")  # held before the store: adopted at 50000
+    fills_after: list[Fill] = []
+    adopting = watch(account, fills_after, adopt=True)
+    adopting.gaps()
+    fills_after.append(fill(Side.BUY, "0.01", "3", price=49500))  # the bot closes it
+    assert adopting.realized_pnl() == Decimal("5.00")  # 0.01 * (50000 - 49500)
