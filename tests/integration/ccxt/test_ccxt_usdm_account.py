@@ -1,14 +1,13 @@
 """ccxt's real `binanceusdm` class against the loopback fake USDⓈ-M venue: the account
 calls of `CcxtPerpetualAccount` and reduce-only orders through `CcxtExecution`."""
 
-import faulthandler
 from collections.abc import Iterator
 from decimal import Decimal
 
 import numpy as np
 import pytest
 from tests.fakes.clock import FakeClock
-from tests.integration.ccxt.conftest import API_KEY, API_SECRET, ENV, TEST_TIME_LIMIT_S
+from tests.integration.ccxt.conftest import API_KEY, API_SECRET, ENV, serving
 from tests.integration.ccxt.fake_binance_usdm import FakeBinanceUsdm, income_entry
 
 from tradekernel.adapters.ccxt.config import CcxtSettings, MarketType
@@ -23,13 +22,8 @@ SYMBOL = "BTC/USDT:USDT"
 
 @pytest.fixture
 def usdm() -> Iterator[FakeBinanceUsdm]:
-    server = FakeBinanceUsdm(api_key=API_KEY, secret=API_SECRET).start()
-    faulthandler.dump_traceback_later(TEST_TIME_LIMIT_S, exit=True)
-    try:
+    with serving(FakeBinanceUsdm(api_key=API_KEY, secret=API_SECRET)) as server:
         yield server
-    finally:
-        faulthandler.cancel_dump_traceback_later()
-        server.stop()
 
 
 @pytest.fixture

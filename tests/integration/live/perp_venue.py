@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.integration.ccxt.conftest import API_KEY, API_SECRET
+from tests.integration.ccxt.conftest import API_KEY, API_SECRET, serving
 from tests.integration.ccxt.fake_binance_usdm import FakeBinanceUsdm
 from tests.integration.live.live_venue import BLUEPRINT, crossing_klines, kline, write_config
 
@@ -72,12 +72,10 @@ def write_perpetual_config(
 
 @pytest.fixture
 def usdm_venue(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBinanceUsdm]:
-    """A started USD-M venue whose last closed 1h bar crosses up; keys in the environment."""
-    server = FakeBinanceUsdm(api_key=API_KEY, secret=API_SECRET).start()
-    server.klines[MARKET] = crossing_klines(server.now_ms())
+    """A started USD-M venue whose last closed 1h bar crosses up, bounded in time; keys in
+    the environment."""
     monkeypatch.setenv("TRADEKERNEL_API_KEY", API_KEY)
     monkeypatch.setenv("TRADEKERNEL_API_SECRET", API_SECRET)
-    try:
+    with serving(FakeBinanceUsdm(api_key=API_KEY, secret=API_SECRET)) as server:
+        server.klines[MARKET] = crossing_klines(server.now_ms())
         yield server
-    finally:
-        server.stop()

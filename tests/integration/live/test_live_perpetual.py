@@ -1,14 +1,12 @@
 """`tradekernel live` on a linear perpetual account, end to end through ccxt's real
 `binanceusdm` class against the loopback fake USDⓈ-M venue, on real SQLite files."""
 
-import faulthandler
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from tests.integration.ccxt.conftest import TEST_TIME_LIMIT_S
 from tests.integration.ccxt.fake_binance_usdm import FakeBinanceUsdm, income_entry
 from tests.integration.live.perp_venue import (
     MARKET,
@@ -25,13 +23,6 @@ __all__ = ["usdm_venue"]
 ORDER = ("POST", "/fapi/v1/order")
 LEVERAGE = ("/fapi/v1/leverage", MARKET)
 MARGIN = ("/fapi/v1/marginType", MARKET)
-
-
-@pytest.fixture(autouse=True)
-def bounded() -> Iterator[None]:
-    faulthandler.dump_traceback_later(TEST_TIME_LIMIT_S, exit=True)
-    yield
-    faulthandler.cancel_dump_traceback_later()
 
 
 def _live(config: Path, *extra: str, cycles: int = 2) -> int:
