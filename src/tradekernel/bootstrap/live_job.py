@@ -328,7 +328,7 @@ def _run_session(
     )
     for line in notices(report):
         on_cycle(line)
-    for line in (wiring.prepare or tuple)():
+    for line in wiring.prepare() if wiring.prepare is not None else ():
         on_cycle(line)
     for line in runner.perpetual.take_notices() if runner.perpetual else ():
         on_cycle(line)

@@ -95,6 +95,16 @@ def test_an_unexplained_short_refuses_the_start(
     assert usdm_venue.changes() == []
 
 
+def test_reconcile_reports_an_unexplained_position_and_changes_nothing(
+    tmp_path: Path, usdm_venue: FakeBinanceUsdm, capsys: pytest.CaptureFixture[str]
+) -> None:
+    usdm_venue.positions[MARKET] = (Decimal("0.02"), Decimal("50000"))
+    config = write_perpetual_config(tmp_path, usdm_venue.base_url)
+    assert main(["reconcile", "--config", str(config)]) == 1
+    assert "BTC/USDT:USDT: venue holds 0.02 position" in capsys.readouterr().out
+    assert {r.method for r in usdm_venue.requests} == {"GET"}
+
+
 def test_restart_with_an_open_short_adopts_it_and_closes_it_reduce_only(
     tmp_path: Path, usdm_venue: FakeBinanceUsdm, capsys: pytest.CaptureFixture[str]
 ) -> None:
