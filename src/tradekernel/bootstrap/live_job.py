@@ -15,7 +15,7 @@ from tradekernel.adapters.ccxt.config import MarketType
 from tradekernel.adapters.ccxt.execution import CcxtExecution
 from tradekernel.bootstrap.backtest_job import code_version
 from tradekernel.bootstrap.live_config import LiveSettings, LoadedLive, load_live, store_path
-from tradekernel.bootstrap.perpetual_account import refuse_perpetual_run
+from tradekernel.bootstrap.live_perpetual import check_perpetual, paper_venue, perpetual_watch
 from tradekernel.bootstrap.run_checks import check_tradable
 from tradekernel.bootstrap.wiring import LiveParts
 from tradekernel.domain.errors import Banned, Fatal
@@ -97,6 +97,8 @@ class LiveWiring:
     # (cycle, client order id) of the previous session's delayed slices it never sent.
     unsent_slices: tuple[tuple[int, str], ...] = ()
     store: OrderEventStore | None = None
+    # A perpetual account's margin mode and leverage, set once the guard let the run in.
+    prepare: Callable[[], tuple[str, ...]] | None = None
 
 
 def wire(
@@ -116,9 +118,12 @@ def wire(
     loaded, blueprint, clock = parts.loaded, parts.blueprint, parts.clock
     s = loaded.settings
     settings = blueprint.settings
-    # Only a live swap account can sell what it does not hold; a dry run is a spot paper venue.
+    # Only a live swap account can sell what it does not hold; a dry run is a spot paper
+    # venue, or a perpetual one on a perpetual account.
     check_tradable(blueprint, can_short=live and s.ccxt.market_type is MarketType.SWAP)
-    refuse_perpetual_run(blueprint)
+    # A perpetual account: checked now (its position mode too), prepared after the guard.
+    perpetual = check_perpetual(parts, live=live)
+    terms = perpetual.terms if perpetual is not None else None
     symbols = settings.universe.symbols
     execution = parts.execution
     venue_rules = execution.symbol_rules()
@@ -128,7 +133,7 @@ def wire(
     paper: SimulatedVenue | None = None
     restored: PaperRestore | None = None
     if not live:
-        fresh = parts.new_simulated_venue()
+        fresh = paper_venue(parts, terms)
         # A partly filled dry-run order continues with its stored fills (not from zero).
         restored = restore_paper(fresh, store.all_events(), continue_partial=True)
         paper = restored.venue or fresh
@@ -144,6 +149,8 @@ def wire(
             for state in manager.orders()
             if state.venue_order_id
         )
+    adopt = s.adopt_holdings if adopt_holdings is None else adopt_holdings
+    watch = perpetual_watch(parts, perpetual, paper=paper, store=store, rules=rules, adopt=adopt)
     reconciler = Reconciler(
         manager=manager,
         venue=venue,
@@ -153,11 +160,12 @@ def wire(
             bases={sym: r.base for sym, r in rules.items()},
             tolerance={sym: r.step_size for sym, r in rules.items()},
             orphans=orphans or s.orphans,
-            adopt_holdings=s.adopt_holdings if adopt_holdings is None else adopt_holdings,
+            adopt_holdings=adopt,
             vanish_passes=s.vanish_passes,
             vanish_grace_ms=s.vanish_grace_ms,
             client_id_prefix=s.client_id_prefix,
         ),
+        position_gaps=watch.gaps if watch is not None else None,
     )
     bot_id = s.bot_id if live else f"{s.bot_id}-dry"
     run_id = f"live-{bot_id}-{blueprint.config_hash[:8]}"
@@ -223,6 +231,7 @@ def wire(
         # The manifest only once the guard let the start through: a refused start uses
         # up no session number.
         on_started=record_start,
+        perpetual=watch,
     )
     runtime.start()
 
@@ -249,6 +258,7 @@ def wire(
         restored=restored,
         unsent_slices=tuple(unsent_slices(previous, lambda c: bool(store.events_for(c)))),
         store=store,
+        prepare=perpetual.prepare if perpetual is not None else None,
     )
 
 
@@ -318,6 +328,10 @@ def _run_session(
     )
     for line in notices(report):
         on_cycle(line)
+    for line in wiring.prepare() if wiring.prepare is not None else ():
+        on_cycle(line)
+    for line in runner.perpetual.take_notices() if runner.perpetual else ():
+        on_cycle(line)
     for notice in runner.take_notices():
         on_cycle(notice.line())
     loop = wiring.loop
@@ -354,6 +368,8 @@ def _run_session(
         for notice in cycle.notices:
             on_cycle(notice.line())
         for line in runner.data_watch.take_notices():
+            on_cycle(line)
+        for line in runner.perpetual.take_notices() if runner.perpetual else ():
             on_cycle(line)
         skipped = f", skipped: {cycle.skipped}" if cycle.skipped else ""
         on_cycle(

@@ -1,8 +1,10 @@
 """Fixtures: a started loopback venue and a `CcxtExecution` pointed at it."""
 
 import asyncio
+import contextlib
 import faulthandler
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from tests.integration.ccxt.fake_binance import FakeBinance
 from tradekernel.adapters.ccxt.config import CcxtSettings, RetryPolicy
 from tradekernel.adapters.ccxt.execution import CcxtExecution
 
+V = TypeVar("V", bound=FakeBinance)
 API_KEY = "tkTestKeyA1b2C3d4E5f6G7h8"
 API_SECRET = "tkTestSecretZ9y8X7w6V5u4T3s2R1q0"
 ENV = {"TRADEKERNEL_API_KEY": API_KEY, "TRADEKERNEL_API_SECRET": API_SECRET}
@@ -34,15 +37,22 @@ class RecordingSleep:
 TEST_TIME_LIMIT_S = 60
 
 
-@pytest.fixture
-def venue() -> Iterator[FakeBinance]:
-    server = FakeBinance(api_key=API_KEY, secret=API_SECRET).start()
+@contextlib.contextmanager
+def serving(server: V) -> Iterator[V]:
+    """Start a fake venue for one test, bounded in time (see `TEST_TIME_LIMIT_S`)."""
+    server.start()
     faulthandler.dump_traceback_later(TEST_TIME_LIMIT_S, exit=True)
     try:
         yield server
     finally:
         faulthandler.cancel_dump_traceback_later()
         server.stop()
+
+
+@pytest.fixture
+def venue() -> Iterator[FakeBinance]:
+    with serving(FakeBinance(api_key=API_KEY, secret=API_SECRET)) as server:
+        yield server
 
 
 @pytest.fixture

@@ -321,6 +321,10 @@ class FakeBinance:
             return rows[: int(params.get("limit", 500))]
         raise VenueError(404, -1000, f"no such endpoint {method} {path}")
 
+    def is_signed(self, path: str) -> bool:
+        """Return True if requests to `path` must carry a valid key and signature."""
+        return path in SIGNED
+
     def take_fault(self, method: str, path: str) -> Fault | None:
         for index, fault in enumerate(self.faults):
             if (fault.method, fault.path) == (method, path):
@@ -380,7 +384,7 @@ def _handler_for(venue: FakeBinance) -> type[BaseHTTPRequestHandler]:
                 return
             try:
                 with venue._lock:
-                    if url.path in SIGNED:
+                    if venue.is_signed(url.path):
                         params = venue.verify(raw, self.headers)
                     result = venue.route(method, url.path, params, fault)
             except VenueError as error:

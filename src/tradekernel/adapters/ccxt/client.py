@@ -14,6 +14,7 @@ from tradekernel.domain.errors import ConfigError
 _WIRE_LOGGER = "tradekernel.adapters.ccxt.wire"
 # ccxt's Binance names for the market types; other exchanges read `defaultType`.
 _BINANCE_TYPES = {MarketType.SPOT: ["spot"], MarketType.SWAP: ["linear"]}
+_BINANCE_IDS = ("binance", "binanceusdm")
 
 
 class _RedactingFilter(logging.Filter):
@@ -65,7 +66,7 @@ def market_options(settings: CcxtSettings) -> dict[str, Any]:
         "fetchMargins": False,
         "adjustForTimeDifference": False,
     }
-    if settings.exchange_id == "binance":
+    if settings.exchange_id in _BINANCE_IDS:
         options["fetchMarkets"] = {"types": _BINANCE_TYPES[settings.market_type]}
         options["warnOnFetchOpenOrdersWithoutSymbol"] = False
         options["recvWindow"] = settings.recv_window_ms

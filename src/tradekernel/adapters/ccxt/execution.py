@@ -23,6 +23,7 @@ from tradekernel.adapters.ccxt.mapping import balances_from_ccxt, order_from_ccx
 from tradekernel.adapters.ccxt.markets import symbol_rules_from_market
 from tradekernel.adapters.ccxt.order_lists import OrderLists
 from tradekernel.adapters.ccxt.own_trades import ClientIds, fetch_own_trades
+from tradekernel.adapters.ccxt.perpetual_account import CcxtPerpetualAccount, wallet_balances
 from tradekernel.adapters.ccxt.retry import RetryRunner, Sleep, UnconfirmedRequest
 from tradekernel.adapters.ccxt.submission import look_up_unconfirmed, place_order
 from tradekernel.domain.account import Balance, Position
@@ -186,9 +187,23 @@ class CcxtExecution:
         return self.run(self.balances_async())
 
     def positions(self) -> Sequence[Position]:
-        """Return no positions: a spot account holds balances, and ccxt reports no cost
-        basis for them, so the ledger owns spot positions (swap positions: not yet)."""
+        """Return the venue's open positions on a swap account (signed quantities); none
+        on spot: a spot account holds balances, and ccxt reports no cost basis for them,
+        so the ledger owns spot positions."""
+        if self._settings.market_type is MarketType.SWAP:
+            return self.perpetual_account().venue_positions()
         return ()
+
+    def perpetual_account(self) -> CcxtPerpetualAccount:
+        """Return the perpetual account calls (leverage, margin and position mode,
+        positions, funding) on this client."""
+        return CcxtPerpetualAccount(
+            self._exchange,
+            self._retry,
+            run=self.run,
+            ensure_markets=self._ensure_markets,
+            symbols=self._settings.symbols,
+        )
 
     def own_trades(self, symbol: str | None = None, since_ms: int = 0) -> Sequence[Fill]:
         return self.run(self.own_trades_async(symbol, since_ms))
@@ -325,6 +340,8 @@ class CcxtExecution:
     async def balances_async(self) -> tuple[Balance, ...]:
         """Return the non-zero balances, sorted by asset."""
         raw = await self._retry.run("balances", self._exchange.fetch_balance)
+        if self._settings.market_type is MarketType.SWAP:
+            return wallet_balances(raw)
         return tuple(balance for balance in balances_from_ccxt(raw) if balance.total != 0)
 
     async def own_trades_async(self, symbol: str | None = None, since_ms: int = 0) -> list[Fill]:

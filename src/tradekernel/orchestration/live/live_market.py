@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import attrs
 
-from tradekernel.domain.account import Balance
+from tradekernel.domain.account import Balance, Position
 from tradekernel.domain.errors import Transient
 from tradekernel.domain.market import MarkPrice
 from tradekernel.domain.ports.clock import Clock
@@ -27,6 +27,7 @@ from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor
 from tradekernel.orchestration.cycle.equity import RunningPeak
 from tradekernel.orchestration.cycle.market import Tick
 from tradekernel.orchestration.live.closed_bars import ClosedBarWindow
+from tradekernel.orchestration.live.perpetual_watch import PerpetualWatch
 from tradekernel.orchestration.live.reconciliation import Reconciler, ReconciliationReport
 from tradekernel.orchestration.live.recorded_fills import ledger_of, recorded_fills
 from tradekernel.orchestration.live.supervisor import OrderSupervisor
@@ -65,8 +66,12 @@ class LiveMarket:
         resume_after_ms: int | None,
         resume_peak_equity: Decimal | None = None,
         stale_data: Callable[[Mapping[str, BarSeries]], bool] | None = None,
+        perpetual: PerpetualWatch | None = None,
     ) -> None:
         self._bars = bars
+        # A perpetual account: the venue's signed positions, read each step (see
+        # `perpetual_watch.py`); its margin balance is the equity, positions included.
+        self._perpetual = perpetual
         self._venue = venue
         self._manager = manager
         self._store = store
@@ -96,9 +101,14 @@ class LiveMarket:
         stop_new = self._stop_new_orders()
         self.step = step = LiveStep(now_ms=now)
         try:
-            if self.last_reconcile is None or now - self.last_reconcile >= self._reconcile_every_ms:
+            due = (
+                self.last_reconcile is None or now - self.last_reconcile >= self._reconcile_every_ms
+            )
+            if due:
                 step.reconciliation = self._reconciler.reconcile(now)
                 self.last_reconcile = now
+            if self._perpetual is not None:
+                self._perpetual.refresh(funding=due)
             self._supervisor.poll(cancels_allowed=self._permits_cancel())
             history = self._bars.read(now)
         except Transient as error:
@@ -151,10 +161,11 @@ class LiveMarket:
         # One balance request and one fold of the order events serve both: the account
         # the kernel sees and the equity its peak is valued at.
         balances = self._venue.balances()
-        held = self.book().positions()
+        held = self._positions()
+        valued, spot_held = self._valued(balances)
         peak = self._peak.mark(
-            cash=float(_cash(balances, self._quote)),
-            quantities={s: float(p.quantity) for s, p in held.items()},
+            cash=float(_cash(valued, self._quote)),
+            quantities={s: float(p.quantity) for s, p in spot_held.items()},
             closes={s: float(h.close[-1]) for s, h in self._history.items() if len(h)},
         )
         account = AccountState(
@@ -178,12 +189,36 @@ class LiveMarket:
             for symbol, h in self._history.items()
             if len(h)
         }
+        valued, spot_held = self._valued(self._venue.balances())
         telemetry.record_equity(
-            ts_ms=now,
-            balances=self._venue.balances(),
-            positions=self.book().positions().values(),
-            marks=marks,
+            ts_ms=now, balances=valued, positions=spot_held.values(), marks=marks
         )
+
+    def _positions(self) -> dict[str, Position]:
+        if self._perpetual is not None:
+            return self._perpetual.positions()
+        return self.book().positions()
+
+    def _valued(self, balances: Sequence[Balance]) -> tuple[Sequence[Balance], dict[str, Position]]:
+        """Return what the equity is valued from: spot, the balances and the holdings
+        (cash + quantity * close); perpetual, the quote balance (the wallet) plus the
+        positions' unrealised PnL at the closes, and no holdings (a position's notional
+        is not the account's)."""
+        if self._perpetual is None:
+            return balances, self.book().positions()
+        closes = {s: float_mark(h.close[-1]) for s, h in self._history.items() if len(h)}
+        equity = _cash(balances, self._quote) + self._perpetual.unrealized(closes)
+        return [Balance(asset=self._quote, free=equity)], {}
+
+    def realized_pnl(self) -> Decimal:
+        """Return the PnL the bot's own fills realised (a perpetual's shorts included)."""
+        if self._perpetual is not None:
+            return self._perpetual.realized_pnl()
+        return self.book().realized_pnl
+
+    def perpetual_summary(self) -> dict[str, str | int]:
+        """Return the funding and position-check figures (none on a spot account)."""
+        return self._perpetual.summary() if self._perpetual is not None else {}
 
 
 def _cash(balances: Sequence[Balance], asset: str) -> Decimal:

@@ -16,7 +16,7 @@
 - Holdings: each traded symbol's base balance on the venue against the ledger's.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -32,6 +32,9 @@ from tradekernel.orchestration.oms.order_manager import OrderManager
 from tradekernel.orchestration.oms.order_state import OrderState
 from tradekernel.orchestration.oms.transitions import UNCONFIRMED
 from tradekernel.shared.ids import CLIENT_ID_PREFIX, is_client_order_id
+
+# A perpetual position's gap names no asset (it has no base balance).
+POSITION = "position"
 
 
 @attrs.frozen(kw_only=True)
@@ -142,7 +145,11 @@ class Reconciler:
         venue: ExecutionPort,
         store: OrderEventStore,
         settings: ReconcileSettings,
+        position_gaps: Callable[[], tuple[HoldingGap, ...]] | None = None,
     ) -> None:
+        """`position_gaps` replaces the base-balance check on a perpetual account (whose
+        positions are signed and hold no base asset); it adopts by itself."""
+        self._position_gaps = position_gaps
         self._manager = manager
         self._venue = venue
         self._store = store
@@ -199,7 +206,10 @@ class Reconciler:
             elif absence is None:
                 unresolved.append(coid)
         new_fills, orphan_fills = self._pull_fills(now_ms, act=act)
-        gaps = () if settings.adopt_holdings else self._holding_gaps()
+        if self._position_gaps is not None:
+            gaps = self._position_gaps()
+        else:
+            gaps = () if settings.adopt_holdings else self._holding_gaps()
         return ReconciliationReport(
             ts_ms=now_ms,
             orphans=orphans,

@@ -34,6 +34,7 @@ from tradekernel.orchestration.live.closed_bars import BarListener, ClosedBarWin
 from tradekernel.orchestration.live.data_watch import MarketDataWatch
 from tradekernel.orchestration.live.live_market import LiveMarket
 from tradekernel.orchestration.live.order_notices import NoticeKind, NoticeLog, OrderNotice, count
+from tradekernel.orchestration.live.perpetual_watch import PerpetualWatch
 from tradekernel.orchestration.live.reconciliation import Reconciler, ReconciliationReport
 from tradekernel.orchestration.live.startup_guard import check_startup
 from tradekernel.orchestration.live.stop_gate import StopGate
@@ -119,6 +120,7 @@ class LiveRunner:
         incidents: VenueIncidents | None = None,
         stopping: Callable[[], bool] = lambda: False,
         on_started: Callable[[], None] = lambda: None,
+        perpetual: PerpetualWatch | None = None,
     ) -> None:
         """Build the runner; `incidents` is the venue adapter's log of retries and lost
         acknowledgements (None for a paper venue, which has neither)."""
@@ -133,6 +135,7 @@ class LiveRunner:
         self._journal = journal
         self._reconciler = reconciler
         self._on_started = on_started
+        self.perpetual = perpetual
         self._now = clock.now_ms
         self.telemetry = LiveTelemetry(
             journal=journal, run_id=settings.session_id, quote=settings.quote
@@ -185,6 +188,7 @@ class LiveRunner:
             resume_after_ms=settings.resume_after_ms,
             resume_peak_equity=settings.resume_peak_equity,
             stale_data=self.data_watch.observe if settings.stale_after_ms else None,
+            perpetual=perpetual,
         )
         self._desk = SupervisedDesk(self.supervisor, manager, self.telemetry)
         self._protection = ProtectiveExits(
@@ -329,11 +333,12 @@ class LiveRunner:
 
     def finish(self, reason: str) -> str:
         """Write the run's summary (PnL, slippage, stop reason); return it as JSON."""
-        realized = self.market.book().realized_pnl
+        realized = self.market.realized_pnl()
         summary = {
             **self.telemetry.summary(realized),
             **self.data_watch.summary(),
             **self.bans.summary(),
+            **self.market.perpetual_summary(),
         }
         text = canonical_summary({**summary, "stop_reason": reason})
         self._journal.finish_run(self._s.session_id, text)

@@ -2,7 +2,7 @@
 
 from tradekernel.domain.errors import TradekernelError
 from tradekernel.domain.orders import Order
-from tradekernel.orchestration.live.reconciliation import ReconciliationReport
+from tradekernel.orchestration.live.reconciliation import POSITION, ReconciliationReport
 
 _HINT_ORPHANS = (
     "what to do: restart with --orphans adopt (manage them as this bot's orders) or "
@@ -19,6 +19,11 @@ _HINT_UNRESOLVED = (
 _HINT_HOLDINGS = (
     "what to do: move or sell the unexplained balance, or restart with --adopt-holdings "
     "to take the venue's balances as the bot's positions"
+)
+
+_HINT_POSITIONS = (
+    "what to do: close the position on the venue, or restart with --adopt-holdings to "
+    "manage the venue's position as the bot's own"
 )
 
 
@@ -86,14 +91,21 @@ def guard_message(report: ReconciliationReport) -> str:
         lines.append(f"{len(report.unresolved)} stored open order(s) the venue does not show:")
         lines += [f"  - {coid}" for coid in report.unresolved]
         lines.append(_HINT_UNRESOLVED)
-    if report.holding_gaps:
-        lines.append("balances the store's fills do not explain:")
+    balances = [gap for gap in report.holding_gaps if gap.asset != POSITION]
+    positions = [gap for gap in report.holding_gaps if gap.asset == POSITION]
+    for gaps, what, hint in (
+        (balances, "balances", _HINT_HOLDINGS),
+        (positions, "perpetual positions", _HINT_POSITIONS),
+    ):
+        if not gaps:
+            continue
+        lines.append(f"{what} the store's fills do not explain:")
         lines += [
             f"  - {gap.symbol}: venue holds {gap.venue_quantity} {gap.asset}, the store's "
             f"fills explain {gap.ledger_quantity} (difference {gap.difference})"
-            for gap in report.holding_gaps
+            for gap in gaps
         ]
-        lines.append(_HINT_HOLDINGS)
+        lines.append(hint)
     if report.errors:
         lines.append("reconciliation could not finish:")
         lines += [f"  - {error}" for error in report.errors]
