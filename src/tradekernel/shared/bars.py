@@ -89,12 +89,13 @@ class BarSeries:
 
     def bar_at(self, index: int) -> Bar:
         """Return one bar as a domain object (prices as exact decimal strings of the floats)."""
+        # `item` reads each value as a Python int or float, with no numpy scalar between.
         return Bar(
             symbol=self.symbol,
-            ts_ms=int(self.ts_ms[index]),
-            open=Decimal(repr(float(self.open[index]))),
-            high=Decimal(repr(float(self.high[index]))),
-            low=Decimal(repr(float(self.low[index]))),
-            close=Decimal(repr(float(self.close[index]))),
-            volume=Decimal(repr(float(self.volume[index]))),
+            ts_ms=int(self.ts_ms.item(index)),
+            open=Decimal(repr(float(self.open.item(index)))),
+            high=Decimal(repr(float(self.high.item(index)))),
+            low=Decimal(repr(float(self.low.item(index)))),
+            close=Decimal(repr(float(self.close.item(index)))),
+            volume=Decimal(repr(float(self.volume.item(index)))),
         )

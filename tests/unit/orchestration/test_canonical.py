@@ -22,6 +22,7 @@ from tradekernel.orchestration.records.canonical import (
     HASH_FORMAT_VERSION,
     canonical_bytes,
     canonical_json,
+    hash_bytes,
     hash_text,
     plan_hash,
     structure_plan,
@@ -130,6 +131,7 @@ def test_the_plan_hash_is_the_sha256_of_the_utf8_reference_text(plan: Plan) -> N
     expected = hashlib.sha256(reference(plan).encode("utf-8")).hexdigest()
     assert plan_hash(plan) == expected
     assert hash_text(canonical_json(plan)) == expected
+    assert hash_bytes(canonical_bytes(plan)) == expected
 
 
 @PROPERTY

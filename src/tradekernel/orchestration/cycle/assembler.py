@@ -78,8 +78,8 @@ def assemble_context(
         # sparse masks (which live on its bars) agree.
         marks[symbol] = MarkPrice(
             symbol=symbol,
-            price=float_mark(cursor.series.close[cursor.position]),
-            ts_ms=int(cursor.series.ts_ms[cursor.position]),
+            price=float_mark(cursor.series.close.item(cursor.position)),
+            ts_ms=int(cursor.series.ts_ms.item(cursor.position)),
         )
         if cursor.current:
             history[symbol] = cursor.series.head(cursor.position + 1)

@@ -42,7 +42,7 @@ def context_json(context: PlanningContext[BarSeries]) -> str:
         "now_ms": context.now_ms,
         "symbols": context.symbols,
         "bars": {symbol: len(series) for symbol, series in history.items()},
-        "last_ts_ms": {s: int(h.ts_ms[-1]) for s, h in history.items() if len(h)},
+        "last_ts_ms": {s: int(h.ts_ms.item(-1)) for s, h in history.items() if len(h)},
         "rules": context.rules,
         "marks": context.marks,
         "balances": context.balances,

@@ -23,7 +23,7 @@ from tradekernel.orchestration.cycle.assembler import AccountState, SymbolCursor
 from tradekernel.orchestration.cycle.context_record import context_json
 from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.orchestration.kernel.prepared_market import PreparedMarket
-from tradekernel.orchestration.records.canonical import canonical_json, hash_text
+from tradekernel.orchestration.records.canonical import canonical_bytes, hash_bytes
 
 # (plan, plan hash, plan JSON, context JSON): what a recorded cycle stores.
 PlanSink = Callable[[Plan, str, str, str], None]
@@ -109,8 +109,10 @@ class Decider:
         for intent in plan.intents:
             if intent.skip_reason is not None:
                 self.skipped[intent.skip_reason.value] += 1
-        text = canonical_json(plan)
-        digest = hash_text(text)
+        # Encoded once: the hash is of these bytes, the record is their text.
+        encoded = canonical_bytes(plan)
+        digest = hash_bytes(encoded)
+        text = encoded.decode("utf-8")
         self.plan_hashes.append((now_ms, digest))
         if self._on_plan is not None:
             self._on_plan(plan, digest, text, context_json(context))

@@ -61,12 +61,17 @@ def canonical_json(value: object) -> str:
 
 def hash_text(canonical: str) -> str:
     """Return the sha256 hex digest of canonical JSON text (of its UTF-8 bytes)."""
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hash_bytes(canonical.encode("utf-8"))
+
+
+def hash_bytes(canonical: bytes) -> str:
+    """Return the sha256 hex digest of canonical JSON bytes (`canonical_bytes`)."""
+    return hashlib.sha256(canonical).hexdigest()
 
 
 def plan_hash(plan: Plan) -> str:
     """Return the sha256 hex digest of the plan's canonical JSON."""
-    return hashlib.sha256(canonical_bytes(plan)).hexdigest()
+    return hash_bytes(canonical_bytes(plan))
 
 
 def structure_plan(data: Any) -> Plan:
