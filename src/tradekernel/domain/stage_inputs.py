@@ -17,15 +17,18 @@ from tradekernel.domain.signals import (
 )
 
 
-@attrs.frozen(kw_only=True)
-class AccountView:
-    """The account in the quote currency, as planning sees it at the cycle's marks."""
+class AccountView(msgspec.Struct, frozen=True, kw_only=True, dict=True):
+    """The account in the quote currency, as planning sees it at the cycle's marks.
+
+    A frozen msgspec Struct: one per kernel call (docs/architecture.md, "Hot value
+    objects"). `dict=True` gives it the instance dict its cached properties are kept in.
+    """
 
     quote_asset: str
     cash: Decimal
     equity: Decimal
     peak_equity: Decimal
-    exposure: Mapping[str, Decimal] = attrs.Factory(dict)
+    exposure: Mapping[str, Decimal] = msgspec.field(default_factory=dict)
     open_positions: int = 0
     open_orders: int = 0
 

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from decimal import Decimal
 
-import attrs
+import msgspec
 
 from tradekernel.domain.account import Position
 from tradekernel.domain.context import DEFAULT_CLIENT_ID_PREFIX
@@ -12,8 +12,13 @@ from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.orders import OpenOrderView
 
 
-@attrs.frozen(kw_only=True)
-class IntentInputs:
+class IntentInputs(msgspec.Struct, frozen=True, kw_only=True):
+    """The account, market and controls of one cycle, as the gates read them.
+
+    A frozen msgspec Struct: one per kernel call, built in C (docs/architecture.md, "Hot
+    value objects").
+    """
+
     run_id: str
     cycle_ts_ms: int
     universe: frozenset[str]
@@ -24,5 +29,5 @@ class IntentInputs:
     free_balances: Mapping[str, Decimal]
     trading_state: TradingState = TradingState.ACTIVE
     stop_new_orders: bool = False
-    backoff_until_ms: Mapping[str, int] = attrs.Factory(dict)
+    backoff_until_ms: Mapping[str, int] = msgspec.field(default_factory=dict)
     client_id_prefix: str = DEFAULT_CLIENT_ID_PREFIX
