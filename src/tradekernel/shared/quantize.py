@@ -80,16 +80,16 @@ def score_of(micro: int) -> Decimal:
 
     `NAN_MICRO_UNITS` (an undefined score) is `Decimal(0)`. The clamped ends (0 and 1, the
     most common) return shared constants with the exponent the product gives
-    (`0.000000`, `1.000000`). The product is exact, so the result does not depend on the
-    Decimal context it is first computed in.
+    (`0.000000`, `1.000000`). The result does not depend on the Decimal context.
     """
     if micro <= 0:
         return _ZERO_SCORE if micro == 0 else _NAN_SCORE
     if micro == _MICRO_PER_UNIT:
         return _ONE_SCORE
-    # Times 10**-6 rather than scaleb(-6): the same digits and exponent (the product is
-    # exact), a fifth cheaper.
-    return Decimal(micro) * SCORE_PLACES
+    # Parsed, not multiplied: the same digits and exponent as micro x 10**-6 in any
+    # context of 7 or more digits, and exact in every context, so the value cached is the
+    # same whichever context the first call ran in (a miss costs more; misses are rare).
+    return Decimal(f"{micro}e-6")
 
 
 def to_score(value: float) -> Decimal:
