@@ -56,7 +56,9 @@ def test_every_field_is_generated() -> None:
 
 
 def _fields(intent: ExecutionIntent) -> dict[str, object]:
-    return {field.name: getattr(intent, field.name) for field in msgspec.structs.fields(ExecutionIntent)}
+    return {
+        field.name: getattr(intent, field.name) for field in msgspec.structs.fields(ExecutionIntent)
+    }
 
 
 @given(intent=intents, quantity=decimals, price=maybe, stop=maybe)
