@@ -1,7 +1,5 @@
 """Scores quantised per bar when a history is prepared equal `to_score` on every float."""
 
-from decimal import localcontext
-
 import numpy as np
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -59,15 +57,3 @@ def test_nan_is_its_own_code_and_reads_back_as_the_plain_zero() -> None:
     assert micro_units_of(np.array([np.nan])).tolist() == [NAN_MICRO_UNITS]
     assert str(score_of(NAN_MICRO_UNITS)) == "0"
     assert micro_units(-0.0) == 0 and micro_units(float("inf")) == 1_000_000
-
-
-@given(st.integers(min_value=NAN_MICRO_UNITS, max_value=1_000_000), st.integers(1, 4))
-def test_a_cached_score_is_the_decimal_built_afresh_in_any_context(micro: int, prec: int) -> None:
-    # score_of keeps the Decimals it built: a narrow context at a later call (or at the
-    # first) must not change the digits or the exponent of what it returns.
-    fresh = score_of.__wrapped__(micro)
-    with localcontext() as narrow:
-        narrow.prec = prec
-        first = score_of(micro)
-    again = score_of(micro)
-    assert str(first) == str(again) == str(fresh)
