@@ -6,6 +6,7 @@ intent's `directive_id`, the symbol and time of a bar) and is derived from a pla
 """
 
 import attrs
+import msgspec
 
 from tradekernel.domain.directives import StrategyDirective
 from tradekernel.domain.intents import ExecutionIntent
@@ -44,9 +45,11 @@ class UniverseRecord:
     method: str = "static"
 
 
-@attrs.frozen(kw_only=True)
-class Plan:
-    """Everything decided in one cycle, in a fixed order. Consumers must not re-sort it."""
+class Plan(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything decided in one cycle, in a fixed order. Consumers must not re-sort it.
+
+    A frozen msgspec Struct: one per kernel call (docs/architecture.md, "Hot value objects").
+    """
 
     run_id: str
     cycle_ts_ms: int

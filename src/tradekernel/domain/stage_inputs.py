@@ -18,9 +18,11 @@ from tradekernel.domain.signals import (
 )
 
 
-@attrs.frozen(kw_only=True)
-class AccountView:
+class AccountView(msgspec.Struct, frozen=True, kw_only=True, dict=True):
     """The account in the quote currency, as planning sees it at the cycle's marks.
+
+    A frozen msgspec Struct: one per kernel call (docs/architecture.md, "Hot value
+    objects"). `dict=True` gives it the instance dict its cached properties are kept in.
 
     On a linear perpetual account `perpetual` holds its terms (None on spot), `cash` is
     the available balance (wallet less locked margin), `exposure` the signed notional at
@@ -33,11 +35,11 @@ class AccountView:
     cash: Decimal
     equity: Decimal
     peak_equity: Decimal
-    exposure: Mapping[str, Decimal] = attrs.Factory(dict)
+    exposure: Mapping[str, Decimal] = msgspec.field(default_factory=dict)
     open_positions: int = 0
     open_orders: int = 0
     perpetual: PerpetualTerms | None = None
-    released_by_close: Mapping[str, Decimal] = attrs.Factory(dict)
+    released_by_close: Mapping[str, Decimal] = msgspec.field(default_factory=dict)
 
     @cached_property
     def total_exposure(self) -> Decimal:

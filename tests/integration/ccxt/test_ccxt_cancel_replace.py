@@ -5,6 +5,7 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 
+from msgspec import UNSET, UnsetType
 from tests.fakes.clock import FakeClock
 from tests.fakes.order_store import FakeOrderStore
 from tests.integration.ccxt.fake_binance import FakeBinance
@@ -18,7 +19,7 @@ Make = Callable[..., CcxtExecution]
 REPLACE = ("POST", "/api/v3/order/cancelReplace")
 
 
-def limit_sell(coid: str, price: str, replaces: str | None = None) -> ExecutionIntent:
+def limit_sell(coid: str, price: str, replaces: str | UnsetType = UNSET) -> ExecutionIntent:
     return ExecutionIntent(
         client_order_id=coid,
         directive_id="dir-1",

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-import attrs
+import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 from msgspec import UNSET
@@ -52,11 +52,13 @@ intents = st.builds(ExecutionIntent, **FIELDS)  # type: ignore[arg-type]
 def test_every_field_is_generated() -> None:
     # A field added to ExecutionIntent must be generated here too, or the tests below
     # could not see whether a copy carries it.
-    assert set(FIELDS) == {field.name for field in attrs.fields(ExecutionIntent)}
+    assert set(FIELDS) == {field.name for field in msgspec.structs.fields(ExecutionIntent)}
 
 
 def _fields(intent: ExecutionIntent) -> dict[str, object]:
-    return {field.name: getattr(intent, field.name) for field in attrs.fields(ExecutionIntent)}
+    return {
+        field.name: getattr(intent, field.name) for field in msgspec.structs.fields(ExecutionIntent)
+    }
 
 
 @given(intent=intents, quantity=decimals, price=maybe, stop=maybe)

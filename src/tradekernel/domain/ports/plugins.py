@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol, TypeVar
 
 import attrs
+import msgspec
 
 from tradekernel.domain.directives import StrategyDirective
 from tradekernel.domain.enums import SkipReason
@@ -186,9 +187,11 @@ class AllocationRejection:
     detail: str
 
 
-@attrs.frozen(kw_only=True)
-class AllocationResult:
-    """Directives kept (in priority order, possibly with a reduced size) and those refused."""
+class AllocationResult(msgspec.Struct, frozen=True, kw_only=True):
+    """Directives kept (in priority order, possibly with a reduced size) and those refused.
+
+    A frozen msgspec Struct: one per kernel call (docs/architecture.md, "Hot value objects").
+    """
 
     accepted: tuple[ExecutionDirective, ...]
     rejected: tuple[AllocationRejection, ...] = ()

@@ -25,7 +25,6 @@ first limit it breaks, in the order cash budget, symbol cap, total cap.
 from collections.abc import Callable, Sequence
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
-import attrs
 import msgspec
 
 from tradekernel.domain.enums import SkipReason
@@ -55,9 +54,8 @@ def fit_quantity(room: Decimal, price: Decimal) -> Decimal:
     return max(quantity, _ZERO)
 
 
-@attrs.define
-class _Ledger:
-    """What is spent so far in this cycle."""
+class _Ledger(msgspec.Struct):
+    """What is spent so far in this cycle (mutable; one per allocation, built in C)."""
 
     cash_left: Decimal
     symbol_used: dict[str, Decimal]

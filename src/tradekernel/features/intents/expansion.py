@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-import attrs
+import msgspec
 
 from tradekernel.domain.enums import (
     CloseSemantics,
@@ -129,16 +129,16 @@ def _bounded(intent: ExecutionIntent, bound: Decimal) -> ExecutionIntent:
     within the bound or not at all. A market order without a positive reference price
     cannot be bounded: it is refused (skipped), never sent unbounded."""
     if intent.order_type is not OrderType.MARKET:
-        return attrs.evolve(intent, max_slippage_bps=bound)
+        return msgspec.structs.replace(intent, max_slippage_bps=bound)
     reference = intent.reference_price
     if reference is None or not reference.is_finite() or reference <= 0:
-        return attrs.evolve(intent, max_slippage_bps=bound).skip(
+        return msgspec.structs.replace(intent, max_slippage_bps=bound).skip(
             SkipReason.INVALID_NORMALIZED_FIELDS,
             f"market order bounded by max_slippage_bps {bound} without a reference price",
         )
     sign = 1 if intent.side is Side.BUY else -1
     limit = reference * (1 + sign * bound / _BPS)
-    return attrs.evolve(
+    return msgspec.structs.replace(
         intent,
         order_type=OrderType.LIMIT,
         price=limit,

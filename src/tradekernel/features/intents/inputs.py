@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from decimal import Decimal
 
-import attrs
+import msgspec
 
 from tradekernel.domain.account import Position
 from tradekernel.domain.context import DEFAULT_CLIENT_ID_PREFIX
@@ -12,10 +12,15 @@ from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.orders import OpenOrderView
 
 
-@attrs.frozen(kw_only=True)
-class IntentInputs:
-    """The cycle as the gates see it; `equity` (wallet plus unrealised PnL) is set on a
-    perpetual account only, for the leverage gate."""
+class IntentInputs(msgspec.Struct, frozen=True, kw_only=True):
+    """The account, market and controls of one cycle, as the gates read them.
+
+    A frozen msgspec Struct: one per kernel call, built in C (docs/architecture.md, "Hot
+    value objects").
+
+    `equity` (wallet plus unrealised PnL) is set on a perpetual account only, for the
+    leverage gate.
+    """
 
     run_id: str
     cycle_ts_ms: int
@@ -27,6 +32,6 @@ class IntentInputs:
     free_balances: Mapping[str, Decimal]
     trading_state: TradingState = TradingState.ACTIVE
     stop_new_orders: bool = False
-    backoff_until_ms: Mapping[str, int] = attrs.Factory(dict)
+    backoff_until_ms: Mapping[str, int] = msgspec.field(default_factory=dict)
     client_id_prefix: str = DEFAULT_CLIENT_ID_PREFIX
     equity: Decimal | None = None

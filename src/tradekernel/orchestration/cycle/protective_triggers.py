@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
+import msgspec
 
 from tradekernel.domain.enums import OrderType, Side
 from tradekernel.domain.intents import ExecutionIntent
@@ -55,4 +56,6 @@ def triggered_exit(protective: ExecutionIntent, bar: TriggerBar) -> ExecutionInt
     which = touched(protective.side, protective.stop_price, protective.price, bar.high, bar.low)
     if which is None:
         return None
-    return attrs.evolve(protective, order_type=OrderType.MARKET, price=None, stop_price=None)
+    return msgspec.structs.replace(
+        protective, order_type=OrderType.MARKET, price=None, stop_price=None
+    )

@@ -26,6 +26,8 @@ def rejections_of(
     executions: Sequence[ExecutionDirective], rejected: Sequence[AllocationRejection]
 ) -> list[tuple[ExecutionDirective, AllocationRejection]]:
     """Return each rejected directive's execution directive with its rejection."""
+    if not rejected:
+        return []  # the common case: no index of the executions to build
     by_id = {execution.directive_id: execution for execution in executions}
     return [(by_id[r.directive_id], r) for r in rejected if r.directive_id in by_id]
 

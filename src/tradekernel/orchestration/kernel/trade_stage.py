@@ -30,12 +30,12 @@ def trade_plans(
         entry = choose(spec.entry, directive)
         size = choose(spec.size, directive)
         exit_ = choose(spec.exit, directive)
-        missing = [
-            name
-            for name, choice in (("entry", entry), ("size", size), ("exit", exit_))
-            if choice is None
-        ]
         if entry is None or size is None or exit_ is None:
+            missing = [
+                name
+                for name, choice in (("entry", entry), ("size", size), ("exit", exit_))
+                if choice is None
+            ]
             diagnostics.append(_no_planner(directive, ", ".join(missing)))
             continue
         routing = choose(spec.routing, directive)

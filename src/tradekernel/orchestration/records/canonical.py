@@ -20,13 +20,10 @@ mode): a field added that way keeps every earlier plan's bytes, so it needs no n
 """
 
 import hashlib
-from decimal import Decimal
 from typing import Any, Final
 
-import cattrs
 import msgspec
 
-from tradekernel.domain.perpetuals import PositionSide
 from tradekernel.domain.plan import Plan
 
 HASH_FORMAT_VERSION: Final = "2"
@@ -75,24 +72,13 @@ def plan_hash(plan: Plan) -> str:
 
 
 def structure_plan(data: Any) -> Plan:
-    """Rebuild a Plan from its decoded canonical JSON (used by replay and explain)."""
-    # Decoding only: cattrs through its public API, with Decimals read from their strings.
-    converter = cattrs.Converter()
-    converter.register_structure_hook(Decimal, lambda value, _: Decimal(value))
-    # Hot value objects are msgspec Structs (domain.signals): msgspec rebuilds them.
-    converter.register_structure_hook_func(_is_struct, msgspec.convert)
-    # An intent's `replaces` and `max_slippage_bps` are present only when set (UNSET is
-    # omitted when encoding).
-    converter.register_structure_hook(str | msgspec.UnsetType, lambda value, _: str(value))
-    converter.register_structure_hook(Decimal | msgspec.UnsetType, lambda value, _: Decimal(value))
-    converter.register_structure_hook(
-        PositionSide | msgspec.UnsetType, lambda value, _: PositionSide(value)
-    )
-    return converter.structure(data, Plan)
+    """Rebuild a Plan from its decoded canonical JSON (used by replay and explain).
 
-
-def _is_struct(declared: Any) -> bool:
-    return isinstance(declared, type) and issubclass(declared, msgspec.Struct)
+    `Plan` is a msgspec Struct, so msgspec rebuilds it, its nested Structs and attrs
+    classes alike: Decimals from their strings, enums from their values, a field left out
+    (an intent's UNSET `replaces`, `max_slippage_bps`, `position_side`) at its default.
+    """
+    return msgspec.convert(data, Plan)
 
 
 def chain_hash(hashes: list[str]) -> str:

@@ -7,7 +7,7 @@
 
 from decimal import Decimal, localcontext
 
-import attrs
+import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,7 +153,9 @@ def test_a_reduce_only_ioc_whose_position_went_away_ends_rejected() -> None:
     venue.submit(_order(0, Side.BUY, 10, reduce=False))
     venue.on_bar(bars[1])
     venue.submit(_order(1, Side.SELL, 10, reduce=False))
-    ioc = attrs.evolve(_order(2, Side.SELL, 5, reduce=True), time_in_force=TimeInForce.IOC)
+    ioc = msgspec.structs.replace(
+        _order(2, Side.SELL, 5, reduce=True), time_in_force=TimeInForce.IOC
+    )
     venue.submit(ioc)
     venue.on_bar(bars[2])
     assert venue.perp.quantity(SYMBOL) == 0

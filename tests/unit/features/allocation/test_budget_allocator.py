@@ -1,7 +1,7 @@
 from collections.abc import Mapping
 from decimal import Decimal
 
-import attrs
+import msgspec
 import pytest
 from execution_directive_builder import account, execution, working
 from hypothesis import given, settings
@@ -272,7 +272,7 @@ PERP = PerpetualTerms(leverage=Decimal(5), maintenance_margin_rate=Decimal("0.01
 
 
 def _perp_account(cash: str, released: Mapping[str, Decimal] | None = None) -> AccountView:
-    return attrs.evolve(
+    return msgspec.structs.replace(
         account(cash=cash, exposure={"BTC/USDT": "500"} if released else None),
         perpetual=PERP,
         released_by_close=released or {},

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-import attrs
+import msgspec
 import pytest
 from trade_planning_builders import SYMBOL, account, directive, snapshot
 
@@ -257,7 +257,7 @@ PERP = PerpetualTerms(leverage=Decimal(10))
 
 
 def test_margin_fraction_spends_the_share_of_cash_on_margin_and_fee() -> None:
-    perp = attrs.evolve(account("1000"), perpetual=PERP)
+    perp = msgspec.structs.replace(account("1000"), perpetual=PERP)
     plan = MARGIN.plan(directive(side=Side.SELL), snapshot(close=100.0), perp)
     # 500 / (100 * (1/10 + 0.001)) = 49.50495...
     assert Decimal("49.5049") < plan.quantity <= Decimal("49.50496")
@@ -270,7 +270,7 @@ def test_margin_fraction_on_spot_spends_the_share_of_cash_at_leverage_one() -> N
 
 
 def test_margin_fraction_adds_what_a_flip_releases() -> None:
-    flip = attrs.evolve(
+    flip = msgspec.structs.replace(
         account("1000"),
         perpetual=PERP,
         exposure={SYMBOL: Decimal(2000)},

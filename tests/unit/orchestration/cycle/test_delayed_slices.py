@@ -3,7 +3,7 @@
 import json
 from decimal import Decimal
 
-import attrs
+import msgspec
 
 from tradekernel.domain.enums import CloseSemantics, OrderType, Side, SkipReason
 from tradekernel.domain.intents import ExecutionIntent
@@ -47,7 +47,9 @@ def test_a_due_slice_is_refused_while_its_symbol_backs_off_or_trading_forbids_it
     assert refusal(intent, 1_000, {}, _Halted()) == "trading state: trading_halted"
     stopped = "the stop-new-orders switch is on"
     assert refusal(intent, 1_000, {}, None, stop_new_orders=True) == stopped
-    closing = attrs.evolve(intent, close_semantics=CloseSemantics.CLOSE_ALL, side=Side.SELL)
+    closing = msgspec.structs.replace(
+        intent, close_semantics=CloseSemantics.CLOSE_ALL, side=Side.SELL
+    )
     assert refusal(closing, 1_000, {}, None, stop_new_orders=True) is None  # reductions go
 
 

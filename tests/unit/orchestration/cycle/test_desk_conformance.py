@@ -15,6 +15,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import UNSET, UnsetType
 from tests.fakes.order_store import FakeOrderStore
 from typing_extensions import override
 
@@ -348,7 +349,7 @@ def test_order_care_decides_the_same_over_either_desk(
     assert rigs["direct"].desk.orders() == rigs["oms"].desk.orders()
 
 
-def _stop(coid: str, stop: str, replaces: str | None = None) -> ExecutionIntent:
+def _stop(coid: str, stop: str, replaces: str | UnsetType = UNSET) -> ExecutionIntent:
     return ExecutionIntent(
         client_order_id=coid,
         directive_id="dir-stop",

@@ -7,6 +7,7 @@ from decimal import Decimal
 import attrs
 from hypothesis import given
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from tradekernel.domain.account import Balance
 from tradekernel.domain.enums import CloseSemantics, OrderStatus, OrderType, Side, SkipReason
@@ -174,7 +175,7 @@ def test_entries_without_levels_and_closes_are_not_watched() -> None:
     desk = FakeDesk()
     protection = ProtectiveExits(desk, desk.fill_of)
     protection.watch(entry(stop=None, target=None))
-    protection.watch(attrs.evolve(entry(), close_semantics=CloseSemantics.CLOSE_ALL))
+    protection.watch(replace(entry(), close_semantics=CloseSemantics.CLOSE_ALL))
     assert not protection
 
 
@@ -300,8 +301,8 @@ def test_a_restart_forgets_entries_whose_exit_ended_or_that_never_filled() -> No
         [
             _state(_spec(entry()), OrderStatus.FILLED, "1"),
             _state(_spec(placed), OrderStatus.FILLED, "1"),
-            _state(_spec(attrs.evolve(entry(), client_order_id="tkB")), OrderStatus.CANCELLED),
-            _state(_spec(attrs.evolve(entry(stop=None, target=None), client_order_id="tkC")),
+            _state(_spec(replace(entry(), client_order_id="tkB")), OrderStatus.CANCELLED),
+            _state(_spec(replace(entry(stop=None, target=None), client_order_id="tkC")),
                    OrderStatus.FILLED, "1"),
         ]
     )  # fmt: skip

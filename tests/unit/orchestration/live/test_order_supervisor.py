@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-import attrs
+import msgspec
 from tests.fakes.execution import Outcome
 from tests.unit.orchestration.live.live_fixtures import SYMBOL, Live, intent
 
@@ -131,7 +131,7 @@ def test_halted_state_polls_fills_but_sends_no_cancel() -> None:
 def test_a_fallback_of_a_bounded_entry_is_an_ioc_limit_at_the_bound() -> None:
     live = Live(policy=ExecutionPolicy(fallback_on=(FallbackReason.REJECT,)))
     live.venue.script(Outcome.REJECT)
-    bounded = attrs.evolve(intent("tkA", fallback=True), max_slippage_bps=Decimal(50))
+    bounded = msgspec.structs.replace(intent("tkA", fallback=True), max_slippage_bps=Decimal(50))
     live.supervisor.submit(bounded)
     assert _market_follow_ups(live) == []
     follow_up = live.venue.submitted[-1]

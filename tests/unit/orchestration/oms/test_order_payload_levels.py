@@ -3,7 +3,7 @@ without them keeps the payload it always had."""
 
 from decimal import Decimal
 
-import attrs
+import msgspec
 
 from tradekernel.domain.enums import OrderType, Side
 from tradekernel.domain.intents import ExecutionIntent
@@ -29,7 +29,9 @@ def test_an_order_without_levels_keeps_its_payload_byte_for_byte() -> None:
 
 def test_an_entrys_levels_survive_the_payload() -> None:
     spec = OrderSpec.from_intent(
-        attrs.evolve(ENTRY, stop_loss_price=Decimal("49000.5"), take_profit_price=Decimal("52000"))
+        msgspec.structs.replace(
+            ENTRY, stop_loss_price=Decimal("49000.5"), take_profit_price=Decimal("52000")
+        )
     )
     again = OrderSpec.from_json("tkA", spec.to_json())
     assert again == spec
