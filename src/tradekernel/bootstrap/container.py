@@ -138,11 +138,16 @@ class Container(containers.DeclarativeContainer):
     # (inside the paper venue, which stamps itself; the dry run's; --verify-sparse's).
     simulated_venue_settings = providers.Callable(venue_settings, settings, blueprint.provided.file)
     # A perpetual account's venue, with its funding and mark sources (perpetual_sources.py).
+    # `data_store` is the --store directory `store:` funding and mark sources read.
     simulated_venue = providers.Factory(
-        factories.simulated_venue, simulated_venue_settings, blueprint
+        factories.simulated_venue, simulated_venue_settings, blueprint, store=config.data_store
     )
     backtest_execution = providers.Factory(
-        factories.simulated_venue, simulated_venue_settings, blueprint, clock
+        factories.simulated_venue,
+        simulated_venue_settings,
+        blueprint,
+        clock,
+        store=config.data_store,
     )
     paper_execution = providers.Factory(PaperExecution, simulated_venue, clock)
     live_config: providers.Object[LoadedLive | None] = providers.Object(None)

@@ -96,12 +96,16 @@ def refined(loaded: tuple[LoadedBlueprint, Catalog], refine: Refinement) -> Load
 
 
 def simulated_venue(
-    settings: VenueSettings, blueprint: LoadedBlueprint, clock: Clock | None = None
+    settings: VenueSettings,
+    blueprint: LoadedBlueprint,
+    clock: Clock | None = None,
+    store: str | None = None,
 ) -> BacktestVenue:
     """Return the backtest and paper venue of a blueprint: perpetual or spot.
 
     A perpetual account's venue gets its terms, funding and mark bars
-    (`perpetual_sources`); `clock` stamps orders (None: the symbol's last bar does).
+    (`perpetual_sources`, `store:` sources read from `store`, None: `./data`); `clock`
+    stamps orders (None: the symbol's last bar does).
 
     Raises:
         ConfigError: as `perpetual_terms` and `perpetual_sources`.
@@ -109,7 +113,7 @@ def simulated_venue(
     account = blueprint.settings.account
     if not is_perpetual(account):
         return BacktestVenue(settings, clock)
-    sources = perpetual_sources(blueprint)
+    sources = perpetual_sources(blueprint, None if store is None else Path(store))
     return PerpetualVenue(
         settings,
         perpetual_terms(account, blueprint.file),

@@ -85,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         db_path=args.db,
         blueprint_path=args.config,
         refine=lambda loaded: with_universe_lists(loaded, args.allow, args.deny),
+        data_store=str(args.store),
     )
     try:
         blueprint = container.blueprint()
