@@ -76,6 +76,8 @@ def _cents(text: str) -> str:
 
 
 def _read_trades(path: Path) -> list[Trade]:
+    """Return a trades file's closed trades (our trades.csv ends with `open` rows, marked
+    at the last close; the peers leave a trade still open out of their lists)."""
     with path.open(encoding="utf-8", newline="") as handle:
         return [
             (
@@ -85,6 +87,7 @@ def _read_trades(path: Path) -> list[Trade]:
                 _cents(row["exit_price"]),
             )
             for row in csv.DictReader(handle)
+            if row.get("status", "closed") == "closed"
         ]
 
 
