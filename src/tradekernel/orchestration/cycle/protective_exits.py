@@ -133,7 +133,7 @@ class ProtectiveExits:
         control: PermitsIntents | None = None,
         on_change: Callable[[], None] | None = None,
         on_placed: Callable[[str, str], None] | None = None,
-        held: Callable[[str], Decimal] | None = None,
+        held: Callable[[str, Side], Decimal] | None = None,
         newest_bar: NewestBar | None = None,
     ) -> None:
         """Watch entries and place their protective orders through `desk`.
@@ -147,8 +147,10 @@ class ProtectiveExits:
             on_change: called after each send or cancel (the account changed).
             on_placed: called with `(symbol, client order id)` of each order placed (a
                 recorded market matches it against the bar its entry filled on).
-            held: the symbol's holding, when a venue may hold less than the entry filled
-                (a fee charged in the base asset): a protective sell never asks for more.
+            held: what the entries on a side hold of a symbol (the spot holding; on a
+                perpetual account the position on that side), when a venue may hold less
+                than the entry filled (a fee charged in the base asset, a position closed
+                meanwhile): a protective order never asks for more, so never flips.
             newest_bar: the symbol's newest closed bar; given, the protection is a
                 runner-managed trigger (`protective_triggers.py`), no resting order.
         """
@@ -254,9 +256,9 @@ class ProtectiveExits:
 
     def _quantity(self, guard: _Guard, filled: Decimal) -> Decimal:
         wanted = filled - guard.sold
-        if self._held is None or guard.entry.side is not Side.BUY:
+        if self._held is None:
             return wanted
-        return min(wanted, self._held(guard.entry.symbol))
+        return min(wanted, self._held(guard.entry.symbol, guard.entry.side))
 
     def _arm_or_trigger(self, guard: _Guard, filled: Decimal, now_ms: int) -> None:
         assert self._newest_bar is not None

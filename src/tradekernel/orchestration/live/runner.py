@@ -13,7 +13,7 @@ from decimal import Decimal
 import attrs
 
 from tradekernel.domain.blueprint import ExecutionPolicy
-from tradekernel.domain.enums import TradingState
+from tradekernel.domain.enums import Side, TradingState
 from tradekernel.domain.errors import VenueError
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.ports.clock import Clock
@@ -158,7 +158,7 @@ class LiveRunner:
             clock=clock,
             run_id=settings.run_id,
             rules=rules,
-            holding=lambda symbol: self.market.book().held(symbol),
+            holding=self._exposure,
             client_id_prefix=settings.client_id_prefix,
             # Late-bound: the protection sends through the desk that wraps this supervisor.
             before_rollback=lambda symbol: self._protection.withdraw(symbol),  # noqa: PLW0108
@@ -196,7 +196,7 @@ class LiveRunner:
             _oms_fill(manager),
             rules=rules,
             control=control,
-            held=lambda symbol: self.market.book().held(symbol),
+            held=self._exposure,
             # A venue without order lists: the runner keeps the levels as triggers.
             newest_bar=self._trigger_bar if not books_order_lists(venue) else None,
         )
@@ -220,6 +220,15 @@ class LiveRunner:
             ),
             control=control,
         )
+
+    def _exposure(self, symbol: str, side: Side) -> Decimal:
+        """Return what the bot's entries on `side` hold of `symbol`: the spot holding, or
+        on a perpetual account its own signed position on that side (a short's size for a
+        SELL), so a protective exit or a rollback closes exactly it and never flips it."""
+        if self.perpetual is None:
+            return self.market.book().held(symbol)
+        signed = self.perpetual.own_quantities().get(symbol, Decimal(0))
+        return max(signed if side is Side.BUY else -signed, Decimal(0))
 
     def _trigger_bar(self, symbol: str) -> TriggerBar | None:
         newest = self.market.newest_bar(symbol)

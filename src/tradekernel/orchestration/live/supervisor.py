@@ -55,7 +55,7 @@ class OrderSupervisor:
         clock: Clock,
         run_id: str,
         rules: Mapping[str, SymbolRules],
-        holding: Callable[[str], Decimal],
+        holding: Callable[[str, Side], Decimal],
         client_id_prefix: str = CLIENT_ID_PREFIX,
         before_rollback: Callable[[str], None] | None = None,
         on_fallback: Callable[[ExecutionIntent], None] | None = None,
@@ -150,7 +150,7 @@ class OrderSupervisor:
             return
         share = Decimal(1) if self._policy.rollback is RollbackPolicy.CLOSE else None
         share = share if share is not None else self._policy.reduce_fraction
-        quantity = min(filled * share, self._holding(spec.symbol))
+        quantity = min(filled * share, self._holding(spec.symbol, spec.side))
         self._send_follow_up(state, "rollback", self._policy.rollback.value, quantity)
 
     def _fallback_permitted(self, state: OrderState, reason: FallbackReason) -> bool:

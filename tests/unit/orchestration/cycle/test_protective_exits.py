@@ -307,3 +307,23 @@ def test_a_restart_forgets_entries_whose_exit_ended_or_that_never_filled() -> No
         ]
     )  # fmt: skip
     assert not protection
+
+
+def test_a_shorts_exit_is_a_buy_capped_to_what_the_short_side_holds() -> None:
+    desk = FakeDesk()
+    asked: list[tuple[str, Side]] = []
+
+    def held(symbol: str, side: Side) -> Decimal:
+        asked.append((symbol, side))
+        return D("0.6")  # the short was partly closed meanwhile: never buy more (a flip)
+
+    protection = ProtectiveExits(desk, desk.fill_of, rules={SYMBOL: RULES}, held=held)
+    short = replace(entry(stop="110.01", target="95.04"), side=Side.SELL)
+    _sent_entry(desk, protection, short)
+    desk.fill(ENTRY, "1")
+    protection.follow(1)
+    oco = desk.sent[-1]
+    assert (oco.order_type, oco.side, oco.quantity) == (OrderType.OCO, Side.BUY, D("0.6"))
+    # A buy's levels round down to the tick: the stop (above) triggers earlier.
+    assert (oco.stop_price, oco.price) == (D("110.0"), D("95.0"))
+    assert asked == [(SYMBOL, Side.SELL)]

@@ -82,5 +82,5 @@ class Live:
             clock=self.clock,
             run_id="run",
             rules=RULES,
-            holding=lambda symbol: Decimal(1_000),
+            holding=lambda symbol, side: Decimal(1_000),
         )
