@@ -16,24 +16,16 @@ from tests.integration.ccxt.fake_binance import Fault
 from tests.integration.ccxt.fake_binance_records import VenueError
 from tests.integration.ccxt.fake_binance_usdm import FakeBinanceUsdm
 from tests.integration.ccxt.fake_binance_usdm_payloads import position_row
+from tests.integration.parity.backtest_binance import ORDER_STATUS
 from tests.integration.parity.backtest_binance_market import kline
 
 from tradekernel.adapters.backtest.perpetual_venue import PerpetualVenue
-from tradekernel.domain.enums import CloseSemantics, OrderStatus, OrderType, Side, TimeInForce
+from tradekernel.domain.enums import CloseSemantics, OrderType, Side, TimeInForce
 from tradekernel.domain.errors import InsufficientFunds, OrderNotFound, Rejected
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Order
 
-_STATUS = {
-    OrderStatus.SUBMITTED: "NEW",
-    OrderStatus.ACCEPTED: "NEW",
-    OrderStatus.PARTIALLY_FILLED: "PARTIALLY_FILLED",
-    OrderStatus.FILLED: "FILLED",
-    OrderStatus.CANCELLED: "CANCELED",
-    OrderStatus.REJECTED: "REJECTED",
-    OrderStatus.EXPIRED: "EXPIRED",
-}
 _KIND = {"MARKET": OrderType.MARKET, "LIMIT": OrderType.LIMIT}
 _BINANCE_TYPE = {kind: name for name, kind in _KIND.items()}
 
@@ -87,7 +79,7 @@ class BacktestBinanceUsdm(FakeBinanceUsdm):
         return {
             "orderId": self._order_ids[cid],
             "symbol": self._market,
-            "status": _STATUS[order.status],
+            "status": ORDER_STATUS[order.status],
             "clientOrderId": cid,
             "price": f"{order.price or Decimal(0):f}",
             "avgPrice": f"{average:f}",

@@ -20,18 +20,23 @@ import attrs
 import pytest
 from tests.integration.ccxt.conftest import API_KEY, API_SECRET
 from tests.integration.parity.backtest_binance_usdm import BacktestBinanceUsdm
-from tests.integration.parity.parity_legs import first_divergence, hashes, recorded_plans
-from tests.integration.parity.test_live_parity import LIVE_CONFIG, BarClock
+from tests.integration.parity.parity_legs import (
+    OFFLINE_LEGS,
+    first_divergence,
+    hashes,
+    recorded_plans,
+    run_offline_legs,
+)
+from tests.integration.parity.test_live_parity import LIVE_CONFIG, BarClock, backtest_plans
 
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.data.report import LoadedBars
-from tradekernel.bootstrap.backtest_job import run_backtest, venue_settings
+from tradekernel.bootstrap.backtest_job import venue_settings
 from tradekernel.bootstrap.blueprints import load
 from tradekernel.bootstrap.container import configured
 from tradekernel.bootstrap.factories import simulated_venue
 from tradekernel.bootstrap.live_job import load_live
 from tradekernel.bootstrap.live_session import open_session
-from tradekernel.bootstrap.paper_job import run_paper
 from tradekernel.bootstrap.replay_job import run_replay
 from tradekernel.domain.orders import Fill
 from tradekernel.domain.ports.journal import JournalEntry
@@ -51,7 +56,6 @@ WARM_UP = 25
 LIVE_CONFIG_USDM = LIVE_CONFIG.replace(
     "[ccxt]\n", '[ccxt]\nexchange_id = "binanceusdm"\nmarket_type = "swap"\n'
 ).replace('"parity.toml"', '"perpetual.toml"')
-OFFLINE = ("dense", "sparse", "paper")
 
 
 def _blueprint_text() -> str:
@@ -86,29 +90,7 @@ def legs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Legs]:
     directory = tmp_path_factory.mktemp("perp-parity")
     blueprint = directory / "perpetual.toml"
     blueprint.write_text(_blueprint_text())
-    offline: dict[str, tuple[RunResult, Path]] = {}
-    for name in OFFLINE:
-        db = directory / f"{name}.db"
-        mode = "paper" if name == "paper" else "backtest"
-        container = configured(mode=mode, db_path=db, blueprint_path=blueprint)
-        try:
-            parts = container.recorded_run_parts()
-            if name == "paper":
-                outcome = run_paper(
-                    parts, _bars(), out_dir=None, run_id=RUN_ID, progress_stream=None
-                )
-            else:
-                outcome = run_backtest(
-                    parts,
-                    _bars(),
-                    out_dir=None,
-                    dense=name == "dense",
-                    run_id=RUN_ID,
-                    progress_stream=None,
-                )
-        finally:
-            container.shutdown_resources()
-        offline[name] = (outcome.result, db)
+    offline = run_offline_legs(directory, blueprint, _bars(), RUN_ID)
     yield from _live(directory, blueprint, offline)
 
 
@@ -139,6 +121,9 @@ def _live(
                     venue.close_bar(series.bar_at(index))
                     if index == WARM_UP:
                         wiring.runner.start()
+                        # What `live --live` does once the guard passed: margin mode, leverage.
+                        assert wiring.prepare is not None
+                        wiring.prepare()
                     if index >= WARM_UP:
                         wiring.runner.cycle()
                 summary = json.loads(wiring.runner.finish("parity"))
@@ -187,7 +172,7 @@ def test_the_run_opens_and_closes_a_short_by_flipping(legs: Legs) -> None:
     assert {i["side"] for i in closes} == {"buy", "sell"}
 
 
-@pytest.mark.parametrize("name", OFFLINE)
+@pytest.mark.parametrize("name", OFFLINE_LEGS)
 def test_replay_of_each_offline_leg_replans_every_cycle_identically(legs: Legs, name: str) -> None:
     _, db = legs.offline[name]
     container = configured(mode=None, db_path=db, blueprint_path=legs.blueprint)
@@ -207,38 +192,30 @@ def test_live_session_on_a_backtest_matching_usdm_venue_plans_like_the_backtest(
     loaded, _ = load(legs.blueprint)
     # Client order ids derive from the run id: this backtest takes the live bot's.
     run_id = f"live-parity-{loaded.config_hash[:8]}"
-    directory = legs.blueprint.parent
-    db = directory / "dense-live-id.db"
-    container = configured(mode="backtest", db_path=db, blueprint_path=legs.blueprint)
-    try:
-        outcome = run_backtest(
-            container.recorded_run_parts(),
-            _bars(),
-            out_dir=None,
-            dense=True,
-            run_id=run_id,
-            progress_stream=None,
-        )
-    finally:
-        container.shutdown_resources()
-    expected = recorded_plans(db, run_id)
+    expected = backtest_plans(legs.blueprint.parent, run_id, legs.blueprint, _bars())
     live = [entry for entry in legs.live if _decided(entry)]
     assert len(expected) > 3
     assert hashes(live) == hashes(expected), first_divergence(expected, live)
-    # The live venue filled what the backtest venue filled: same prices, sizes and fees.
+    # The live venue filled what the backtest venue filled: same bars, sides, sizes, prices
+    # and fees (the client order ids derive from the run ids, which differ).
     venue = legs.venue.venue
-    assert _fills(venue.own_trades()) == _fills(outcome.result.fills)
+    dense, _ = legs.offline["dense"]
+    assert _fills(venue.own_trades()) == _fills(dense.fills)
     # So the live bot's books are the backtest venue's: its realised PnL (folded from its
     # own recorded fills), and its position (the venue's, checked against its own fills).
     assert Decimal(str(legs.summary["realized_pnl"])) == venue.realized_pnl != 0
     assert legs.summary["position_mismatches"] == 0
     assert legs.summary["position_checks"] == len(legs.live)
+    assert legs.venue.changes()[:2] == [
+        ("/fapi/v1/marginType", MARKET),
+        ("/fapi/v1/leverage", MARKET),
+    ]
     sent = legs.venue.calls("POST", "/fapi/v1/order")
     assert any(r.params.get("reduceOnly") == "true" and r.params["side"] == "BUY" for r in sent)
 
 
-def _fills(fills: Sequence[Fill]) -> list[tuple[str, str, Decimal, Decimal, Decimal]]:
-    return [(f.client_order_id, f.side.value, f.quantity, f.price, f.fee) for f in fills]
+def _fills(fills: Sequence[Fill]) -> list[tuple[int, str, Decimal, Decimal, Decimal]]:
+    return [(f.ts_ms, f.side.value, f.quantity, f.price, f.fee) for f in fills]
 
 
 def test_replay_of_the_live_session_replans_every_cycle_identically(legs: Legs) -> None:
