@@ -133,7 +133,7 @@ class BlueprintSettings:
         for rules in self.symbols:
             if rules.symbol == symbol:
                 return rules
-        base, _, quote = symbol.partition("/")
+        base, quote = base_and_quote(symbol)
         return SymbolRules(
             symbol=symbol,
             base=base,
@@ -141,3 +141,13 @@ class BlueprintSettings:
             tick_size=DEFAULT_TICK_SIZE,
             step_size=DEFAULT_STEP_SIZE,
         )
+
+
+def base_and_quote(symbol: str) -> tuple[str, str]:
+    """Return a symbol's base and quote assets (the quote "" when the symbol has none).
+
+    A ccxt unified swap symbol names its settle asset after a colon (`XRP/USDT:USDT`):
+    the quote is the part before it, so a perpetual's margin is counted in `USDT`.
+    """
+    base, _, quote = symbol.partition("/")
+    return base, quote.partition(":")[0]

@@ -12,13 +12,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from tests.integration.parity.parity_legs import DATA_DIR, hashes, recorded_plans
+from tests.integration.parity.parity_legs import (
+    DATA_DIR,
+    hashes,
+    recorded_plans,
+    run_offline_legs,
+)
 
 from tradekernel.adapters.data.loader import load_bars
-from tradekernel.bootstrap.backtest_job import run_backtest
 from tradekernel.bootstrap.cli import main
-from tradekernel.bootstrap.container import configured
-from tradekernel.bootstrap.paper_job import run_paper
 from tradekernel.domain.enums import OrderStatus, OrderType
 from tradekernel.orchestration.cycle.result import RunResult
 
@@ -99,30 +101,7 @@ def legs(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, tuple[RunResu
     blueprint = directory / "moving_stops.toml"
     blueprint.write_text(BLUEPRINT)
     data = [load_bars(DATA_DIR / "bittrex_ETH-BTC_5m.csv", SYMBOL)]
-    runs: dict[str, tuple[RunResult, Path]] = {}
-    for name in LEGS:
-        db = directory / f"{name}.db"
-        mode = "paper" if name == "paper" else "backtest"
-        container = configured(mode=mode, db_path=db, blueprint_path=blueprint)
-        try:
-            parts = container.recorded_run_parts()
-            if name == "paper":
-                result = run_paper(
-                    parts, data, out_dir=None, run_id=RUN_ID, progress_stream=None
-                ).result
-            else:
-                result = run_backtest(
-                    parts,
-                    data,
-                    out_dir=None,
-                    dense=name == "dense",
-                    run_id=RUN_ID,
-                    progress_stream=None,
-                ).result
-        finally:
-            container.shutdown_resources()
-        runs[name] = (result, db)
-    return runs
+    return run_offline_legs(directory, blueprint, data, RUN_ID)
 
 
 def test_every_leg_plans_the_same_cycles_and_fills(

@@ -25,7 +25,7 @@ from tradekernel.domain.market import Bar, SymbolRules
 from tradekernel.domain.orders import Order
 from tradekernel.shared.ids import protected_entry_id
 
-_STATUS = {
+ORDER_STATUS = {
     OrderStatus.SUBMITTED: "NEW",
     OrderStatus.ACCEPTED: "NEW",
     OrderStatus.PARTIALLY_FILLED: "PARTIALLY_FILLED",
@@ -154,7 +154,7 @@ class BacktestBinance(LiveFakeBinance):
             "origQty": f"{order.quantity:f}",
             "executedQty": f"{order.filled_quantity:f}",
             "cummulativeQuoteQty": f"{quote:f}",
-            "status": _STATUS[order.status],
+            "status": ORDER_STATUS[order.status],
             "timeInForce": "GTC",
             "type": _BINANCE_TYPE[order.order_type],
             "side": order.side.value.upper(),

@@ -17,9 +17,13 @@ from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.data.report import LoadedBars
 from tradekernel.adapters.sqlite.database import connect
 from tradekernel.adapters.sqlite.run_reader import SqliteRunReader
+from tradekernel.bootstrap.backtest_job import run_backtest
 from tradekernel.bootstrap.blueprints import load
+from tradekernel.bootstrap.container import configured
+from tradekernel.bootstrap.paper_job import run_paper
 from tradekernel.domain.enums import SkipReason
 from tradekernel.domain.ports.journal import JournalEntry
+from tradekernel.orchestration.cycle.result import RunResult
 
 HERE = Path(__file__).resolve().parent
 BLUEPRINT = HERE / "parity.toml"
@@ -31,6 +35,7 @@ RUN_ID = "parity"
 DRAWDOWN_THREAT = "max_drawdown"
 
 PlanHashes = list[tuple[int, str]]
+OFFLINE_LEGS = ("dense", "sparse", "paper")
 
 
 def blueprint() -> LoadedBlueprint:
@@ -48,6 +53,37 @@ def recorded_plans(db: Path, run_id: str = RUN_ID) -> list[JournalEntry]:
         return list(SqliteRunReader(connection).plans(run_id))
     finally:
         connection.close()
+
+
+def run_offline_legs(
+    directory: Path, blueprint_path: Path, data: list[LoadedBars], run_id: str
+) -> dict[str, tuple[RunResult, Path]]:
+    """Run `blueprint_path` on `data` as a dense and a sparse backtest and a paper run,
+    each into its own database in `directory`; return each leg's result and database."""
+    runs: dict[str, tuple[RunResult, Path]] = {}
+    for name in OFFLINE_LEGS:
+        db = directory / f"{name}.db"
+        mode = "paper" if name == "paper" else "backtest"
+        container = configured(mode=mode, db_path=db, blueprint_path=blueprint_path)
+        try:
+            parts = container.recorded_run_parts()
+            if name == "paper":
+                result = run_paper(
+                    parts, data, out_dir=None, run_id=run_id, progress_stream=None
+                ).result
+            else:
+                result = run_backtest(
+                    parts,
+                    data,
+                    out_dir=None,
+                    dense=name == "dense",
+                    run_id=run_id,
+                    progress_stream=None,
+                ).result
+        finally:
+            container.shutdown_resources()
+        runs[name] = (result, db)
+    return runs
 
 
 def hashes(entries: Sequence[JournalEntry]) -> PlanHashes:

@@ -28,6 +28,7 @@ from tradekernel.domain.blueprint import (
     FeeSettings,
     PluginConfig,
     UniverseSettings,
+    base_and_quote,
 )
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError
@@ -211,7 +212,7 @@ def _allocation(
 
 
 def _rules(raw: _RulesInput, account: AccountSettings) -> SymbolRules:
-    base, _, quote = raw.symbol.partition("/")
+    base, quote = base_and_quote(raw.symbol)
     return SymbolRules(
         symbol=raw.symbol,
         base=raw.base or base,

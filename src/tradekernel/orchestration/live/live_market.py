@@ -107,9 +107,11 @@ class LiveMarket:
             if due:
                 step.reconciliation = self._reconciler.reconcile(now)
                 self.last_reconcile = now
+            self._supervisor.poll(cancels_allowed=self._permits_cancel())
+            # After the poll: a fill since the last cycle is in the store's fills before
+            # the positions are compared with them (else it shows as a mismatch once).
             if self._perpetual is not None:
                 self._perpetual.refresh(funding=due)
-            self._supervisor.poll(cancels_allowed=self._permits_cancel())
             history = self._bars.read(now)
         except Transient as error:
             self._history = {}
