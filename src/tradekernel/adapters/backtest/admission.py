@@ -4,6 +4,7 @@ import functools
 from collections.abc import Collection
 from decimal import Decimal
 
+from tradekernel.domain.blueprint import base_and_quote
 from tradekernel.domain.enums import OrderType, Side
 from tradekernel.domain.intents import ExecutionIntent
 
@@ -60,11 +61,13 @@ def _is_positive(value: Decimal | None) -> bool:
 # A venue sees the same few symbols on every order: split each once.
 @functools.cache
 def _split(symbol: str) -> tuple[str, str | None]:
-    # "BTC/USDT" (ccxt) or "BTC-USD" (file names); a bare name has no known quote.
-    for separator in ("/", "-"):
-        if separator in symbol:
-            base, _, quote = symbol.partition(separator)
-            return base, quote.split(":")[0]
+    # "BTC/USDT" or "XRP/USDT:USDT" (ccxt, the blueprint's own split) or "BTC-USD" (file
+    # names); a bare name has no known quote.
+    if "/" in symbol:
+        return base_and_quote(symbol)
+    if "-" in symbol:
+        base, _, quote = symbol.partition("-")
+        return base, quote
     return symbol, None
 
 
