@@ -107,13 +107,14 @@ def snapshot_at(
 
 def table_snapshot(series: BarSeries, table: KernelTable, index: int) -> FeatureSnapshot:
     """Return `snapshot_at(series, series.features, index)`, reading the row in one go."""
-    # The rows have exactly one value per name by construction (prepare); a strict zip
-    # of 17 columns costs about 0.4 us more, for every symbol of every cycle.
+    # The rows have exactly one value per name by construction (prepare), so the zip needs
+    # no check; and no keyword either: `zip(..., strict=False)` parses its keyword the slow
+    # way, about 0.15 us of the 0.55 us a 13-column row costs, for every snapshot built.
     values = table.rows[index].tolist()
     if table.complete.item(index):
-        current = dict(zip(table.names, values, strict=False))
+        current = dict(zip(table.names, values))  # noqa: B905 - equal lengths, see above
     else:
-        current = {n: v for n, v in zip(table.names, values, strict=False) if v == v}  # noqa: PLR0124 - not NaN
+        current = {n: v for n, v in zip(table.names, values) if v == v}  # noqa: B905, PLR0124 - not NaN
     return FeatureSnapshot(
         symbol=series.symbol,
         ts_ms=series.ts_ms.item(index),
