@@ -56,7 +56,8 @@ class AssessmentStage:
         every, by_bits = signals.every, signals.by_bits
         for symbol in selected:
             series = history_of(symbol)
-            if series is None or (count := len(series)) == 0:
+            # The length of its times, not `len(series)`: one Python call less per symbol.
+            if series is None or (count := len(series.ts_ms)) == 0:
                 diagnostics.append(_no_history(symbol))
                 continue
             last = count - 1
@@ -78,6 +79,8 @@ class AssessmentStage:
             else:
                 snapshot = None
                 assessment = assess_row(scores[last].tolist(), symbol, ts_ms, assessment_id(symbol))
+            position = position_of(symbol)
+            working = orders_of.get(symbol, ())
             assessed[symbol] = SymbolCycle(
                 symbol,
                 held,
@@ -86,8 +89,10 @@ class AssessmentStage:
                 assessment,
                 snapshot,
                 chosen,
-                position_of(symbol),
-                orders_of.get(symbol, ()),
+                position,
+                working,
+                # Exposed: a working order or an open position.
+                bool(working) or (position is not None and position.quantity != 0),
             )
         return assessed
 

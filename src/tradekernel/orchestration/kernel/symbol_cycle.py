@@ -8,6 +8,8 @@ reads never has one built.
 
 from collections.abc import Callable
 
+import msgspec
+
 from tradekernel.domain.account import Position
 from tradekernel.domain.orders import OpenOrderView
 from tradekernel.domain.signals import (
@@ -35,55 +37,35 @@ Selection = tuple[
 ]
 
 
-class SymbolCycle:
-    """A symbol's prepared row, assessment, holdings and signals in one cycle."""
+class SymbolCycle(msgspec.Struct, gc=False):
+    """A symbol's prepared row, assessment, holdings and signals in one cycle.
 
-    # Slots: one per selected symbol per cycle, read attribute by attribute by each stage.
-    __slots__ = (
-        "_snapshot",
-        "assessment",
-        "exposed",
-        "index",
-        "opportunities",
-        "position",
-        "prepared",
-        "selection",
-        "symbol",
-        "threats",
-        "ts_ms",
-        "working",
-    )
+    A mutable msgspec Struct, built positionally in C: one per selected symbol per cycle
+    (architecture.md, "Hot value objects"); the signal stage sets its signals. Untracked
+    by the cyclic collector (`gc=False`): it references only what the cycle's inputs and
+    the prepared market hold, never itself.
+    """
 
-    def __init__(
-        self,
-        symbol: str,
-        prepared: PreparedHistory,
-        index: int,
-        ts_ms: int,
-        assessment: ContextAssessment,
-        snapshot: FeatureSnapshot | None,
-        selection: Selection,
-        position: Position | None,
-        working: tuple[OpenOrderView, ...],
-    ) -> None:
-        self.symbol = symbol
-        self.prepared = prepared
-        self.index = index
-        self.ts_ms = ts_ms  # the open time of bar `index`
-        self.assessment = assessment
-        self._snapshot = snapshot
-        self.selection = selection
-        self.position = position
-        self.working = working
-        # Exposed: a position or a working order (holding threats and planners read it).
-        self.exposed = bool(working) or (position is not None and position.quantity != 0)
-        self.opportunities: tuple[OpportunitySignal, ...] = ()
-        self.threats: tuple[ThreatSignal, ...] = ()
+    symbol: str
+    prepared: PreparedHistory
+    index: int
+    ts_ms: int  # the open time of bar `index`
+    assessment: ContextAssessment
+    feature_snapshot: FeatureSnapshot | None  # None until first read, see `snapshot`
+    selection: Selection
+    position: Position | None
+    working: tuple[OpenOrderView, ...]
+    # Exposed: a position or a working order (holding threats and planners read it).
+    exposed: bool
+    opportunities: tuple[OpportunitySignal, ...] = ()
+    threats: tuple[ThreatSignal, ...] = ()
 
     def snapshot(self) -> FeatureSnapshot:
         """Return the symbol's feature snapshot at this cycle, built on first read."""
-        snapshot = self._snapshot
+        snapshot = self.feature_snapshot
         if snapshot is None:
             prepared = self.prepared
-            snapshot = self._snapshot = table_snapshot(prepared.series, prepared.table, self.index)
+            snapshot = self.feature_snapshot = table_snapshot(
+                prepared.series, prepared.table, self.index
+            )
         return snapshot
