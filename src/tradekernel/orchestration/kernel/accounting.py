@@ -27,8 +27,10 @@ def account_view(
     exposure: dict[str, Decimal] = {}
     released: dict[str, Decimal] = {}
     unrealized = ZERO
-    for symbol in sorted(context.positions):
-        position = context.positions[symbol]
+    positions = context.positions
+    # In symbol order (the exposure sums are Decimal); one position needs no sorting.
+    for symbol in sorted(positions) if len(positions) > 1 else positions:
+        position = positions[symbol]
         if not position.is_open:
             continue
         mark = context.marks.get(symbol)

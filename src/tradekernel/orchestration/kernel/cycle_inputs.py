@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from tradekernel.domain.context import PlanningContext
 from tradekernel.domain.orders import OpenOrderView
-from tradekernel.domain.plan import UniverseRecord
 from tradekernel.domain.ports.plugins import AllocationRejection
 from tradekernel.domain.trade_plans import ExecutionDirective
 from tradekernel.features.intents.inputs import IntentInputs
@@ -34,18 +33,19 @@ def rejections_of(
 
 def intent_inputs(
     context: PlanningContext[BarSeries],
-    universe: UniverseRecord,
+    universe: frozenset[str],
     open_orders: tuple[OpenOrderView, ...],
     equity: Decimal | None = None,
 ) -> IntentInputs:
     """Return what the intent builder reads of the cycle: rules, marks, balances, state.
 
-    `equity` is the account's on a perpetual account (the leverage gate reads it).
+    `universe`: the selected symbols. `equity` is the account's on a perpetual account
+    (the leverage gate reads it).
     """
     return IntentInputs(
         run_id=context.run_id,
         cycle_ts_ms=context.now_ms,
-        universe=frozenset(universe.selected),
+        universe=universe,
         rules=context.rules,
         marks={symbol: mark.price for symbol, mark in context.marks.items()},
         positions=context.positions,

@@ -94,8 +94,11 @@ class PlanningKernel:
         diagnostics: list[Diagnostic] = []
         universe = self._universe.record(context)
         account = account_view(context, spec.intents.quote_asset, spec.intents.perpetual)
-        # Open orders in their documented order (client id), sorted once for every stage.
-        open_orders = tuple(sorted(context.open_orders, key=lambda order: order.client_order_id))
+        # Open orders in their documented order (client id), sorted once for every stage
+        # (none or one, the usual backtest case, are in order as they are).
+        open_orders = context.open_orders
+        if len(open_orders) > 1:
+            open_orders = tuple(sorted(open_orders, key=lambda order: order.client_order_id))
         prepared = {} if market is None else market.histories
         orders_of = orders_by_symbol(open_orders)
         assessment_id = id_family("ctx", context.run_id, context.now_ms)
@@ -111,10 +114,10 @@ class PlanningKernel:
         # and is kept skipped as not_in_universe; one without history is dropped (the
         # assessment records `no_history`).
         directed = symbols
-        outside = tuple(sorted({d.symbol for d in directives} - symbols.keys()))
+        outside = {d.symbol for d in directives} - symbols.keys()
         if outside:
             extra = self._assessment.assess(
-                context, outside, prepared, orders_of, assessment_id, diagnostics
+                context, tuple(sorted(outside)), prepared, orders_of, assessment_id, diagnostics
             )
             directed = {**symbols, **extra}
             directives = [d for d in directives if d.symbol in directed]
@@ -126,7 +129,7 @@ class PlanningKernel:
             rejections_of(executions, allocation.rejected),
             intent_inputs(
                 context,
-                universe,
+                self._universe.members(universe),
                 open_orders,
                 account.equity if account.perpetual is not None else None,
             ),
@@ -141,7 +144,11 @@ class PlanningKernel:
             directives=tuple(directives),
             execution_directives=tuple(executions),
             intents=intents,
-            diagnostics=tuple(
-                sorted(diagnostics, key=lambda d: (d.stage, d.symbol or "", d.code, d.message))
-            ),
+            diagnostics=_in_plan_order(diagnostics),
         )
+
+
+def _in_plan_order(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
+    if len(diagnostics) < 2:  # the usual cycle: nothing to order
+        return tuple(diagnostics)
+    return tuple(sorted(diagnostics, key=lambda d: (d.stage, d.symbol or "", d.code, d.message)))

@@ -58,4 +58,6 @@ class StrategyStage:
             )
             for planner in acting:
                 directives.extend(planner.plan(inputs))
-        return unique_directives(sorted(directives, key=directive_order_key), diagnostics)
+        if len(directives) > 1:
+            directives.sort(key=directive_order_key)
+        return unique_directives(directives, diagnostics)

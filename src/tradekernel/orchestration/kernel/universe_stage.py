@@ -23,6 +23,9 @@ class UniverseStage:
         # A static universe merges to the same record for the same symbols every cycle; the
         # last one is kept (a cache of a pure function: it cannot change a plan).
         self._static: tuple[tuple[str, ...], UniverseRecord] | None = None
+        # The last record's selected symbols as a set (the gates test membership per
+        # intent): a static universe's record is the same object every cycle.
+        self._members: tuple[UniverseRecord, frozenset[str]] | None = None
 
     def record(self, context: PlanningContext[BarSeries]) -> UniverseRecord:
         policy = self._policy
@@ -47,6 +50,15 @@ class UniverseStage:
         if policy.selector is None:
             self._static = (tuple(context.symbols), record)
         return record
+
+    def members(self, record: UniverseRecord) -> frozenset[str]:
+        """Return the symbols `record` selects, as a set (built once per record)."""
+        cached = self._members
+        if cached is not None and cached[0] is record:
+            return cached[1]
+        members = frozenset(record.selected)
+        self._members = (record, members)
+        return members
 
 
 def _quote_volume(context: PlanningContext[BarSeries], symbol: str) -> Decimal:
