@@ -69,7 +69,8 @@ def assemble_context(
     """
     history: dict[str, BarSeries] = {}
     marks: dict[str, MarkPrice] = {}
-    for symbol in sorted(cursors):
+    # In symbol order, so `history` is too (one symbol, the usual backtest, needs no sort).
+    for symbol in sorted(cursors) if len(cursors) > 1 else cursors:
         cursor = cursors[symbol]
         if cursor.position < 0:
             continue
@@ -87,7 +88,7 @@ def assemble_context(
     return PlanningContext(
         run_id=run_id,
         now_ms=now_ms,
-        symbols=tuple(sorted(history)),
+        symbols=tuple(history),  # filled in symbol order above
         history=history,
         rules=rules,
         marks=marks,
