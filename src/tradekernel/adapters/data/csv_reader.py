@@ -4,7 +4,9 @@ Fast path: numpy parses the file in one call (opening it by path, so its reader 
 the text in chunks rather than line by line: the text is never held whole), the price and
 volume columns are made contiguous in one transposing copy, and the checks run vectorised
 on them. Only when something fails is the text read whole, for a line-by-line scan that
-locates the offending line for the message.
+locates the offending line for the message. The columns of an accepted file are kept in
+the bar cache under the file's sha256 (`bar_cache.py`), so reading the same bytes again
+skips the parse.
 """
 
 import hashlib
@@ -16,9 +18,11 @@ from typing import BinaryIO
 import numpy as np
 import numpy.typing as npt
 
+from tradekernel.adapters.data.bar_cache import load_columns, store_columns
 from tradekernel.adapters.data.report import LoadedBars, build_report
 from tradekernel.adapters.data.validation import COLUMNS, RawColumns, validate_bars
 from tradekernel.domain.errors import DataError
+from tradekernel.shared.bars import BarSeries
 
 HEADER = ",".join(COLUMNS)
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
@@ -50,12 +54,34 @@ def read_csv_bars(path: Path | str, symbol: str) -> LoadedBars:
             fingerprint, expected_rows = _digest_and_count_rows(first_line, handle)
             if expected_rows == 0:
                 raise DataError("no data rows after the header", file=file, line=2)
-            table = _parse(file, expected_rows)
-            if table is None:
+            # Bytes this reader has accepted before load from the cache (bar_cache.py).
+            cached = load_columns(fingerprint, expected_rows)
+            table = None if cached is not None else _parse(file, expected_rows)
+            if cached is None and table is None:
                 handle.seek(len(first_line))
                 _raise_first_malformed_line(handle.read(), file)
     except OSError as error:
         raise DataError(f"cannot read file: {error.strerror or error}", file=file) from error
+    if cached is not None:
+        timestamps, prices = cached
+        series = BarSeries(
+            symbol=symbol,
+            ts_ms=timestamps,
+            open=prices[0],
+            high=prices[1],
+            low=prices[2],
+            close=prices[3],
+            volume=prices[4],
+        )
+    else:
+        series = _checked_series(table, file, symbol)
+        store_columns(fingerprint, series)
+    return LoadedBars(
+        series=series, report=build_report(file, series.ts_ms), fingerprint=fingerprint
+    )
+
+
+def _checked_series(table: npt.NDArray[np.float64] | None, file: str, symbol: str) -> BarSeries:
     if table is None:
         # The scan found nothing numpy rejected: report it rather than guess.
         raise DataError("unparseable content", file=file)
@@ -72,10 +98,7 @@ def read_csv_bars(path: Path | str, symbol: str) -> LoadedBars:
         volume=prices[4],
     )
     validate_bars(raw, file=file, line_of=lambda index: index + 2, unit="line")
-    series = raw.to_series(symbol)
-    return LoadedBars(
-        series=series, report=build_report(file, series.ts_ms), fingerprint=fingerprint
-    )
+    return raw.to_series(symbol)
 
 
 def _digest_and_count_rows(first_line: bytes, body: BinaryIO) -> tuple[str, int]:
