@@ -37,7 +37,7 @@ MAX_ENTRIES = 8
 ENVIRONMENT_VARIABLE = "TRADEKERNEL_BAR_CACHE"
 _MAGIC = b"TKBARS1\n"
 _HEADER_BYTES = len(_MAGIC) + 8 + 32  # magic, row count (uint64 LE), sha256 of the columns
-_COLUMNS = 6  # timestamp_ms as int64, then open, high, low, close, volume as float64
+_COLUMN_COUNT = 6  # timestamp_ms as int64, then open, high, low, close, volume as float64
 _SUFFIX = ".bars"
 
 
@@ -58,7 +58,7 @@ def load_columns(fingerprint: str, rows: int) -> tuple[IntArray, FloatArray] | N
     None for no entry, an entry of another row count, or one whose columns do not match
     their recorded sha256.
     """
-    path = _entry(fingerprint)
+    path = _entry_path(fingerprint)
     if path is None:
         return None
     try:
@@ -70,9 +70,9 @@ def load_columns(fingerprint: str, rows: int) -> tuple[IntArray, FloatArray] | N
             if stored_rows != rows:
                 return None
             payload: npt.NDArray[np.float64] = np.fromfile(
-                handle, dtype="<f8", count=rows * _COLUMNS
+                handle, dtype="<f8", count=rows * _COLUMN_COUNT
             )
-        if payload.shape[0] != rows * _COLUMNS:
+        if payload.shape[0] != rows * _COLUMN_COUNT:
             return None
         if hashlib.sha256(payload.data).digest() != header[len(_MAGIC) + 8 :]:
             return None
@@ -81,13 +81,13 @@ def load_columns(fingerprint: str, rows: int) -> tuple[IntArray, FloatArray] | N
     with contextlib.suppress(OSError):  # a read-only cache still serves its entries
         os.utime(path)  # the least recently used entry is the one evicted
     timestamps = payload[:rows].view("<i8").astype(np.int64, copy=False)
-    prices = payload[rows:].reshape(_COLUMNS - 1, rows).astype(np.float64, copy=False)
+    prices = payload[rows:].reshape(_COLUMN_COUNT - 1, rows).astype(np.float64, copy=False)
     return timestamps, prices
 
 
 def store_columns(fingerprint: str, series: BarSeries) -> None:
     """Keep the columns of an accepted file under its fingerprint; failures are ignored."""
-    path = _entry(fingerprint)
+    path = _entry_path(fingerprint)
     if path is None:
         return
     # Column by column, so no second copy of the bars is made to write them.
@@ -120,7 +120,7 @@ def store_columns(fingerprint: str, series: BarSeries) -> None:
         return
 
 
-def _entry(fingerprint: str) -> Path | None:
+def _entry_path(fingerprint: str) -> Path | None:
     directory = cache_dir()
     if directory is None:
         return None
