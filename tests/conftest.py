@@ -9,6 +9,11 @@ import os
 
 from hypothesis import settings
 
+# The CSV bar cache (adapters/data/bar_cache.py) stays off in tests, so no test writes to
+# the user's cache directory and each reads its files as they are; its own tests turn it
+# on in a temporary directory. Set before any test runs, so CLI subprocesses inherit it.
+os.environ.setdefault("TRADEKERNEL_BAR_CACHE", "off")
+
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")

@@ -13,7 +13,6 @@ from typing import Any, Protocol, TypeVar
 import attrs
 import numpy as np
 
-from tradekernel.adapters.backtest.perpetual_venue import PerpetualVenue
 from tradekernel.adapters.backtest.settings import VenueSettings
 from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.adapters.ccxt.config import CcxtSettings, MarketType
@@ -22,7 +21,6 @@ from tradekernel.adapters.sqlite.journal import DEFAULT_BATCH_SIZE
 from tradekernel.bootstrap.blueprints import bundled_blueprint, load
 from tradekernel.bootstrap.live_config import LoadedLive
 from tradekernel.bootstrap.perpetual_account import is_perpetual, perpetual_terms
-from tradekernel.bootstrap.perpetual_sources import perpetual_sources
 from tradekernel.domain.enums import PluginKind
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.plugin_spec import PluginSpec
@@ -113,6 +111,11 @@ def simulated_venue(
     account = blueprint.settings.account
     if not is_perpetual(account):
         return BacktestVenue(settings, clock)
+    # Imported here: a spot run (most runs) needs neither the perpetual venue nor its
+    # funding and mark readers, and importing them is start-up time of every run.
+    from tradekernel.adapters.backtest.perpetual_venue import PerpetualVenue
+    from tradekernel.bootstrap.perpetual_sources import perpetual_sources
+
     sources = perpetual_sources(blueprint, None if store is None else Path(store))
     return PerpetualVenue(
         settings,

@@ -16,7 +16,6 @@ from tradekernel.adapters.config.plugin_tables import (
     check_columns,
     table_list,
 )
-from tradekernel.adapters.config.portfolio_loader import bucket_settings
 from tradekernel.adapters.config.suggest import unknown_names
 from tradekernel.adapters.config.toml_file import read_toml
 from tradekernel.domain.blueprint import (
@@ -36,7 +35,6 @@ from tradekernel.domain.holistic_allocation import HOLISTIC_ALLOCATOR, HolisticA
 from tradekernel.domain.market import SymbolRules
 from tradekernel.domain.portfolio import MarketTrend
 from tradekernel.domain.timeframes import timeframe_ms
-from tradekernel.features.portfolio.validator import validate
 
 _TOP_LEVEL = {
     "blueprint",
@@ -180,6 +178,11 @@ def _allocation(
     """Read `[allocation]`; `type = "holistic"` nests one portfolio bucket's keys."""
     if not isinstance(table, dict) or table.get("type") != HOLISTIC_ALLOCATOR:
         return plugins.one(table, "allocation", PluginKind.ALLOCATOR)
+    # Imported here: only a holistic allocation reads a portfolio bucket, and the bucket
+    # loader (with the portfolio planner's modules) is start-up time of every other run.
+    from tradekernel.adapters.config.portfolio_loader import bucket_settings
+    from tradekernel.features.portfolio.validator import validate
+
     raw = structure(converter, table, _HolisticInput, path="allocation", file=file)
     path = "allocation.portfolio"
     if "capital_share" in raw.portfolio:

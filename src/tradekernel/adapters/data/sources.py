@@ -10,13 +10,11 @@ from pathlib import Path
 
 import attrs
 
-from tradekernel.adapters.data.bar_store import DEFAULT_STORE, ParquetBarStore
 from tradekernel.adapters.data.loader import load_bars
 from tradekernel.adapters.data.report import LoadedBars, build_report
 from tradekernel.adapters.data.resample import resample
 from tradekernel.adapters.data.series_name import looks_like_series_name, parse_series_name
 from tradekernel.adapters.data.spacing import check_spacing
-from tradekernel.adapters.data.store_reader import load_stored_bars
 from tradekernel.domain.timeframes import TIMEFRAME_MS
 
 
@@ -31,6 +29,13 @@ def load_source(source: Path | str, symbol: str, *, store: Path | None = None) -
     Raises:
         DataError: the file or the stored series is missing or refused by the readers.
     """
+    if not Path(source).is_dir() and not is_store_source(source):
+        return load_bars(source, symbol)
+    # Imported here: a run on a file (the usual backtest) never reads the store, and its
+    # modules are start-up time of every run.
+    from tradekernel.adapters.data.bar_store import DEFAULT_STORE, ParquetBarStore
+    from tradekernel.adapters.data.store_reader import load_stored_bars
+
     found = ParquetBarStore.of_series_dir(Path(source)) if Path(source).is_dir() else None
     if found is not None:
         return load_stored_bars(found[0], found[1], symbol)

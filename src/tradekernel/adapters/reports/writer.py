@@ -10,7 +10,6 @@ import attrs
 
 from tradekernel.adapters.reports.equity_curve import EquityCurve
 from tradekernel.adapters.reports.metrics import Metrics
-from tradekernel.adapters.reports.report_html import report_html_text
 from tradekernel.adapters.reports.run_identity import RunIdentity
 from tradekernel.adapters.reports.summary_json import write_summary_json
 from tradekernel.adapters.reports.trades_csv import write_trades_csv
@@ -116,6 +115,10 @@ def report_text(
 ) -> str:
     """Return the report page: interactive with Plotly installed, else plain with a banner."""
     if importlib.util.find_spec("plotly") is None:
+        # Imported here: only `--out` writes a page, and the page's modules cost a run
+        # without it several milliseconds of start-up.
+        from tradekernel.adapters.reports.report_html import report_html_text
+
         return report_html_text(identity, metrics, curve, trades, notice=PLOTLY_MISSING)
     # Imported here: plotly is an optional extra and takes a while to import.
     from tradekernel.adapters.reports.interactive_report import interactive_report_text

@@ -75,8 +75,6 @@ def run(args: argparse.Namespace) -> int:
     from tradekernel.bootstrap.commands.common import load_windowed_data, with_universe_lists
     from tradekernel.bootstrap.commands.run_footer import data_lines, records_lines
     from tradekernel.bootstrap.container import configured
-    from tradekernel.bootstrap.sparse_verify import verify_blueprint
-    from tradekernel.orchestration.backtest.sparse_check import describe_check
 
     if args.out is not None:
         check_output_dir(args.out)  # refuse a bad --out before the run, not after it
@@ -91,6 +89,9 @@ def run(args: argparse.Namespace) -> int:
         blueprint = container.blueprint()
         data = load_windowed_data(args.data, blueprint, args)
         if args.verify_sparse:
+            from tradekernel.bootstrap.sparse_verify import verify_blueprint
+            from tradekernel.orchestration.backtest.sparse_check import describe_check
+
             check = verify_blueprint(
                 blueprint,
                 container.kernel(),

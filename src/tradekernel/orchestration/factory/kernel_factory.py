@@ -18,11 +18,6 @@ from tradekernel.orchestration.factory.account_terms import (
     account_perpetual_terms,
     perpetual_limits,
 )
-from tradekernel.orchestration.holistic.allocator import HolisticAllocator
-from tradekernel.orchestration.holistic.holistic_kernel import (
-    HolisticPlanningKernel,
-    holistic_allocator,
-)
 from tradekernel.orchestration.kernel.kernel_spec import KernelSpec, UniversePolicy
 from tradekernel.orchestration.kernel.planning_kernel import PlanningKernel
 from tradekernel.orchestration.kernel.plugin_catalog import PluginCatalog
@@ -124,6 +119,8 @@ def _allocator(plugin: PluginConfig, catalog: PluginCatalog) -> Allocator:
     # The holistic mode is built here, not from the catalog: it lives in orchestration
     # (it composes features.portfolio), which no feature catalog may import.
     if plugin.type == HOLISTIC_ALLOCATOR:
+        from tradekernel.orchestration.holistic.holistic_kernel import holistic_allocator
+
         return holistic_allocator(plugin.params, plugin.path)
     return instantiate(plugin, catalog, ALLOCATOR)
 
@@ -163,6 +160,13 @@ def build_kernel(settings: BlueprintSettings, catalog: PluginCatalog) -> Plannin
         allocator=_allocator(settings.allocator, catalog),
         intents=_intent_settings(settings),
     )
+    if settings.allocator.type != HOLISTIC_ALLOCATOR:
+        return PlanningKernel(spec)
+    # Imported here: the holistic mode's modules (the portfolio planner and its tables)
+    # are a large share of every run's start-up, and only this mode uses them.
+    from tradekernel.orchestration.holistic.allocator import HolisticAllocator
+    from tradekernel.orchestration.holistic.holistic_kernel import HolisticPlanningKernel
+
     if isinstance(spec.allocator, HolisticAllocator):
         return HolisticPlanningKernel(spec, spec.allocator)
     return PlanningKernel(spec)

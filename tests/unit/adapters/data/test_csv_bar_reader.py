@@ -47,6 +47,8 @@ def test_good_file_loads_columns_report_and_fingerprint(tmp_path: Path) -> None:
         (["1000,10,12,9,11,5", "2000,11,13,10,12,6,7"], 3, "expected 6 columns, got 7"),
         (["1000,10,12,9,11,5", ""], 2, None),  # a trailing blank line is fine
         (["1000,10,12,9,11,5", "", "2000,11,13,10,12,6"], 3, "expected 6 columns, got 1"),
+        (["1000,10,12,9,11,5", " \t", "2000,11,13,10,12,6"], 3, "expected 6 columns, got 1"),
+        (["1000,10,12,9,11,5", '2000,"11",13,10,12,6'], 3, "open is not a number: '\"11\"'"),
         (["1000,10,12,9,11,5", "2000,abc,13,10,12,6"], 3, "open is not a number: 'abc'"),
         (["1000,10,12,9,11,5", "2000,11,13,,12,6"], 3, "low is not a number: ''"),
         (["1000,10,12,9,11,5", "2000,11,13,10,nan,6"], 3, "close is not a finite number"),
@@ -114,6 +116,38 @@ def test_crlf_line_endings_are_accepted(tmp_path: Path) -> None:
     path = tmp_path / "crlf.csv"
     path.write_bytes(("\r\n".join([HEADER, *GOOD]) + "\r\n").encode())
     assert read_csv_bars(path, "X").series.high.tolist() == [12.0, 13.0, 12.0]
+
+
+def test_invalid_utf8_in_a_field_names_its_line_and_a_bom_before_the_header_is_accepted(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes(f"{HEADER}\n{GOOD[0]}\n".encode() + b"2000,11\xa0,13,10,12,6\n")
+    with pytest.raises(DataError, match="not valid UTF-8") as info:
+        read_csv_bars(path, "X")
+    assert info.value.line == 3
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(("\ufeff" + "\n".join([HEADER, *GOOD]) + "\n").encode())
+    assert read_csv_bars(bom, "X").series.ts_ms.tolist() == [1000, 2000, 3000]
+
+
+def test_columns_are_contiguous_and_bit_equal_to_parsing_each_field(tmp_path: Path) -> None:
+    rng = np.random.default_rng(16)
+    low = np.round(rng.uniform(0.01, 90_000, 500), int(rng.integers(0, 9)))
+    rows = [
+        f"{1000 * (i + 1)},{lo!r},{lo * 1.5!r},{lo!r},{lo * 1.25!r},{v:.8f}"
+        for i, (lo, v) in enumerate(
+            zip(low.tolist(), rng.uniform(0, 50, 500).tolist(), strict=True)
+        )
+    ]
+    series = read_csv_bars(write(tmp_path, [HEADER, *rows]), "X").series
+    fields = [row.split(",") for row in rows]
+    for column, name in enumerate(("open", "high", "low", "close", "volume"), start=1):
+        values = getattr(series, name)
+        assert values.flags.c_contiguous
+        expected = np.array([float(f[column]) for f in fields], dtype=np.float64)
+        assert values.tobytes() == expected.tobytes(), name
+    assert series.ts_ms.tolist() == [int(f[0]) for f in fields]
 
 
 def test_gaps_are_counted_in_runs_and_never_filled(tmp_path: Path) -> None:
