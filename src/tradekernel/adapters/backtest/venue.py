@@ -43,6 +43,13 @@ class BacktestVenue:
         self.settings = settings or VenueSettings()
         self._clock = clock  # stamps orders when sent; without one, the symbol's last bar
         self._slippage = self.settings.slippage_bps / _BPS
+        # Read on every fill: looked up once (the settings are frozen).
+        self._quote = self.settings.quote_asset
+        self._participation = self.settings.participation
+        self._fee_rates = {
+            Liquidity.MAKER: self.settings.maker_fee,
+            Liquidity.TAKER: self.settings.taker_fee,
+        }
         self._ledger = SpotLedger(self.settings.starting_cash)
         self._trips = RoundTripBook()
         # Every order taken, in submission order: a working order as its mutable record, a
@@ -105,7 +112,7 @@ class BacktestVenue:
         problem = admission_problem(
             intent,
             known=self._orders.keys(),
-            quote_asset=self.settings.quote_asset,
+            quote_asset=self._quote,
             spot=self._spot,
         )
         if problem:
@@ -194,11 +201,8 @@ class BacktestVenue:
         return self._match(symbol, bar, placed) if placed else ()
 
     def _match(self, symbol: str, bar: Bar, orders: list[WorkingOrder]) -> list[Fill]:
-        cap = (
-            None
-            if self.settings.participation is None
-            else mul(self.settings.participation, bar.volume)
-        )
+        participation = self._participation
+        cap = None if participation is None else mul(participation, bar.volume)
         fills: list[Fill] = []
         for order in orders:
             fill = self._match_one(order, bar, cap)
@@ -230,9 +234,8 @@ class BacktestVenue:
                 self._finish(order, OrderStatus.EXPIRED, bar.ts_ms)
             return None
         price, liquidity = priced
-        rate = self.settings.maker_fee if liquidity is Liquidity.MAKER else self.settings.taker_fee
         notional = mul(qty, price)
-        fee = mul(notional, rate)
+        fee = mul(notional, self._fee_rates[liquidity])
         problem = self._payment_problem(order, qty, notional, fee)
         if problem:
             self._reasons[order.client_order_id] = f"{problem} at {bar.ts_ms}"
@@ -247,7 +250,7 @@ class BacktestVenue:
             quantity=qty,
             price=price,
             fee=fee,
-            fee_asset=self.settings.quote_asset,
+            fee_asset=self._quote,
             ts_ms=bar.ts_ms,
             liquidity=liquidity,
         )
@@ -286,9 +289,13 @@ class BacktestVenue:
 
     def _book(self, order: WorkingOrder, fill: Fill) -> None:
         self._ledger.apply(fill)
-        self._trips.record(fill, order.exit_reason)
         if order.side is Side.SELL:
+            self._trips.record(fill, order.exit_reason)
             self._reserved[order.symbol] -= fill.quantity
+        else:
+            # A spot buy never closes a round trip (a holding never goes short), so why an
+            # exit happened is not asked: it costs an id parse per fill.
+            self._trips.record(fill)
 
     def _release(self, order: WorkingOrder) -> None:
         if order.side is Side.SELL:
@@ -301,7 +308,7 @@ class BacktestVenue:
 
     def balances(self) -> Sequence[Balance]:
         """Return the quote balance, then every held base asset (locked = working sells)."""
-        result = [Balance(asset=self.settings.quote_asset, free=self._ledger.cash)]
+        result = [Balance(asset=self._quote, free=self._ledger.cash)]
         for holding in self._ledger.holdings():
             locked = self._reserved.get(holding.symbol, ZERO)
             result.append(

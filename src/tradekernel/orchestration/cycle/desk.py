@@ -41,6 +41,11 @@ class FoundWorking:
     entry: bool
 
 
+# An outcome without a detail is one of a few values: one shared instance per status,
+# instead of a new frozen object for every order a backtest sends.
+_PLAIN_OUTCOMES = {status: Outcome(status=status) for status in OrderStatus}
+
+
 class OrderDesk(Protocol):
     """What the cycle runner needs of an order path: send, cancel, and follow up."""
 
@@ -108,7 +113,7 @@ class DirectDesk:
             # Worded as the OMS records it, so rejections and backoff reasons match paper's.
             return Outcome(status=OrderStatus.REJECTED, detail=f"{type(error).__name__}: {error}")
         self._sent.append((intent.symbol, intent.client_order_id))
-        return Outcome(status=order.status)
+        return _PLAIN_OUTCOMES[order.status]
 
     def cancel(self, intent_symbol: str, client_order_id: str) -> None:
         self._venue.cancel(intent_symbol, client_order_id)

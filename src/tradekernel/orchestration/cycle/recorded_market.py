@@ -68,6 +68,7 @@ class RecordedMarket:
         self._valued = valued = self.series if margin is None else _at_mark(self.series, margin)
         self.equity = EquityTracker(timeline, valued, float(venue.cash()))
         self._valued_state: tuple[float, dict[str, float]] | None = None
+        self._peak = (self.equity.peak, float_mark(self.equity.peak))
         self._on_time = on_time
         self._progress = progress
         # Per symbol, in timeline order: what every step reads, looked up once.
@@ -75,7 +76,7 @@ class RecordedMarket:
             (symbol, self.series[symbol], timeline.index[symbol], timeline.has_bar[symbol])
             for symbol in timeline.symbols
         )
-        count = len(timeline)
+        self._count = count = len(timeline)
         start = plan_from_ms
         self.first = 0 if start is None else int(timeline.ts_ms.searchsorted(start, side="left"))
         self._index: int | None = 0 if count else None
@@ -106,9 +107,10 @@ class RecordedMarket:
 
     def cursors(self) -> dict[str, SymbolCursor]:
         index = self._at()
+        # `item` of an int64 (bool) column is a Python int (bool) already.
         return {
             symbol: SymbolCursor(
-                series=series, position=int(position.item(index)), current=bool(has_bar.item(index))
+                series=series, position=position.item(index), current=has_bar.item(index)
             )
             for symbol, series, position, has_bar in self._views
         }
@@ -116,14 +118,18 @@ class RecordedMarket:
     def valuation(self) -> tuple[AccountState, Decimal]:
         # The peak covers every bar up to this one, the ones sparse steps skipped included.
         self.equity.advance(self._at())
-        return self.account_view.state(), float_mark(self.equity.peak)
+        peak = self.equity.peak
+        if peak != self._peak[0]:
+            # The peak moves only on a new high: its decimal is made once per move.
+            self._peak = (peak, float_mark(peak))
+        return self.account_view.state(), self._peak[1]
 
     def end(self, tick: Tick, *, slices_waiting: bool) -> None:
         index = self._at()
         self.equity.advance(index)
         self.last = index
         self._steps += 1
-        count = len(self.timeline)
+        count = self._count
         if self._progress is not None and (self._steps % 4096 == 0 or index + 1 == count):
             self._progress(index + 1, count)
         margin = self._margin

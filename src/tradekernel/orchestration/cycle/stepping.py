@@ -68,7 +68,8 @@ class StepCursor:
         position = self._position + 1
         if position < self._count and steps.item(position) <= index:
             # A jump over several steps (a symbol not exposed for a while): bisect.
-            position = int(np.searchsorted(steps, index, side="right"))
+            # The array's own method: `np.searchsorted` adds a Python dispatch layer.
+            position = int(steps.searchsorted(index, side="right"))
         self._position = position
         self._next = int(steps.item(position)) if position < self._count else None
         return self._next

@@ -25,6 +25,7 @@ class VenueAccount:
         self._venue = venue
         self._open_orders = open_orders
         self._symbols = symbols
+        self._known = frozenset(symbols)
         self._positions: Sequence[Position] | None = None
         self._held: tuple[str, ...] = ()
         self._state: AccountState | None = None
@@ -38,9 +39,8 @@ class VenueAccount:
         """Return the venue's open positions."""
         if self._positions is None:
             self._positions = self._venue.positions()
-            known = set(self._symbols)
             self._held = tuple(
-                sorted({p.symbol for p in self._positions if p.quantity != 0} & known)
+                sorted({p.symbol for p in self._positions if p.quantity != 0} & self._known)
             )
         return self._positions
 
