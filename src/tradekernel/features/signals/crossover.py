@@ -40,6 +40,13 @@ class MaCrossover:
 
     def __init__(self, params: MaCrossoverParams) -> None:
         self._params = params
+        # Read on every bar of a backtest: converted and written once.
+        self._base = float(params.base_confidence)
+        self._gap_scale = float(params.gap_scale)
+        self._reasons = {
+            side: f"{params.fast} crossed {'above' if side is Side.BUY else 'below'} {params.slow}"
+            for side in (Side.BUY, Side.SELL)
+        }
 
     @property
     def name(self) -> str:
@@ -62,10 +69,9 @@ class MaCrossover:
         else:
             return None
         relative = abs(gap) / abs(slow) if slow != 0.0 else 1.0
-        base = float(p.base_confidence)
-        confidence = base + (1.0 - base) * min(1.0, relative / float(p.gap_scale))
-        reason = f"{p.fast} crossed {'above' if side is Side.BUY else 'below'} {p.slow}"
-        return opportunity(p.name, snapshot, side, confidence, reason)
+        base = self._base
+        confidence = base + (1.0 - base) * min(1.0, relative / self._gap_scale)
+        return opportunity(p.name, snapshot, side, confidence, self._reasons[side])
 
     def candidate_mask(self, bars: BarSeries, features: Mapping[str, FloatArray]) -> BoolArray:
         """Return True on every bar where the crossover rule holds."""
