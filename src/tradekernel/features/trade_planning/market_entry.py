@@ -38,7 +38,9 @@ class MarketEntry:
 
     def supports(self, directive: StrategyDirective) -> bool:
         """Return True unless the directive asks for a non-market order type."""
-        return directive.entry.order_type_hint in {None, OrderType.MARKET}
+        # `is None or ==` rather than `in {None, ...}`, which builds a set on every call.
+        hint = directive.entry.order_type_hint
+        return hint is None or hint == OrderType.MARKET
 
     def plan(self, directive: StrategyDirective, snapshot: FeatureSnapshot) -> EntryPlan:
         """Return one MARKET layer of fraction 1 at the snapshot's close as reference.
