@@ -63,6 +63,9 @@ class IntentBuilder:
             else PerpetualGatekeeper(self._settings, inputs, terms)
         )
         admitted = [gatekeeper.admit(intent) for intent in raw]
+        if not refused:
+            # The gates change no field of the order key, so `raw`'s order stands.
+            return tuple(admitted)
         return tuple(sorted([*admitted, *refused], key=intent_order_key))
 
 
