@@ -37,6 +37,7 @@ from tradekernel.features.strategy.hints import (
     entry_directive,
     exit_directive,
     opening_size,
+    price_free_exit,
     routing_directive,
 )
 from tradekernel.features.strategy.validators import decimal_in, is_bool
@@ -44,6 +45,7 @@ from tradekernel.shared.quantize import to_decimal, to_score
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+_NO_EXIT = ExitDirective()  # frozen: one serves every close
 
 
 def _whole_close(instance: "WeightedParams", _attribute: object, value: bool) -> None:
@@ -94,6 +96,7 @@ class WeightedPlanner:
         self._entry = entry_directive(params)
         self._routing = routing_directive(params)
         self._opening = opening_size(params)
+        self._fixed_exit = price_free_exit(params)
 
     @property
     def name(self) -> str:
@@ -110,12 +113,13 @@ class WeightedPlanner:
 
     def plan(self, inputs: StrategyInputs) -> Sequence[StrategyDirective]:
         """Return at most one directive for the symbol of `inputs`."""
-        opportunities = sorted(
-            (o for o in inputs.opportunities if o.symbol == inputs.symbol), key=_by_strength
-        )
-        threats = sorted(
-            (t for t in inputs.threats if t.symbol in (None, inputs.symbol)), key=_by_severity
-        )
+        symbol = inputs.symbol
+        opportunities = [o for o in inputs.opportunities if o.symbol == symbol]
+        if len(opportunities) > 1:  # mostly one or none: no key to compute then
+            opportunities.sort(key=_by_strength)
+        threats = [t for t in inputs.threats if t.symbol is None or t.symbol == symbol]
+        if len(threats) > 1:
+            threats.sort(key=_by_severity)
         position = inputs.position
         if position is not None and position.is_open:
             closing = Side.SELL if position.quantity > 0 else Side.BUY
@@ -209,7 +213,9 @@ class WeightedPlanner:
             confidence=to_score(float(score)),
             entry=self._entry,
             size=self._opening,
-            exit=exit_directive(params, side, to_decimal(inputs.snapshot.close)),
+            exit=self._fixed_exit
+            if self._fixed_exit is not None
+            else exit_directive(params, side, to_decimal(inputs.snapshot.close)),
             routing=self._routing,
             causes=tuple(sorted(causes)),
             reason=f"{side} score {score} >= entry_threshold {params.entry_threshold}",
@@ -250,7 +256,7 @@ class WeightedPlanner:
                 confidence=to_score(float(trigger)),
                 entry=self._entry,
                 size=closing_size(held * params.close_fraction, params.close_fraction),
-                exit=ExitDirective(),
+                exit=_NO_EXIT,
                 routing=self._routing,
                 causes=tuple(sorted({s.signal_id for s in exits} | {t.signal_id for t in hits})),
                 reason="close: " + "; ".join(reasons),
