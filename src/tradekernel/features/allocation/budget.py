@@ -93,10 +93,11 @@ class BudgetAllocator:
         """Return the accepted directives in priority order and the refused ones with reasons."""
         params = self._params
         budget = min(account.cash * params.cash_fraction, account.cash - params.cash_reserve)
+        symbol_used = {symbol: abs(value) for symbol, value in account.exposure.items()}
         ledger = _Ledger(
             cash_left=max(budget, _ZERO),
-            symbol_used={symbol: abs(value) for symbol, value in account.exposure.items()},
-            total_used=sum((abs(v) for v in account.exposure.values()), _ZERO),
+            symbol_used=symbol_used,
+            total_used=sum(symbol_used.values(), _ZERO),
             positions=account.open_positions,
             orders=len(open_orders),
         )
@@ -104,7 +105,9 @@ class BudgetAllocator:
             ledger.leverage = account.perpetual.leverage
         accepted: list[ExecutionDirective] = []
         rejected: list[AllocationRejection] = []
-        for item in sorted(directives, key=priority_key):
+        # sorted() calls the key even for one directive, the usual count of a one-symbol bot.
+        ordered = sorted(directives, key=priority_key) if len(directives) > 1 else directives
+        for item in ordered:
             if is_reduction(item):
                 ledger.orders += order_count(item)
                 ledger.cash_left += released_by(item, account)
