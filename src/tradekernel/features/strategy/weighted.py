@@ -241,9 +241,18 @@ class WeightedPlanner:
         if not exits and not hits:
             return ()
         # A close is confident as its strongest trigger: the entry score does not apply.
-        trigger = max([o.confidence for o in exits] + [t.severity for t in hits])
-        reasons = [f"{o.source} {o.confidence} >= exit_confidence" for o in exits[:1]]
-        reasons += [f"threat {t.source} {t.severity} >= close_on_threat" for t in hits[:1]]
+        # Both lists are sorted strongest first, so their heads are the candidates (on a
+        # tie the opportunity, as max() over the opportunities then the threats would).
+        reasons: list[str] = []
+        trigger = _ZERO
+        if exits:
+            trigger = exits[0].confidence
+            reasons.append(f"{exits[0].source} {trigger} >= exit_confidence")
+        if hits:
+            threat = hits[0]
+            if not exits or threat.severity > trigger:
+                trigger = threat.severity
+            reasons.append(f"threat {threat.source} {threat.severity} >= close_on_threat")
         scope = DirectiveScope.CLOSE_EXISTING
         return (
             StrategyDirective(
