@@ -16,6 +16,8 @@ from tradekernel.features.trade_planning.directive_check import (
 from tradekernel.features.trade_planning.reference import reference_price
 
 NAME = "market"
+# Frozen, so one tuple serves every plan.
+_WHOLE_AT_MARKET = (EntryLayer(fraction=Decimal(1), order_type=OrderType.MARKET),)
 
 
 @attrs.frozen(kw_only=True)
@@ -54,7 +56,7 @@ class MarketEntry:
         return EntryPlan(
             directive_id=directive.directive_id,
             planner=NAME,
-            layers=(EntryLayer(fraction=Decimal(1), order_type=OrderType.MARKET),),
+            layers=_WHOLE_AT_MARKET,
             reference_price=reference_price(snapshot),
         )
 
