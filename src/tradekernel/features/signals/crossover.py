@@ -57,8 +57,10 @@ class MaCrossover:
     ) -> OpportunitySignal | None:
         """Return the crossover signal of this bar, or None."""
         p = self._params
-        fast, slow = snapshot.get(p.fast), snapshot.get(p.slow)
-        fast_before, slow_before = snapshot.get_previous(p.fast), snapshot.get_previous(p.slow)
+        # The mappings read directly: the snapshot's get methods add a call per value.
+        current, previous = snapshot.current, snapshot.previous
+        fast, slow = current.get(p.fast), current.get(p.slow)
+        fast_before, slow_before = previous.get(p.fast), previous.get(p.slow)
         if fast is None or slow is None or fast_before is None or slow_before is None:
             return None
         gap, gap_before = fast - slow, fast_before - slow_before
