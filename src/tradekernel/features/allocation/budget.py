@@ -22,7 +22,7 @@ SizePlan quantity lowered, the rest of its plans kept), or refused with the reas
 first limit it breaks, in the order cash budget, symbol cap, total cap.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
 import msgspec
@@ -93,10 +93,11 @@ class BudgetAllocator:
         """Return the accepted directives in priority order and the refused ones with reasons."""
         params = self._params
         budget = min(account.cash * params.cash_fraction, account.cash - params.cash_reserve)
+        symbol_used = {symbol: abs(value) for symbol, value in account.exposure.items()}
         ledger = _Ledger(
             cash_left=max(budget, _ZERO),
-            symbol_used={symbol: abs(value) for symbol, value in account.exposure.items()},
-            total_used=sum((abs(v) for v in account.exposure.values()), _ZERO),
+            symbol_used=symbol_used,
+            total_used=sum(symbol_used.values(), _ZERO),
             positions=account.open_positions,
             orders=len(open_orders),
         )
@@ -104,7 +105,9 @@ class BudgetAllocator:
             ledger.leverage = account.perpetual.leverage
         accepted: list[ExecutionDirective] = []
         rejected: list[AllocationRejection] = []
-        for item in sorted(directives, key=priority_key):
+        # sorted() calls the key even for one directive, the usual count of a one-symbol bot.
+        ordered = sorted(directives, key=priority_key) if len(directives) > 1 else directives
+        for item in ordered:
             if is_reduction(item):
                 ledger.orders += order_count(item)
                 ledger.cash_left += released_by(item, account)
@@ -123,12 +126,9 @@ class BudgetAllocator:
         params = self._params
         symbol = item.directive.symbol
         slots = order_count(item)
-
-        def refuse(reason: SkipReason, detail: str) -> AllocationRejection:
-            return AllocationRejection(directive_id=item.directive_id, reason=reason, detail=detail)
-
         if params.max_open_orders is not None and ledger.orders + slots > params.max_open_orders:
-            return refuse(
+            return _refused(
+                item,
                 SkipReason.MAX_OPEN_ORDERS,
                 f"{ledger.orders} orders working or planned + {slots} new > "
                 f"max_open_orders {params.max_open_orders}",
@@ -139,29 +139,32 @@ class BudgetAllocator:
             and opens_position
             and ledger.positions + 1 > params.max_open_positions
         ):
-            return refuse(
+            return _refused(
+                item,
                 SkipReason.MAX_OPEN_POSITIONS,
                 f"{ledger.positions} positions open or planned + 1 > "
                 f"max_open_positions {params.max_open_positions}",
             )
         price = unit_price(item)
         if price is None:
-            return refuse(
-                SkipReason.MISSING_MARK_PRICE, "entry plan has no reference or layer price"
+            return _refused(
+                item, SkipReason.MISSING_MARK_PRICE, "entry plan has no reference or layer price"
             )
         quantity = abs(item.size.quantity)
         notional = quantity * price
-        limits = self._rooms(symbol, account, ledger)
-        room = min(limit[1] for limit in limits)
+        rooms = self._rooms(symbol, account, ledger)
+        room = min([left for _reason, left in rooms])
         if notional > room:
-            reason, _, detail = next(limit for limit in limits if notional > limit[1])
+            reason = next(reason for reason, left in rooms if notional > left)
             if not params.allow_partial or room <= 0:
-                return refuse(reason, f"notional {notional} > {detail()}")
+                detail = self._detail(reason, symbol, account, ledger)
+                return _refused(item, reason, f"notional {notional} > {detail}")
             quantity = fit_quantity(room, price)
             if quantity <= 0:
-                return refuse(reason, f"notional {notional} > {detail()}; nothing fits")
+                detail = self._detail(reason, symbol, account, ledger)
+                return _refused(item, reason, f"notional {notional} > {detail}; nothing fits")
             # The rationale names the limit that binds, the tightest one.
-            reason, _, detail = min(limits, key=lambda limit: limit[1])
+            reason = min(rooms, key=_room_left)[0]
             notional = quantity * price
             item = msgspec.structs.replace(
                 item,
@@ -169,7 +172,8 @@ class BudgetAllocator:
                     item.size,
                     quantity=quantity,
                     rationale=(f"{item.size.rationale}; " if item.size.rationale else "")
-                    + f"reduced by allocation from {item.size.quantity}: {reason.value} {detail()}",
+                    + f"reduced by allocation from {item.size.quantity}: {reason.value} "
+                    + self._detail(reason, symbol, account, ledger),
                 ),
             )
         ledger.cash_left -= ledger.cash_cost(notional)
@@ -182,47 +186,50 @@ class BudgetAllocator:
 
     def _rooms(
         self, symbol: str, account: AccountView, ledger: _Ledger
-    ) -> list[tuple[SkipReason, Decimal, Callable[[], str]]]:
-        # Each limit's rationale is written only if the limit binds: most directives fit.
+    ) -> list[tuple[SkipReason, Decimal]]:
+        # The room left under each limit; its rationale (`_detail`) is written only if the
+        # limit binds, as most directives fit.
         params = self._params
-        cash_left = ledger.cash_room()
-        limits: list[tuple[SkipReason, Decimal, Callable[[], str]]] = [
-            (
-                SkipReason.CASH_BUDGET,
-                cash_left,
-                lambda: (
-                    f"cash budget left {cash_left} (cash {account.cash}, "
-                    + (f"leverage {ledger.leverage}, " if ledger.leverage else "")
-                    + f"fraction {params.cash_fraction}, reserve {params.cash_reserve})"
-                ),
-            )
-        ]
+        rooms = [(SkipReason.CASH_BUDGET, ledger.cash_room())]
         if params.symbol_cap is not None:
-            symbol_cap = params.symbol_cap
-            cap = symbol_cap * account.equity
             used = ledger.symbol_used.get(symbol, _ZERO)
-            limits.append(
-                (
-                    SkipReason.SYMBOL_EXPOSURE_CAP,
-                    cap - used,
-                    lambda: (
-                        f"symbol cap left {cap - used} ({symbol_cap} x equity "
-                        f"{account.equity} - exposure {used})"
-                    ),
-                )
+            rooms.append(
+                (SkipReason.SYMBOL_EXPOSURE_CAP, params.symbol_cap * account.equity - used)
             )
         if params.total_cap is not None:
-            total_cap = params.total_cap
-            total = total_cap * account.equity
-            total_used = ledger.total_used
-            limits.append(
-                (
-                    SkipReason.TOTAL_EXPOSURE_CAP,
-                    total - total_used,
-                    lambda: (
-                        f"total cap left {total - total_used} ({total_cap} x equity "
-                        f"{account.equity} - exposure {total_used})"
-                    ),
-                )
+            total = params.total_cap * account.equity
+            rooms.append((SkipReason.TOTAL_EXPOSURE_CAP, total - ledger.total_used))
+        return rooms
+
+    def _detail(
+        self, reason: SkipReason, symbol: str, account: AccountView, ledger: _Ledger
+    ) -> str:
+        """Return how the room under limit `reason` (one of `_rooms`) comes about."""
+        params = self._params
+        if reason is SkipReason.CASH_BUDGET:
+            return (
+                f"cash budget left {ledger.cash_room()} (cash {account.cash}, "
+                + (f"leverage {ledger.leverage}, " if ledger.leverage else "")
+                + f"fraction {params.cash_fraction}, reserve {params.cash_reserve})"
             )
-        return limits
+        if reason is SkipReason.SYMBOL_EXPOSURE_CAP and params.symbol_cap is not None:
+            cap = params.symbol_cap * account.equity
+            used = ledger.symbol_used.get(symbol, _ZERO)
+            return (
+                f"symbol cap left {cap - used} ({params.symbol_cap} x equity "
+                f"{account.equity} - exposure {used})"
+            )
+        total_cap = params.total_cap
+        total = (total_cap or _ZERO) * account.equity
+        return (
+            f"total cap left {total - ledger.total_used} ({total_cap} x equity "
+            f"{account.equity} - exposure {ledger.total_used})"
+        )
+
+
+def _room_left(room: tuple[SkipReason, Decimal]) -> Decimal:
+    return room[1]
+
+
+def _refused(item: ExecutionDirective, reason: SkipReason, detail: str) -> AllocationRejection:
+    return AllocationRejection(directive_id=item.directive_id, reason=reason, detail=detail)

@@ -55,7 +55,8 @@ class IntentBuilder:
                 execution, inputs.run_id, inputs.cycle_ts_ms, prefix=inputs.client_id_prefix
             ):
                 refused.append(intent.skip(SkipReason(rejection.reason), rejection.detail))
-        raw.sort(key=intent_order_key)
+        if len(raw) > 1:  # sort() calls the key even for a single intent
+            raw.sort(key=intent_order_key)
         terms = self._settings.perpetual
         gatekeeper = (
             Gatekeeper(self._settings, inputs)
@@ -63,6 +64,9 @@ class IntentBuilder:
             else PerpetualGatekeeper(self._settings, inputs, terms)
         )
         admitted = [gatekeeper.admit(intent) for intent in raw]
+        if not refused:
+            # The gates change no field of the order key, so `raw`'s order stands.
+            return tuple(admitted)
         return tuple(sorted([*admitted, *refused], key=intent_order_key))
 
 

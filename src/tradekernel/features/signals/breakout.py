@@ -38,6 +38,7 @@ class DonchianBreakout:
 
     def __init__(self, params: DonchianBreakoutParams) -> None:
         self._params = params
+        self._base = float(params.base_confidence)  # converted once, read on every bar
 
     @property
     def name(self) -> str:
@@ -60,7 +61,7 @@ class DonchianBreakout:
             return None
         width = high - low
         strength = min(1.0, excess / width) if width > 0.0 else 1.0
-        base = float(p.base_confidence)
+        base = self._base
         reason = f"close broke {'above ' + p.high if side is Side.BUY else 'below ' + p.low}"
         return opportunity(p.name, snapshot, side, base + (1.0 - base) * strength, reason)
 

@@ -40,6 +40,13 @@ class MaCrossover:
 
     def __init__(self, params: MaCrossoverParams) -> None:
         self._params = params
+        # Read on every bar of a backtest: converted and written once.
+        self._base = float(params.base_confidence)
+        self._gap_scale = float(params.gap_scale)
+        self._reasons = {
+            side: f"{params.fast} crossed {'above' if side is Side.BUY else 'below'} {params.slow}"
+            for side in (Side.BUY, Side.SELL)
+        }
 
     @property
     def name(self) -> str:
@@ -50,8 +57,10 @@ class MaCrossover:
     ) -> OpportunitySignal | None:
         """Return the crossover signal of this bar, or None."""
         p = self._params
-        fast, slow = snapshot.get(p.fast), snapshot.get(p.slow)
-        fast_before, slow_before = snapshot.get_previous(p.fast), snapshot.get_previous(p.slow)
+        # The mappings read directly: the snapshot's get methods add a call per value.
+        current, previous = snapshot.current, snapshot.previous
+        fast, slow = current.get(p.fast), current.get(p.slow)
+        fast_before, slow_before = previous.get(p.fast), previous.get(p.slow)
         if fast is None or slow is None or fast_before is None or slow_before is None:
             return None
         gap, gap_before = fast - slow, fast_before - slow_before
@@ -62,10 +71,9 @@ class MaCrossover:
         else:
             return None
         relative = abs(gap) / abs(slow) if slow != 0.0 else 1.0
-        base = float(p.base_confidence)
-        confidence = base + (1.0 - base) * min(1.0, relative / float(p.gap_scale))
-        reason = f"{p.fast} crossed {'above' if side is Side.BUY else 'below'} {p.slow}"
-        return opportunity(p.name, snapshot, side, confidence, reason)
+        base = self._base
+        confidence = base + (1.0 - base) * min(1.0, relative / self._gap_scale)
+        return opportunity(p.name, snapshot, side, confidence, self._reasons[side])
 
     def candidate_mask(self, bars: BarSeries, features: Mapping[str, FloatArray]) -> BoolArray:
         """Return True on every bar where the crossover rule holds."""

@@ -15,7 +15,7 @@ def opportunity(
 ) -> OpportunitySignal:
     """Return an opportunity with id `derive_id("opp", source, symbol, ts_ms, side)`."""
     return OpportunitySignal(
-        signal_id=derive_id("opp", source, snapshot.symbol, snapshot.ts_ms, side.value),
+        signal_id=derive_id("opp", source, snapshot.symbol, snapshot.ts_ms, side),
         source=source,
         symbol=snapshot.symbol,
         ts_ms=snapshot.ts_ms,

@@ -58,7 +58,7 @@ class VolumeSpike:
             return None
         side = Side.BUY if body > 0.0 else Side.SELL
         confidence = 0.5 + 0.5 * (rank - p.threshold) / (1.0 - p.threshold)
-        reason = f"{p.percentile} {rank:.3f} above {p.threshold} on a {side.value} bar"
+        reason = f"{p.percentile} {rank:.3f} above {p.threshold} on a {side} bar"
         return opportunity(p.name, snapshot, side, confidence, reason)
 
     def candidate_mask(self, bars: BarSeries, features: Mapping[str, FloatArray]) -> BoolArray:

@@ -121,6 +121,17 @@ def exit_directive(params: HintParams, side: Side, reference_price: Decimal) -> 
     )
 
 
+def price_free_exit(params: HintParams) -> ExitDirective | None:
+    """Return `exit_directive(params, ...)` when it places no level, else None.
+
+    Without a stop or take-profit percentage the exit hints do not depend on the side or the
+    reference price: a planner can build them once instead of per directive.
+    """
+    if params.stop_loss_pct is not None or params.take_profit_pct is not None:
+        return None
+    return exit_directive(params, Side.BUY, _ONE)
+
+
 def routing_directive(params: HintParams) -> RoutingDirective:
     """Return the routing hints; market fallback stays off unless the params allow it."""
     return RoutingDirective(

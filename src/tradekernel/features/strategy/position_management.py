@@ -44,6 +44,9 @@ from tradekernel.shared.quantize import to_decimal, to_score
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _STOP_TYPES = (OrderType.STOP, OrderType.STOP_LIMIT)
+# Built once (frozen): every directive of this planner is fully confident, most exits empty.
+_FULL_CONFIDENCE = to_score(1.0)
+_NO_EXIT = ExitDirective()
 
 
 @attrs.frozen(kw_only=True)
@@ -147,10 +150,10 @@ class PositionManagementPlanner:
             ts_ms=inputs.ts_ms,
             side=Side.SELL,
             scope=scope,
-            confidence=to_score(1.0),
+            confidence=_FULL_CONFIDENCE,
             entry=self._entry,
             size=size,
-            exit=exit_ if exit_ is not None else ExitDirective(),
+            exit=exit_ if exit_ is not None else _NO_EXIT,
             routing=self._routing,
             reason=reason,
         )

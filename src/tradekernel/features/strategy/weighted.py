@@ -37,6 +37,7 @@ from tradekernel.features.strategy.hints import (
     entry_directive,
     exit_directive,
     opening_size,
+    price_free_exit,
     routing_directive,
 )
 from tradekernel.features.strategy.validators import decimal_in, is_bool
@@ -44,6 +45,7 @@ from tradekernel.shared.quantize import to_decimal, to_score
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+_NO_EXIT = ExitDirective()  # frozen: one serves every close
 
 
 def _whole_close(instance: "WeightedParams", _attribute: object, value: bool) -> None:
@@ -94,6 +96,7 @@ class WeightedPlanner:
         self._entry = entry_directive(params)
         self._routing = routing_directive(params)
         self._opening = opening_size(params)
+        self._fixed_exit = price_free_exit(params)
 
     @property
     def name(self) -> str:
@@ -110,12 +113,13 @@ class WeightedPlanner:
 
     def plan(self, inputs: StrategyInputs) -> Sequence[StrategyDirective]:
         """Return at most one directive for the symbol of `inputs`."""
-        opportunities = sorted(
-            (o for o in inputs.opportunities if o.symbol == inputs.symbol), key=_by_strength
-        )
-        threats = sorted(
-            (t for t in inputs.threats if t.symbol in (None, inputs.symbol)), key=_by_severity
-        )
+        symbol = inputs.symbol
+        opportunities = [o for o in inputs.opportunities if o.symbol == symbol]
+        if len(opportunities) > 1:  # mostly one or none: no key to compute then
+            opportunities.sort(key=_by_strength)
+        threats = [t for t in inputs.threats if t.symbol is None or t.symbol == symbol]
+        if len(threats) > 1:
+            threats.sort(key=_by_severity)
         position = inputs.position
         if position is not None and position.is_open:
             closing = Side.SELL if position.quantity > 0 else Side.BUY
@@ -209,7 +213,9 @@ class WeightedPlanner:
             confidence=to_score(float(score)),
             entry=self._entry,
             size=self._opening,
-            exit=exit_directive(params, side, to_decimal(inputs.snapshot.close)),
+            exit=self._fixed_exit
+            if self._fixed_exit is not None
+            else exit_directive(params, side, to_decimal(inputs.snapshot.close)),
             routing=self._routing,
             causes=tuple(sorted(causes)),
             reason=f"{side} score {score} >= entry_threshold {params.entry_threshold}",
@@ -235,9 +241,18 @@ class WeightedPlanner:
         if not exits and not hits:
             return ()
         # A close is confident as its strongest trigger: the entry score does not apply.
-        trigger = max([o.confidence for o in exits] + [t.severity for t in hits])
-        reasons = [f"{o.source} {o.confidence} >= exit_confidence" for o in exits[:1]]
-        reasons += [f"threat {t.source} {t.severity} >= close_on_threat" for t in hits[:1]]
+        # Both lists are sorted strongest first, so their heads are the candidates (on a
+        # tie the opportunity, as max() over the opportunities then the threats would).
+        reasons: list[str] = []
+        trigger = _ZERO
+        if exits:
+            trigger = exits[0].confidence
+            reasons.append(f"{exits[0].source} {trigger} >= exit_confidence")
+        if hits:
+            threat = hits[0]
+            if not exits or threat.severity > trigger:
+                trigger = threat.severity
+            reasons.append(f"threat {threat.source} {threat.severity} >= close_on_threat")
         scope = DirectiveScope.CLOSE_EXISTING
         return (
             StrategyDirective(
@@ -250,7 +265,7 @@ class WeightedPlanner:
                 confidence=to_score(float(trigger)),
                 entry=self._entry,
                 size=closing_size(held * params.close_fraction, params.close_fraction),
-                exit=ExitDirective(),
+                exit=_NO_EXIT,
                 routing=self._routing,
                 causes=tuple(sorted({s.signal_id for s in exits} | {t.signal_id for t in hits})),
                 reason="close: " + "; ".join(reasons),

@@ -16,6 +16,8 @@ from tradekernel.features.trade_planning.directive_check import (
 from tradekernel.features.trade_planning.reference import reference_price
 
 NAME = "market"
+# Frozen, so one tuple serves every plan.
+_WHOLE_AT_MARKET = (EntryLayer(fraction=Decimal(1), order_type=OrderType.MARKET),)
 
 
 @attrs.frozen(kw_only=True)
@@ -38,7 +40,9 @@ class MarketEntry:
 
     def supports(self, directive: StrategyDirective) -> bool:
         """Return True unless the directive asks for a non-market order type."""
-        return directive.entry.order_type_hint in {None, OrderType.MARKET}
+        # `is None or ==` rather than `in {None, ...}`, which builds a set on every call.
+        hint = directive.entry.order_type_hint
+        return hint is None or hint == OrderType.MARKET
 
     def plan(self, directive: StrategyDirective, snapshot: FeatureSnapshot) -> EntryPlan:
         """Return one MARKET layer of fraction 1 at the snapshot's close as reference.
@@ -52,7 +56,7 @@ class MarketEntry:
         return EntryPlan(
             directive_id=directive.directive_id,
             planner=NAME,
-            layers=(EntryLayer(fraction=Decimal(1), order_type=OrderType.MARKET),),
+            layers=_WHOLE_AT_MARKET,
             reference_price=reference_price(snapshot),
         )
 

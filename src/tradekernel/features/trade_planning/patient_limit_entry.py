@@ -57,7 +57,8 @@ class PatientLimitEntry:
 
     def supports(self, directive: StrategyDirective) -> bool:
         """Return True for a LIMIT (or unhinted) directive with a usable offset."""
-        hint_ok = directive.entry.order_type_hint in {None, OrderType.LIMIT}
+        hint = directive.entry.order_type_hint
+        hint_ok = hint is None or hint == OrderType.LIMIT
         return hint_ok and valid_offset(directive.entry.limit_offset_bps)
 
     def plan(self, directive: StrategyDirective, snapshot: FeatureSnapshot) -> EntryPlan:

@@ -7,6 +7,8 @@ from tradekernel.domain.enums import Side
 from tradekernel.domain.signals import FeatureSnapshot
 
 BPS_PER_UNIT = Decimal(10000)
+# A tuple made once: `int | float` in the call would build a union object every time.
+_NUMBERS = (int, float)
 
 
 def reference_price(snapshot: FeatureSnapshot) -> Decimal:
@@ -17,7 +19,7 @@ def reference_price(snapshot: FeatureSnapshot) -> Decimal:
             anchor prices or quantities to, and guessing one would trade on bad data.
     """
     close = snapshot.close
-    if isinstance(close, bool) or not isinstance(close, int | float):
+    if isinstance(close, bool) or not isinstance(close, _NUMBERS):
         raise ValueError(
             f"snapshot.close of {snapshot.symbol} at {snapshot.ts_ms} must be a number, "
             f"got {close!r}"

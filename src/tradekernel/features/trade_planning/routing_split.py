@@ -43,4 +43,5 @@ def single_slice(planner: str, request: RoutingRequest) -> RoutingPlan:
 
 def accepts_style(directive: StrategyDirective, style: RoutingStyle) -> bool:
     """Return True if the directive has no routing style hint or hints `style`."""
-    return directive.routing.style_hint in {None, style}
+    hint = directive.routing.style_hint  # no `in {None, style}`: a set built per call
+    return hint is None or hint == style
