@@ -89,13 +89,14 @@ class BarSeries:
 
     def bar_at(self, index: int) -> Bar:
         """Return one bar as a domain object (prices as exact decimal strings of the floats)."""
-        # `item` reads each value as a Python int or float, with no numpy scalar between.
+        # `item` reads each value as a Python int or float already: no numpy scalar and
+        # no float() between (a fill step builds one bar, and five conversions are most of it).
         return Bar(
             symbol=self.symbol,
-            ts_ms=int(self.ts_ms.item(index)),
-            open=Decimal(repr(float(self.open.item(index)))),
-            high=Decimal(repr(float(self.high.item(index)))),
-            low=Decimal(repr(float(self.low.item(index)))),
-            close=Decimal(repr(float(self.close.item(index)))),
-            volume=Decimal(repr(float(self.volume.item(index)))),
+            ts_ms=self.ts_ms.item(index),
+            open=Decimal(repr(self.open.item(index))),
+            high=Decimal(repr(self.high.item(index))),
+            low=Decimal(repr(self.low.item(index))),
+            close=Decimal(repr(self.close.item(index))),
+            volume=Decimal(repr(self.volume.item(index))),
         )

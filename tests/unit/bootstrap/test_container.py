@@ -28,6 +28,7 @@ from tradekernel.bootstrap.container import Container, configured, live_containe
 from tradekernel.bootstrap.live_config import load_live, store_path
 from tradekernel.bootstrap.wiring import LiveParts, RecordedRunParts, RunStores
 from tradekernel.domain.blueprint import BlueprintSettings
+from tradekernel.domain.enums import OrderStatus
 from tradekernel.domain.errors import ConfigError
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
@@ -223,6 +224,10 @@ class RecordingVenue:
     def submit(self, intent: ExecutionIntent) -> Order:
         self.submitted.append(intent)
         return self.inner.submit(intent)
+
+    def submit_status(self, intent: ExecutionIntent) -> OrderStatus:
+        self.submitted.append(intent)
+        return self.inner.submit_status(intent)
 
     def cancel(self, symbol: str, client_order_id: str) -> Order:
         return self.inner.cancel(symbol, client_order_id)

@@ -75,6 +75,17 @@ class BacktestVenue:
                 venue's, or a reduce-only buy (spot: nothing to reduce).
             InsufficientFunds: For a sell above the free holding (a `Rejected`).
         """
+        return self._accept(intent).snapshot()
+
+    def submit_status(self, intent: ExecutionIntent) -> OrderStatus:
+        """Accept an order as `submit` does; return its status, building no snapshot.
+
+        Raises:
+            Rejected: As `submit` (and its subclass `InsufficientFunds`).
+        """
+        return self._accept(intent).status
+
+    def _accept(self, intent: ExecutionIntent) -> WorkingOrder:
         cid = intent.client_order_id
         self._check_intent(intent)
         self._reserve(intent)
@@ -95,7 +106,7 @@ class BacktestVenue:
         )
         self._orders[cid] = order
         self._working.setdefault(intent.symbol, []).append(order)
-        return order.snapshot()
+        return order
 
     def _reserve(self, intent: ExecutionIntent) -> None:
         if intent.side is not Side.SELL:

@@ -20,6 +20,7 @@ import attrs
 
 from tradekernel.adapters.paper.journal import VenueEvent, VenueEventKind
 from tradekernel.domain.account import Balance, Position
+from tradekernel.domain.enums import OrderStatus
 from tradekernel.domain.errors import Rejected
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
@@ -63,6 +64,10 @@ class PaperExecution:
         self._submitted_ms[order.client_order_id] = now
         self._log(now, VenueEventKind.SUBMITTED, order.client_order_id, order.symbol)
         return self._stamped(order)
+
+    def submit_status(self, intent: ExecutionIntent) -> OrderStatus:
+        """Submit as `submit` does (journalled, stamped); return the order's status."""
+        return self.submit(intent).status
 
     def cancel(self, symbol: str, client_order_id: str) -> Order:
         """Cancel on the wrapped venue and journal it.

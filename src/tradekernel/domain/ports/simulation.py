@@ -7,6 +7,7 @@ from typing import Protocol
 import attrs
 
 from tradekernel.domain.account import Balance, Position
+from tradekernel.domain.enums import OrderStatus
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill, Order
@@ -56,6 +57,14 @@ class SimulatedVenue(Protocol):
     """Backtest and paper venues: orders match against bars fed by the loop."""
 
     def submit(self, intent: ExecutionIntent) -> Order: ...
+
+    def submit_status(self, intent: ExecutionIntent) -> OrderStatus:
+        """Submit as `submit` does; return only the order's status (no snapshot built).
+
+        For a desk that keeps no records of its own: a backtest submits tens of thousands
+        of orders and reads nothing of their first snapshot but the status.
+        """
+        ...
 
     def cancel(self, symbol: str, client_order_id: str) -> Order: ...
 

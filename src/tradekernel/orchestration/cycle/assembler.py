@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import attrs
+import msgspec
 
 from tradekernel.domain.account import Balance, Position
 from tradekernel.domain.context import DEFAULT_CLIENT_ID_PREFIX, PlanningContext
@@ -20,13 +21,13 @@ from tradekernel.orchestration.cycle.protective_view import planner_view
 from tradekernel.shared.bars import BarSeries
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class SymbolCursor:
+class SymbolCursor(msgspec.Struct, frozen=True, kw_only=True, eq=False):
     """Where one symbol stands at a cycle.
 
     `series` is the symbol's (precomputed) bar history; `position` the index of its last
     bar at or before the cycle time (-1 before its first bar); `current` says whether that
-    bar is at the cycle time itself (False during a gap in its data).
+    bar is at the cycle time itself (False during a gap in its data). A msgspec Struct,
+    not an attrs class: one is built per symbol per planned step, in a seventh the time.
     """
 
     series: BarSeries

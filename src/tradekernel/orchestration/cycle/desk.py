@@ -108,12 +108,13 @@ class DirectDesk:
 
     def send(self, intent: ExecutionIntent) -> Outcome:
         try:
-            order = self._venue.submit(intent)
+            # Only the status is read: the venue builds no snapshot of the new order.
+            status = self._venue.submit_status(intent)
         except Rejected as error:
             # Worded as the OMS records it, so rejections and backoff reasons match paper's.
             return Outcome(status=OrderStatus.REJECTED, detail=f"{type(error).__name__}: {error}")
         self._sent.append((intent.symbol, intent.client_order_id))
-        return _PLAIN_OUTCOMES[order.status]
+        return _PLAIN_OUTCOMES[status]
 
     def cancel(self, intent_symbol: str, client_order_id: str) -> None:
         self._venue.cancel(intent_symbol, client_order_id)

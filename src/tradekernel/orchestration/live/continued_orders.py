@@ -16,6 +16,7 @@ from decimal import Decimal
 import attrs
 
 from tradekernel.domain.account import Balance, Position
+from tradekernel.domain.enums import OrderStatus
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.market import Bar
 from tradekernel.domain.orders import Fill, Order
@@ -50,6 +51,9 @@ class ContinuedOrdersVenue:
 
     def submit(self, intent: ExecutionIntent) -> Order:
         return self._order(self._paper.submit(intent))
+
+    def submit_status(self, intent: ExecutionIntent) -> OrderStatus:
+        return self.submit(intent).status
 
     def cancel(self, symbol: str, client_order_id: str) -> Order:
         return self._order(self._paper.cancel(symbol, client_order_id))

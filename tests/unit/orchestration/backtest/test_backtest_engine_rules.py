@@ -9,7 +9,7 @@ import numpy as np
 from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.bootstrap.backtest_job import venue_settings
 from tradekernel.bootstrap.blueprints import load
-from tradekernel.domain.enums import Side
+from tradekernel.domain.enums import OrderStatus, Side
 from tradekernel.domain.errors import Rejected
 from tradekernel.domain.intents import ExecutionIntent
 from tradekernel.domain.orders import Order
@@ -176,6 +176,9 @@ class RejectingBuys:
         if intent.side is Side.BUY:
             raise Rejected("buys are refused here", client_order_id=intent.client_order_id)
         return self._inner.submit(intent)
+
+    def submit_status(self, intent: ExecutionIntent) -> OrderStatus:
+        return self.submit(intent).status
 
 
 def test_a_rejected_submit_is_recorded_and_the_run_goes_on(tmp_path: Path) -> None:

@@ -55,6 +55,11 @@ class RecordingVenue(BacktestVenue):
         self.submissions.append(intent)
         return super().submit(intent)
 
+    @override
+    def submit_status(self, intent: ExecutionIntent) -> OrderStatus:
+        self.submissions.append(intent)
+        return super().submit_status(intent)
+
 
 @attrs.frozen(kw_only=True)
 class Rig:
