@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck contracts cycles pytest browser bench bench-peers clean
+.PHONY: run test lint typecheck contracts cycles pytest browser bytecode bench bench-peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,15 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(DEV_STAMP) $(RUN_STAMP)
 
+# An editable install compiles nothing, and with PYTHONDONTWRITEBYTECODE set (as on our
+# machines) Python then compiles all ~420 modules again at every start: ~0.35 s of CPU
+# on each run. Writing the bytecode as a wheel install does costs ~0.1 s when it is up to
+# date; an edited module is still read from its source (the .pyc's mtime check).
+bytecode: $(RUN_STAMP)
+	$(BIN)/python -m compileall -q src/tradekernel
+
 ## run: install the runtime dependencies (and the report extra) and run the main job, a backtest on the bundled real data
-run: $(RUN_STAMP)
+run: $(RUN_STAMP) bytecode
 	$(BIN)/tradekernel backtest
 
 ## test: install the dev extra and run every gate: ruff, mypy --strict, contracts, cycles, pytest
@@ -61,7 +68,7 @@ browser:
 	fi
 
 ## bench: side-by-side benchmarks, reported as ratios (not part of make test)
-bench: $(DEV_STAMP)
+bench: $(DEV_STAMP) bytecode
 	$(BIN)/python -m benchmarks.run
 
 # The peers live in their own environment so their numeric stack never meets ours.
@@ -77,8 +84,9 @@ $(BENCH_STAMP): benchmarks/peers/requirements.txt
 ## bench-peers: tradekernel, vectorbt and backtesting.py on the same 1M bars, side by side (not part of make test)
 # `make bench-peers GRID=1` adds the 100-point SMA period grid, ours against backtesting.py's
 # Backtest.optimize: ~100 backtests a side on the 1M bars, it takes long (see docs/backtesting.md).
-bench-peers: $(RUN_STAMP) $(BENCH_STAMP)
+bench-peers: $(RUN_STAMP) $(BENCH_STAMP) bytecode
 	$(BIN)/python -m benchmarks.peers.run $(if $(GRID),--grid)
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build dist src/*.egg-info
+	find src -name __pycache__ -type d -prune -exec rm -rf {} +
