@@ -32,9 +32,11 @@ from tradekernel.domain.ports.journal import EquityPoint, JournalEntry, RunManif
 
 DEFAULT_BATCH_SIZE = 5_000
 # With a background writer up to three batches are alive at once (one being written, one
-# queued, one being recorded): smaller ones keep the peak memory under a synchronous
-# journal's, and a commit without fsync costs little.
-BACKGROUND_BATCH_SIZE = 1_000
+# queued, one being recorded): smaller ones keep the peak memory near a synchronous
+# journal's. Not much smaller: each commit writes the pages it touched again (the
+# plan_orders index is keyed by hashes): on the 1M-bar run 1,000-row batches took 0.4 s
+# more system CPU than 5,000-row ones, 2,500-row ones 0.2 s more and 6 MiB more memory.
+BACKGROUND_BATCH_SIZE = 2_500
 
 
 def plan_client_order_ids(entry: JournalEntry) -> tuple[str, ...]:
