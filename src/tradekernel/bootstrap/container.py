@@ -115,7 +115,6 @@ class Container(containers.DeclarativeContainer):
         SqliteJournal,
         database,
         batch_size=providers.Callable(factories.journal_batch_size, config.mode),
-        writer=providers.Callable(factories.journal_writer, connect, config.mode, db_path),
     )
     run_reader = providers.Singleton(SqliteRunReader, database)
     order_event_store = providers.Singleton(SqliteOrderEventStore, database)

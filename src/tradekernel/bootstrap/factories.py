@@ -18,7 +18,7 @@ from tradekernel.adapters.backtest.settings import VenueSettings
 from tradekernel.adapters.backtest.venue import BacktestVenue
 from tradekernel.adapters.ccxt.config import CcxtSettings, MarketType
 from tradekernel.adapters.config.blueprint_loader import LoadedBlueprint
-from tradekernel.adapters.sqlite.journal import BACKGROUND_BATCH_SIZE, DEFAULT_BATCH_SIZE
+from tradekernel.adapters.sqlite.journal import DEFAULT_BATCH_SIZE
 from tradekernel.bootstrap.blueprints import bundled_blueprint, load
 from tradekernel.bootstrap.live_config import LoadedLive
 from tradekernel.bootstrap.perpetual_account import is_perpetual, perpetual_terms
@@ -66,11 +66,8 @@ def clock_kind(mode: str | None) -> str:
 
 
 def journal_batch_size(mode: str | None) -> int:
-    """Return how many rows the journal buffers: live writes every plan ahead (one), a
-    backtest hands smaller batches to its background writer (`journal_writer`)."""
-    if mode == "live":
-        return 1
-    return BACKGROUND_BATCH_SIZE if mode == "backtest" else DEFAULT_BATCH_SIZE
+    """Return how many rows the journal buffers: live writes every plan ahead (one)."""
+    return 1 if mode == "live" else DEFAULT_BATCH_SIZE
 
 
 def db_path(path: str | Path | None) -> Path:
@@ -140,22 +137,6 @@ def database_opener(opener: Callable[..., C], mode: str | None) -> Callable[[Pat
     rows), so it is opened `durable=False`; every other mode's commits are durable.
     """
     return functools.partial(opener, durable=mode != "backtest")
-
-
-def journal_writer(
-    opener: Callable[..., C], mode: str | None, path: Path
-) -> Callable[[], C] | None:
-    """Return how the journal's background writer opens its connection, or None for none.
-
-    Only a backtest's journal writes on a second thread (`adapters/sqlite/journal.py`): its
-    records are re-creatable and no order waits for them. A paper or live session writes
-    on its own thread, so a plan is recorded before its orders are sent. An in-memory
-    database cannot be opened a second time, so its journal writes on the job's thread too.
-    """
-    if mode != "backtest" or str(path) == ":memory:":
-        return None
-    # Opened as the job's own connection is (`database_opener`): the same durability.
-    return functools.partial(database_opener(opener, mode), path)
 
 
 def scoped(opener: Callable[[Path], C], path: Path) -> Iterator[C]:
