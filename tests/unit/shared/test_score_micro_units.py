@@ -9,6 +9,7 @@ from tradekernel.shared.quantize import (
     micro_units,
     micro_units_of,
     score_of,
+    scores_of,
     to_score,
 )
 
@@ -57,3 +58,12 @@ def test_nan_is_its_own_code_and_reads_back_as_the_plain_zero() -> None:
     assert micro_units_of(np.array([np.nan])).tolist() == [NAN_MICRO_UNITS]
     assert str(score_of(NAN_MICRO_UNITS)) == "0"
     assert micro_units(-0.0) == 0 and micro_units(float("inf")) == 1_000_000
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**6)))
+@example([0, 1, 500_000, 999_999, 10**6])
+def test_a_row_of_scores_reads_back_as_score_of_each_in_value_and_exponent(
+    micros: list[int],
+) -> None:
+    got = scores_of(micros)
+    assert [score.as_tuple() for score in got] == [score_of(m).as_tuple() for m in micros]

@@ -14,7 +14,7 @@ from tradekernel.features.context.components import ComponentParams
 from tradekernel.features.context.scored_rows import REGIMES, score_rows
 from tradekernel.shared.bars import BarSeries, FloatArray
 from tradekernel.shared.param_checks import at_least, at_most, one_of
-from tradekernel.shared.quantize import score_of
+from tradekernel.shared.quantize import score_of, scores_of
 from tradekernel.shared.row_scores import ScoreMatrix
 
 METHODS = ("weighted", "max", "consensus")
@@ -118,21 +118,33 @@ class ContextScoreAggregator:
     ) -> ContextAssessment:
         """Return the assessment of the bar whose row of `score_rows` this is."""
         strength, weakness, regime, *scores = row
+        # The row holds one score per label by construction (`score_rows`), so the zips
+        # need no check; and no keyword either: `strict=` is parsed the slow way, about
+        # 0.15 us for every symbol of every cycle.
+        if min(row) >= 0:
+            # No score is undefined, so no label is left out (the common case past the
+            # warm-up): every Decimal in one C-level pass (`scores_of`), not a `score_of`
+            # call each; the regime code is converted along, unused, for less than a call.
+            strength_score, weakness_score, _, *summary_scores = scores_of(row)
+            summary = tuple(zip(self._labels, summary_scores))  # noqa: B905 - see above
+        else:
+            strength_score, weakness_score = score_of(strength), score_of(weakness)
+            # Negative (NAN_MICRO_UNITS): the label's component abstains on this bar.
+            summary = tuple(
+                [
+                    (label, score_of(score))
+                    for label, score in zip(self._labels, scores)  # noqa: B905 - see above
+                    if score >= 0
+                ]
+            )
         return ContextAssessment(
             assessment_id=assessment_id,
             symbol=symbol,
             ts_ms=ts_ms,
-            strength=score_of(strength),
-            weakness=score_of(weakness),
+            strength=strength_score,
+            weakness=weakness_score,
             regime=REGIMES[regime],
-            # Negative (NAN_MICRO_UNITS): the label's component abstains on this bar.
-            summary=tuple(
-                [
-                    (label, score_of(score))
-                    for label, score in zip(self._labels, scores, strict=True)
-                    if score >= 0
-                ]
-            ),
+            summary=summary,
         )
 
     def _rows(self, close: FloatArray, features: Mapping[str, FloatArray]) -> ScoreMatrix:

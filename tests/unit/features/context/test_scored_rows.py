@@ -11,9 +11,11 @@ from tradekernel.domain.enums import Regime
 from tradekernel.domain.signals import ContextAssessment
 from tradekernel.features.context.aggregator import AggregatorParams, ContextScoreAggregator
 from tradekernel.features.context.components import ComponentParams
+from tradekernel.features.context.scored_rows import REGIMES
 from tradekernel.orchestration.kernel.plugin_contract import row_scorer
 from tradekernel.orchestration.kernel.snapshots import snapshot_at
 from tradekernel.shared.bars import BarSeries
+from tradekernel.shared.quantize import score_of
 
 KINDS = ("trend", "momentum", "regime", "volume")
 COLUMNS = ("c1", "c2", "c3")
@@ -90,6 +92,40 @@ def test_every_scored_row_gives_the_snapshot_assessment(
             rows[index].tolist(), "X/Y", int(series.ts_ms[index]), f"ctx-{index}"
         )
         assert _text(got) == _text(want)
+
+
+@given(
+    row=st.lists(
+        st.one_of(st.just(-1), st.integers(min_value=0, max_value=10**6)), min_size=6, max_size=6
+    ),
+    regime=st.integers(min_value=0, max_value=len(REGIMES) - 1),
+)
+def test_a_row_reads_back_as_score_of_each_score_with_abstentions_left_out(
+    row: list[int], regime: int
+) -> None:
+    # Both ways of reading a row back (every score defined, or some undefined) give the
+    # Decimals `score_of` gives, exponents included.
+    components = (
+        ComponentParams(name="a", kind="trend", column="c1"),
+        ComponentParams(name="b", kind="momentum", column="c2"),
+    )
+    aggregator = ContextScoreAggregator(AggregatorParams(components=components))
+    got = aggregator.assess_row([*row[:2], regime, *row[2:]], "X/Y", 7, "ctx-7")
+    labels = ("a.strength", "a.weakness", "b.strength", "b.weakness")
+    want = ContextAssessment(
+        assessment_id="ctx-7",
+        symbol="X/Y",
+        ts_ms=7,
+        strength=score_of(row[0]),
+        weakness=score_of(row[1]),
+        regime=REGIMES[regime],
+        summary=tuple(
+            (label, score_of(score))
+            for label, score in zip(labels, row[2:], strict=True)
+            if score >= 0
+        ),
+    )
+    assert _text(got) == _text(want)
 
 
 def test_a_history_without_voting_components_shares_one_silent_row() -> None:
