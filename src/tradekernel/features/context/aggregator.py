@@ -117,7 +117,6 @@ class ContextScoreAggregator:
         self, row: list[int], symbol: str, ts_ms: int, assessment_id: str
     ) -> ContextAssessment:
         """Return the assessment of the bar whose row of `score_rows` this is."""
-        strength, weakness, regime, *scores = row
         # The row holds one score per label by construction (`score_rows`), so the zips
         # need no check; and no keyword either: `strict=` is parsed the slow way, about
         # 0.15 us for every symbol of every cycle.
@@ -128,6 +127,7 @@ class ContextScoreAggregator:
             strength_score, weakness_score, _, *summary_scores = scores_of(row)
             summary = tuple(zip(self._labels, summary_scores))  # noqa: B905 - see above
         else:
+            strength, weakness, _, *scores = row
             strength_score, weakness_score = score_of(strength), score_of(weakness)
             # Negative (NAN_MICRO_UNITS): the label's component abstains on this bar.
             summary = tuple(
@@ -143,7 +143,7 @@ class ContextScoreAggregator:
             ts_ms=ts_ms,
             strength=strength_score,
             weakness=weakness_score,
-            regime=REGIMES[regime],
+            regime=REGIMES[row[2]],
             summary=summary,
         )
 
