@@ -3,10 +3,11 @@
 Writes the generated one-minute bars to CSV once, then runs, one after another and each as
 its own process, `tradekernel backtest` (every record on: SQLite records and `--out`
 reports; once with an empty bar cache: cold, it parses the CSV; then again: warm, the timed
-one; and warm once more with the SQLite records only, no `--out` files), vectorbt (once with an empty numba cache: cold; then again: warm, the timed one)
-and backtesting.py, the peers from `.bench-venv/`. It checks that every trade list equals
-ours (count, entry and exit times, prices to the cent) and prints one table: process wall
-time, engine time and peak RSS, each with its ratio to ours. Exit code 1 if a run fails or
+one; and warm once more with the SQLite records only, no `--out` files), vectorbt (once
+with an empty numba cache: cold; then again: warm, the timed one) and backtesting.py, the
+peers from `.bench-venv/`. It checks that every trade list equals ours (count, entry and
+exit times, prices to the cent) and prints one table: process wall time, engine time and
+peak RSS, each with its ratio to ours. Exit code 1 if a run fails or
 a trade list differs.
 
 With `--grid` it then runs the SMA period grid (`grid.py`; `--grid-side 10`: 100 points)
