@@ -131,6 +131,13 @@ class Gatekeeper:
         self._inputs = inputs
         self._free = dict(inputs.free_balances)
         self._released: set[str] = set()
+        # What a buy reserves per unit of its notional, fees included: one sum per cycle.
+        self._with_fees = 1 + settings.fee_rate
+        # A working order can equal an intent only by its client id or on its symbol: an
+        # intent matching neither skips the scan of every working order (`_duplicate`).
+        working = inputs.open_orders
+        self._working_ids = frozenset(order.client_order_id for order in working)
+        self._working_symbols = frozenset(order.symbol for order in working)
 
     def admit(self, intent: ExecutionIntent) -> ExecutionIntent:
         """Return the intent quantised and admitted, or skipped with its reason."""
@@ -155,9 +162,10 @@ class Gatekeeper:
         intent = _quantise(intent, rules, mark)
         if intent.skipped:
             return intent
-        duplicate = _duplicate(intent, inputs)
-        if duplicate is not None:
-            return intent.skip(SkipReason.DUPLICATE_OPEN_ORDER, duplicate)
+        if intent.symbol in self._working_symbols or intent.client_order_id in self._working_ids:
+            duplicate = _duplicate(intent, inputs)
+            if duplicate is not None:
+                return intent.skip(SkipReason.DUPLICATE_OPEN_ORDER, duplicate)
         return self._reserve(intent, rules, mark)
 
     def _cap_to_position(self, intent: ExecutionIntent, rules: SymbolRules) -> ExecutionIntent:
@@ -193,7 +201,7 @@ class Gatekeeper:
         self._release(intent, rules)
         if intent.side is Side.BUY:
             price = intent.price or intent.stop_price or mark
-            cost = intent.quantity * price * (1 + self._settings.fee_rate)
+            cost = intent.quantity * price * self._with_fees
             free = self._free.get(rules.quote, Decimal(0))
             if cost > free:
                 return intent.skip(

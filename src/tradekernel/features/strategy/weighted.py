@@ -97,6 +97,8 @@ class WeightedPlanner:
         self._routing = routing_directive(params)
         self._opening = opening_size(params)
         self._fixed_exit = price_free_exit(params)
+        # Every opening reason ends so: its threshold is formatted once, not per directive.
+        self._entry_reason_tail = f" >= entry_threshold {params.entry_threshold}"
 
     @property
     def name(self) -> str:
@@ -218,7 +220,7 @@ class WeightedPlanner:
             else exit_directive(params, side, to_decimal(inputs.snapshot.close)),
             routing=self._routing,
             causes=tuple(sorted(causes)),
-            reason=f"{side} score {score} >= entry_threshold {params.entry_threshold}",
+            reason=f"{side} score {score}{self._entry_reason_tail}",
         )
 
     def _close(

@@ -44,6 +44,15 @@ class ConfidenceScaledSize:
     """Trade a notional of base_notional * confidence, within min..max, over the reference."""
 
     params: ConfidenceScaledSizeParams
+    # The rationale's fixed words, with the params formatted once, not per directive.
+    _base_text: str = attrs.field(init=False, repr=False, eq=False)
+    _range_text: str = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        params = self.params
+        object.__setattr__(self, "_base_text", f" = base {params.base_notional} x confidence ")
+        within = f" within {params.min_notional}..{params.max_notional}"
+        object.__setattr__(self, "_range_text", within)
 
     @property
     def name(self) -> str:
@@ -63,15 +72,13 @@ class ConfidenceScaledSize:
                 finite price.
         """
         params = self.params
+        base_text, range_text = self._base_text, self._range_text
 
         def delegated(reference: Decimal) -> tuple[Decimal, str]:
             confidence = _unit(directive.confidence)
             scaled = params.base_notional * confidence
             notional = min(params.max_notional, max(params.min_notional, scaled))
-            return notional / reference, (
-                f"notional {notional} = base {params.base_notional} x confidence {confidence} "
-                f"within {params.min_notional}..{params.max_notional}"
-            )
+            return notional / reference, f"notional {notional}{base_text}{confidence}{range_text}"
 
         return plan_size(NAME, directive, snapshot, delegated)
 

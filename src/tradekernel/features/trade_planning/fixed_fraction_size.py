@@ -40,6 +40,14 @@ class FixedFractionSize:
     """
 
     params: FixedFractionSizeParams = attrs.field(factory=FixedFractionSizeParams)
+    # The rationale's fixed words, with the params formatted once, not per directive.
+    _risk_text: str = attrs.field(init=False, repr=False, eq=False)
+    _atr_text: str = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        params = self.params
+        object.__setattr__(self, "_risk_text", f"risk {params.risk_fraction} of equity ")
+        object.__setattr__(self, "_atr_text", f"{params.atr_multiple} x {params.atr_column} ")
 
     @property
     def name(self) -> str:
@@ -59,6 +67,7 @@ class FixedFractionSize:
                 finite price.
         """
         params = self.params
+        risk_text, atr_text = self._risk_text, self._atr_text
 
         def delegated(reference: Decimal) -> tuple[Decimal, str]:
             if account.equity <= 0:
@@ -78,11 +87,10 @@ class FixedFractionSize:
                         f"{params.atr_column} is not available"
                     )
                 distance = params.atr_multiple * atr
-                source = f"{params.atr_multiple} x {params.atr_column} {atr}"
+                source = f"{atr_text}{atr}"
             quantity = account.equity * params.risk_fraction / distance
             return quantity, (
-                f"{note}risk {params.risk_fraction} of equity {account.equity} over stop "
-                f"distance {distance} ({source})"
+                f"{note}{risk_text}{account.equity} over stop distance {distance} ({source})"
             )
 
         return plan_size(NAME, directive, snapshot, delegated)

@@ -38,10 +38,15 @@ class StrategyStage:
     ) -> list[StrategyDirective]:
         """Return the directives of every symbol's acting planners, sorted and unique."""
         acting_for = self._acting
+        # Most symbols are quiet (no signal, nothing held): one truth test, no key built.
+        quiet = acting_for[False, False, False]
         directives: list[StrategyDirective] = []
         for symbol in symbols:
             opportunities, threats = symbol.opportunities, symbol.threats
-            acting = acting_for[bool(opportunities), bool(threats), symbol.exposed]
+            if opportunities or threats or symbol.exposed:
+                acting = acting_for[bool(opportunities), bool(threats), symbol.exposed]
+            else:
+                acting = quiet
             if not acting:
                 continue
             inputs = StrategyInputs(
