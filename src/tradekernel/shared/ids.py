@@ -21,9 +21,6 @@ _sha256 = hashlib.sha256
 _TEMPLATES = ["\x1f".join(["%s"] * count) for count in range(16)]
 
 
-_CLIENT_ID_TEMPLATE = _TEMPLATES[6]  # `_joined` of a client order id's six parts
-
-
 def _joined(parts: tuple[object, ...]) -> str:
     # The unit separator keeps ("ab", "c") and ("a", "bc") apart.
     count = len(parts)
@@ -32,15 +29,17 @@ def _joined(parts: tuple[object, ...]) -> str:
     return "\x1f".join(map(str, parts))
 
 
+def _digest(parts: tuple[object, ...]) -> str:
+    return _sha256(_joined(parts).encode()).hexdigest()
+
+
 def derive_id(kind: str, *parts: object, length: int = 16) -> str:
     """Return a short id for `kind` derived from `parts`, e.g. `sig-3fa9c0...`.
 
     `length` hex digits of sha256 (64 bits by default): ids only need to be unique within
     one plan, and hex is as cheap to make as an id can be.
     """
-    # sha256 called here, not through a helper: ids are made ~170 times a 200-symbol
-    # cycle, and each Python frame costs a tenth of the hash itself.
-    return kind + "-" + _sha256(_joined((kind, *parts)).encode()).hexdigest()[:length]
+    return kind + "-" + _digest((kind, *parts))[:length]
 
 
 def id_family(kind: str, *parts: object, length: int = 16) -> Callable[[object], str]:
@@ -75,8 +74,7 @@ def client_order_id(
     120 bits of sha256 (with the default `tk`) keep ids of different orders apart across
     runs; the prefix lets reconciliation recognise the bot's orders on the venue.
     """
-    text = _CLIENT_ID_TEMPLATE % (run_id, cycle_ts_ms, symbol, side, directive_id, slice_index)
-    body = _sha256(text.encode()).hexdigest()
+    body = _digest((run_id, cycle_ts_ms, symbol, side, directive_id, slice_index))
     return prefix + body[: CLIENT_ID_LENGTH - len(prefix)]
 
 
